@@ -1,0 +1,28 @@
+"""One shape for every content problem: file, line, what is wrong, how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    """A mistake in a trainer's file, reported as ``file:line: message; fix``."""
+
+    path: str
+    line: int | None
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        return f"{text}; {self.fix}" if self.fix else text
+
+
+class ContentError(Exception):
+    """Raised when a file cannot be read at all (the problems say why)."""
+
+    def __init__(self, problems: list[ContentProblem]):
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems

@@ -1,0 +1,85 @@
+"""YAML loading that remembers where each mapping, key and list item stood.
+
+Trainers edit YAML by hand, so every error must point at a line. PyYAML drops
+positions after parsing; these loaders keep them on the containers they build.
+Duplicate keys, which PyYAML silently overwrites, are reported instead.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from .errors import ContentError, ContentProblem
+
+
+class LineDict(dict):
+    """A mapping with ``line`` (where it starts) and ``key_lines`` (per key)."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key) -> int:
+        """Return the line of ``key``, or of the mapping when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A sequence with ``line`` (where it starts) and ``item_lines`` (per item)."""
+
+    line: int = 0
+    item_lines: list
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise _DuplicateKey(
+                problem=f"duplicate key '{key}' (first on line {mapping.key_lines[key]})",
+                problem_mark=key_node.start_mark,
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    sequence = LineList(loader.construct_object(item, deep=True) for item in node.value)
+    sequence.line = node.start_mark.line + 1
+    sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
+    return sequence
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(text: str, path: str):
+    """Parse ``text`` (the contents of ``path``) into LineDict/LineList containers.
+
+    Raises ContentError naming the line and the problem when the YAML is malformed.
+    """
+    try:
+        return yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(part for part in (error.context, error.problem) if part)
+        raise ContentError([ContentProblem(
+            path, line, f"invalid YAML: {what}",
+            "check the indentation and quoting on that line",
+        )]) from None
+    except yaml.YAMLError as error:
+        raise ContentError([ContentProblem(path, None, f"invalid YAML: {error}")]) from None

@@ -1,0 +1,92 @@
+"""MkDocs adapter for the glossary: validates the terms, feeds jieba, renders the page."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+
+from .config import GlossaryConfig
+from .terms import Term, parse_terms, render_terms
+
+
+class GlossaryPlugin(BasePlugin[GlossaryConfig]):
+
+    def __init__(self):
+        self.terms: list[Term] = []
+
+    # Check jieba before Material's search plugin configures itself (run first:
+    # without jieba, search silently splits Chinese badly, or crashes with a
+    # traceback when a jieba dictionary is set)
+    @event_priority(100)
+    def _prepare_jieba(self, config):
+        if not self.config.enabled:
+            return
+
+        jieba = _import_jieba()
+        _check_search_separator(config)
+        cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)
+
+    # Teach the glossary's terms to jieba, so search indexes 统方 as one word
+    @event_priority(90)
+    def _load_terms(self, config):
+        if not self.config.enabled:
+            return
+
+        path = Path(config.docs_dir) / self.config.terms_file
+        shown = os.path.relpath(path, Path(config.config_file_path).parent)
+        if not path.is_file():
+            log.warning(f"{shown}: the glossary file does not exist; create it, "
+                        "or set the glossary plugin's terms_file")
+            self.terms = []
+            return
+        self.terms, problems = parse_terms(path.read_text(encoding="utf-8"), shown)
+        for problem in problems:
+            log.warning(str(problem))
+
+        jieba = _import_jieba()
+        for term in self.terms:
+            jieba.add_word(term.term)
+
+    on_config = CombinedEvent(_prepare_jieba, _load_terms)
+
+    # Show the glossary on its page
+    def on_page_content(self, html, *, page, config, files):
+        if not self.config.enabled or page.file.src_uri != self.config.page:
+            return
+        return html + render_terms(self.terms)
+
+
+# -----------------------------------------------------------------------------
+
+
+def _import_jieba():
+    """Return the jieba module, or stop the build saying how to install it."""
+    try:
+        import jieba
+    except ImportError:
+        raise PluginError(
+            "jieba is not installed, so search cannot split Chinese text into words. "
+            "Install the project with its dependencies: pip install -e ."
+        ) from None
+    jieba.setLogLevel(logging.WARNING)  # its INFO lines would interleave with MkDocs' log
+    return jieba
+
+
+def _check_search_separator(config) -> None:
+    """Warn when the search separator ignores jieba's word breaks (U+200B)."""
+    search = config.plugins.get("material/search")
+    separator = search.config.separator if search else None
+    if separator and "\u200b" not in separator and "\\u200b" not in separator:
+        log.warning(
+            "Config value 'plugins.search.separator' does not include \\u200b, so the "
+            "words jieba finds are not split in the search index; add \\u200b to it"
+        )
+
+
+log = get_plugin_logger(__name__)

@@ -1,0 +1,148 @@
+"""Finds what would make a page load something from an outside host.
+
+The site must work on a ward PC with no internet, so a rendered page may not
+reference any http(s) resource that the browser fetches by itself, and may not
+use fences that Material draws by loading a library from a CDN.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from ..common.errors import ContentProblem
+
+# Fence languages that Material renders by loading a library from a CDN
+CDN_FENCES = {
+    "mermaid": "Material draws Mermaid diagrams with a script it loads from unpkg.com",
+}
+
+_OUTSIDE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*['"]?((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]?((?:https?:)?//[^'")\s;]+)""", re.IGNORECASE)
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*\{?\s*\.?([\w-]+)")
+
+# Attributes whose URL the browser fetches without a click
+_FETCHED = {"src", "poster", "data", "background"}
+
+
+@dataclass(frozen=True)
+class OutsideReference:
+    url: str
+    where: str  # e.g. "<img src>", "CSS url()"
+
+
+def find_outside_references(html: str) -> list[OutsideReference]:
+    """Return every reference in ``html`` that makes the browser contact another host."""
+    finder = _ReferenceFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+def find_cdn_fences(markdown: str) -> list[tuple[int, str]]:
+    """Return (line, language) for each fence in ``markdown`` that needs a CDN."""
+    found = []
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        match = _FENCE.match(line)
+        if match and match.group(2).lower() in CDN_FENCES:
+            found.append((number, match.group(2).lower()))
+    return found
+
+
+def fence_problems(source: str, path: str) -> list[ContentProblem]:
+    """Return a problem for each CDN fence in the Markdown file ``path``."""
+    return [
+        ContentProblem(
+            path, line,
+            f"a '{language}' fence cannot be shown offline ({CDN_FENCES[language]})",
+            "draw the diagram as an SVG or PNG image, save it beside the page and "
+            "embed it with ![说明](图片.svg)",
+        )
+        for line, language in find_cdn_fences(source)
+    ]
+
+
+def reference_problems(
+    html: str, source: str, path: str
+) -> tuple[list[ContentProblem], list[OutsideReference]]:
+    """Return problems for outside references in ``html`` that stand in ``source``.
+
+    References not found in the page's source come from the theme or mkdocs.yml;
+    they are returned apart, for the caller to report once for the whole site.
+    """
+    problems, elsewhere = [], []
+    for reference in find_outside_references(html):
+        line = locate(source, reference.url)
+        if line is None:
+            elsewhere.append(reference)
+            continue
+        problems.append(ContentProblem(
+            path, line,
+            f"{reference.where} loads '{reference.url}' from an outside host, which a "
+            "ward PC without internet cannot reach",
+            "download the file into the page's folder and refer to it by a relative path",
+        ))
+    return problems, elsewhere
+
+
+def describe_site_reference(reference: OutsideReference) -> str:
+    """Say what to do about an outside reference that is on every page."""
+    return (
+        f"{reference.where} loads '{reference.url}' from an outside host on every page; "
+        "it comes from mkdocs.yml (extra_css, extra_javascript, polyfills) or theme/: "
+        "put the file in the project and refer to it by a relative path"
+    )
+
+
+def locate(source: str, needle: str) -> int | None:
+    """Return the 1-based line of the first occurrence of ``needle`` in ``source``."""
+    index = source.find(needle)
+    return source.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+# -----------------------------------------------------------------------------
+
+
+class _ReferenceFinder(HTMLParser):
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[OutsideReference] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name, value in attributes.items():
+            if not value:
+                continue
+            if name in _FETCHED and _OUTSIDE.match(value):
+                self.found.append(OutsideReference(value.strip(), f"<{tag} {name}>"))
+            elif name == "srcset":
+                for candidate in value.split(","):
+                    url = candidate.strip().split(" ")[0]
+                    if _OUTSIDE.match(url):
+                        self.found.append(OutsideReference(url, f"<{tag} srcset>"))
+            elif name == "style":
+                self._find_in_css(value, f"<{tag} style>")
+        if tag == "link" and _OUTSIDE.match(attributes.get("href") or ""):
+            rel = (attributes.get("rel") or "").lower()
+            if rel not in {"canonical", "alternate", "author", "license", "help", "me"}:
+                self.found.append(OutsideReference(attributes["href"].strip(), f"<link rel={rel}>"))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._find_in_css(data, "<style>")
+
+    def _find_in_css(self, css: str, where: str) -> None:
+        imported = {match.group(1) for match in _CSS_IMPORT.finditer(css)}
+        for url in sorted(imported):
+            self.found.append(OutsideReference(url, f"CSS @import in {where}"))
+        for match in _CSS_URL.finditer(css):
+            if match.group(1) not in imported:
+                self.found.append(OutsideReference(match.group(1), f"CSS url() in {where}"))

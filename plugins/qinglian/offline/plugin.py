@@ -1,0 +1,90 @@
+"""MkDocs adapter for the offline promise: no outside requests, search from file://."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+
+from .config import OfflineConfig
+from .guard import describe_site_reference, fence_problems, reference_problems
+from .worker import find_search_worker, render_worker_script
+
+ASSET_DIR = "assets/qinglian"
+
+
+class OfflinePlugin(BasePlugin[OfflineConfig]):
+
+    def __init__(self):
+        self.worker_script: tuple[str, str] | None = None
+        self.reported: set[str] = set()
+
+    # Register our search worker shim before Material's offline plugin adds
+    # its own from unpkg.com (run first: it skips its shim when a polyfill
+    # named iframe-worker is already listed)
+    @event_priority(100)
+    def on_config(self, config):
+        self.reported = set()
+        self.worker_script = None
+        if not self.config.enabled or not self.config.search_worker:
+            return
+        offline = config.plugins.get("material/offline")
+        if not offline or not offline.config.enabled:
+            return
+
+        worker = find_search_worker(config.theme.dirs)
+        if worker is None:
+            log.warning("Material's search worker was not found in the theme, so search "
+                        "will not work from file://; reinstall mkdocs-material")
+            return
+        self.worker_script = render_worker_script(worker)
+        polyfills = config.extra.get("polyfills") or []
+        config.extra["polyfills"] = [f"{ASSET_DIR}/{self.worker_script[0]}", *polyfills]
+
+    # Fences that Material draws with a library from a CDN cannot work offline
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled or not self.config.guard:
+            return
+
+        # Scan the file as written, so line numbers count the front matter too
+        for problem in fence_problems(page.file.content_string, _shown_path(page, config)):
+            log.warning(str(problem))
+
+    # Any http(s) resource in a finished page is a request to an outside host
+    def on_post_page(self, output, *, page, config):
+        if not self.config.enabled or not self.config.guard:
+            return
+
+        problems, elsewhere = reference_problems(
+            output, page.file.content_string, _shown_path(page, config)
+        )
+        for problem in problems:
+            log.warning(str(problem))
+        for reference in elsewhere:
+            # From the theme or mkdocs.yml: the same on every page, say it once
+            if reference.url not in self.reported:
+                self.reported.add(reference.url)
+                log.warning(describe_site_reference(reference))
+
+    # Write the file:// search worker shim into the site
+    def on_post_build(self, *, config):
+        if not self.worker_script:
+            return
+
+        name, script = self.worker_script
+        folder = Path(config.site_dir) / ASSET_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(script, encoding="utf-8")
+
+
+# -----------------------------------------------------------------------------
+
+
+def _shown_path(page, config) -> str:
+    """Return the page's source path relative to the project, as trainers see it."""
+    project = Path(config.config_file_path).parent
+    return os.path.relpath(page.file.abs_src_path, project)
+
+
+log = get_plugin_logger(__name__)

@@ -1,0 +1,19 @@
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class PortalConfig(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Settings for the navigation: content folder -> section title, in nav order
+    sections = c.DictOfItems(c.Type(str), default={})
+    home_title = c.Type(str, default="首页")
+
+
+class HospitalConfig(Config):
+    """The ``extra.hospital`` block that the theme shows in header and footer."""
+
+    name = c.Type(str)
+    short_name = c.Optional(c.Type(str))
+    logo = c.Optional(c.Type(str))
+    contact = c.ListOfItems(c.Type(str), default=[])

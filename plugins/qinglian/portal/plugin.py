@@ -1,0 +1,69 @@
+"""MkDocs adapter for the portal: folder-derived sections and the hospital's branding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+
+from ..common.i18n import translate
+from .config import HospitalConfig, PortalConfig
+from .sections import build_nav
+
+
+class PortalPlugin(BasePlugin[PortalConfig]):
+
+    # Derive the navigation from content folders (run early, so other plugins
+    # that read config.nav in their on_config see the finished one)
+    @event_priority(50)
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+
+        config.extra["hospital"] = _resolve_hospital(config.extra.get("hospital"))
+        if config.nav is not None:
+            log.info("mkdocs.yml sets 'nav', so sections are not derived from folders")
+            return
+
+        def is_excluded(path: str) -> bool:
+            return bool(config.exclude_docs and config.exclude_docs.match_file(path))
+
+        nav, problems = build_nav(
+            Path(config.docs_dir), self.config.sections, self.config.home_title, is_excluded
+        )
+        for problem in problems:
+            log.warning(problem)
+        config.nav = nav
+
+    # Give templates the UI strings in the site's language
+    def on_env(self, env, *, config, files):
+        if not self.config.enabled:
+            return
+
+        language = config.theme.get("language", "zh")
+        env.globals["qinglian_t"] = lambda key: translate(key, language)
+
+
+# -----------------------------------------------------------------------------
+
+
+def _resolve_hospital(value) -> HospitalConfig:
+    """Validate ``extra.hospital``; a missing name is a configuration error."""
+    if not isinstance(value, dict):
+        raise PluginError(
+            "Config value 'extra.hospital': expected a mapping with at least 'name' "
+            "(the hospital's name shown in header and footer)."
+        )
+    hospital = HospitalConfig()
+    hospital.load_dict(value)
+    errors, warnings = hospital.validate()
+    for key, warning in warnings:
+        log.warning(f"Config value 'extra.hospital.{key}': {warning}")
+    if errors:
+        key, error = errors[0]
+        raise PluginError(f"Config value 'extra.hospital.{key}': {error}")
+    return hospital
+
+
+log = get_plugin_logger(__name__)

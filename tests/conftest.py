@@ -1,0 +1,137 @@
+"""Shared fixtures: the real site built into a temp dir, a local server, a browser.
+
+Later test modules reuse these: ``intranet_site`` / ``offline_site`` (built
+with ``--strict``), ``local_server`` (the intranet build on 127.0.0.1),
+``browser`` (Debian's Chromium through Playwright) and ``open_page`` (a page
+that blocks and records every request to anything but file:// or 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def build(config_file: Path, site_dir: Path, *, strict: bool = True) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build`` as a user would and return the finished process."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site_dir)]
+    if strict:
+        command.append("--strict")
+    return subprocess.run(command, capture_output=True, text=True, cwd=config_file.parent,
+                          env=_quiet_env())
+
+
+def _quiet_env() -> dict:
+    import os
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _build_or_fail(config_name: str, site_dir: Path) -> Path:
+    result = build(PROJECT / config_name, site_dir)
+    assert result.returncode == 0, f"mkdocs build --strict -f {config_name} failed:\n{result.stderr}"
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def intranet_site(tmp_path_factory) -> Path:
+    """The repository's site, built from mkdocs.yml with --strict."""
+    return _build_or_fail("mkdocs.yml", tmp_path_factory.mktemp("intranet") / "site")
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> Path:
+    """The repository's site, built from mkdocs.offline.yml (file://) with --strict."""
+    return _build_or_fail("mkdocs.offline.yml", tmp_path_factory.mktemp("offline") / "site")
+
+
+def site_pages(site_dir: Path) -> list[Path]:
+    """Every HTML page of a built site, except 404.html (its asset paths need a server)."""
+    return sorted(p for p in site_dir.rglob("*.html") if p.name != "404.html")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def local_server(intranet_site):
+    """Serve the intranet build on 127.0.0.1 (ephemeral port); yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(intranet_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (which cannot download browsers here)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: run the README's test command, "
+                    "which installs Debian's chromium package")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class RecordedPage:
+    """A Playwright page with the outside requests it tried and the errors it logged."""
+
+    page: object
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith(("file://", "data:", "blob:", "http://127.0.0.1:", "about:"))
+
+
+@pytest.fixture
+def open_page(browser):
+    """Return a function that opens a new page recording blocked requests and errors."""
+    contexts = []
+
+    def open_page() -> RecordedPage:
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        recorded = RecordedPage(page)
+
+        def route(route):
+            if _is_local(route.request.url):
+                route.continue_()
+            else:
+                recorded.blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", route)
+        page.on("console", lambda m: m.type == "error" and recorded.errors.append(m.text))
+        page.on("pageerror", lambda e: recorded.errors.append(str(e)))
+        return recorded
+
+    yield open_page
+    for context in contexts:
+        context.close()
