@@ -9,6 +9,7 @@ that blocks and records every request to anything but file:// or 127.0.0.1).
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
 import subprocess
@@ -18,21 +19,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def build(config_file: Path, site_dir: Path, *, strict: bool = True) -> subprocess.CompletedProcess:
-    """Run ``mkdocs build`` as a user would and return the finished process."""
+def build(config_file: Path, site_dir: Path, *, strict: bool = True,
+          env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build`` as a user would (``env`` added to the environment)."""
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site_dir)]
     if strict:
         command.append("--strict")
     return subprocess.run(command, capture_output=True, text=True, cwd=config_file.parent,
-                          env=_quiet_env())
+                          env={**_quiet_env(), **(env or {})})
 
 
 def _quiet_env() -> dict:
-    import os
+    # Material 9.x prints an end-of-life banner on every build; tests read the log
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -40,6 +43,74 @@ def _build_or_fail(config_name: str, site_dir: Path) -> Path:
     result = build(PROJECT / config_name, site_dir)
     assert result.returncode == 0, f"mkdocs build --strict -f {config_name} failed:\n{result.stderr}"
     return site_dir
+
+
+# A small site for tests that need their own content: a home page, one section
+# and the glossary. Files and config keys given to make_site are laid over it.
+FIXTURE_CONFIG = {
+    "site_name": "测试站点",
+    "docs_dir": "content",
+    "exclude_docs": "*.yml\n",
+    "theme": {"name": "material", "language": "zh", "font": False},
+    "extra": {"hospital": {"name": "测试医院", "contact": ["廉政办：行政楼 101"]}},
+    "plugins": {
+        "material/search": {},
+        "qinglian/portal": {"sections": {"lessons": "九项准则", "glossary": "术语表"}},
+        "qinglian/glossary": {},
+        "qinglian/offline": {},
+    },
+}
+FIXTURE_FILES = {
+    "content/index.md": "# 首页\n\n欢迎。\n",
+    "content/lessons/index.md": "# 九项准则\n\n课程目录。\n",
+    "content/lessons/standard-1.md": "# 第一条\n\n不得统方。\n",
+    "content/glossary/index.md": "# 术语表\n",
+    "content/glossary/terms.yml": "terms:\n  - term: 统方\n    definition: 统计医师用药量以谋利。\n",
+}
+
+
+@dataclass
+class FixtureSite:
+    root: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def build(self, *, strict: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+        return build(self.config_file, self.root / "site", strict=strict, env=env)
+
+    def read(self, path: str) -> str:
+        return (self.root / "site" / path).read_text(encoding="utf-8")
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Return a function that writes a small site (config and files laid over the
+    defaults; a value of None deletes a file) and returns it, unbuilt."""
+
+    def make_site(files: dict | None = None, config: dict | None = None) -> FixtureSite:
+        for name, text in {**FIXTURE_FILES, **(files or {})}.items():
+            if text is not None:
+                path = tmp_path / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+        merged = _merge(FIXTURE_CONFIG, config or {})
+        (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(merged, allow_unicode=True),
+                                             encoding="utf-8")
+        return FixtureSite(tmp_path)
+
+    return make_site
 
 
 @pytest.fixture(scope="session")

@@ -38,17 +38,9 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
         if not self.config.enabled:
             return
 
-        path = Path(config.docs_dir) / self.config.terms_file
-        shown = os.path.relpath(path, Path(config.config_file_path).parent)
-        if not path.is_file():
-            log.warning(f"{shown}: the glossary file does not exist; create it, "
-                        "or set the glossary plugin's terms_file")
-            self.terms = []
-            return
-        self.terms, problems = parse_terms(path.read_text(encoding="utf-8"), shown)
+        self.terms, problems = self._read_terms(config)
         for problem in problems:
-            log.warning(str(problem))
-
+            log.warning(problem)
         jieba = _import_jieba()
         for term in self.terms:
             jieba.add_word(term.term)
@@ -60,6 +52,20 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
         if not self.config.enabled or page.file.src_uri != self.config.page:
             return
         return html + render_terms(self.terms)
+
+
+    def check(self, config) -> list[str]:
+        """Return the glossary's problems, for ``qinglian check``."""
+        return self._read_terms(config)[1]
+
+    def _read_terms(self, config) -> tuple[list[Term], list[str]]:
+        path = Path(config.docs_dir) / self.config.terms_file
+        shown = os.path.relpath(path, Path(config.config_file_path).parent)
+        if not path.is_file():
+            return [], [f"{shown}: the glossary file does not exist; create it, "
+                        "or set the glossary plugin's terms_file"]
+        terms, problems = parse_terms(path.read_text(encoding="utf-8"), shown)
+        return terms, [str(problem) for problem in problems]
 
 
 # -----------------------------------------------------------------------------

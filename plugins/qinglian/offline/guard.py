@@ -41,6 +41,11 @@ def find_outside_references(html: str) -> list[OutsideReference]:
     return finder.found
 
 
+def is_outside(url: str) -> bool:
+    """Say whether the browser would fetch ``url`` from another host."""
+    return bool(_OUTSIDE.match(url))
+
+
 def find_cdn_fences(markdown: str) -> list[tuple[int, str]]:
     """Return (line, language) for each fence in ``markdown`` that needs a CDN."""
     found = []
@@ -117,16 +122,16 @@ class _ReferenceFinder(HTMLParser):
         for name, value in attributes.items():
             if not value:
                 continue
-            if name in _FETCHED and _OUTSIDE.match(value):
+            if name in _FETCHED and is_outside(value):
                 self.found.append(OutsideReference(value.strip(), f"<{tag} {name}>"))
             elif name == "srcset":
                 for candidate in value.split(","):
                     url = candidate.strip().split(" ")[0]
-                    if _OUTSIDE.match(url):
+                    if is_outside(url):
                         self.found.append(OutsideReference(url, f"<{tag} srcset>"))
             elif name == "style":
                 self._find_in_css(value, f"<{tag} style>")
-        if tag == "link" and _OUTSIDE.match(attributes.get("href") or ""):
+        if tag == "link" and is_outside(attributes.get("href") or ""):
             rel = (attributes.get("rel") or "").lower()
             if rel not in {"canonical", "alternate", "author", "license", "help", "me"}:
                 self.found.append(OutsideReference(attributes["href"].strip(), f"<link rel={rel}>"))

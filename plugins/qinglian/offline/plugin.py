@@ -5,10 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import markdown
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.utils.meta import get_data
 
 from .config import OfflineConfig
-from .guard import describe_site_reference, fence_problems, reference_problems
+from .guard import (
+    OutsideReference,
+    describe_site_reference,
+    fence_problems,
+    is_outside,
+    reference_problems,
+)
 from .worker import find_search_worker, render_worker_script
 
 ASSET_DIR = "assets/qinglian"
@@ -78,7 +86,45 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         (folder / name).write_text(script, encoding="utf-8")
 
 
+    def check(self, config) -> list[str]:
+        """Return every outside reference and CDN fence, for ``qinglian check``.
+
+        Pages are rendered with the site's Markdown extensions but without the
+        theme, so this finds what trainers wrote; the build checks the rest.
+        """
+        if not self.config.guard:
+            return []
+        problems = [
+            describe_site_reference(OutsideReference(url, f"mkdocs.yml {option}"))
+            for option, url in _configured_assets(config) if is_outside(url)
+        ]
+        project = Path(config.config_file_path).parent
+        for path in sorted(Path(config.docs_dir).rglob("*.md")):
+            relative = path.relative_to(config.docs_dir).as_posix()
+            if config.exclude_docs and config.exclude_docs.match_file(relative):
+                continue
+            source = path.read_text(encoding="utf-8-sig")
+            shown = os.path.relpath(path, project)
+            html = markdown.markdown(
+                get_data(source)[0],
+                extensions=config.markdown_extensions,
+                extension_configs=config.mdx_configs,
+            )
+            found, _ = reference_problems(html, source, shown)
+            problems += [str(p) for p in fence_problems(source, shown) + found]
+        return problems
+
+
 # -----------------------------------------------------------------------------
+
+
+def _configured_assets(config):
+    """Yield (option, url) for every script and stylesheet listed in mkdocs.yml."""
+    for option in ("extra_css", "extra_javascript"):
+        for entry in config[option]:
+            yield option, str(entry)
+    for entry in config.extra.get("polyfills") or []:
+        yield "extra.polyfills", str(entry)
 
 
 def _shown_path(page, config) -> str:

@@ -26,15 +26,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             log.info("mkdocs.yml sets 'nav', so sections are not derived from folders")
             return
 
-        def is_excluded(path: str) -> bool:
-            return bool(config.exclude_docs and config.exclude_docs.match_file(path))
-
-        nav, problems = build_nav(
-            Path(config.docs_dir), self.config.sections, self.config.home_title, is_excluded
-        )
+        config.nav, problems = self._derive_nav(config)
         for problem in problems:
             log.warning(problem)
-        config.nav = nav
 
     # Give templates the UI strings in the site's language
     def on_env(self, env, *, config, files):
@@ -43,6 +37,24 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
         language = config.theme.get("language", "zh")
         env.globals["qinglian_t"] = lambda key: translate(key, language)
+
+
+    def check(self, config) -> list[str]:
+        """Return the branding's and the navigation's problems, for ``qinglian check``."""
+        problems = [] if config.nav is not None else self._derive_nav(config)[1]
+        try:
+            _resolve_hospital(config.extra.get("hospital"))
+        except PluginError as error:
+            problems.append(str(error))
+        return problems
+
+    def _derive_nav(self, config):
+        def is_excluded(path: str) -> bool:
+            return bool(config.exclude_docs and config.exclude_docs.match_file(path))
+
+        return build_nav(
+            Path(config.docs_dir), self.config.sections, self.config.home_title, is_excluded
+        )
 
 
 # -----------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""``qinglian check``: every plugin's validation, without building the site."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+
+
+def check_site(config_file: Path) -> list[str]:
+    """Return every problem the enabled Qinglian plugins find in the site's sources.
+
+    Problems of mkdocs.yml itself (which ``mkdocs build --strict`` would also
+    refuse) come first, prefixed with the file's name.
+    """
+    if not config_file.is_file():
+        raise FileNotFoundError(f"no MkDocs configuration at '{config_file}'")
+
+    # MkDocs reports configuration problems through its log, not as values
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        config = load_config(str(config_file))
+    except (Abort, ConfigurationError) as error:
+        return [f"{config_file}: {message}" for message in collector.messages or [str(error)]]
+    finally:
+        logger.removeHandler(collector)
+
+    problems = [f"{config_file}: {message}" for message in collector.messages]
+    for name, plugin in config.plugins.items():
+        if name.startswith("qinglian/") and plugin.config.enabled:
+            problems += plugin.check(config)
+    return problems
+
+
+class _Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())

@@ -1,0 +1,55 @@
+"""The ``qinglian`` command: one front door for trainers' and admins' tools."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="qinglian",
+        description="Tools for Qinglian integrity-training sites (清廉医院学习平台).",
+    )
+    parser.add_argument("--version", action="version", version=f"qinglian {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check", help="validate the site's content without building it",
+        description="Run every validation of every Qinglian plugin and list all problems "
+                    "as file:line: message. Exits 1 when there is any.",
+    )
+    check.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
+                       help="the site's MkDocs configuration (default: mkdocs.yml)")
+    check.set_defaults(run=_run_check)
+
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return args.run(args)
+
+
+def _run_check(args) -> int:
+    from .check import check_site
+
+    try:
+        problems = check_site(args.config_file)
+    except FileNotFoundError as error:
+        print(f"qinglian check: {error}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print("No problems found.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""The offline guard: trainers' pages may not fetch anything from an outside host."""
+
+import pytest
+
+from qinglian.offline.guard import find_cdn_fences, find_outside_references
+
+# A page with one of each mistake, on known lines (front matter included)
+BAD_PAGE = """---
+title: 外链示例
+---
+
+# 外链示例
+
+![院徽](https://example.com/logo.png)
+
+<iframe src="//video.example.com/embed/1"></iframe>
+
+<div style="background: url('http://example.com/bg.jpg')">背景</div>
+
+<style>@import url("https://fonts.example.com/css");</style>
+
+```mermaid
+graph TD; A-->B
+```
+
+[正常的外部链接](https://www.nhc.gov.cn/) 只是链接，不会自动请求。
+"""
+
+
+@pytest.mark.parametrize("html, urls", [
+    # rendered HTML, outside URLs the browser would fetch
+    ('<img src="https://a.example/x.png">', ["https://a.example/x.png"]),
+    ('<img src="/local.png"><img src="img/x.png">', []),
+    ('<iframe src="//b.example/v"></iframe>', ["//b.example/v"]),
+    ('<video poster="http://c.example/p.jpg"></video>', ["http://c.example/p.jpg"]),
+    ('<img srcset="a.png 1x, https://d.example/b.png 2x">', ["https://d.example/b.png"]),
+    ('<link rel="stylesheet" href="https://e.example/s.css">', ["https://e.example/s.css"]),
+    ('<link rel="canonical" href="https://intranet.example/">', []),
+    ('<a href="https://f.example/">链接</a>', []),
+    ('<p style="background:url(https://g.example/bg.png)">x</p>', ["https://g.example/bg.png"]),
+    ("<style>@import url('https://h.example/x.css'); p{}</style>", ["https://h.example/x.css"]),
+    ("<style>p{background:url(data:image/png;base64,AA)}</style>", []),
+])
+def test_find_outside_references(html, urls):
+    """Only what a browser fetches by itself from another host is found."""
+    assert [r.url for r in find_outside_references(html)] == urls
+
+
+def test_find_cdn_fences():
+    """Mermaid fences are found in every fence style; ordinary code is not."""
+    text = "```mermaid\n```\n~~~ mermaid\n~~~\n``` {.mermaid}\n```\n```python\n```\n"
+    assert find_cdn_fences(text) == [(1, "mermaid"), (3, "mermaid"), (5, "mermaid")]
+
+
+def test_bad_page_fails_strict_build_with_file_and_line(make_site):
+    """Every outside reference and the mermaid fence are reported with file:line."""
+    site = make_site({"content/lessons/bad.md": BAD_PAGE})
+    result = site.build()
+    assert result.returncode == 1
+    log = result.stderr
+    assert "content/lessons/bad.md:7: <img src> loads 'https://example.com/logo.png'" in log
+    assert "content/lessons/bad.md:9: <iframe src> loads '//video.example.com/embed/1'" in log
+    assert "content/lessons/bad.md:11: CSS url() in <div style> loads 'http://example.com/bg.jpg'" in log
+    assert "content/lessons/bad.md:13: CSS @import in <style> loads 'https://fonts.example.com/css'" in log
+    assert "content/lessons/bad.md:15: a 'mermaid' fence cannot be shown offline" in log
+    assert "nhc.gov.cn" not in log
+    assert "download the file into the page's folder" in log
+
+
+def test_outside_script_in_config_is_reported_once(make_site):
+    """An outside script from mkdocs.yml is named once for the whole site, not per page."""
+    site = make_site(config={"extra_javascript": ["https://cdn.example/x.js"]})
+    result = site.build()
+    assert result.returncode == 1
+    assert result.stderr.count("'https://cdn.example/x.js'") == 1
+    assert "comes from mkdocs.yml" in result.stderr
+
+
+def test_clean_site_builds(make_site):
+    """Control: the fixture site without mistakes passes --strict."""
+    assert make_site().build().returncode == 0
+
+
+def test_offline_plugin_replaces_unpkg_shim(make_site):
+    """With Material's offline plugin on, no page mentions unpkg.com and our shim is used."""
+    site = make_site(config={"plugins": {"material/offline": {}}})
+    assert site.build().returncode == 0
+    html = site.read("index.html")
+    assert "unpkg.com" not in html
+    assert "assets/qinglian/iframe-worker." in html
+
+
+def test_without_our_shim_material_would_reach_unpkg(make_site):
+    """Control: turning our worker off lets Material add unpkg, which the guard rejects."""
+    site = make_site(config={"plugins": {
+        "material/offline": {}, "qinglian/offline": {"search_worker": False},
+    }})
+    result = site.build()
+    assert result.returncode == 1
+    assert "'https://unpkg.com/iframe-worker/shim'" in result.stderr

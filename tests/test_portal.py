@@ -1,0 +1,128 @@
+"""The portal plugin: sections from folders, the hospital's branding, option errors."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PROJECT
+
+
+def nav_links(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" class="md-nav__link', html)
+
+
+def test_new_page_appears_in_nav_without_editing_config(make_site):
+    """A file a trainer drops into a section folder is in the navigation."""
+    site = make_site({"content/lessons/standard-2.md": "# 第二条\n\n正文。\n",
+                      "content/lessons/standard-10.md": "# 第十条\n\n正文。\n"})
+    assert site.build().returncode == 0
+    links = nav_links(site.read("lessons/standard-1/index.html"))
+    # index first, then natural order: 2 before 10
+    assert links[links.index("../"):] == ["../", "./", "../standard-2/", "../standard-10/"]
+
+
+def test_section_titles_come_from_config(make_site):
+    """Each folder's section carries the Chinese title from the sections map."""
+    site = make_site()
+    assert site.build().returncode == 0
+    html = site.read("index.html")
+    assert re.search(r">\s*九项准则\s*<", html)
+    assert re.search(r">\s*术语表\s*<", html)
+    assert ">Lessons<" not in html
+
+
+def test_folder_without_title_fails_strict(make_site):
+    """A content folder missing from the sections map is named, with the fix."""
+    site = make_site({"content/extra/index.md": "# 其他\n"})
+    result = site.build()
+    assert result.returncode == 1
+    assert "content folder 'extra/' has no section title" in result.stderr
+
+
+def test_missing_section_folder_fails_strict(make_site):
+    """A section in the map without a folder is named."""
+    site = make_site(config={"plugins": {"qinglian/portal": {"sections": {"cases": "警示案例"}}}})
+    result = site.build()
+    assert result.returncode == 1
+    assert "section folder 'cases/' does not exist" in result.stderr
+
+
+def test_explicit_nav_is_respected(make_site):
+    """A site that writes its own nav keeps it."""
+    site = make_site(config={"nav": [{"首页": "index.md"}, {"只有这页": "lessons/standard-1.md"}]})
+    result = site.build(strict=False)
+    assert result.returncode == 0
+    assert "只有这页" in site.read("index.html")
+
+
+@pytest.mark.parametrize("config, message", [
+    # plugin config laid over the fixture, what MkDocs says
+    ({"qinglian/portal": {"section": {}}},
+     "Plugin 'qinglian/portal' option 'section': Unrecognised configuration name: section"),
+    ({"qinglian/portal": {"sections": ["lessons"]}},
+     "Plugin 'qinglian/portal' option 'sections'"),
+    ({"qinglian/glossary": {"terms_fil": "x.yml"}},
+     "Plugin 'qinglian/glossary' option 'terms_fil': Unrecognised configuration name"),
+    ({"qinglian/offline": {"guard": "yes"}},
+     "Plugin 'qinglian/offline' option 'guard': Expected type: <class 'bool'>"),
+])
+def test_mistyped_option_gives_config_error(make_site, config, message):
+    """A wrong option name or type of a qinglian plugin is MkDocs' clear config error."""
+    site = make_site(config={"plugins": config})
+    result = site.build()
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("hospital, message", [
+    (None, "Config value 'extra.hospital': expected a mapping with at least 'name'"),
+    # laid over the fixture's hospital, so None removes the name
+    ({"name": None}, "Config value 'extra.hospital.name': Required configuration not provided."),
+    ({"logo_path": "x.png"}, "Config value 'extra.hospital.logo_path': Unrecognised configuration"),
+    ({"name": "某医院", "contact": "电话"}, "Config value 'extra.hospital.contact'"),
+])
+def test_hospital_branding_is_validated(make_site, hospital, message):
+    """extra.hospital must name the hospital; mistakes stop the build clearly."""
+    site = make_site(config={"extra": {"hospital": hospital}})
+    result = site.build()
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_version():
+    """qinglian --version prints the package version."""
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "--version"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    assert re.fullmatch(r"qinglian \d+\.\d+\.\d+\n", result.stdout)
+
+
+def test_cli_check_passes_on_repository_site():
+    """qinglian check finds nothing wrong with the repository's own content."""
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=PROJECT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_check_lists_every_problem(make_site):
+    """qinglian check lists all problems as file:line: message and exits 1."""
+    site = make_site({
+        "content/lessons/bad.md": "# 坏\n\n![x](https://example.com/x.png)\n\n```mermaid\n```\n",
+        "content/glossary/terms.yml": "terms:\n  - term: 统方\n    meaning: x\n",
+        "content/extra/index.md": "# 其他\n",
+    }, config={"plugins": {"qinglian/portal": {"sectionz": {}}}})
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("mkdocs.yml: ") and "sectionz" in line for line in lines)
+    assert any(line.startswith("content/lessons/bad.md:3: <img src>") for line in lines)
+    assert any(line.startswith("content/lessons/bad.md:5: a 'mermaid' fence") for line in lines)
+    assert any(line.startswith("content/glossary/terms.yml:3: unknown key") for line in lines)
+    assert any("content folder 'extra/' has no section title" in line for line in lines)
+    assert "problem(s) found" in result.stderr

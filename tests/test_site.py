@@ -1,0 +1,115 @@
+"""The repository's own site, built with --strict in both flavours, read as HTML."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import site_pages
+
+SECTIONS = ["首页", "九项准则", "警示案例", "清廉文化", "承诺", "入职培训", "测验"]
+
+# What a browser fetches by itself: src of any element, href of a stylesheet
+# link, CSS url() and @import. Absolute http(s) or protocol-relative URLs.
+OUTSIDE = r"(?:https?:)?//[^\s\"'()<>]+"
+TAG_SRC = re.compile(r"<(\w+)[^>]*?\s(?:src|data|poster)\s*=\s*[\"']?(" + OUTSIDE + ")", re.I)
+LINK = re.compile(r"<link\b[^>]*>", re.I)
+CSS_URL = re.compile(r"url\(\s*[\"']?(" + OUTSIDE + ")", re.I)
+CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*[\"']?(" + OUTSIDE + ")", re.I)
+
+
+def outside_references(text: str) -> list[str]:
+    """Every outside URL in ``text`` that a browser would fetch without a click."""
+    found = [m.group(2) for m in TAG_SRC.finditer(text)]
+    for tag in LINK.findall(text):
+        rel = re.search(r"rel=[\"']?([\w\s-]+)", tag)
+        href = re.search(r"href=[\"']?(" + OUTSIDE + ")", tag)
+        if href and rel and rel.group(1).strip() in {"stylesheet", "preload", "preconnect",
+                                                      "modulepreload", "icon", "manifest"}:
+            found.append(href.group(1))
+    found += CSS_URL.findall(text) + CSS_IMPORT.findall(text)
+    return found
+
+
+@pytest.fixture(scope="module", params=["intranet", "offline"])
+def site(request):
+    return request.getfixturevalue(f"{request.param}_site")
+
+
+def test_pages_are_chinese(site):
+    """Every page declares the site language zh."""
+    for page in site_pages(site):
+        assert '<html lang="zh"' in page.read_text(encoding="utf-8"), page
+
+
+def test_nav_has_every_section(site):
+    """The top tabs list the seven sections in order."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
+    assert [t for t in tabs if t in SECTIONS] == SECTIONS
+
+
+def test_every_section_has_a_landing_page(site, request):
+    """Each section folder has an index page with its own heading."""
+    suffix = "index.html"
+    for folder in ["lessons", "cases", "exhibits", "pledges", "onboarding", "quizzes"]:
+        assert (site / folder / suffix).is_file(), folder
+
+
+def test_hospital_name_in_header_and_footer(site):
+    """extra.hospital.name appears in the header and the footer of every page."""
+    for page in site_pages(site):
+        html = page.read_text(encoding="utf-8")
+        header = html.split('<header', 1)[1].split('</header>', 1)[0]
+        footer = html.split('<footer', 1)[1].split('</footer>', 1)[0]
+        assert "示例人民医院" in header or "示例医院" in header, page
+        assert "示例人民医院" in footer, page
+        assert "廉政监督电话" in footer, page
+
+
+def test_no_outside_references_in_pages(site):
+    """No page fetches anything from another host."""
+    for page in site_pages(site) + [site / "404.html"]:
+        assert outside_references(page.read_text(encoding="utf-8")) == [], page
+
+
+def test_no_outside_references_in_assets(site):
+    """No stylesheet or script that the site ships fetches from another host."""
+    for path in list(site.rglob("*.css")) + list(site.rglob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        refs = CSS_URL.findall(text) + CSS_IMPORT.findall(text) if path.suffix == ".css" else []
+        assert refs == [], path
+    assert "unpkg.com" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_data_files_are_not_published(site):
+    """YAML data beside the pages (the glossary) stays out of the site."""
+    assert list(site.rglob("*.yml")) == []
+
+
+def test_glossary_page_lists_terms(site):
+    """The glossary page shows the terms from content/glossary/terms.yml."""
+    html = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert '<dt id="term-统方">统方</dt>' in html
+
+
+def test_search_index_keeps_domain_terms_whole(site):
+    """jieba, fed by the glossary, segments 统方 as one word in the search index."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("\u200b统方\u200b" in doc["text"] for doc in index["docs"])
+
+
+def test_offline_build_links_files_and_ships_worker(offline_site):
+    """The file:// build links to .html files and ships our search worker, not unpkg's."""
+    html = (offline_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="lessons/index.html"' in html
+    shim = re.search(r'<script src="(assets/qinglian/iframe-worker\.[0-9a-f]{8}\.js)"', html)
+    assert shim and (offline_site / shim.group(1)).is_file()
+    assert (offline_site / "search" / "search_index.js").is_file()
+
+
+def test_intranet_build_has_no_worker_shim(intranet_site):
+    """Served over http, pages load no file:// shim."""
+    assert not (intranet_site / "assets" / "qinglian").exists()
+    assert "iframe-worker" not in (intranet_site / "index.html").read_text(encoding="utf-8")
