@@ -4,7 +4,7 @@ Builds nothing: run ``mkdocs build`` first. Serves the site directory on
 127.0.0.1 (an ephemeral port), opens it with Playwright and Debian's Chromium
 at 1280x900, blocks every request to any other host, and writes a PNG.
 
-    python scripts/screenshot.py [--site site] [--out assets/screenshot-home.png]
+    python scripts/screenshot.py [--site site] [--out scripts/screenshots/home.png]
                                  [--page lessons/standard-1/] [--dark] [--full-page]
 """
 
@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "site",
                         help="built intranet site directory (default: site/)")
-    parser.add_argument("--out", type=Path, default=ROOT / "assets" / "screenshot-home.png",
-                        help="PNG to write (default: assets/screenshot-home.png)")
+    parser.add_argument("--out", type=Path, default=ROOT / "scripts" / "screenshots" / "home.png",
+                        help="PNG to write (default: scripts/screenshots/home.png)")
     parser.add_argument("--page", default="", help="path below the site root (default: home)")
     parser.add_argument("--dark", action="store_true", help="prefer the dark (slate) scheme")
     parser.add_argument("--full-page", action="store_true", help="capture the whole page")

@@ -4,10 +4,13 @@ Every request that is not file://, data:, blob: or 127.0.0.1 is blocked and
 recorded by the ``open_page`` fixture.
 """
 
+import subprocess
+import sys
+
 import pytest
 from playwright.sync_api import expect
 
-from conftest import site_pages
+from conftest import PROJECT, site_pages
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +92,16 @@ def test_intranet_search_finds_tongfang(local_server, open_page):
     results = search(recorded.page, "统方")
     expect(results.filter(has_text="第一条").first).to_be_visible()
     assert recorded.blocked == []
+
+
+def test_screenshot_script_writes_png(intranet_site, tmp_path):
+    """scripts/screenshot.py photographs the home page without any outside request."""
+    out = tmp_path / "home.png"
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "scripts" / "screenshot.py"),
+         "--site", str(intranet_site), "--out", str(out)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert out.stat().st_size > 20_000  # a real page, not a blank image

@@ -10,7 +10,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "portal.cta.title": "新职工入职培训",
         "portal.cta.text": "上岗前请依次完成：学习九项准则、阅读警示案例、通过入职测验、签署廉洁从业承诺书。",
         "portal.cta.button": "开始入职培训",
-        "portal.sections": "栏目导航",
         "portal.printed_from": "打印自",
     },
     "en": {
@@ -18,7 +17,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "portal.cta.title": "Onboarding for new staff",
         "portal.cta.text": "Before starting work, study the nine standards, read the warning cases, pass the onboarding quiz and sign the integrity pledge.",
         "portal.cta.button": "Start onboarding",
-        "portal.sections": "Sections",
         "portal.printed_from": "Printed from",
     },
 }
