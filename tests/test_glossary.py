@@ -90,3 +90,11 @@ def test_missing_jieba_stops_the_build_clearly(make_site):
     assert result.returncode == 1
     assert "jieba is not installed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_search_separator_without_zero_width_space_fails(make_site):
+    """jieba's word breaks only count when the search separator includes U+200B."""
+    site = make_site(config={"plugins": {"material/search": {"separator": r"[\s\-]+"}}})
+    result = site.build()
+    assert result.returncode == 1
+    assert "does not include \\u200b" in result.stderr

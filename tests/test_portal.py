@@ -126,3 +126,21 @@ def test_cli_check_lists_every_problem(make_site):
     assert any(line.startswith("content/glossary/terms.yml:3: unknown key") for line in lines)
     assert any("content folder 'extra/' has no section title" in line for line in lines)
     assert "problem(s) found" in result.stderr
+
+
+def test_pages_carry_only_their_own_section_nav(make_site):
+    """navigation.prune: a lesson page holds no links into another section's pages,
+    which keeps page size and build time linear in the number of pages."""
+    site = make_site(
+        {f"content/glossary/term-{n}.md": f"# 术语 {n}\n" for n in range(5)},
+        config={"theme": {"features": ["navigation.prune"]}},
+    )
+    assert site.build().returncode == 0
+    assert "term-3" in site.read("glossary/term-1/index.html")
+    assert "term-3" not in site.read("lessons/standard-1/index.html")
+
+
+def test_repository_site_enables_prune():
+    """The repository's mkdocs.yml keeps navigation.prune on."""
+    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "- navigation.prune" in config
