@@ -80,6 +80,12 @@ class FixtureSite:
     def build(self, *, strict: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
         return build(self.config_file, self.root / "site", strict=strict, env=env)
 
+    def failed_build_log(self) -> str:
+        """Build with --strict, insist that it fails, and return its log."""
+        result = self.build()
+        assert result.returncode == 1, f"expected the strict build to fail:\n{result.stderr}"
+        return result.stderr
+
     def read(self, path: str) -> str:
         return (self.root / "site" / path).read_text(encoding="utf-8")
 

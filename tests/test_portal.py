@@ -36,17 +36,15 @@ def test_section_titles_come_from_config(make_site):
 def test_folder_without_title_fails_strict(make_site):
     """A content folder missing from the sections map is named, with the fix."""
     site = make_site({"content/extra/index.md": "# 其他\n"})
-    result = site.build()
-    assert result.returncode == 1
-    assert "content folder 'extra/' has no section title" in result.stderr
+    log = site.failed_build_log()
+    assert "content folder 'extra/' has no section title" in log
 
 
 def test_missing_section_folder_fails_strict(make_site):
     """A section in the map without a folder is named."""
     site = make_site(config={"plugins": {"qinglian/portal": {"sections": {"cases": "警示案例"}}}})
-    result = site.build()
-    assert result.returncode == 1
-    assert "section folder 'cases/' does not exist" in result.stderr
+    log = site.failed_build_log()
+    assert "section folder 'cases/' does not exist" in log
 
 
 def test_explicit_nav_is_respected(make_site):
@@ -71,10 +69,9 @@ def test_explicit_nav_is_respected(make_site):
 def test_mistyped_option_gives_config_error(make_site, config, message):
     """A wrong option name or type of a qinglian plugin is MkDocs' clear config error."""
     site = make_site(config={"plugins": config})
-    result = site.build()
-    assert result.returncode == 1
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    log = site.failed_build_log()
+    assert message in log
+    assert "Traceback" not in log
 
 
 @pytest.mark.parametrize("hospital, message", [
@@ -87,10 +84,9 @@ def test_mistyped_option_gives_config_error(make_site, config, message):
 def test_hospital_branding_is_validated(make_site, hospital, message):
     """extra.hospital must name the hospital; mistakes stop the build clearly."""
     site = make_site(config={"extra": {"hospital": hospital}})
-    result = site.build()
-    assert result.returncode == 1
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    log = site.failed_build_log()
+    assert message in log
+    assert "Traceback" not in log
 
 
 def test_cli_version():
