@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ContentProblem:
-    """A mistake in a trainer's file, reported as ``file:line: message; fix``."""
+    """A mistake in a trainer's file, reported as ``file:line: message — fix``."""
 
     path: str
     line: int | None
@@ -17,7 +17,7 @@ class ContentProblem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.message}"
-        return f"{text}; {self.fix}" if self.fix else text
+        return f"{text} — {self.fix}" if self.fix else text
 
 
 class ContentError(Exception):

@@ -17,3 +17,8 @@ class HospitalConfig(Config):
     short_name = c.Optional(c.Type(str))
     logo = c.Optional(c.Type(str))
     contact = c.ListOfItems(c.Type(str), default=[])
+    # The one list of departments that profiles (quizzes, pledges) choose from
+    departments = c.ListOfItems(c.Type(str), default=[])
+    # Names this site's data in the browser; set it once and keep it, so a
+    # renamed site keeps its people's records
+    site_id = c.Optional(c.Type(str))

@@ -1,0 +1,75 @@
+"""Finds our fenced blocks (```quiz, ```pledge) in a Markdown file.
+
+One scanner for every plugin, following CommonMark's fence rules: a fence
+opens with three or more backticks or tildes and closes with the same
+character at least as many times, so a ```quiz example shown inside a
+````-fence in the authoring guide stays code. Line numbers are those of
+the file itself, front matter included.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})[ \t]*\{?\.?(?P<info>[^\s`{}]*)")
+
+
+@dataclass(frozen=True)
+class Fence:
+    language: str
+    start: int  # 1-based line of the opening fence in the file
+    end: int  # line of the closing fence (the last line when it is never closed)
+    indent: str  # what stands before the opening marker, kept when replacing
+    body: str  # the lines between, with the opening's indentation removed
+
+
+def find_fences(markdown: str, languages: set[str], first_line: int = 1) -> list[Fence]:
+    """Return the fences of ``markdown`` whose language is in ``languages``.
+
+    ``first_line`` is the file line on which ``markdown`` starts (after front matter).
+    """
+    found: list[Fence] = []
+    lines = markdown.split("\n")
+    index = 0
+    while index < len(lines):
+        opening = _OPENING.match(lines[index])
+        if not opening or (opening["marker"][0] == "`" and "`" in lines[index][opening.end():]):
+            index += 1
+            continue
+        indent, marker = opening["indent"], opening["marker"]
+        closing = re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        end = index + 1
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        language = opening["info"].lower()
+        if language in languages:
+            body = "\n".join(_dedent(line, indent) for line in lines[index + 1:end])
+            found.append(Fence(language, first_line + index, first_line + min(end, len(lines) - 1),
+                               indent, body))
+        index = end + 1
+    return found
+
+
+def replace_fences(markdown: str, fences: list[Fence], replacement, first_line: int = 1) -> str:
+    """Return ``markdown`` with each fence replaced by ``replacement(fence)``.
+
+    The replacement stands between blank lines, at the fence's indentation,
+    so Markdown reads it as a block of its own.
+    """
+    lines = markdown.split("\n")
+    for fence in sorted(fences, key=lambda f: f.start, reverse=True):
+        start, end = fence.start - first_line, fence.end - first_line
+        lines[start:end + 1] = ["", fence.indent + replacement(fence), ""]
+    return "\n".join(lines)
+
+
+def body_start_line(source: str, markdown: str) -> int:
+    """Return the file line on which ``markdown`` (the source minus front matter) starts."""
+    if not markdown or not source.endswith(markdown):
+        return 1
+    return source[: len(source) - len(markdown)].count("\n") + 1
+
+
+def _dedent(line: str, indent: str) -> str:
+    return line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")

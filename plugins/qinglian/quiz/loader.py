@@ -1,0 +1,393 @@
+"""Reads and validates question banks and quiz definitions.
+
+Every mistake becomes a ContentProblem naming file and line, what is wrong
+and how to fix it; nothing raises. A question or quiz with a problem is left
+out, so a broken quiz is never half-rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Callable
+
+from ..common.errors import ContentError, ContentProblem
+from ..common.yamlio import LineDict, LineList, load_yaml
+from .models import (
+    DIFFICULTIES,
+    LETTERS,
+    MODES,
+    QUESTION_TYPES,
+    STANDARDS,
+    DrawRule,
+    Question,
+    Quiz,
+)
+
+ID = re.compile(r"^[a-z0-9-]+$")
+QUESTION_KEYS = ("id", "type", "stem", "options", "answer", "explanation",
+                 "standards", "difficulty", "lesson")
+QUIZ_KEYS = ("title", "mode", "draw", "questions", "pass_mark", "time_limit",
+             "max_attempts", "shuffle_options")
+RULE_KEYS = ("standards", "difficulty", "count")
+
+
+@dataclass
+class Library:
+    """Every valid question and quiz of a site, and every problem found."""
+
+    questions: dict[str, Question] = field(default_factory=dict)
+    quizzes: dict[str, Quiz] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)  # quiz ids left out for their errors
+    problems: list[ContentProblem] = field(default_factory=list)
+
+
+def load_library(quizzes_dir: Path, shown_dir: str,
+                 lesson_exists: Callable[[str], bool]) -> Library:
+    """Read ``quizzes_dir/banks/*.yml`` and ``quizzes_dir/*.yml`` into a Library.
+
+    ``shown_dir`` is how the folder is named in messages (e.g. "quizzes").
+    """
+    library = Library()
+    for path in sorted((quizzes_dir / "banks").glob("*.yml")):
+        shown = f"{shown_dir}/banks/{path.name}"
+        data = _read(path, shown, library.problems)
+        if data is not None:
+            for question in _questions(data, shown, lesson_exists, library.problems):
+                _add_question(library, question)
+    for path in sorted(quizzes_dir.glob("*.yml")):
+        shown = f"{shown_dir}/{path.name}"
+        data = _read(path, shown, library.problems)
+        if data is not None:
+            quiz = _quiz(path.stem, data, shown, library)
+            if quiz:
+                library.quizzes[quiz.id] = quiz
+        if path.stem not in library.quizzes:
+            library.broken.add(path.stem)
+    return library
+
+
+def did_you_mean(value: str, choices) -> str:
+    """Return " (did you mean 'x'?)" for the closest choice, or ""."""
+    guess = get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{guess[0]}'?)" if guess else ""
+
+
+# -----------------------------------------------------------------------------
+
+
+def _read(path: Path, shown: str, problems: list[ContentProblem]):
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        problems.append(ContentProblem(
+            shown, line, "the file is not UTF-8 text",
+            "save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)"))
+        return None
+    try:
+        return load_yaml(text, shown)
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def _add_question(library: Library, question: Question) -> None:
+    first = library.questions.get(question.id)
+    if first:
+        path, line = question.where.rsplit(":", 1)
+        library.problems.append(ContentProblem(
+            path, int(line), f"duplicate question id '{question.id}' (first at {first.where})",
+            "give every question an id that is unique across all banks"))
+    else:
+        library.questions[question.id] = question
+
+
+def _questions(data, shown: str, lesson_exists, problems) -> list[Question]:
+    if not isinstance(data, LineDict) or "questions" not in data:
+        problems.append(ContentProblem(
+            shown, getattr(data, "line", 1) or 1, "the bank has no 'questions' list",
+            "start the file with 'questions:' followed by items '- id: …'"))
+        return []
+    entries = data["questions"]
+    if not isinstance(entries, LineList) or not entries:
+        problems.append(ContentProblem(
+            shown, data.line_of("questions"), "the bank is empty",
+            "add at least one question under 'questions:', or delete the file"))
+        return []
+    questions = []
+    for entry, line in zip(entries, entries.item_lines):
+        reader = _Reader(entry, line, shown, problems)
+        if reader.ok:
+            question = _question(reader, lesson_exists)
+            if question:
+                questions.append(question)
+    return questions
+
+
+def _question(r: "_Reader", lesson_exists) -> Question | None:
+    r.unknown_keys(QUESTION_KEYS)
+    question_id = r.identifier("id")
+    kind = r.choice("type", QUESTION_TYPES)
+    stem = r.text("stem")
+    explanation = r.text("explanation")
+    standards = r.standards("standards", required=True)
+    difficulty = r.choice("difficulty", DIFFICULTIES)
+    lesson = r.text("lesson", required=False)
+    if lesson is not None and not lesson_exists(lesson):
+        r.problem("lesson", f"lesson '{lesson}' does not exist under content/",
+                  "give the path of a page relative to content/, e.g. lessons/standard-1.md")
+    options = _options(r, kind)
+    answer = _answer(r, kind, options) if kind and options is not None else None
+    if not r.clean or answer is None:
+        return None
+    return Question(question_id, kind, stem, options, answer, explanation, standards,
+                    difficulty, lesson, f"{r.path}:{r.line_of('id')}")
+
+
+def _options(r: "_Reader", kind: str | None) -> tuple[str, ...] | None:
+    if kind in ("true_false", "fill_blank"):
+        if "options" in r.data:
+            r.problem("options", f"a {kind} question has no options",
+                      "delete 'options' (true_false answers true/false; fill_blank lists "
+                      "accepted answers)")
+            return None
+        return ()
+    values = r.list("options", required=kind is not None)
+    if values is None:
+        return None
+    if any(isinstance(value, (dict, list)) or value in (None, "") for value in values):
+        r.problem("options", "every option must be plain text", "write options: [甲, 乙, 丙]")
+        return None
+    if kind == "multiple" and len(values) < 2:
+        r.problem("options", "a multiple question needs at least two options",
+                  "add options, or make it a true_false question")
+        return None
+    if not 2 <= len(values) <= len(LETTERS):
+        r.problem("options", f"{len(values)} option(s); a {kind} question needs 2 to 8",
+                  "give between two and eight options")
+        return None
+    return tuple(str(value) for value in values)
+
+
+def _answer(r: "_Reader", kind: str, options: tuple[str, ...]) -> tuple | None:
+    if "answer" not in r.data:
+        r.problem(None, "missing 'answer'", _ANSWER_FORMS[kind])
+        return None
+    value = r.data["answer"]
+    if kind == "true_false":
+        if isinstance(value, bool):
+            return (value,)
+        return r.problem("answer", f"answer '{value}' is not true or false", _ANSWER_FORMS[kind])
+    if kind == "fill_blank":
+        if (isinstance(value, list) and value
+                and all(isinstance(v, (str, int, float)) and str(v).strip() for v in value)):
+            return tuple(str(v).strip() for v in value)
+        return r.problem("answer", "a fill_blank question needs a list of accepted answers",
+                         _ANSWER_FORMS[kind])
+    letters = value if kind == "multiple" else [value]
+    if kind == "multiple" and not isinstance(value, list):
+        return r.problem("answer", f"answer '{value}' is not a list of letters",
+                         _ANSWER_FORMS[kind])
+    indexes = []
+    for letter in letters:
+        index = LETTERS.find(str(letter).strip().upper()) if len(str(letter).strip()) == 1 else -1
+        if not 0 <= index < len(options):
+            return r.problem("answer", f"answer '{letter}' is not among the options "
+                             f"A–{LETTERS[len(options) - 1]}", _ANSWER_FORMS[kind])
+        indexes.append(index)
+    if not indexes:
+        return r.problem("answer", "the answer names no option", _ANSWER_FORMS[kind])
+    if len(set(indexes)) != len(indexes):
+        return r.problem("answer", "the answer names an option twice", _ANSWER_FORMS[kind])
+    return tuple(sorted(indexes))
+
+
+_ANSWER_FORMS = {
+    "single": "write the letter of the right option, e.g. answer: B",
+    "multiple": "list the letters of the right options, e.g. answer: [A, C]",
+    "true_false": "write answer: true or answer: false",
+    "fill_blank": "list the accepted answers, e.g. answer: [统方, 统计处方]",
+}
+
+
+def _quiz(quiz_id: str, data, shown: str, library: Library) -> Quiz | None:
+    problems = library.problems
+    if not ID.match(quiz_id):
+        problems.append(ContentProblem(
+            shown, 1, f"quiz id '{quiz_id}' (the file name) may hold only a-z, 0-9 and -",
+            "rename the file, e.g. standard-1-practice.yml"))
+        return None
+    r = _Reader(data, 1, shown, problems)
+    if not r.ok:
+        return None
+    r.unknown_keys(QUIZ_KEYS)
+    title = r.text("title")
+    mode = r.choice("mode", MODES)
+    pass_mark = r.number("pass_mark", 0, 100)
+    time_limit = r.number("time_limit", 0, 24 * 60, required=False, above_minimum=True)
+    max_attempts = r.count("max_attempts", required=False)
+    shuffle = r.boolean("shuffle_options", default=True)
+    draw, fixed = (), ()
+    if ("draw" in data) == ("questions" in data):
+        r.problem(None, "a quiz needs either 'draw' or 'questions' (not both)",
+                  "draw questions by rule with 'draw:', or list fixed ids with 'questions:'")
+    elif "draw" in data:
+        draw = _draw_rules(r, library)
+    else:
+        fixed = _fixed_questions(r, library)
+    if not r.clean or not (draw or fixed):
+        return None
+    return Quiz(quiz_id, title, mode, draw, fixed, pass_mark, time_limit, max_attempts,
+                shuffle, shown)
+
+
+def _draw_rules(r: "_Reader", library: Library) -> tuple[DrawRule, ...]:
+    entries = r.list("draw")
+    rules = []
+    for entry, line in zip(entries or [], getattr(entries, "item_lines", [])):
+        rule = _Reader(entry, line, r.path, r.problems)
+        if not rule.ok:
+            r.clean = False
+            continue
+        rule.unknown_keys(RULE_KEYS)
+        standards = rule.standards("standards", required=False) or tuple(STANDARDS)
+        difficulties = rule.choices("difficulty", DIFFICULTIES) or DIFFICULTIES
+        count = rule.count("count")
+        if not rule.clean:
+            r.clean = False
+            continue
+        drawn = DrawRule(standards, tuple(difficulties), count, line)
+        available = sum(drawn.matches(q) for q in library.questions.values())
+        if available < count:
+            rule.problem("count", f"the rule asks for {count} questions but only {available} "
+                         f"match standards {list(standards)} and difficulty "
+                         f"{list(difficulties)}", "lower 'count', widen the rule, or add "
+                         "questions to the banks")
+            r.clean = False
+            continue
+        rules.append(drawn)
+    return tuple(rules)
+
+
+def _fixed_questions(r: "_Reader", library: Library) -> tuple[str, ...]:
+    entries = r.list("questions") or []
+    for entry, line in zip(entries, getattr(entries, "item_lines", [])):
+        if str(entry) not in library.questions:
+            r.problems.append(ContentProblem(
+                r.path, line, f"unknown question id '{entry}'"
+                + did_you_mean(entry, library.questions),
+                "use the id of a question in quizzes/banks/"))
+            r.clean = False
+    return tuple(str(entry) for entry in entries)
+
+
+class _Reader:
+    """Reads typed fields from one YAML mapping, collecting problems as it goes."""
+
+    def __init__(self, data, line: int, path: str, problems: list[ContentProblem]):
+        self.data, self.line, self.path, self.problems = data, line, path, problems
+        self.ok = self.clean = isinstance(data, LineDict)
+        if not self.ok:
+            problems.append(ContentProblem(path, line, "expected a mapping of 'key: value' lines",
+                                           "check the indentation of this entry"))
+
+    def line_of(self, key) -> int:
+        return self.data.line_of(key) if key is not None else self.data.line
+
+    def problem(self, key, message: str, fix: str) -> None:
+        self.problems.append(ContentProblem(self.path, self.line_of(key), message, fix))
+        self.clean = False
+
+    def unknown_keys(self, allowed) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.problem(key, f"unknown key '{key}'" + did_you_mean(key, allowed),
+                             f"use only {', '.join(allowed)}")
+
+    def _get(self, key, required: bool):
+        value = self.data.get(key)
+        if value is None and required:
+            self.problem(None, f"missing '{key}'", f"add '{key}: …' to this entry")
+        return value
+
+    def text(self, key, required: bool = True) -> str | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, (dict, list, bool)) or not str(value).strip():
+            return self.problem(key, f"'{key}' must be non-empty text", f"write {key}: …")
+        return str(value).strip()
+
+    def identifier(self, key) -> str | None:
+        value = self.text(key)
+        if value is not None and not ID.match(value):
+            return self.problem(key, f"{key} '{value}' may hold only a-z, 0-9 and -",
+                                "write e.g. s1-001")
+        return value
+
+    def choice(self, key, choices) -> str | None:
+        value = self._get(key, True)
+        if value is None:
+            return None
+        if value not in choices:
+            return self.problem(key, f"unknown {key} '{value}'" + did_you_mean(value, choices),
+                                f"use one of {', '.join(choices)}")
+        return value
+
+    def choices(self, key, choices) -> tuple[str, ...] | None:
+        values = self.list(key, required=False)
+        for value in values or []:
+            if value not in choices:
+                return self.problem(key, f"unknown {key} '{value}'"
+                                    + did_you_mean(value, choices),
+                                    f"use {', '.join(choices)}")
+        return tuple(values) if values else None
+
+    def list(self, key, required: bool = True) -> list | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not value:
+            return self.problem(key, f"'{key}' must be a non-empty list",
+                                f"write {key}: [..] or one '- item' per line")
+        return value
+
+    def standards(self, key, required: bool) -> tuple[int, ...] | None:
+        values = self.list(key, required)
+        for value in values or []:
+            if isinstance(value, bool) or value not in STANDARDS:
+                return self.problem(key, f"standard '{value}' is not one of the nine (1–9)",
+                                    "write the standards' numbers, e.g. standards: [1, 3]")
+        return tuple(values) if values else None
+
+    def number(self, key, low: float, high: float, required: bool = True,
+               above_minimum: bool = False) -> float | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not low <= value <= high or (above_minimum and value == low)):
+            return self.problem(key, f"'{key}' is {value!r}, not a number from {low} to {high}"
+                                + (" (above 0)" if above_minimum else ""),
+                                f"write e.g. {key}: 80")
+        return value
+
+    def count(self, key, required: bool = True) -> int | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return self.problem(key, f"'{key}' is {value!r}, not a whole number of 1 or more",
+                                f"write e.g. {key}: 3")
+        return value
+
+    def boolean(self, key, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(key, f"'{key}' is {value!r}, not true or false",
+                         f"write {key}: true or {key}: false")
+            return default
+        return value

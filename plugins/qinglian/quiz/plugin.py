@@ -1,0 +1,131 @@
+"""MkDocs adapter for quizzes: banks and definitions in, quiz blocks out."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.utils import get_relative_url
+
+from ..common.assets import asset, shared_module
+from ..common.errors import ContentProblem
+from ..common.fences import body_start_line, find_fences, replace_fences
+from ..common.hashing import short_hash
+from ..common.i18n import translate
+from .config import QuizConfig
+from .fence import resolve_fence
+from .loader import Library, load_library
+from .render import quiz_payload, render_quiz
+
+ASSETS = Path(__file__).parent / "assets"
+SLOT = re.compile(r"<!-- qinglian-quiz:([a-z0-9-]+) -->")
+
+
+class QuizPlugin(BasePlugin[QuizConfig]):
+
+    def __init__(self):
+        self.library = Library()
+        self.assets = {}
+
+    # Read and validate every bank and quiz once per build (after the portal
+    # plugin has resolved extra.hospital, whose departments the profile offers)
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+
+        self.library = self._load_library(config)
+        for problem in self.library.problems:
+            log.warning(str(problem))
+        hospital = config.extra.get("hospital") or {}
+        site_id = hospital.get("site_id") or short_hash(
+            f"{hospital.get('name', '')}|{config.site_name}", 12)
+        language = config.theme.get("language", "zh")
+        self.assets = {
+            "shared": shared_module(site_id, language, hospital.get("departments") or []),
+            "script": asset("quiz", ASSETS / "quiz.js", language),
+            "style": asset("quiz", ASSETS / "quiz.css"),
+        }
+
+    # Rebuild the preview when a bank or quiz changes
+    def on_serve(self, server, *, config, builder):
+        if self.config.enabled:
+            server.watch(str(self._quizzes_dir(config)))
+        return server
+
+    # Swap each ```quiz fence for a placeholder (run early, before other
+    # plugins treat the fence as code); its HTML goes in after Markdown
+    @event_priority(50)
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled:
+            return
+
+        first_line = body_start_line(page.file.content_string, markdown)
+        fences = find_fences(markdown, {"quiz"}, first_line)
+        if not fences:
+            return
+
+        def placeholder(fence):
+            quiz_id, problem = resolve_fence(fence, _shown_path(page, config), self.library)
+            if problem:
+                log.warning(str(problem))
+                return ""  # a broken quiz is left out, not half-rendered
+            return f"<!-- qinglian-quiz:{quiz_id} -->"
+
+        return replace_fences(markdown, fences, placeholder, first_line)
+
+    # Put each quiz where its fence stood, with its assets (only on such pages)
+    def on_page_content(self, html, *, page, config, files):
+        if not self.config.enabled or "<!-- qinglian-quiz:" not in html:
+            return
+
+        def url(name: str) -> str:
+            return get_relative_url(f"assets/qinglian/{name}", page.url)
+
+        scripts = [url(self.assets["shared"].name), url(self.assets["script"].name)]
+        stylesheet = url(self.assets["style"].name)
+        noscript = translate("quiz.noscript", config.theme.get("language", "zh"))
+        return SLOT.sub(lambda match: render_quiz(
+            quiz_payload(self.library.quizzes[match[1]], self.library.questions),
+            scripts, stylesheet, noscript), html)
+
+    # Write the browser assets
+    def on_post_build(self, *, config):
+        if not self.config.enabled:
+            return
+
+        for item in self.assets.values():
+            item.write(Path(config.site_dir))
+
+    def check(self, config) -> list[str]:
+        """Return every problem in banks, quizzes and quiz blocks, for ``qinglian check``."""
+        library = self._load_library(config)
+        problems: list[ContentProblem] = list(library.problems)
+        project = Path(config.config_file_path).parent
+        for path in sorted(Path(config.docs_dir).rglob("*.md")):
+            source = path.read_text(encoding="utf-8-sig")
+            for fence in find_fences(source, {"quiz"}):
+                problem = resolve_fence(fence, os.path.relpath(path, project), library)[1]
+                if problem:
+                    problems.append(problem)
+        return [str(problem) for problem in problems]
+
+    def _quizzes_dir(self, config) -> Path:
+        return Path(config.config_file_path).parent / self.config.quizzes_dir
+
+    def _load_library(self, config) -> Library:
+        docs = Path(config.docs_dir)
+        return load_library(self._quizzes_dir(config), self.config.quizzes_dir,
+                            lambda lesson: (docs / lesson).is_file())
+
+
+# -----------------------------------------------------------------------------
+
+
+def _shown_path(page, config) -> str:
+    """Return the page's source path relative to the project, as trainers see it."""
+    return os.path.relpath(page.file.abs_src_path, Path(config.config_file_path).parent)
+
+
+log = get_plugin_logger(__name__)
