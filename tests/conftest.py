@@ -58,6 +58,7 @@ FIXTURE_CONFIG = {
         "qinglian/portal": {"sections": {"lessons": "九项准则", "glossary": "术语表"}},
         "qinglian/glossary": {},
         "qinglian/offline": {},
+        "qinglian/quiz": {},
     },
 }
 FIXTURE_FILES = {

@@ -1,0 +1,142 @@
+"""Quiz pages as built: the DOM contract, exam secrecy, assets only where needed, size budget."""
+
+import gzip
+import html
+import json
+import re
+
+import pytest
+
+from test_quiz_validation import GOOD_BANK
+
+QUIZ_PAGE = "# 练习\n\n正文。\n\n```quiz\nid: practice\n```\n"
+PRACTICE = "title: 练习\nmode: practice\nquestions: [s1-001]\npass_mark: 60\n"
+EXAM = "title: 考试\nmode: exam\nquestions: [s1-001]\npass_mark: 60\n"
+
+
+def quiz_data(page_html: str) -> dict:
+    match = re.search(r'<form class="qinglian-quiz"[^>]*data-quiz="([^"]*)"', page_html)
+    return json.loads(html.unescape(match.group(1)))
+
+
+def test_practice_page_has_the_dom_contract(intranet_site):
+    """The lesson's quiz: a form with data-quiz-id, inside a search-excluded container."""
+    page = (intranet_site / "lessons" / "standard-1" / "index.html").read_text(encoding="utf-8")
+    block = re.search(r'<div class="qinglian-quiz-block" data-search-exclude>.*?</div></form>', page, re.S)
+    assert block, "quiz container missing or not excluded from search"
+    assert '<form class="qinglian-quiz" data-quiz-id="standard-1-practice"' in block.group(0)
+    assert 'role="status"' in block.group(0)
+    data = quiz_data(page)
+    assert data["mode"] == "practice" and data["size"] == 5
+    assert all("explanation" in q and "answer" in q for q in data["questions"].values())
+
+
+def test_exam_page_hides_answers_and_explanations(intranet_site):
+    """The onboarding exam carries digests only: no answers, no explanations."""
+    page = (intranet_site / "quizzes" / "onboarding" / "index.html").read_text(encoding="utf-8")
+    data = quiz_data(page)
+    assert data["mode"] == "exam" and data["time_limit"] == 20 and data["max_attempts"] == 3
+    for question in data["questions"].values():
+        assert "answer" not in question and "explanation" not in question
+        assert re.fullmatch(r"[0-9a-f]{16}", question["salt"])
+        assert all(re.fullmatch(r"[0-9a-f]{64}", d) for d in question["digests"])
+    assert "explanation" not in page
+
+
+def test_quiz_assets_exist_and_load_only_on_quiz_pages(intranet_site):
+    """Quiz pages link the shared module, the quiz script and style; other pages do not."""
+    lesson = intranet_site / "lessons" / "standard-1" / "index.html"
+    links = re.findall(r'(?:src|href)="(\.\./\.\./assets/qinglian/[^"]+)"', lesson.read_text("utf-8"))
+    assert sorted(re.sub(r"\.[0-9a-f]{8}\.", ".", link.rsplit("/", 1)[1]) for link in links) == [
+        "qinglian.js", "quiz.css", "quiz.js"]
+    for link in links:
+        assert (lesson.parent / link).resolve().is_file(), link
+    for page in ["index.html", "cases/index.html", "glossary/index.html"]:
+        assert "assets/qinglian/quiz." not in (intranet_site / page).read_text("utf-8"), page
+
+
+def test_quiz_text_stays_out_of_search(intranet_site):
+    """Nothing of the quiz block (its heading, its notice) reaches the search index."""
+    index = json.loads((intranet_site / "search" / "search_index.json").read_text("utf-8"))
+    text = "".join(doc["text"] for doc in index["docs"]).replace("\u200b", "")
+    page = (intranet_site / "lessons" / "standard-1" / "index.html").read_text("utf-8")
+    stems = [q["stem"] for q in quiz_data(page)["questions"].values()]
+    assert "统方" in text  # control: the lesson itself is indexed
+    assert stems and not any(stem in text for stem in stems)
+    assert not [doc for doc in index["docs"] if "第一条 自测" in doc["title"].replace("\u200b", "")]
+    assert "本测验需要启用" not in text
+
+
+def test_asset_size_budget(intranet_site, capsys):
+    """Quiz JS+CSS ≤ 20 KB raw and ≤ 6 KB gzipped; the shared module ≤ 3 KB gzipped."""
+    folder = intranet_site / "assets" / "qinglian"
+
+    def size(pattern):
+        data = b"".join(p.read_bytes() for p in folder.glob(pattern))
+        return len(data), sum(len(gzip.compress(p.read_bytes(), 9)) for p in folder.glob(pattern))
+
+    quiz_raw = size("quiz.*.js")[0] + size("quiz.*.css")[0]
+    quiz_gzip = size("quiz.*.js")[1] + size("quiz.*.css")[1]
+    shared_raw, shared_gzip = size("qinglian.*.js")
+    with capsys.disabled():
+        print(f"\n  quiz JS+CSS: {quiz_raw} B raw, {quiz_gzip} B gzipped; "
+              f"shared module: {shared_raw} B raw, {shared_gzip} B gzipped")
+    assert quiz_raw <= 20 * 1024 and quiz_gzip <= 6 * 1024
+    assert shared_gzip <= 3 * 1024
+
+
+def test_broken_quiz_fails_strict_and_is_left_out(make_site):
+    """A quiz block naming an unknown quiz fails --strict at the page's line; without
+    --strict the page builds with no half-rendered quiz."""
+    site = make_site({
+        "quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,
+        "content/lessons/quiz.md": "---\ntitle: 练习\n---\n\n" + QUIZ_PAGE.replace("practice", "practise"),
+    })
+    log = site.failed_build_log()
+    assert "content/lessons/quiz.md:10: unknown quiz id 'practise' (did you mean 'practice'?)" in log
+    assert site.build(strict=False).returncode == 0
+    page = site.read("lessons/quiz/index.html")
+    assert "qinglian-quiz" not in page and "practise" not in page
+
+
+def test_bank_error_fails_strict(make_site):
+    """A bank mistake fails --strict with the bank's file and line."""
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK.replace("answer: B", "answer: E"),
+                      "quizzes/practice.yml": PRACTICE, "content/lessons/quiz.md": QUIZ_PAGE})
+    log = site.failed_build_log()
+    assert "quizzes/banks/a.yml:6: answer 'E' is not among the options A–C" in log
+    assert "content/lessons/quiz.md:6: quiz 'practice' is left out" in log
+
+
+def test_example_in_longer_fence_stays_code(make_site):
+    """The authoring guide can show a quiz block as an example."""
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,
+                      "content/lessons/guide.md": "# 指南\n\n````markdown\n```quiz\nid: nope\n```\n````\n"})
+    assert site.build().returncode == 0
+    page = site.read("lessons/guide/index.html")
+    assert "qinglian-quiz" not in page and "id: nope" in page
+
+
+@pytest.mark.parametrize("mode_text", [PRACTICE, EXAM])
+def test_quiz_inside_admonition(make_site, mode_text):
+    """A quiz block indented inside an admonition is rendered inside it."""
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": mode_text,
+                      "content/lessons/q.md": '# 题\n\n!!! tip "自测"\n    ```quiz\n    id: practice\n    ```\n'},
+                     config={"markdown_extensions": ["admonition"]})
+    assert site.build().returncode == 0
+    page = site.read("lessons/q/index.html")
+    assert re.search(r'class="admonition tip".*<form class="qinglian-quiz"', page, re.S)
+
+
+def test_check_reports_quiz_problems(make_site):
+    """qinglian check lists bank, quiz and page problems together."""
+    import subprocess
+    import sys
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK.replace("difficulty: easy", "difficulty: eazy"),
+                      "quizzes/practice.yml": PRACTICE, "content/lessons/quiz.md": QUIZ_PAGE})
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"], capture_output=True,
+                            text=True, cwd=site.root)
+    assert result.returncode == 1
+    assert "quizzes/banks/a.yml:9: unknown difficulty 'eazy' (did you mean 'easy'?)" in result.stdout
+    assert "quizzes/practice.yml:3: unknown question id 's1-001'" in result.stdout
+    assert "content/lessons/quiz.md:6: quiz 'practice' is left out" in result.stdout

@@ -1,0 +1,180 @@
+"""Every mistake a trainer can make in banks and quizzes: file, line, what, how to fix."""
+
+import textwrap
+
+import pytest
+
+from qinglian.common.fences import Fence, find_fences
+from qinglian.quiz.fence import resolve_fence
+from qinglian.quiz.loader import load_library
+
+GOOD_QUESTION = """\
+  - id: s1-001
+    type: single
+    stem: 下列做法正确的是？
+    options: [甲, 乙, 丙]
+    answer: B
+    explanation: 因为乙。
+    standards: [1]
+    difficulty: easy
+"""
+GOOD_BANK = "questions:\n" + GOOD_QUESTION
+GOOD_QUIZ = "title: 测验\nmode: practice\nquestions: [s1-001]\npass_mark: 60\n"
+
+
+def load(tmp_path, banks=None, quizzes=None, lessons=("lessons/standard-1.md",)):
+    """Write banks and quizzes into tmp_path/quizzes and load them."""
+    folder = tmp_path / "quizzes"
+    (folder / "banks").mkdir(parents=True)
+    for name, text in (banks or {"a.yml": GOOD_BANK}).items():
+        path = folder / "banks" / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    for name, text in (quizzes or {}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return load_library(folder, "quizzes", lambda lesson: lesson in lessons)
+
+
+def only_problem(library) -> str:
+    assert len(library.problems) == 1, [str(p) for p in library.problems]
+    return str(library.problems[0])
+
+
+def bank_with(**changes) -> str:
+    """GOOD_BANK with keys (not id) moved to the end with a new value, or removed (None)."""
+    lines = [line for line in GOOD_QUESTION.splitlines()
+             if line.strip().lstrip("- ").split(":")[0] not in changes]
+    for key, value in changes.items():
+        if value is not None:
+            lines.append(f"    {key}: {value}")
+    return "questions:\n" + "\n".join(lines) + "\n"
+
+
+def test_good_bank_and_quiz_load(tmp_path):
+    """Control: a correct bank and quiz give no problem."""
+    library = load(tmp_path, quizzes={"q.yml": GOOD_QUIZ})
+    assert library.problems == []
+    assert library.questions["s1-001"].answer == (1,)
+    assert "q" in library.quizzes
+
+
+@pytest.mark.parametrize("bank, line, message", [
+    # bank text, line reported, what the message says
+    ("questions:\n  - id: s1-001\n   type: single\n", 3, "invalid YAML"),
+    (bank_with(stems="x"), 10, "unknown key 'stems' (did you mean 'stem'?)"),
+    (bank_with(explanation=None), 2, "missing 'explanation'"),
+    (bank_with(standards="1"), 9, "'standards' must be a non-empty list"),
+    (bank_with(stem="[a, b]"), 9, "'stem' must be non-empty text"),
+    (bank_with(answer="E"), 9, "answer 'E' is not among the options A–C"),
+    (bank_with(type="multiple", options="[甲]", answer="[A]"), 8,
+     "a multiple question needs at least two options"),
+    (bank_with(type="true_false", answer="true"), 4, "a true_false question has no options"),
+    (bank_with(type="fill_blank", options=None, answer="[]"), 8,
+     "a fill_blank question needs a list of accepted answers"),
+    (bank_with(standards="[0, 10]"), 9, "standard '0' is not one of the nine (1–9)"),
+    (bank_with(difficulty="hardest"), 9, "unknown difficulty 'hardest' (did you mean 'hard'?)"),
+    (bank_with(type="singel"), 9, "unknown type 'singel' (did you mean 'single'?)"),
+    (bank_with(lesson="lessons/standard-9.md"), 10, "lesson 'lessons/standard-9.md' does not exist"),
+    (GOOD_BANK.replace("s1-001", "S1_001"), 2, "id 'S1_001' may hold only a-z, 0-9 and -"),
+    (bank_with(options="[a, b, c, d, e, f, g, h, i]"), 9, "9 option(s); a single question needs 2 to 8"),
+    (bank_with(type="multiple", answer="B"), 9, "answer 'B' is not a list of letters"),
+    (bank_with(type="true_false", options=None, answer="对"), 8, "answer '对' is not true or false"),
+    ("questions: []\n", 1, "the bank is empty"),
+    ("questions:\n", 1, "the bank is empty"),
+    ("items: []\n", 1, "the bank has no 'questions' list"),
+    ("questions:\n  - just text\n", 2, "expected a mapping"),
+])
+def test_bank_mistakes(tmp_path, bank, line, message):
+    """Each bank mistake is one problem naming file and line, with a fix."""
+    problem = only_problem(load(tmp_path, banks={"a.yml": bank}))
+    assert problem.startswith(f"quizzes/banks/a.yml:{line}: ")
+    assert message in problem
+    assert " — " in problem  # every message says how to fix it
+
+
+def test_not_utf8(tmp_path):
+    """A bank saved in GBK is named, with the line of the first bad byte."""
+    bank = GOOD_BANK.replace("下列做法正确的是？", "正确").encode("gbk")
+    problem = only_problem(load(tmp_path, banks={"a.yml": bank}))
+    assert problem.startswith("quizzes/banks/a.yml:4: the file is not UTF-8 text")
+
+
+def test_duplicate_id_across_files(tmp_path):
+    """The same id in two banks names both places."""
+    problem = only_problem(load(tmp_path, banks={"a.yml": GOOD_BANK, "b.yml": GOOD_BANK}))
+    assert problem.startswith("quizzes/banks/b.yml:2: duplicate question id 's1-001' "
+                              "(first at quizzes/banks/a.yml:2)")
+
+
+@pytest.mark.parametrize("quiz, line, message", [
+    ("title: 测验\nmode: practice\nquestions: [s1-001]\npass_mark: 60\nshuffle: false\n", 5,
+     "unknown key 'shuffle' (did you mean 'shuffle_options'?)"),
+    ("mode: practice\nquestions: [s1-001]\npass_mark: 60\n", 1, "missing 'title'"),
+    ("title: 测验\nmode: test\nquestions: [s1-001]\npass_mark: 60\n", 2, "unknown mode 'test'"),
+    ("title: 测验\nmode: exam\nquestions: [s1-001]\npass_mark: 160\n", 4,
+     "'pass_mark' is 160, not a number from 0 to 100"),
+    ("title: 测验\nmode: exam\nquestions: [s1-001]\npass_mark: 60\nmax_attempts: 0\n", 5,
+     "'max_attempts' is 0, not a whole number of 1 or more"),
+    ("title: 测验\nmode: exam\nquestions: [s1-001]\npass_mark: 60\ntime_limit: 0\n", 5,
+     "'time_limit' is 0"),
+    ("title: 测验\nmode: exam\nquestions: [s1-002]\npass_mark: 60\n", 3,
+     "unknown question id 's1-002' (did you mean 's1-001'?)"),
+    ("title: 测验\nmode: exam\npass_mark: 60\n", 1, "a quiz needs either 'draw' or 'questions'"),
+    ("title: 测验\nmode: exam\npass_mark: 60\ndraw:\n  - standards: [1]\n    count: 2\n", 6,
+     "the rule asks for 2 questions but only 1 match standards [1]"),
+    ("title: 测验\nmode: exam\npass_mark: 60\ndraw:\n  - count: 1\n    number: 1\n", 6,
+     "unknown key 'number'"),
+    ("title: 测验\nmode: exam\npass_mark: 60\ndraw:\n  - difficulty: [easy, simple]\n    count: 1\n",
+     5, "unknown difficulty 'simple'"),
+])
+def test_quiz_mistakes(tmp_path, quiz, line, message):
+    """Each quiz-definition mistake is one problem naming file and line; the quiz is left out."""
+    library = load(tmp_path, quizzes={"q.yml": quiz})
+    problem = only_problem(library)
+    assert problem.startswith(f"quizzes/q.yml:{line}: ")
+    assert message in problem
+    assert "q" not in library.quizzes and "q" in library.broken
+
+
+def test_quiz_file_name_must_be_an_id(tmp_path):
+    """The file name is the quiz id, so it follows the id rules."""
+    problem = only_problem(load(tmp_path, quizzes={"Quiz One.yml": GOOD_QUIZ}))
+    assert "quiz id 'Quiz One' (the file name) may hold only a-z, 0-9 and -" in problem
+
+
+def fence(body: str, start: int = 10) -> Fence:
+    return Fence("quiz", start, start + body.count("\n") + 2, "", body)
+
+
+@pytest.mark.parametrize("body, line, message", [
+    # fence body, file line reported (the fence opens on line 10), message
+    ("id: onbording", 11, "unknown quiz id 'onbording' (did you mean 'onboarding'?)"),
+    ("", 11, "the quiz block does not say which quiz to show"),
+    ("id: onboarding\nmode: exam", 12, "unknown key 'mode' in the quiz block"),
+    ("id: [", 11, "the quiz block is not valid YAML"),
+    ("id: broken", 11, "quiz 'broken' is left out because quizzes/broken.yml has errors"),
+])
+def test_quiz_block_mistakes(tmp_path, body, line, message):
+    """A page's quiz block naming no valid quiz is reported at the page's own line."""
+    library = load(tmp_path, quizzes={"onboarding.yml": GOOD_QUIZ, "broken.yml": "title: x\n"})
+    quiz_id, problem = resolve_fence(fence(body), "content/page.md", library)
+    assert quiz_id is None
+    assert str(problem).startswith(f"content/page.md:{line}: ")
+    assert message in str(problem)
+
+
+def test_fence_scanner_respects_longer_fences_and_indentation():
+    """A quiz example inside a ````-fence stays code; one inside an admonition is found."""
+    markdown = textwrap.dedent("""\
+        ````markdown
+        ```quiz
+        id: example
+        ```
+        ````
+
+        !!! tip "自测"
+            ```quiz
+            id: real
+            ```
+        """)
+    fences = find_fences(markdown, {"quiz"}, first_line=4)
+    assert [(f.start, f.end, f.body, f.indent) for f in fences] == [(11, 13, "id: real", "    ")]
