@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
+INTRANET_HOST = "intranet.test"
 
 
 def build(config_file: Path, site_dir: Path, *, strict: bool = True,
@@ -39,8 +40,8 @@ def _quiet_env() -> dict:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def _build_or_fail(config_name: str, site_dir: Path) -> Path:
-    result = build(PROJECT / config_name, site_dir)
+def _build_or_fail(config_name: str, site_dir: Path, env: dict | None = None) -> Path:
+    result = build(PROJECT / config_name, site_dir, env=env)
     assert result.returncode == 0, f"mkdocs build --strict -f {config_name} failed:\n{result.stderr}"
     return site_dir
 
@@ -121,9 +122,25 @@ def make_site(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def intranet_site(tmp_path_factory) -> Path:
-    """The repository's site, built from mkdocs.yml with --strict."""
-    return _build_or_fail("mkdocs.yml", tmp_path_factory.mktemp("intranet") / "site")
+def _intranet_server(tmp_path_factory):
+    """An HTTP server bound to 127.0.0.1 on an ephemeral port, not yet serving."""
+    site_dir = tmp_path_factory.mktemp("intranet") / "site"
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    yield server, site_dir
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def intranet_site(_intranet_server) -> Path:
+    """The repository's site, built from mkdocs.yml with --strict.
+
+    Its site_url carries the test server's port: Material's instant navigation
+    follows only links the sitemap lists, and it matches them port included.
+    """
+    server, site_dir = _intranet_server
+    port = server.server_address[1]
+    return _build_or_fail("mkdocs.yml", site_dir, {"QINGLIAN_SITE_URL": f"http://127.0.0.1:{port}/"})
 
 
 @pytest.fixture(scope="session")
@@ -143,15 +160,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def local_server(intranet_site):
-    """Serve the intranet build on 127.0.0.1 (ephemeral port); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(intranet_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def local_server(_intranet_server, intranet_site):
+    """Serve the intranet build on 127.0.0.1; yields the base URL."""
+    server, _ = _intranet_server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -168,6 +183,8 @@ def browser():
             args=[
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                # A name for 127.0.0.1 that is not a secure context, like a plain-http intranet host
+                f"--host-resolver-rules=MAP {INTRANET_HOST} 127.0.0.1",
             ],
         )
         yield browser
@@ -184,7 +201,8 @@ class RecordedPage:
 
 
 def _is_local(url: str) -> bool:
-    return url.startswith(("file://", "data:", "blob:", "http://127.0.0.1:", "about:"))
+    return url.startswith(("file://", "data:", "blob:", "http://127.0.0.1:", "about:",
+                           f"http://{INTRANET_HOST}:"))
 
 
 @pytest.fixture

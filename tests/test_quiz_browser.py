@@ -1,0 +1,396 @@
+"""Taking quizzes in Chromium: from file:// and over http, keyboard only, with every
+outside request blocked (the ``open_page`` fixture records them)."""
+
+import hashlib
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import INTRANET_HOST, PROJECT
+from qinglian.quiz.loader import load_library
+
+pytestmark = pytest.mark.browser
+
+LIBRARY = load_library(PROJECT / "quizzes", "quizzes", lambda lesson: True)
+LESSON = "lessons/standard-1"  # the practice quiz: 5 of 10 standard-1 questions
+EXAM = "quizzes/onboarding"  # the exam: 12 questions, 80 %, 20 minutes, 3 attempts
+
+
+def url(site, page: str) -> str:
+    """The page's URL in a built site: a file:// path or a served directory."""
+    if isinstance(site, str):
+        return f"{site}{page}/"
+    return (site / f"{page}.html").as_uri()
+
+
+def right_answer(question_id: str):
+    """What to enter for a question: option indexes, 'true'/'false', or text."""
+    question = LIBRARY.questions[question_id]
+    if question.type == "true_false":
+        return ["true" if question.answer[0] else "false"]
+    if question.type == "fill_blank":
+        # Full-width letters and spaces: the comparison folds them away
+        return [" " + question.answer[0].upper().replace("A", "Ａ") + " "]
+    return [str(index) for index in question.answer]
+
+
+def wrong_answer(question_id: str):
+    question = LIBRARY.questions[question_id]
+    if question.type == "true_false":
+        return ["false" if question.answer[0] else "true"]
+    if question.type == "fill_blank":
+        return ["不知道"]
+    return [str(next(i for i in range(len(question.options)) if i not in question.answer))]
+
+
+def tab_to(page, locator, limit: int = 80) -> None:
+    """Press Tab until ``locator`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if locator.evaluate("node => node === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def fill_profile(page, name="张三", staff_id="A001", department_steps=1) -> None:
+    """Fill the profile form with the keyboard only."""
+    tab_to(page, page.locator("input[name=name]"))
+    page.keyboard.type(name)
+    page.keyboard.press("Tab")
+    page.keyboard.type(staff_id)
+    page.keyboard.press("Tab")
+    for _ in range(department_steps):
+        page.keyboard.press("ArrowDown")
+    tab_to(page, page.locator(".qinglian-profile button"))
+    page.keyboard.press("Enter")
+
+
+def start(page) -> None:
+    button = page.locator(".qinglian-quiz__start")
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+
+
+def answer(page, fieldset, values) -> None:
+    """Answer one question with the keyboard: arrows in a radio group, Space on boxes."""
+    if not values:
+        return
+    inputs = fieldset.locator("input")
+    kind = inputs.first.get_attribute("type")
+    if kind == "text":
+        tab_to(page, inputs.first)
+        page.keyboard.type(values[0])
+        return
+    options = [inputs.nth(i).get_attribute("value") for i in range(inputs.count())]
+    if kind == "radio":
+        tab_to(page, inputs.first)
+        position = options.index(values[0])
+        if position == 0:
+            page.keyboard.press("Space")
+        for _ in range(position):
+            page.keyboard.press("ArrowDown")
+        return
+    for index, value in enumerate(options):
+        if value in values:
+            tab_to(page, inputs.nth(index))
+            page.keyboard.press("Space")
+
+
+def answer_all(page, choose) -> list[str]:
+    """Answer every question on the paper with ``choose(id)``; return the ids in order."""
+    fieldsets = page.locator("fieldset.qinglian-question")
+    ids = []
+    for index in range(fieldsets.count()):
+        fieldset = fieldsets.nth(index)
+        question_id = fieldset.get_attribute("data-question-id")
+        ids.append(question_id)
+        answer(page, fieldset, choose(question_id))
+    return ids
+
+
+def submit(page) -> None:
+    button = page.locator("button[type=submit]")
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
+
+
+def status(page):
+    return page.locator("form.qinglian-quiz [role=status]")
+
+
+def person(page) -> dict:
+    """The current person's stored data, read the way another page would."""
+    return page.evaluate("() => window.qinglian.person()")
+
+
+def test_practice_quiz_by_keyboard_from_file(offline_site, open_page):
+    """Practice from file://: check answers one by one, then a passing result, all by keyboard."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    expect(page.locator(".qinglian-quiz__who")).to_contain_text("张三（工号 A001，内科）")
+    start(page)
+    first = page.locator("fieldset.qinglian-question").first
+    answer(page, first, right_answer(first.get_attribute("data-question-id")))
+    check = first.locator(".qinglian-question__check")
+    tab_to(page, check)
+    page.keyboard.press("Enter")
+    expect(first.locator(".qinglian-question__feedback")).to_contain_text("回答正确")
+    question = LIBRARY.questions[first.get_attribute("data-question-id")]
+    expect(first.locator(".qinglian-question__feedback")).to_contain_text(question.explanation)
+    answer_all(page, lambda qid: right_answer(qid) if qid != question.id else [])
+    submit(page)
+    expect(status(page)).to_contain_text("得分 100%，通过")
+    expect(status(page).locator("table caption")).to_have_text("按准则统计")
+    expect(status(page).locator("tbody th")).to_have_text(["第1条"])
+    attempt = person(page)["attempts"][-1]
+    assert attempt["score"] == 100 and attempt["passed"] is True
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", attempt["id"])
+    assert attempt["person"] == {"name": "张三", "staff_id": "A001", "department": "内科"}
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_result_saved_on_one_file_page_is_read_on_another(offline_site, open_page):
+    """Under file:// every page shares storage: the exam page knows the practice result."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page, staff_id="B002")
+    start(page)
+    answer_all(page, right_answer)
+    submit(page)
+    page.goto(url(offline_site, EXAM))
+    expect(page.locator(".qinglian-quiz__who")).to_contain_text("工号 B002")
+    assert [a["quiz"]["id"] for a in person(page)["attempts"]] == ["standard-1-practice"]
+
+
+@pytest.mark.parametrize("choose, score, verdict", [
+    (right_answer, "100%", "通过"),
+    (wrong_answer, "0%", "未通过"),
+])
+def test_exam_pass_and_fail_over_http(local_server, open_page, choose, score, verdict):
+    """The exam graded from digests: all right passes, all wrong fails; no explanation shown."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(url(local_server, EXAM))
+    fill_profile(page)
+    expect(page.locator(".qinglian-quiz__facts")).to_have_text("共 12 题 · 80% 及格 · 限时 20 分钟 · 剩余 3/3 次")
+    start(page)
+    ids = answer_all(page, choose)
+    assert len(ids) == 12 and len(set(ids)) == 12
+    submit(page)
+    expect(status(page).locator(".qinglian-quiz__score")).to_contain_text(f"得分 {score}，{verdict}")
+    wrong = page.locator(".qinglian-question--wrong")
+    expect(wrong).to_have_count(0 if score == "100%" else 12)
+    feedback = page.locator(".qinglian-question__feedback").first
+    assert re.fullmatch(r"回答(正确|错误) · 第\d条", feedback.inner_text().strip())
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_timer_warns_and_submits_at_zero(local_server, open_page):
+    """A visible countdown, a warning at one minute, automatic submission at zero."""
+    page = open_page().page
+    page.clock.install()
+    page.goto(url(local_server, EXAM))
+    fill_profile(page)
+    start(page)
+    timer = page.locator(".qinglian-quiz__timer")
+    expect(timer).to_have_text("剩余时间 20:00")
+    answer_all(page, right_answer)
+    page.clock.run_for("19:01")
+    expect(status(page)).to_have_text("还剩 1 分钟，时间到将自动交卷。")
+    expect(timer).to_have_class(re.compile("qinglian-quiz__timer--warning"))
+    page.clock.run_for("01:00")
+    expect(status(page)).to_contain_text("时间到，已自动交卷。 得分 100%，通过。用时 20:00。")
+    assert person(page)["attempts"][-1]["timed_out"] is True
+
+
+def test_attempt_limit(local_server, open_page):
+    """After three attempts the exam offers no fourth; the count is shown each time."""
+    page = open_page().page
+    page.goto(url(local_server, EXAM))
+    fill_profile(page)
+    facts = page.locator(".qinglian-quiz__facts")
+    for left in (3, 2, 1):
+        expect(facts).to_contain_text(f"剩余 {left}/3 次")
+        start(page)
+        submit(page)
+        page.locator(".qinglian-quiz__again").click()
+    expect(facts).to_contain_text("剩余 0/3 次")
+    expect(page.locator(".qinglian-quiz__start")).to_have_count(0)
+    expect(page.locator(".qinglian-quiz__locked")).to_have_text("答题次数已用完。")
+    page.reload()
+    expect(page.locator(".qinglian-quiz__locked")).to_be_visible()
+
+
+def test_reload_mid_attempt_keeps_paper_and_answers(offline_site, open_page):
+    """A reload restores the same questions, option order and answers given so far."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    start(page)
+    fieldsets = page.locator("fieldset.qinglian-question")
+    before = fieldsets.evaluate_all("sets => sets.map(s => s.innerText)")
+    for index in range(2):
+        fieldset = fieldsets.nth(index)
+        answer(page, fieldset, right_answer(fieldset.get_attribute("data-question-id")))
+    checked = page.evaluate("""() => [...document.querySelectorAll('fieldset input')]
+        .map(i => i.type === 'text' ? i.value : i.checked)""")
+    page.reload()
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    assert fieldsets.evaluate_all("sets => sets.map(s => s.innerText)") == before
+    assert page.evaluate("""() => [...document.querySelectorAll('fieldset input')]
+        .map(i => i.type === 'text' ? i.value : i.checked)""") == checked
+    assert any(value not in (False, "") for value in checked)
+
+
+def test_unseen_questions_come_first(offline_site, open_page):
+    """Ten questions, five a paper: the second paper holds the five not yet seen."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    papers = []
+    for _ in range(2):
+        start(page)
+        papers.append(set(page.locator("fieldset.qinglian-question").evaluate_all(
+            "sets => sets.map(s => s.dataset.questionId)")))
+        submit(page)
+        page.locator(".qinglian-quiz__again").click()
+    assert len(papers[0]) == len(papers[1]) == 5
+    assert papers[0].isdisjoint(papers[1])
+
+
+def test_shared_pc_keeps_people_apart(local_server, open_page):
+    """'Not you?' switches person; the second nurse inherits nothing of the first."""
+    page = open_page().page
+    page.goto(url(local_server, EXAM))
+    fill_profile(page, name="李护士", staff_id="N001")
+    start(page)
+    submit(page)
+    page.locator(".qinglian-quiz__again").click()
+    expect(page.locator(".qinglian-quiz__facts")).to_contain_text("剩余 2/3 次")
+    page.locator(".qinglian-quiz__not-you").click()
+    fill_profile(page, name="王护士", staff_id="N002")
+    expect(page.locator(".qinglian-quiz__facts")).to_contain_text("剩余 3/3 次")
+    assert person(page)["profile"]["staff_id"] == "N002" and "attempts" not in person(page)
+
+
+def test_typed_names_are_shown_as_text(local_server, open_page):
+    """A name with markup is displayed literally, never run."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(url(local_server, EXAM))
+    fill_profile(page, name='<img src=x onerror="window.hacked=1">')
+    expect(page.locator(".qinglian-quiz__who")).to_contain_text('<img src=x onerror="window.hacked=1">')
+    assert page.locator(".qinglian-quiz__who img").count() == 0
+    assert page.evaluate("() => window.hacked") is None
+
+
+STORAGE_FAULTS = {
+    # what the page's storage does, the notice the person sees
+    "disabled": ("Object.defineProperty(window, 'localStorage', {get() {"
+                 " throw new DOMException('denied', 'SecurityError'); }});",
+                 "本浏览器无法保存记录"),
+    "full": ("const set = Storage.prototype.setItem;"
+             "Storage.prototype.setItem = function (key, value) {"
+             " if (String(value).length > 1) throw new DOMException('full', 'QuotaExceededError');"
+             " return set.call(this, key, value); };",
+             "浏览器存储已满"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(STORAGE_FAULTS))
+def test_quiz_works_when_storage_fails(offline_site, open_page, fault):
+    """Disabled or full storage: a visible notice, and the quiz still gives a result."""
+    script, notice = STORAGE_FAULTS[fault]
+    recorded = open_page()
+    page = recorded.page
+    page.add_init_script(script)
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    start(page)
+    expect(page.locator(".qinglian-quiz__notice")).to_contain_text(notice)
+    answer_all(page, right_answer)
+    submit(page)
+    expect(status(page)).to_contain_text("得分 100%，通过")
+    # With storage disabled, Material's own palette script throws when it reads it
+    assert set(recorded.errors) <= ({"denied"} if fault == "disabled" else set())
+
+
+def test_corrupt_storage_is_set_aside(offline_site, open_page):
+    """Unreadable saved data is kept under another key, said, and the quiz works."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    page.evaluate("""() => {
+        const prefix = 'qinglian:v1:example-hospital:';
+        localStorage.setItem(prefix + 'current', '"C003"');
+        localStorage.setItem(prefix + 'person:C003', '{"profile": broken');
+    }""")
+    page.reload()
+    expect(page.locator(".qinglian-quiz__notice")).to_contain_text("本机记录已损坏")
+    kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.includes(':corrupt:'))")
+    assert len(kept) == 1
+    fill_profile(page, staff_id="C003")
+    start(page)
+
+
+def test_instant_navigation_starts_the_quiz(local_server, open_page):
+    """With instant navigation (no page load), the quiz on the new page starts once."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(local_server)
+    page.evaluate("() => { window.sameDocument = true; }")
+    # Instant navigation rewrites links to absolute URLs: find them by their text
+    page.locator("a.md-tabs__link", has_text="测验").click()
+    page.locator(".md-nav a", has_text="新职工廉洁从业入职测验").first.click()
+    expect(page.locator("form.qinglian-quiz .qinglian-profile")).to_have_count(1)
+    assert page.evaluate("() => window.sameDocument") is True  # no full load happened
+    fill_profile(page)
+    page.locator("a.md-tabs__link", has_text="九项准则").click()
+    page.locator("article a", has_text="合法按劳取酬").first.click()
+    expect(page.locator("form.qinglian-quiz .qinglian-quiz__start")).to_have_count(1)
+    assert page.evaluate("() => window.sameDocument") is True
+    start(page)
+    answer_all(page, right_answer)
+    submit(page)
+    expect(status(page)).to_contain_text("得分 100%，通过")
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_non_secure_intranet_host(intranet_site, local_server, open_page):
+    """On plain http under a host name (not a secure context) the exam works: UUIDs come
+    from getRandomValues and hashing from our own SHA-256."""
+    port = local_server.rsplit(":", 1)[1].rstrip("/")
+    page = open_page().page
+    page.goto(f"http://{INTRANET_HOST}:{port}/{EXAM}/")
+    assert page.evaluate("() => [isSecureContext, typeof crypto.randomUUID, typeof crypto.subtle]") == [
+        False, "undefined", "undefined"]
+    fill_profile(page)
+    start(page)
+    answer_all(page, right_answer)
+    submit(page)
+    expect(status(page)).to_contain_text("得分 100%，通过")
+    assert re.fullmatch(r"[0-9a-f-]{36}", person(page)["attempts"][-1]["id"])
+
+
+def test_browser_sha256_matches_python(offline_site, open_page):
+    """The shared module's SHA-256 agrees with Python's on short, long and Chinese text."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    samples = ["", "abc", "统方", "a" * 55, "b" * 56, "c" * 64, "清廉" * 100]
+    hashes = page.evaluate("samples => samples.map(s => window.qinglian.sha256(s))", samples)
+    assert hashes == [hashlib.sha256(s.encode()).hexdigest() for s in samples]
+
+
+def test_fill_blank_normalisation_matches_the_build(offline_site, open_page):
+    """Width, spaces and case fold the same way in the browser as in Python."""
+    from qinglian.quiz.render import normalize_answer
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    samples = [" ＡＢＣ １２３ ", "统　方", "Ｘ-ray", "双通道 "]
+    folded = page.evaluate("samples => samples.map(s => window.qinglian.normalize(s))", samples)
+    assert folded == [normalize_answer(s) for s in samples]
