@@ -2,7 +2,6 @@
 outside request blocked (the ``open_page`` fixture records them)."""
 
 import hashlib
-import json
 import re
 
 import pytest
@@ -342,7 +341,9 @@ def test_instant_navigation_starts_the_quiz(local_server, open_page):
     """With instant navigation (no page load), the quiz on the new page starts once."""
     recorded = open_page()
     page = recorded.page
-    page.goto(local_server)
+    # Material intercepts links only once it has read the sitemap: wait for that request
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        page.goto(local_server)
     page.evaluate("() => { window.sameDocument = true; }")
     # Instant navigation rewrites links to absolute URLs: find them by their text
     page.locator("a.md-tabs__link", has_text="测验").click()
@@ -394,3 +395,19 @@ def test_fill_blank_normalisation_matches_the_build(offline_site, open_page):
     samples = [" ＡＢＣ １２３ ", "统　方", "Ｘ-ray", "双通道 "]
     folded = page.evaluate("samples => samples.map(s => window.qinglian.normalize(s))", samples)
     assert folded == [normalize_answer(s) for s in samples]
+
+
+def test_quiz_script_before_shared_module(intranet_site, open_page):
+    """Instant navigation may run page scripts in any order: the quiz waits for the
+    shared module instead of failing."""
+    page_html = (intranet_site / EXAM / "index.html").read_text(encoding="utf-8")
+    block = re.search(r'<div class="qinglian-quiz-block".*?</div></form>(.*?)</div>', page_html, re.S)
+    shared, quiz = re.findall(r'<script src="[^"]+"></script>', block.group(1))
+    reordered = block.group(0).replace(shared + quiz, quiz + shared)
+    test_page = intranet_site / EXAM / "reordered.html"
+    test_page.write_text(f"<!doctype html><meta charset=utf-8><body>{reordered}", encoding="utf-8")
+    recorded = open_page()
+    recorded.page.goto(test_page.as_uri())
+    expect(recorded.page.locator("form.qinglian-quiz .qinglian-profile")).to_have_count(1)
+    assert recorded.errors == []
+    test_page.unlink()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -26,3 +27,8 @@ class ContentError(Exception):
     def __init__(self, problems: list[ContentProblem]):
         super().__init__("\n".join(str(problem) for problem in problems))
         self.problems = problems
+
+
+def shown_path(path: str, config_file_path: str) -> str:
+    """Return ``path`` relative to the project (mkdocs.yml's folder), as trainers see it."""
+    return os.path.relpath(path, os.path.dirname(os.path.abspath(config_file_path)))

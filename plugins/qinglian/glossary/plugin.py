@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
+from ..common.errors import shown_path
 from .config import GlossaryConfig
 from .terms import Term, parse_terms, render_terms
 
@@ -60,7 +60,7 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
 
     def _read_terms(self, config) -> tuple[list[Term], list[str]]:
         path = Path(config.docs_dir) / self.config.terms_file
-        shown = os.path.relpath(path, Path(config.config_file_path).parent)
+        shown = shown_path(str(path), config.config_file_path)
         if not path.is_file():
             return [], [f"{shown}: the glossary file does not exist; create it, "
                         "or set the glossary plugin's terms_file"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import markdown
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils.meta import get_data
 
+from ..common.errors import shown_path
 from .config import OfflineConfig
 from .guard import (
     OutsideReference,
@@ -56,7 +56,8 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
             return
 
         # Scan the file as written, so line numbers count the front matter too
-        for problem in fence_problems(page.file.content_string, _shown_path(page, config)):
+        path = shown_path(page.file.abs_src_path, config.config_file_path)
+        for problem in fence_problems(page.file.content_string, path):
             log.warning(str(problem))
 
     # Any http(s) resource in a finished page is a request to an outside host
@@ -64,9 +65,8 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         if not self.config.enabled or not self.config.guard:
             return
 
-        problems, elsewhere = reference_problems(
-            output, page.file.content_string, _shown_path(page, config)
-        )
+        path = shown_path(page.file.abs_src_path, config.config_file_path)
+        problems, elsewhere = reference_problems(output, page.file.content_string, path)
         for problem in problems:
             log.warning(str(problem))
         for reference in elsewhere:
@@ -98,13 +98,12 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
             describe_site_reference(OutsideReference(url, f"mkdocs.yml {option}"))
             for option, url in _configured_assets(config) if is_outside(url)
         ]
-        project = Path(config.config_file_path).parent
         for path in sorted(Path(config.docs_dir).rglob("*.md")):
             relative = path.relative_to(config.docs_dir).as_posix()
             if config.exclude_docs and config.exclude_docs.match_file(relative):
                 continue
             source = path.read_text(encoding="utf-8-sig")
-            shown = os.path.relpath(path, project)
+            shown = shown_path(str(path), config.config_file_path)
             html = markdown.markdown(
                 get_data(source)[0],
                 extensions=config.markdown_extensions,
@@ -126,11 +125,6 @@ def _configured_assets(config):
     for entry in config.extra.get("polyfills") or []:
         yield "extra.polyfills", str(entry)
 
-
-def _shown_path(page, config) -> str:
-    """Return the page's source path relative to the project, as trainers see it."""
-    project = Path(config.config_file_path).parent
-    return os.path.relpath(page.file.abs_src_path, project)
 
 
 log = get_plugin_logger(__name__)

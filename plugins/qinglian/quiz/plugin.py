@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
 from ..common.assets import asset, shared_module
-from ..common.errors import ContentProblem
+from ..common.errors import ContentProblem, shown_path
 from ..common.fences import body_start_line, find_fences, replace_fences
 from ..common.hashing import short_hash
 from ..common.i18n import translate
@@ -67,7 +66,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             return
 
         def placeholder(fence):
-            quiz_id, problem = resolve_fence(fence, _shown_path(page, config), self.library)
+            path = shown_path(page.file.abs_src_path, config.config_file_path)
+            quiz_id, problem = resolve_fence(fence, path, self.library)
             if problem:
                 log.warning(str(problem))
                 return ""  # a broken quiz is left out, not half-rendered
@@ -102,11 +102,11 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         """Return every problem in banks, quizzes and quiz blocks, for ``qinglian check``."""
         library = self._load_library(config)
         problems: list[ContentProblem] = list(library.problems)
-        project = Path(config.config_file_path).parent
         for path in sorted(Path(config.docs_dir).rglob("*.md")):
             source = path.read_text(encoding="utf-8-sig")
             for fence in find_fences(source, {"quiz"}):
-                problem = resolve_fence(fence, os.path.relpath(path, project), library)[1]
+                shown = shown_path(str(path), config.config_file_path)
+                problem = resolve_fence(fence, shown, library)[1]
                 if problem:
                     problems.append(problem)
         return [str(problem) for problem in problems]
@@ -122,10 +122,6 @@ class QuizPlugin(BasePlugin[QuizConfig]):
 
 # -----------------------------------------------------------------------------
 
-
-def _shown_path(page, config) -> str:
-    """Return the page's source path relative to the project, as trainers see it."""
-    return os.path.relpath(page.file.abs_src_path, Path(config.config_file_path).parent)
 
 
 log = get_plugin_logger(__name__)

@@ -252,4 +252,6 @@
   window.qinglian = { config: config, store: store, t: t, uuid: uuid, sha256: sha256,
     normalize: normalize, person: person, savePerson: savePerson, signOut: signOut,
     record: record, element: element, profileForm: profileForm, onPage: onPage };
+  // Start the plugin scripts that ran before this module (see quiz.js)
+  (window.qinglianWaiting || []).splice(0).forEach(function (start) { start(); });
 })(__QINGLIAN_CONFIG__);

@@ -5,9 +5,12 @@
  * loses nothing, grades it and writes the result into the form's
  * role="status" region. Needs the shared module (window.qinglian).
  */
-(function () {
+(function run() {
   "use strict";
   var q = window.qinglian;
+  // Instant navigation inserts page scripts anew, and they may run in any
+  // order: without the shared module yet, wait for it to call us
+  if (!q) return (window.qinglianWaiting = window.qinglianWaiting || []).push(run);
   var t = q.t;
   var el = q.element;
 
