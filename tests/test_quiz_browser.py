@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import INTRANET_HOST, PROJECT
+from qinglian.common.records import record_problems
 from qinglian.quiz.loader import load_library
 
 pytestmark = pytest.mark.browser
@@ -147,10 +148,12 @@ def test_practice_quiz_by_keyboard_from_file(offline_site, open_page):
     expect(status(page)).to_contain_text("得分 100%，通过")
     expect(status(page).locator("table caption")).to_have_text("按准则统计")
     expect(status(page).locator("tbody th")).to_have_text(["第1条"])
-    attempt = person(page)["attempts"][-1]
-    assert attempt["score"] == 100 and attempt["passed"] is True
-    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", attempt["id"])
-    assert attempt["person"] == {"name": "张三", "staff_id": "A001", "department": "内科"}
+    record = person(page)["attempts"][-1]
+    assert record_problems(record) == []  # the one record format
+    assert record["kind"] == "attempt" and record["site"] == "example-hospital"
+    assert record["attempt"]["score"] == 100 and record["attempt"]["passed"] is True
+    assert record["attempt"]["quiz_id"] == "standard-1-practice"
+    assert record["person"] == {"name": "张三", "staff_id": "A001", "department": "内科"}
     assert recorded.blocked == [] and recorded.errors == []
 
 
@@ -164,7 +167,7 @@ def test_result_saved_on_one_file_page_is_read_on_another(offline_site, open_pag
     submit(page)
     page.goto(url(offline_site, EXAM))
     expect(page.locator(".qinglian-quiz__who")).to_contain_text("工号 B002")
-    assert [a["quiz"]["id"] for a in person(page)["attempts"]] == ["standard-1-practice"]
+    assert [a["attempt"]["quiz_id"] for a in person(page)["attempts"]] == ["standard-1-practice"]
 
 
 @pytest.mark.parametrize("choose, score, verdict", [
@@ -205,7 +208,7 @@ def test_timer_warns_and_submits_at_zero(local_server, open_page):
     expect(timer).to_have_class(re.compile("qinglian-quiz__timer--warning"))
     page.clock.run_for("01:00")
     expect(status(page)).to_contain_text("时间到，已自动交卷。 得分 100%，通过。用时 20:00。")
-    assert person(page)["attempts"][-1]["timed_out"] is True
+    assert person(page)["attempts"][-1]["attempt"]["timed_out"] is True
 
 
 def test_attempt_limit(local_server, open_page):
@@ -398,12 +401,13 @@ def test_fill_blank_normalisation_matches_the_build(offline_site, open_page):
 
 
 def test_quiz_script_before_shared_module(intranet_site, open_page):
-    """Instant navigation may run page scripts in any order: the quiz waits for the
-    shared module instead of failing."""
+    """Instant navigation may run page scripts in any order: the quiz and the forms
+    module wait for the shared module instead of failing."""
     page_html = (intranet_site / EXAM / "index.html").read_text(encoding="utf-8")
     block = re.search(r'<div class="qinglian-quiz-block".*?</div></form>(.*?)</div>', page_html, re.S)
-    shared, quiz = re.findall(r'<script src="[^"]+"></script>', block.group(1))
-    reordered = block.group(0).replace(shared + quiz, quiz + shared)
+    scripts = re.findall(r'<script src="[^"]+"></script>', block.group(1))
+    assert len(scripts) == 3  # shared module, forms, quiz
+    reordered = block.group(0).replace("".join(scripts), "".join(reversed(scripts)))
     test_page = intranet_site / EXAM / "reordered.html"
     test_page.write_text(f"<!doctype html><meta charset=utf-8><body>{reordered}", encoding="utf-8")
     recorded = open_page()

@@ -48,7 +48,7 @@ def test_quiz_assets_exist_and_load_only_on_quiz_pages(intranet_site):
     lesson = intranet_site / "lessons" / "standard-1" / "index.html"
     links = re.findall(r'(?:src|href)="(\.\./\.\./assets/qinglian/[^"]+)"', lesson.read_text("utf-8"))
     assert sorted(re.sub(r"\.[0-9a-f]{8}\.", ".", link.rsplit("/", 1)[1]) for link in links) == [
-        "qinglian.js", "quiz.css", "quiz.js"]
+        "forms.js", "qinglian.js", "quiz.css", "quiz.js"]
     for link in links:
         assert (lesson.parent / link).resolve().is_file(), link
     for page in ["index.html", "cases/index.html", "glossary/index.html"]:
@@ -68,7 +68,8 @@ def test_quiz_text_stays_out_of_search(intranet_site):
 
 
 def test_asset_size_budget(intranet_site, capsys):
-    """Quiz JS+CSS ≤ 20 KB raw and ≤ 6 KB gzipped; the shared module ≤ 3 KB gzipped."""
+    """Quiz JS+CSS ≤ 20 KB raw and ≤ 6 KB gzipped; the shared module (storage, record
+    queue, UUID, hash) ≤ 3 KB gzipped."""
     folder = intranet_site / "assets" / "qinglian"
 
     def size(pattern):
@@ -78,9 +79,11 @@ def test_asset_size_budget(intranet_site, capsys):
     quiz_raw = size("quiz.*.js")[0] + size("quiz.*.css")[0]
     quiz_gzip = size("quiz.*.js")[1] + size("quiz.*.css")[1]
     shared_raw, shared_gzip = size("qinglian.*.js")
+    forms_raw, forms_gzip = size("forms.*.js")
     with capsys.disabled():
         print(f"\n  quiz JS+CSS: {quiz_raw} B raw, {quiz_gzip} B gzipped; "
-              f"shared module: {shared_raw} B raw, {shared_gzip} B gzipped")
+              f"shared module: {shared_raw} B raw, {shared_gzip} B gzipped; "
+              f"forms module (quizzes and pledges): {forms_raw} B raw, {forms_gzip} B gzipped")
     assert quiz_raw <= 20 * 1024 and quiz_gzip <= 6 * 1024
     assert shared_gzip <= 3 * 1024
 

@@ -16,10 +16,10 @@ import rjsmin
 
 from .hashing import short_hash
 from .i18n import strings_for
+from .records import person_fields
 
 SHARED_SCRIPT = Path(__file__).parent / "assets" / "qinglian.js"
-# UI strings the shared module carries; each plugin's script brings its own
-SHARED_STRINGS = ("profile.", "storage.")
+FORMS_SCRIPT = Path(__file__).parent / "assets" / "forms.js"
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,29 @@ def asset(stem: str, source: Path, language: str | None = None) -> Asset:
     return Asset(f"{stem}.{short_hash(content)}{source.suffix}", content)
 
 
-def shared_module(site_id: str, language: str, departments: list[str]) -> Asset:
-    """Return the shared browser module, configured for this site."""
-    config = json.dumps({
-        "siteId": site_id,
-        "departments": departments,
-        "strings": strings_for(SHARED_STRINGS, language),
-    }, ensure_ascii=False, separators=(",", ":"))
-    source = _minify(".js", SHARED_SCRIPT.read_text(encoding="utf-8"))
-    content = source.replace("__QINGLIAN_CONFIG__", config)
-    return Asset(f"qinglian.{short_hash(content)}.js", content)
+def shared_assets(hospital: dict, site_name: str, language: str) -> list[Asset]:
+    """Return the browser modules every quiz and pledge page loads, configured for
+    this site (``extra.hospital``): the shared module, then the forms module."""
+    shared = json.dumps({"siteId": site_id(hospital, site_name),
+                         "collector": hospital.get("collector_url"),
+                         "strings": strings_for(("storage.", "records."), language)},
+                        ensure_ascii=False, separators=(",", ":"))
+    forms = json.dumps({"staff": person_fields("staff", hospital.get("departments") or []),
+                        "strings": strings_for(("profile.", "form.", "field."), language)},
+                       ensure_ascii=False, separators=(",", ":"))
+    return [_configured("qinglian", SHARED_SCRIPT, "__QINGLIAN_CONFIG__", shared),
+            _configured("forms", FORMS_SCRIPT, "__QINGLIAN_FORMS__", forms)]
+
+
+def site_id(hospital: dict, site_name: str) -> str:
+    """Return the id that names this site's records: extra.hospital.site_id, else
+    one derived from the hospital's and the site's names."""
+    return hospital.get("site_id") or short_hash(f"{hospital.get('name', '')}|{site_name}", 12)
+
+
+def _configured(stem: str, source: Path, placeholder: str, value: str) -> Asset:
+    content = _minify(".js", source.read_text(encoding="utf-8")).replace(placeholder, value)
+    return Asset(f"{stem}.{short_hash(content)}.js", content)
 
 
 @cache

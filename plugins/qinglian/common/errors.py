@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 
 @dataclass(frozen=True)
@@ -32,3 +33,9 @@ class ContentError(Exception):
 def shown_path(path: str, config_file_path: str) -> str:
     """Return ``path`` relative to the project (mkdocs.yml's folder), as trainers see it."""
     return os.path.relpath(path, os.path.dirname(os.path.abspath(config_file_path)))
+
+
+def did_you_mean(value, choices) -> str:
+    """Return " (did you mean 'x'?)" for the closest of ``choices``, or ""."""
+    guess = get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{guess[0]}'?)" if guess else ""

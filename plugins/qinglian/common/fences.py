@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import ContentError, ContentProblem, did_you_mean
+from .yamlio import LineDict, load_yaml
+
 _OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})[ \t]*\{?\.?(?P<info>[^\s`{}]*)")
 
 
@@ -73,3 +76,25 @@ def body_start_line(source: str, markdown: str) -> int:
 
 def _dedent(line: str, indent: str) -> str:
     return line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")
+
+
+def fence_id(fence: Fence, path: str) -> tuple[str | None, int, ContentProblem | None]:
+    """Read a block whose body is ``id: <id>``: return (id, file line of the id, None),
+    or (None, line, the problem)."""
+    what = f"the {fence.language} block"
+    try:
+        data = load_yaml(fence.body, path)
+    except ContentError:
+        return None, fence.start + 1, ContentProblem(
+            path, fence.start + 1, f"{what} is not valid YAML", "write it as 'id: <id>'")
+    if not isinstance(data, LineDict) or "id" not in data:
+        return None, fence.start + 1, ContentProblem(
+            path, fence.start + 1, f"{what} does not say which {fence.language} to show",
+            "write 'id: <id>' inside it")
+    for key in data:
+        if key != "id":
+            return None, fence.start + data.line_of(key), ContentProblem(
+                path, fence.start + data.line_of(key),
+                f"unknown key '{key}' in {what}" + did_you_mean(key, ["id"]),
+                "write only 'id: <id>'")
+    return str(data["id"]), fence.start + data.line_of("id"), None

@@ -22,3 +22,6 @@ class HospitalConfig(Config):
     # Names this site's data in the browser; set it once and keep it, so a
     # renamed site keeps its people's records
     site_id = c.Optional(c.Type(str))
+    # The record collector's POST address (…/api/v1/records); without it,
+    # records stay in each browser
+    collector_url = c.Optional(c.Type(str))

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Callable
 
-from ..common.errors import ContentError, ContentProblem
+from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.yamlio import LineDict, LineList, load_yaml
 from .models import (
     DIFFICULTIES,
@@ -67,12 +66,6 @@ def load_library(quizzes_dir: Path, shown_dir: str,
         if path.stem not in library.quizzes:
             library.broken.add(path.stem)
     return library
-
-
-def did_you_mean(value: str, choices) -> str:
-    """Return " (did you mean 'x'?)" for the closest choice, or ""."""
-    guess = get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean '{guess[0]}'?)" if guess else ""
 
 
 # -----------------------------------------------------------------------------

@@ -8,10 +8,9 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from ..common.assets import asset, shared_module
+from ..common.assets import Asset, asset, shared_assets
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import body_start_line, find_fences, replace_fences
-from ..common.hashing import short_hash
 from ..common.i18n import translate
 from .config import QuizConfig
 from .fence import resolve_fence
@@ -26,7 +25,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
 
     def __init__(self):
         self.library = Library()
-        self.assets = {}
+        self.scripts: list[Asset] = []
+        self.stylesheet: Asset | None = None
 
     # Read and validate every bank and quiz once per build (after the portal
     # plugin has resolved extra.hospital, whose departments the profile offers)
@@ -37,15 +37,11 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.library = self._load_library(config)
         for problem in self.library.problems:
             log.warning(str(problem))
-        hospital = config.extra.get("hospital") or {}
-        site_id = hospital.get("site_id") or short_hash(
-            f"{hospital.get('name', '')}|{config.site_name}", 12)
         language = config.theme.get("language", "zh")
-        self.assets = {
-            "shared": shared_module(site_id, language, hospital.get("departments") or []),
-            "script": asset("quiz", ASSETS / "quiz.js", language),
-            "style": asset("quiz", ASSETS / "quiz.css"),
-        }
+        hospital = config.extra.get("hospital") or {}
+        self.scripts = [*shared_assets(hospital, config.site_name, language),
+                        asset("quiz", ASSETS / "quiz.js", language)]
+        self.stylesheet = asset("quiz", ASSETS / "quiz.css")
 
     # Rebuild the preview when a bank or quiz changes
     def on_serve(self, server, *, config, builder):
@@ -83,8 +79,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         def url(name: str) -> str:
             return get_relative_url(f"assets/qinglian/{name}", page.url)
 
-        scripts = [url(self.assets["shared"].name), url(self.assets["script"].name)]
-        stylesheet = url(self.assets["style"].name)
+        scripts = [url(script.name) for script in self.scripts]
+        stylesheet = url(self.stylesheet.name)
         noscript = translate("quiz.noscript", config.theme.get("language", "zh"))
         return SLOT.sub(lambda match: render_quiz(
             quiz_payload(self.library.quizzes[match[1]], self.library.questions),
@@ -95,7 +91,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if not self.config.enabled:
             return
 
-        for item in self.assets.values():
+        for item in [*self.scripts, self.stylesheet]:
             item.write(Path(config.site_dir))
 
     def check(self, config) -> list[str]:

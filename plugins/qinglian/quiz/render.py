@@ -1,8 +1,7 @@
 """Turns a validated quiz into the HTML the browser script starts from.
 
-The whole question pool goes into one ``data-quiz`` attribute: it needs no
-fetch (file://) and survives Material's instant navigation, which re-creates
-inline scripts from their text. In exam mode the answers are not in the
+The whole question pool goes into the block's ``data-quiz`` attribute
+(common/blocks.py). In exam mode the answers are not in the
 page in plain text, only salted SHA-256 digests, and explanations are left
 out. That stops a glance at view-source, not a determined cheater.
 """
@@ -14,6 +13,7 @@ import re
 import unicodedata
 from html import escape
 
+from ..common.blocks import render_block
 from ..common.hashing import sha256_hex, short_hash
 from .models import Question, Quiz
 
@@ -41,7 +41,7 @@ def quiz_payload(quiz: Quiz, questions: dict[str, Question]) -> dict:
     else:
         rules = [{"count": len(quiz.questions), "pool": list(quiz.questions), "fixed": True}]
     used = dict.fromkeys(question_id for rule in rules for question_id in rule["pool"])
-    return {
+    payload = {
         "id": quiz.id,
         "title": quiz.title,
         "mode": quiz.mode,
@@ -53,23 +53,16 @@ def quiz_payload(quiz: Quiz, questions: dict[str, Question]) -> dict:
         "draw": rules,
         "questions": {qid: _question_payload(quiz, questions[qid]) for qid in used},
     }
+    # Names this exact quiz (questions, answers, rules) in every attempt record
+    payload["hash"] = sha256_hex(json.dumps(payload, ensure_ascii=False, sort_keys=True))
+    return payload
 
 
 def render_quiz(payload: dict, scripts: list[str], stylesheet: str, noscript: str) -> str:
     """Return the quiz's container: the form with its data, its stylesheet and scripts."""
-    data = escape(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), quote=True)
-    tags = "".join(f'<script src="{escape(src)}"></script>' for src in scripts)
-    return (
-        '<div class="qinglian-quiz-block" data-search-exclude>'
-        f'<link rel="stylesheet" href="{escape(stylesheet)}">'
-        f'<form class="qinglian-quiz" data-quiz-id="{escape(payload["id"])}" '
-        f'data-mode="{payload["mode"]}" data-quiz="{data}" novalidate>'
-        f'<h2 class="qinglian-quiz__title">{escape(payload["title"])}</h2>'
-        f'<noscript><p>{escape(noscript)}</p></noscript>'
-        '<div class="qinglian-quiz__body"></div>'
-        '<div class="qinglian-quiz__status" role="status" aria-live="polite"></div>'
-        f"</form>{tags}</div>"
-    )
+    heading = f'<h2 class="qinglian-quiz__title">{escape(payload["title"])}</h2>'
+    return render_block("quiz", payload["id"], payload, scripts, stylesheet, noscript,
+                        heading, f' data-mode="{payload["mode"]}"')
 
 
 # -----------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 /*
- * Qinglian shared browser module: storage, the person's profile, records,
- * UUIDs, SHA-256 and start-up. The quiz and pledge plugins build on it.
+ * Qinglian shared browser module: storage, the person, records and their
+ * delivery to the collector, UUIDs, SHA-256 and start-up. The quiz and
+ * pledge plugins build on it (and on forms.js for what people type).
  *
  * Runs on plain-http intranet hosts, which are not secure contexts: no
  * crypto.randomUUID, no crypto.subtle, hence getRandomValues and our own
- * SHA-256. The build fills in __QINGLIAN_CONFIG__ (site id, language,
- * departments, UI strings).
+ * SHA-256. The build fills in __QINGLIAN_CONFIG__ (site id, collector
+ * address, UI strings).
  */
 (function (config) {
   "use strict";
@@ -164,16 +165,104 @@
     store.set("current", null);
   }
 
-  // A record: what a person did, ready for the collector (client-made UUID)
-  function record(type, body) {
-    var data = person();
-    var entry = { id: uuid(), type: type, version: 1, site: config.siteId,
-      person: data.profile, created_at: new Date().toISOString(), page: location.href };
-    for (var key in body) entry[key] = body[key];
+  // A record (common/record.schema.json): what a person did, with a
+  // client-made UUID that makes delivery idempotent
+  function record(kind, person, body, id) {
+    var entry = { id: id || uuid(), site: config.siteId, kind: kind,
+      created: new Date().toISOString(), person: person, page: location.href };
+    entry[kind] = body;
     return entry;
   }
 
-  // DOM helpers ---------------------------------------------------------------------
+  // Delivery ------------------------------------------------------------------------
+  // Every record waits in the outbox until the collector has it. Down, 5xx or
+  // too slow: try again (on load, when the network returns, with backoff).
+  // Refused (400, 409, 413, 415): kept as rejected with the reason, never
+  // retried and never dropped. Without a collector, records stay "kept".
+  var sending = false;
+  var retry = null;
+  var listeners = [];
+
+  function outbox() {
+    return store.get("outbox") || [];
+  }
+
+  function saveOutbox(items) {
+    store.set("outbox", items);
+    listeners.forEach(function (listener) { listener(items); });
+  }
+
+  function send(entry) {
+    var items = outbox();
+    items.push({ record: entry, state: config.collector ? "waiting" : "kept", tries: 0, next: 0 });
+    saveOutbox(items);
+    flush();
+  }
+
+  function settle(id, change) {
+    var items = outbox();
+    items.forEach(function (item) {
+      if (item.record.id === id) for (var key in change) item[key] = change[key];
+    });
+    saveOutbox(items);
+  }
+
+  function post(item) {
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, 15000);
+    return fetch(config.collector, { method: "POST", body: JSON.stringify(item.record),
+      headers: { "Content-Type": "application/json" }, signal: abort.signal })
+      .then(function (response) {
+        if (response.ok) return settle(item.record.id, { state: "sent" });
+        if ([400, 409, 413, 415, 422].indexOf(response.status) < 0) throw new Error(response.status);
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          settle(item.record.id, { state: "rejected", reason: [body.error || response.status]
+            .concat(body.problems || []).join("; ") });
+        });
+      })
+      .catch(function () {
+        var wait = Math.min(600000, 5000 * Math.pow(2, item.tries));
+        settle(item.record.id, { tries: item.tries + 1, next: Date.now() + wait });
+      })
+      .then(function () { clearTimeout(timer); });
+  }
+
+  function flush() {
+    if (!config.collector || sending) return;
+    var now = Date.now();
+    var due = outbox().filter(function (item) { return item.state === "waiting"; });
+    var ready = due.filter(function (item) { return item.next <= now; });
+    clearTimeout(retry);
+    if (!ready.length) {
+      if (due.length) {
+        retry = setTimeout(flush, Math.min.apply(null, due.map(function (i) { return i.next; })) - now);
+      }
+      return;
+    }
+    sending = true;
+    ready.reduce(function (chain, item) {
+      return chain.then(function () { return post(item); });
+    }, Promise.resolve()).then(function () {
+      sending = false;
+      flush();
+    });
+  }
+
+  window.addEventListener("online", flush);
+
+  // Start-up ------------------------------------------------------------------------
+  // Run `start` once the page is ready, and again after each instant
+  // navigation (Material's document$), when Material is there.
+  function onPage(start) {
+    function ready() {
+      start();
+      if (window.document$) window.document$.subscribe(function () { start(); });
+    }
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+    else ready();
+  }
+
+  // DOM: one helper for every script, text always through textContent
   function element(tag, attributes, children) {
     var node = document.createElement(tag);
     for (var name in attributes || {}) {
@@ -188,70 +277,11 @@
     return node;
   }
 
-  // The profile form, asked once: name, 工号 and 科室 from the one list
-  function profileForm(done) {
-    var id = "qinglian-profile-" + uuid().slice(0, 8);
-    function field(name, label, control) {
-      control.id = id + "-" + name;
-      control.name = name;
-      control.required = true;
-      return element("p", {}, [element("label", { "for": control.id, text: label }), control]);
-    }
-    var name = element("input", { type: "text", autocomplete: "name", maxlength: 40 });
-    var staffId = element("input", { type: "text", autocomplete: "off", maxlength: 32 });
-    var department = config.departments.length
-      ? element("select", {}, [element("option", { value: "", text: t("profile.choose") })]
-        .concat(config.departments.map(function (d) {
-          return element("option", { value: d, text: d });
-        })))
-      : element("input", { type: "text", maxlength: 40 });
-    var error = element("p", { role: "alert" });
-    var save = element("button", { type: "button", "class": "md-button", text: t("profile.save") });
-    var box = element("fieldset", { "class": "qinglian-profile" }, [
-      element("legend", { text: t("profile.title") }),
-      element("p", { "class": "qinglian-profile__hint", text: t("profile.hint") }),
-      field("name", t("profile.name"), name),
-      field("staff_id", t("profile.staff_id"), staffId),
-      field("department", t("profile.department"), department),
-      error, save]);
-    function submit() {
-      var profile = { name: name.value.trim(), staff_id: staffId.value.trim(),
-        department: department.value.trim() };
-      var missing = [[name, "name"], [staffId, "staff_id"], [department, "department"]]
-        .filter(function (pair) { return !pair[0].value.trim(); })[0];
-      if (missing) {
-        error.textContent = t("profile.missing", { field: t("profile." + missing[1]) });
-        missing[0].focus();
-        return;
-      }
-      signIn(profile);
-      done(profile);
-    }
-    save.addEventListener("click", submit);
-    box.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && event.target.tagName === "INPUT") {
-        event.preventDefault();
-        submit();
-      }
-    });
-    return box;
-  }
-
-  // Start-up ------------------------------------------------------------------------
-  // Run `start` once the page is ready, and again after each instant
-  // navigation (Material's document$), when Material is there.
-  function onPage(start) {
-    function ready() {
-      start();
-      if (window.document$) window.document$.subscribe(function () { start(); });
-    }
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
-    else ready();
-  }
-
   window.qinglian = { config: config, store: store, t: t, uuid: uuid, sha256: sha256,
-    normalize: normalize, person: person, savePerson: savePerson, signOut: signOut,
-    record: record, element: element, profileForm: profileForm, onPage: onPage };
+    normalize: normalize, person: person, savePerson: savePerson, signIn: signIn,
+    signOut: signOut, record: record, send: send, outbox: outbox, flush: flush,
+    onOutbox: function (listener) { listeners.push(listener); }, element: element, onPage: onPage };
+  flush();
   // Start the plugin scripts that ran before this module (see quiz.js)
   (window.qinglianWaiting || []).splice(0).forEach(function (start) { start(); });
 })(__QINGLIAN_CONFIG__);

@@ -10,7 +10,7 @@
   var q = window.qinglian;
   // Instant navigation inserts page scripts anew, and they may run in any
   // order: without the shared module yet, wait for it to call us
-  if (!q) return (window.qinglianWaiting = window.qinglianWaiting || []).push(run);
+  if (!q || !q.profileForm) return (window.qinglianWaiting = window.qinglianWaiting || []).push(run);
   var t = q.t;
   var el = q.element;
 
@@ -81,7 +81,7 @@
     }
 
     function attemptsOf(data) {
-      return (data.attempts || []).filter(function (a) { return a.quiz.id === quiz.id; });
+      return (data.attempts || []).filter(function (a) { return a.attempt.quiz_id === quiz.id; });
     }
 
     function render() {
@@ -121,8 +121,8 @@
       }
       show(begin ? "intro" : "locked", [who(data),
         el("p", { "class": "qinglian-quiz__facts", text: facts.join(" · ") }),
-        last && el("p", { text: t("quiz.last", { score: last.score,
-          verdict: t(last.passed ? "quiz.passed" : "quiz.failed") }) }),
+        last && el("p", { text: t("quiz.last", { score: last.attempt.score,
+          verdict: t(last.attempt.passed ? "quiz.passed" : "quiz.failed") }) }),
         begin || el("p", { "class": "qinglian-quiz__locked", text: t("quiz.no_attempts_left") })]);
     }
 
@@ -303,19 +303,21 @@
           entry.total++;
           if (right) entry.correct++;
         });
-        return { question: item.id, answer: canonical(spec, given), correct: right };
+        var answer = canonical(spec, given);
+        return { question: item.id, answer: answer && answer.slice(0, 200), correct: right };
       });
       var score = Math.round(100 * answers.filter(function (a) { return a.correct; }).length
         / Math.max(answers.length, 1));
-      var now = Date.now();
-      var result = q.record("quiz-attempt", { id: attempt.id,
-        quiz: { id: quiz.id, title: quiz.title, mode: quiz.mode, pass_mark: quiz.pass_mark },
-        started_at: new Date(attempt.started).toISOString(), finished_at: new Date(now).toISOString(),
-        duration_seconds: Math.round((now - attempt.started) / 1000), timed_out: timedOut,
-        score: score, passed: score >= quiz.pass_mark, answers: answers, by_standard: byStandard });
+      // A paper submitted by the timer ends at its deadline, not at the next tick
+      var now = timedOut ? Math.min(Date.now(), attempt.deadline) : Date.now();
+      var result = q.record("attempt", data.profile, { quiz_id: quiz.id, quiz_hash: quiz.hash,
+        started: new Date(attempt.started).toISOString(), finished: new Date(now).toISOString(),
+        score: score, passed: score >= quiz.pass_mark, timed_out: timedOut, answers: answers,
+        by_standard: byStandard }, attempt.id);
       delete data.open[quiz.id];
       data.attempts = (data.attempts || []).concat([result]);
       save(data);
+      q.send(result);
       clearInterval(timer);
       var submit = body.querySelector(".qinglian-quiz__submit");
       var clock = body.querySelector(".qinglian-quiz__timer");
@@ -326,8 +328,10 @@
     }
 
     function announce(result, timedOut) {
-      var rows = Object.keys(result.by_standard).map(function (n) {
-        var entry = result.by_standard[n];
+      var outcome = result.attempt;
+      var seconds = Math.round((Date.parse(outcome.finished) - Date.parse(outcome.started)) / 1000);
+      var rows = Object.keys(outcome.by_standard).map(function (n) {
+        var entry = outcome.by_standard[n];
         return el("tr", {}, [el("th", { scope: "row", text: t("quiz.standard", { n: n }) }),
           el("td", { text: entry.correct + " / " + entry.total }),
           el("td", {}, [el("meter", { min: 0, max: entry.total, value: entry.correct,
@@ -335,9 +339,9 @@
       });
       status.textContent = "";
       status.appendChild(el("p", { "class": "qinglian-quiz__score", text: (timedOut ? t("quiz.timed_out") + " " : "")
-        + t("quiz.result", { score: result.score + "%",
-          verdict: t(result.passed ? "quiz.passed" : "quiz.failed"),
-          time: minutes(result.duration_seconds * 1000) }) }));
+        + t("quiz.result", { score: outcome.score + "%",
+          verdict: t(outcome.passed ? "quiz.passed" : "quiz.failed"),
+          time: minutes(seconds * 1000) }) }));
       status.appendChild(el("table", { "class": "qinglian-quiz__breakdown" }, [
         el("caption", { text: t("quiz.by_standard") }),
         el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: t("quiz.standard_column") }),
