@@ -9,11 +9,10 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
 
-def check_site(config_file: Path) -> list[str]:
-    """Return every problem the enabled Qinglian plugins find in the site's sources.
+def load_site(config_file: Path):
+    """Return (the MkDocs config or None, the problems of mkdocs.yml itself).
 
-    Problems of mkdocs.yml itself (which ``mkdocs build --strict`` would also
-    refuse) come first, prefixed with the file's name.
+    Raises FileNotFoundError when there is no such file.
     """
     if not config_file.is_file():
         raise FileNotFoundError(f"no MkDocs configuration at '{config_file}'")
@@ -25,11 +24,21 @@ def check_site(config_file: Path) -> list[str]:
     try:
         config = load_config(str(config_file))
     except (Abort, ConfigurationError) as error:
-        return [f"{config_file}: {message}" for message in collector.messages or [str(error)]]
+        return None, [f"{config_file}: {message}" for message in collector.messages or [str(error)]]
     finally:
         logger.removeHandler(collector)
+    return config, [f"{config_file}: {message}" for message in collector.messages]
 
-    problems = [f"{config_file}: {message}" for message in collector.messages]
+
+def check_site(config_file: Path) -> list[str]:
+    """Return every problem the enabled Qinglian plugins find in the site's sources.
+
+    Problems of mkdocs.yml itself (which ``mkdocs build --strict`` would also
+    refuse) come first, prefixed with the file's name.
+    """
+    config, problems = load_site(config_file)
+    if config is None:
+        return problems
     for name, plugin in config.plugins.items():
         if name.startswith("qinglian/") and plugin.config.enabled:
             problems += plugin.check(config)

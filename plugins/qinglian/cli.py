@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .collector.cli import register as register_collector
+from .pledge.cli import register as register_pledge
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
                        help="the site's MkDocs configuration (default: mkdocs.yml)")
     check.set_defaults(run=_run_check)
+    register_collector(commands)
+    register_pledge(commands)
 
     args = parser.parse_args(argv)
     if args.command is None:

@@ -64,8 +64,10 @@ def _folder_items(docs_dir: Path, folder: Path, is_excluded) -> list[NavItem]:
         relative = path.relative_to(docs_dir).as_posix()
         if _is_page(path) and not is_excluded(relative):
             items.append(relative)
-        elif path.is_dir() and _has_pages(path):
-            items.append({path.name: _folder_items(docs_dir, path, is_excluded)})
+        elif path.is_dir():
+            pages = _folder_items(docs_dir, path, is_excluded)
+            if pages:  # a folder of excluded files (an archive) is no section
+                items.append({path.name: pages})
     return items
 
 

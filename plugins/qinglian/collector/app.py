@@ -1,0 +1,228 @@
+"""The collector's HTTP layer: Starlette routes over the core, and nothing else.
+
+CORS. Browsers may send records only from the ``--origin``s the admin lists
+(where the site is served). Records are JSON, so every cross-origin POST is
+preceded by a preflight the browser refuses unless the origin is allowed; any
+other content type gets 415, so no "simple" cross-origin request slips past.
+Pages opened from disk (file://) send ``Origin: null``. ``--allow-file-origin``
+allows that origin, and with it any local HTML file on any machine that can
+reach the collector: a downloaded or emailed page can POST records too. That
+is the price of the offline build reporting to the collector; the manifests
+still limit what such a page can claim (site, pledge text, department).
+CORS is not access control: reads still need the admin token, and a
+non-browser client can POST whatever the manifests allow.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+from contextlib import asynccontextmanager
+
+import anyio
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.endpoints import HTTPEndpoint
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..common.records import record_schema
+from .export import csv_text
+from .intake import Outcome, receive
+from .settings import Settings
+from .store import Evidence, Store
+from .xapi import statement
+
+MAX_BODY = 64 * 1024
+KINDS = tuple(record_schema()["properties"]["kind"]["enum"])
+
+# Personal data: never cached, never sniffed as something else
+_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+_STATUS = {Outcome.STORED: 201, Outcome.REPEAT: 200}
+
+
+def create_app(settings: Settings) -> Starlette:
+    """Return the collector app, its store open on ``settings.db``."""
+    store = Store(settings.db)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        store.close()
+
+    origins = list(settings.origins) + (["null"] if settings.allow_file_origin else [])
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/api/v1/records", _Records),
+            Route("/api/v1/export.csv", export_csv),
+            Route("/api/v1/export.xapi", export_xapi),
+        ],
+        middleware=[Middleware(CORSMiddleware, allow_origins=origins,
+                               allow_methods=["GET", "POST", "OPTIONS"],
+                               allow_headers=["Content-Type", "Authorization"])],
+        exception_handlers={HTTPException: _http_error, 500: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    return app
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON with <, > and & escaped, so no browser can read a signer's name as markup."""
+
+    def render(self, content) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return text.translate(_ESCAPES).encode("utf-8")
+
+
+_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def error_response(status: int, error: str, problems: list[str] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    """Return the one shape of every error: {"error": one sentence, "problems": [...]}."""
+    return SafeJSONResponse({"error": error, "problems": problems or []}, status_code=status,
+                            headers={**_HEADERS, **(headers or {})})
+
+
+# Endpoints ------------------------------------------------------------------------------
+
+def healthz(request: Request) -> Response:
+    return SafeJSONResponse({"status": "ok"}, headers=_HEADERS)
+
+
+async def post_record(request: Request) -> Response:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        return error_response(415, "Send the record as JSON.",
+                              [f"Content-Type: '{media_type}' is not application/json"])
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BODY:
+        return _too_large()
+    try:
+        body = await _read_body(request)
+    except TimeoutError:
+        return error_response(408, "The record took too long to arrive; send it again.",
+                              headers={"Connection": "close"})
+    except _TooLarge:
+        return _too_large()
+    try:
+        record = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        return error_response(400, "The body is not JSON.", [f"body: {error}"])
+
+    state = request.app.state
+    evidence = Evidence.now(request.client.host if request.client else None,
+                            request.headers.get("user-agent"))
+    # Validation and the committing write block: keep them off the event loop
+    receipt = await run_in_threadpool(receive, record, state.store,
+                                      state.settings.manifests, evidence)
+    if receipt.outcome is Outcome.INVALID:
+        return error_response(400, "The record is not valid.", receipt.problems)
+    if receipt.outcome is Outcome.CONFLICT:
+        return error_response(409, "A different record with this id is already stored.",
+                              receipt.problems)
+    return SafeJSONResponse({"id": record["id"], "status": receipt.outcome.value},
+                            status_code=_STATUS[receipt.outcome], headers=_HEADERS)
+
+
+def _admin_read(endpoint):
+    """Make ``endpoint`` a read: admin token required (personal data), ?site= and ?kind= applied."""
+
+    @functools.wraps(endpoint)
+    def guarded(request: Request) -> Response:
+        return _unauthorized(request) or _filtered(endpoint, request)
+
+    return guarded
+
+
+@_admin_read
+def list_records(request: Request, site: str | None, kind: str | None) -> Response:
+    records = request.app.state.store.records(site, kind)
+    return SafeJSONResponse({"records": [
+        {"record": stored.record, "received": stored.received,
+         "client_ip": stored.client_ip, "user_agent": stored.user_agent}
+        for stored in records
+    ]}, headers=_HEADERS)
+
+
+@_admin_read
+def export_csv(request: Request, site: str | None, kind: str | None) -> Response:
+    text = csv_text(request.app.state.store.records(site, kind))
+    return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+        **_HEADERS, "Content-Disposition": 'attachment; filename="qinglian-records.csv"'})
+
+
+@_admin_read
+def export_xapi(request: Request, site: str | None, kind: str | None) -> Response:
+    records = request.app.state.store.records(site, kind)
+    return SafeJSONResponse([statement(stored) for stored in records], headers=_HEADERS)
+
+
+class _Records(HTTPEndpoint):
+    """POST stores, GET lists: one address, so a 405 names both methods."""
+
+    get = staticmethod(list_records)
+    post = staticmethod(post_record)
+
+
+# Helpers --------------------------------------------------------------------------------
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request) -> bytes:
+    # At most MAX_BODY + 1 bytes, within the timeout: a slow client cannot hold a worker
+    body = bytearray()
+    with anyio.fail_after(request.app.state.settings.body_timeout):
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise _TooLarge
+    return bytes(body)
+
+
+def _too_large() -> Response:
+    return error_response(413, f"The record is larger than {MAX_BODY // 1024} KB.",
+                          headers={"Connection": "close"})
+
+
+def _unauthorized(request: Request) -> Response | None:
+    token = request.app.state.settings.admin_token
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if token is None:
+        return error_response(401, "Reads are disabled: the collector was started without an "
+                              "admin token (set QINGLIAN_ADMIN_TOKEN or --token-file).",
+                              headers=challenge)
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    matches = hmac.compare_digest(given.strip().encode(), token.encode())
+    if scheme.lower() != "bearer" or not matches:
+        return error_response(401, "Give the admin token as 'Authorization: Bearer <token>'.",
+                              headers=challenge)
+    return None
+
+
+def _filtered(endpoint, request: Request) -> Response:
+    site = request.query_params.get("site")
+    kind = request.query_params.get("kind")
+    if kind is not None and kind not in KINDS:
+        return error_response(400, "Unknown kind of record.",
+                              [f"kind: '{kind}' is not one of {', '.join(KINDS)}"])
+    return endpoint(request, site, kind)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    return error_response(exc.status_code, f"{exc.detail}: {request.method} {request.url.path}.",
+                          headers=exc.headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return error_response(500, "The collector failed; its log says why.")

@@ -1,0 +1,68 @@
+"""CSV export for Excel, the reports and the hospital's HR files (医德医风档案).
+
+UTF-8 with a byte order mark, or Excel reads the Chinese as mojibake. A cell
+that starts with = + - @ or a tab or carriage return would run as a formula in
+Excel or LibreOffice ("CSV injection"): it gets a leading single quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from .store import StoredRecord
+
+COLUMNS = (
+    "id", "site", "kind",
+    # the person: staff, a staff member's family, or a supplier's representative
+    "name", "staff_id", "department", "relationship", "staff_name",
+    "company", "credit_code", "representative", "contact",
+    "pledge_id", "pledge_version", "pledge_sha256",
+    "quiz_id", "score", "passed",
+    "progress_path", "progress_step", "progress_done",
+    "created", "received", "client_ip",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(records: Iterable[StoredRecord]) -> str:
+    """Return one CSV row per record under a header row, BOM first."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for stored in records:
+        row = _row(stored)
+        writer.writerow(_neutralise(_cell(row.get(column))) for column in COLUMNS)
+    return out.getvalue()
+
+
+def _row(stored: StoredRecord) -> dict:
+    record = stored.record
+    pledge = record.get("pledge", {})
+    attempt = record.get("attempt", {})
+    progress = record.get("progress", {})
+    return {
+        "id": record["id"], "site": record["site"], "kind": record["kind"],
+        **record["person"],
+        "pledge_id": pledge.get("id"), "pledge_version": pledge.get("version"),
+        "pledge_sha256": pledge.get("sha256"),
+        "quiz_id": attempt.get("quiz_id"), "score": attempt.get("score"),
+        "passed": attempt.get("passed"),
+        "progress_path": progress.get("path"), "progress_step": progress.get("step"),
+        "progress_done": progress.get("done"),
+        "created": record["created"], "received": stored.received, "client_ip": stored.client_ip,
+    }
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _neutralise(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -1,0 +1,39 @@
+"""One rule for every way a record arrives: over HTTP or by ``qinglian records import``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..common.records import record_problems
+from .manifest import Manifests
+from .store import Evidence, Store, canonical_json
+
+
+class Outcome(Enum):
+    STORED = "stored"
+    REPEAT = "already there"  # same id, same content: a retry, not a second record
+    CONFLICT = "conflicting"  # same id, other content: never overwritten
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    outcome: Outcome
+    problems: list[str] = field(default_factory=list)
+
+
+def receive(record: object, store: Store, manifests: Manifests, evidence: Evidence) -> Receipt:
+    """Validate ``record`` against the schema and the manifests, then store it once."""
+    problems = record_problems(record)
+    if not problems:
+        problems = manifests.problems(record)
+    if problems:
+        return Receipt(Outcome.INVALID, problems)
+    stored = store.add(record, evidence)
+    if stored is None:
+        return Receipt(Outcome.STORED)
+    if stored == canonical_json(record):
+        return Receipt(Outcome.REPEAT)
+    return Receipt(Outcome.CONFLICT, [f"id: '{record['id']}' already holds a record with other "
+                                      "content; give each new record a new id"])

@@ -1,0 +1,125 @@
+"""What each site published, from the manifests its build writes (``site/qinglian-manifest.json``).
+
+With manifests the collector accepts only records of those sites, pledges
+whose (id, version, sha256) the site published, and staff in the site's
+departments (when it lists any: without a list, the department is free text).
+A pledge version may carry two hashes after a minor text fix: both were
+published, so both are valid.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from .errors import SetupError
+
+_SHAPE = {
+    "type": "object",
+    "required": ["site"],
+    "properties": {
+        "site": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+        "departments": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "pledges": {
+            "type": "object",
+            "additionalProperties": False,
+            "patternProperties": {"^[a-z0-9-]{1,64}$": {"type": "array", "items": {
+                "type": "object",
+                "required": ["version", "sha256"],
+                "properties": {"version": {"type": "string", "minLength": 1},
+                               "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
+            }}},
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class SiteManifest:
+    """One site's departments and published pledge texts."""
+
+    site: str
+    departments: frozenset[str]
+    # (pledge id, version, sha256) -> who signs it (staff, family, supplier)
+    pledges: dict[tuple[str, str, str], str | None]
+
+
+class Manifests:
+    """The sites a collector serves; with none, it serves any site and any pledge text."""
+
+    def __init__(self, sites: dict[str, SiteManifest] | None = None):
+        self.sites = sites or {}
+
+    @classmethod
+    def load(cls, paths: list[Path]) -> Manifests:
+        """Read one manifest per site; raise SetupError naming the file and the problem."""
+        sites: dict[str, SiteManifest] = {}
+        origins: dict[str, Path] = {}
+        for path in paths:
+            manifest = _read(path)
+            if manifest.site in sites:
+                raise SetupError(f"manifests '{origins[manifest.site]}' and '{path}' are both for "
+                                 f"site '{manifest.site}'; give one manifest per site")
+            sites[manifest.site] = manifest
+            origins[manifest.site] = path
+        return cls(sites)
+
+    def problems(self, record: dict) -> list[str]:
+        """Return what ``record`` (valid against the schema) claims that no site published."""
+        if not self.sites:
+            return []
+        site = self.sites.get(record["site"])
+        if site is None:
+            return [f"site: '{record['site']}' is not a site this collector serves; "
+                    "start the collector with that site's --manifest"]
+        problems = []
+        department = record["person"].get("department")  # only staff have one
+        if department is not None and site.departments and department not in site.departments:
+            problems.append(f"person.department: '{department}' is not a department of site "
+                            f"'{site.site}'; choose one from the site's list")
+        pledge = record.get("pledge")
+        key = pledge and (pledge["id"], pledge["version"], pledge["sha256"])
+        audience = site.pledges.get(key) if pledge else None
+        if audience and audience != _signer_kind(record["person"]):
+            problems.append(f"person: pledge '{pledge['id']}' is signed by {audience}, not by "
+                            f"{_signer_kind(record['person'])}; use the form on that pledge's page")
+        if pledge and key not in site.pledges:
+            problems.append(f"pledge.sha256: pledge '{pledge['id']}' version '{pledge['version']}' "
+                            f"with this hash was not published by site '{site.site}'; reload the "
+                            "page to sign the current text, or restart the collector with the "
+                            "site's current manifest")
+        return problems
+
+
+def _read(path: Path) -> SiteManifest:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SetupError(f"cannot read manifest '{path}': {error.strerror}; give the "
+                         "qinglian-manifest.json of a built site") from None
+    except ValueError as error:
+        raise SetupError(f"manifest '{path}' is not JSON ({error}); give the "
+                         "qinglian-manifest.json of a built site") from None
+    problem = best_match(Draft202012Validator(_SHAPE).iter_errors(data))
+    if problem is not None:
+        where = ".".join(str(part) for part in problem.absolute_path) or "manifest"
+        raise SetupError(f"manifest '{path}': {where}: {problem.message}; rebuild the site "
+                         "to write a fresh manifest")
+    return SiteManifest(
+        site=data["site"],
+        departments=frozenset(data.get("departments", [])),
+        pledges={(pledge_id, entry["version"], entry["sha256"]): entry.get("audience")
+                 for pledge_id, entries in data.get("pledges", {}).items()
+                 for entry in entries},
+    )
+
+
+def _signer_kind(person: dict) -> str:
+    """Say which of the schema's person kinds ``person`` is."""
+    if "credit_code" in person:
+        return "supplier"
+    return "family" if "relationship" in person else "staff"

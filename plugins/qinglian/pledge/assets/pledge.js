@@ -1,0 +1,156 @@
+/*
+ * Qinglian pledge: the signing form, the record it makes, a printable
+ * receipt, and what happened to the record (kept, waiting, sent, refused).
+ * Staff are asked again when the text has a new version or their last
+ * signature is older than renew_every.
+ */
+(function run() {
+  "use strict";
+  var q = window.qinglian;
+  // Instant navigation may run this before the shared and forms modules
+  if (!q || !q.fields) return (window.qinglianWaiting = window.qinglianWaiting || []).push(run);
+  if (window.qinglianPledge) return window.qinglianPledge.scan();
+  Object.assign(q.config.strings, __QINGLIAN_STRINGS__);
+  window.qinglianPledge = { scan: scan };
+  var t = q.t;
+  var el = q.element;
+  q.onPage(scan);
+
+  function scan() {
+    var forms = document.querySelectorAll("form.qinglian-pledge");
+    for (var i = 0; i < forms.length; i++) {
+      if (!forms[i].qinglianStarted) {
+        forms[i].qinglianStarted = true;
+        start(forms[i]);
+      }
+    }
+  }
+
+  function start(form) {
+    var pledge = JSON.parse(form.getAttribute("data-pledge"));
+    var body = form.querySelector(".qinglian-pledge__body");
+    var status = form.querySelector("[role=status]");
+    var staff = pledge.audience === "staff";
+    var signerField = pledge.audience === "supplier" ? "representative" : "name";
+    var submit = null;
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (submit) submit();
+    });
+    q.onOutbox(function () {
+      if (form.isConnected && form.getAttribute("data-state") === "signed") render();
+    });
+
+    // Staff see their own signatures; families and suppliers sign afresh each time
+    function mine() {
+      var profile = q.person() && q.person().profile;
+      return q.outbox().filter(function (item) {
+        var record = item.record;
+        return record.kind === "pledge" && record.pledge.id === pledge.id && staff && profile
+          && record.person.staff_id === profile.staff_id;
+      });
+    }
+
+    function stale(record) {
+      if (record.pledge.version !== pledge.version) return "pledge.renew_version";
+      var age = Date.now() - Date.parse(record.created);
+      if (pledge.renew_days && age > pledge.renew_days * 86400000) return "pledge.renew_period";
+      return null;
+    }
+
+    function render(justSigned) {
+      var items = mine().filter(function (item) { return item.state !== "rejected"; });
+      var last = justSigned || items[items.length - 1];
+      if (last && (justSigned || !stale(last.record))) return receipt(last);
+      sign(last && stale(last.record));
+    }
+
+    function show(state, children) {
+      form.setAttribute("data-state", state);
+      body.textContent = "";
+      children.forEach(function (child) { if (child) body.appendChild(child); });
+    }
+
+    function sign(reason) {
+      var profile = staff && q.person() ? q.person().profile : {};
+      var fields = q.fields(pledge.fields, profile);
+      var agree = el("input", { type: "checkbox", name: "agree", required: true });
+      var signature = el("input", { type: "text", name: "signature", autocomplete: "off", maxlength: 40,
+        "aria-describedby": "qinglian-pledge-error-" + pledge.id });
+      var error = el("p", { "class": "qinglian-pledge__error", role: "alert",
+        id: "qinglian-pledge-error-" + pledge.id });
+      var agreeLabel = el("label", {}, [agree, document.createTextNode(" " + t("pledge.agree"))]);
+      var signatureLabel = el("label", {}, [document.createTextNode(t("pledge.signature",
+        { field: t("field." + signerField) })), signature]);
+      show("form", [
+        reason && el("p", { "class": "qinglian-pledge__renew", text: t(reason, { version: pledge.version }) }),
+        el("fieldset", { "class": "qinglian-pledge__signer" },
+          [el("legend", { text: t("pledge.who." + pledge.audience) })].concat(fields.nodes)),
+        el("p", { "class": "qinglian-pledge__privacy", text: t("pledge.privacy." + pledge.audience) }),
+        el("p", {}, [agreeLabel]), el("p", {}, [signatureLabel]), error,
+        el("button", { type: "submit", "class": "md-button md-button--primary", text: t("pledge.sign") })]);
+      submit = function () {
+        error.textContent = "";
+        var person = fields.read();
+        if (!person) return;
+        var problem = !agree.checked ? [agree, "pledge.must_agree"]
+          : signature.value.trim() !== person[signerField] ? [signature, "pledge.signature_mismatch"] : null;
+        if (problem) {
+          error.textContent = t(problem[1], { field: t("field." + signerField) });
+          return problem[0].focus();
+        }
+        if (staff) q.signIn(person);
+        var record = q.record("pledge", person, { id: pledge.id, version: pledge.version, sha256: pledge.sha256 });
+        q.send(record);
+        submit = null;
+        render(q.outbox().filter(function (item) { return item.record.id === record.id; })[0]);
+        body.querySelector(".qinglian-pledge__receipt").focus();
+      };
+    }
+
+    function receipt(item) {
+      var record = item.record;
+      var person = record.person;
+      var code = record.id.slice(0, 8).toUpperCase();
+      var rows = [
+        ["pledge.receipt_pledge", pledge.title + " · " + t("pledge.version", { version: record.pledge.version })],
+        ["pledge.signer", [person.name || person.representative, person.company].filter(Boolean).join(" · ")],
+        ["field." + (person.credit_code ? "credit_code" : "staff_id"), person.credit_code || person.staff_id],
+        ["pledge.time", new Date(record.created).toLocaleString(document.documentElement.lang || undefined)],
+        ["pledge.code", code.slice(0, 4) + "-" + code.slice(4)],
+        ["pledge.fingerprint", record.pledge.sha256.slice(0, 16)]];
+      var list = el("dl", {}, [].concat.apply([], rows.map(function (row) {
+        return [el("dt", { text: t(row[0]) }), el("dd", { text: row[1] })];
+      })));
+      var print = el("button", { type: "button", "class": "md-button", text: t("pledge.print") });
+      print.addEventListener("click", function () { window.print(); });
+      var download = el("button", { type: "button", "class": "md-button", text: t("pledge.download") });
+      download.addEventListener("click", function () { save(item); });
+      var again = !staff && el("button", { type: "button", "class": "md-button", text: t("pledge.another") });
+      if (again) again.addEventListener("click", function () { sign(null); });
+      var state = t("records." + item.state, { reason: item.reason || "" });
+      show("signed", [el("section", { "class": "qinglian-pledge__receipt", tabindex: "-1",
+        "aria-labelledby": "qinglian-receipt-" + pledge.id }, [
+        el("h3", { id: "qinglian-receipt-" + pledge.id, text: t("pledge.receipt") }), list,
+        el("p", { "class": "qinglian-pledge__delivery qinglian-pledge__delivery--" + item.state, text: state })]),
+        el("p", { "class": "qinglian-pledge__actions" }, [print, download, again])]);
+      var counts = { kept: 0, waiting: 0, sent: 0, rejected: 0 };
+      q.outbox().forEach(function (entry) { counts[entry.state]++; });
+      status.textContent = q.config.collector ? t("records.summary", counts) : "";
+    }
+
+    // The person's own records as a file, to carry to a networked PC
+    function save(item) {
+      var items = staff ? mine() : [item];
+      var link = el("a", { download: "qinglian-" + pledge.id + "-" + item.record.id.slice(0, 8) + ".json",
+        href: URL.createObjectURL(new Blob([JSON.stringify({ records: items }, null, 2)],
+          { type: "application/json" })) });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    }
+
+    render();
+  }
+})();

@@ -1,0 +1,100 @@
+"""The lock file: every published version of every pledge, with its hash and date.
+
+``qinglian pledge lock`` writes it and archives each published text beside
+it, so a stored hash can always be shown as the exact words signed. The
+build only reads it: a text that changed without a new version fails.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from ..common.errors import ContentProblem
+from .models import Pledge
+
+LOCK_NAME = "pledges.lock.json"
+ARCHIVE_DIR = "archive"
+
+
+def read_lock(path: Path, shown: str) -> tuple[dict, list[ContentProblem]]:
+    """Return the lock ({pledge id: [entries]}) and any problem reading it."""
+    if not path.is_file():
+        return {}, []
+    try:
+        lock = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        return {}, [ContentProblem(shown, getattr(error, "lineno", None),
+                                   f"the lock file is not valid JSON ({error})",
+                                   "restore it from version control, then run qinglian pledge lock")]
+    if not isinstance(lock, dict):
+        return {}, [ContentProblem(shown, 1, "the lock file is not a JSON object",
+                                   "restore it from version control")]
+    return lock, []
+
+
+def lock_status(pledge: Pledge, lock: dict) -> str:
+    """Say where ``pledge`` stands: locked, new (version not locked), minor (a typo
+    fix of a locked version) or changed (text changed without a new version)."""
+    entries = [e for e in lock.get(pledge.id, []) if e.get("version") == pledge.version]
+    if any(e.get("sha256") == pledge.sha256 for e in entries):
+        return "locked"
+    if not entries:
+        return "new"
+    return "minor" if pledge.minor_change else "changed"
+
+
+def lock_problems(pledge: Pledge, lock: dict) -> list[ContentProblem]:
+    """Return the problem of a pledge whose text or version is not in the lock."""
+    status = lock_status(pledge, lock)
+    if status == "locked":
+        return []
+    message, fix = {
+        "new": (f"pledge '{pledge.id}' version {pledge.version} is not locked",
+                "run 'qinglian pledge lock' to publish it, and commit the lock and archive"),
+        "minor": (f"pledge '{pledge.id}' version {pledge.version} has a typo fix not yet locked",
+                  "run 'qinglian pledge lock', and commit the lock and archive"),
+        "changed": (f"the text of pledge '{pledge.id}' changed but its version is still "
+                    f"{pledge.version}", "bump 'version' (people will be asked to sign again), "
+                    "or set 'minor_change: true' for a typo fix (old signatures stay valid); "
+                    "then run 'qinglian pledge lock'"),
+    }[status]
+    return [ContentProblem(pledge.path, pledge.line, message, fix)]
+
+
+def update_lock(pledges: list[Pledge], lock: dict,
+                today: date) -> tuple[dict, list[Pledge], list[ContentProblem]]:
+    """Return the new lock, the pledges added to it, and the problems of those refused
+    (text changed without a new version)."""
+    lock = {key: list(entries) for key, entries in lock.items()}
+    added, refused = [], []
+    for pledge in pledges:
+        status = lock_status(pledge, lock)
+        if status == "changed":
+            refused += lock_problems(pledge, lock)
+        elif status in ("new", "minor"):
+            entry = {"version": pledge.version, "sha256": pledge.sha256,
+                     "date": today.isoformat(), "title": pledge.title,
+                     "audience": pledge.audience, "archive": archive_name(pledge)}
+            if status == "minor":
+                entry["minor_change"] = True
+            lock.setdefault(pledge.id, []).append(entry)
+            added.append(pledge)
+    return lock, added, refused
+
+
+def archive_name(pledge: Pledge) -> str:
+    """Return where the archived text of ``pledge`` lives, relative to the lock file."""
+    return f"{ARCHIVE_DIR}/{pledge.id}/{pledge.version}-{pledge.sha256[:12]}.md"
+
+
+def write_lock(folder: Path, lock: dict, added: list[Pledge]) -> None:
+    """Write the lock file and the archived texts of newly added versions."""
+    for pledge in added:
+        path = folder / archive_name(pledge)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Exactly the hashed words: sha256sum of the file gives the stored hash
+        path.write_bytes(pledge.text.encode("utf-8"))
+    text = json.dumps(lock, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (folder / LOCK_NAME).write_text(text, encoding="utf-8")

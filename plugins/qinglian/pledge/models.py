@@ -1,0 +1,106 @@
+"""Pledges: front matter, the hash of the signed text, and the lock of published versions.
+
+A signature names a pledge by (id, version, sha256). The hash covers the
+words a person read: the page's Markdown body after NFC normalisation, LF
+line endings and trimming, without the front matter and the ```pledge block.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.fences import find_fences
+from ..common.hashing import sha256_hex
+from ..common.yamlio import LineDict, load_yaml
+
+AUDIENCES = ("staff", "family", "supplier")
+PLEDGE_KEYS = ("id", "audience", "version", "title", "renew_every", "minor_change")
+ID = re.compile(r"^[a-z0-9-]{1,64}$")
+RENEW = re.compile(r"^(\d+)([dwmy])$")
+DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+# MkDocs' own front matter rule: a YAML block between --- lines at the very top
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+
+
+@dataclass(frozen=True)
+class Pledge:
+    id: str
+    audience: str
+    version: str
+    title: str
+    renew_days: int | None
+    minor_change: bool
+    sha256: str
+    text: str  # the normalised words that were hashed
+    path: str
+    line: int  # where 'pledge:' stands in the file
+
+
+def split_front_matter(source: str) -> tuple[str, str]:
+    """Return (front matter YAML, body) of a Markdown file."""
+    match = FRONT_MATTER.match(source)
+    return (match.group(1), source[match.end():]) if match else ("", source)
+
+
+def signed_text(body: str) -> str:
+    """Return the words a signature covers: ``body`` (LF line endings) without pledge
+    blocks, in NFC and trimmed."""
+    lines = body.split("\n")
+    for fence in sorted(find_fences("\n".join(lines), {"pledge"}), key=lambda f: -f.start):
+        del lines[fence.start - 1:fence.end]
+    return unicodedata.normalize("NFC", "\n".join(lines)).strip()
+
+
+def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProblem]]:
+    """Return the pledge a page declares (None when it declares none) and its problems."""
+    front, body = split_front_matter(source.replace("\r\n", "\n").replace("\r", "\n"))
+    if "pledge" not in front:
+        return None, []
+    try:
+        meta = load_yaml(front, path)
+    except ContentError as error:
+        return None, [ContentProblem(p.path, (p.line or 0) + 1, p.message, p.fix)
+                      for p in error.problems]
+    if not isinstance(meta, LineDict) or "pledge" not in meta:
+        return None, []
+    line = meta.line_of("pledge") + 1  # +1: the opening --- line
+    data = meta["pledge"]
+    if not isinstance(data, LineDict):
+        return None, [ContentProblem(path, line, "'pledge' must be a mapping",
+                                     "write id, audience, version and title under 'pledge:'")]
+    problems = []
+
+    def problem(key, message, fix):
+        where = data.line_of(key) + 1 if key else line
+        problems.append(ContentProblem(path, where, message, fix))
+
+    for key in data:
+        if key not in PLEDGE_KEYS:
+            problem(key, f"unknown key '{key}' under 'pledge'" + did_you_mean(key, PLEDGE_KEYS),
+                    f"use only {', '.join(PLEDGE_KEYS)}")
+    for key in ("id", "audience", "version", "title"):
+        if data.get(key) in (None, ""):
+            problem(None, f"'pledge' is missing '{key}'", f"add '{key}: …' under 'pledge:'")
+    pledge_id, audience = str(data.get("id", "")), data.get("audience")
+    if data.get("id") and not ID.match(pledge_id):
+        problem("id", f"pledge id '{pledge_id}' may hold only a-z, 0-9 and -", "write e.g. id: staff")
+    if audience and audience not in AUDIENCES:
+        problem("audience", f"unknown audience '{audience}'", f"use one of {', '.join(AUDIENCES)}")
+    renew = data.get("renew_every")
+    match = RENEW.match(str(renew)) if renew is not None else None
+    if renew is not None and not match:
+        problem("renew_every", f"renew_every '{renew}' is not a period",
+                "write a number and d, w, m or y, e.g. renew_every: 1y")
+    minor = data.get("minor_change", False)
+    if not isinstance(minor, bool):
+        problem("minor_change", f"minor_change '{minor}' is not true or false",
+                "write minor_change: true for a typo fix, or leave it out")
+    if problems:
+        return None, problems
+    text = signed_text(body)
+    return Pledge(pledge_id, audience, str(data["version"]), str(data["title"]),
+                  int(match.group(1)) * DAYS[match.group(2)] if match else None,
+                  minor, sha256_hex(text), text, path, line), []

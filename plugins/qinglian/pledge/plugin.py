@@ -1,0 +1,128 @@
+"""MkDocs adapter for pledges: pages with a version and a hash, and their signing forms."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.utils import get_relative_url
+
+from ..common.assets import Asset, asset, shared_assets, site_id
+from ..common.blocks import render_block
+from ..common.errors import shown_path
+from ..common.fences import body_start_line, find_fences, replace_fences
+from ..common.i18n import translate
+from ..common.manifest import write_manifest_part
+from ..common.records import person_fields
+from .config import PledgeConfig
+from .library import PledgeLibrary, load_pledges, resolve_fence
+from .render import pledge_payload
+
+ASSETS = Path(__file__).parent / "assets"
+SLOT = re.compile(r"<!-- qinglian-pledge:([a-z0-9-]+) -->")
+
+
+class PledgePlugin(BasePlugin[PledgeConfig]):
+
+    def __init__(self):
+        self.library = PledgeLibrary()
+        self.scripts: list[Asset] = []
+        self.stylesheet: Asset | None = None
+
+    # Read every pledge and the lock once per build (after the portal plugin
+    # has resolved extra.hospital: departments, site id, collector)
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+
+        self.library = self._load(config)
+        for problem in self.library.problems:
+            log.warning(str(problem))
+        language = config.theme.get("language", "zh")
+        self.scripts = [*shared_assets(self._hospital(config), config.site_name, language),
+                        asset("pledge", ASSETS / "pledge.js", language)]
+        self.stylesheet = asset("pledge", ASSETS / "pledge.css")
+
+    # Swap each ```pledge block for a placeholder (run early, before other
+    # plugins treat it as code); its form goes in after Markdown
+    @event_priority(50)
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled:
+            return
+
+        first_line = body_start_line(page.file.content_string, markdown)
+        fences = find_fences(markdown, {"pledge"}, first_line)
+        if not fences:
+            return
+
+        def placeholder(fence):
+            path = shown_path(page.file.abs_src_path, config.config_file_path)
+            pledge_id, problem = resolve_fence(fence, path, self.library)
+            if problem:
+                log.warning(str(problem))
+            return f"<!-- qinglian-pledge:{pledge_id} -->" if pledge_id else ""
+
+        return replace_fences(markdown, fences, placeholder, first_line)
+
+    # Put each signing form where its block stood, with its assets
+    def on_page_content(self, html, *, page, config, files):
+        if not self.config.enabled or "<!-- qinglian-pledge:" not in html:
+            return
+
+        def url(name: str) -> str:
+            return get_relative_url(f"assets/qinglian/{name}", page.url)
+
+        departments = self._hospital(config).get("departments") or []
+        noscript = translate("pledge.noscript", config.theme.get("language", "zh"))
+
+        def form(match):
+            pledge = self.library.pledges[match[1]]
+            payload = pledge_payload(pledge, person_fields(pledge.audience, departments))
+            return render_block("pledge", pledge.id, payload,
+                                [url(script.name) for script in self.scripts],
+                                url(self.stylesheet.name), noscript)
+
+        return SLOT.sub(form, html)
+
+    # Write the browser assets, and the manifest the collector checks records against
+    def on_post_build(self, *, config):
+        if not self.config.enabled:
+            return
+
+        site_dir = Path(config.site_dir)
+        for item in [*self.scripts, self.stylesheet]:
+            item.write(site_dir)
+        hospital = self._hospital(config)
+        write_manifest_part(site_dir, {
+            "site": site_id(hospital, config.site_name),
+            "departments": list(hospital.get("departments") or []),
+            "pledges": self.library.lock,
+        })
+
+    def check(self, config) -> list[str]:
+        """Return every problem of pledge pages, the lock and pledge blocks, for ``qinglian check``."""
+        library = self._load(config)
+        problems = list(library.problems)
+        for path in sorted(Path(config.docs_dir).rglob("*.md")):
+            for fence in find_fences(path.read_text(encoding="utf-8-sig"), {"pledge"}):
+                problem = resolve_fence(fence, shown_path(str(path), config.config_file_path),
+                                        library)[1]
+                if problem:
+                    problems.append(problem)
+        return [str(problem) for problem in problems]
+
+    def folder(self, config) -> Path:
+        """Return the folder of pledge pages, the lock file and the archive."""
+        return Path(config.docs_dir) / self.config.pledges_dir
+
+    def _load(self, config) -> PledgeLibrary:
+        return load_pledges(self.folder(config), shown_path(str(self.folder(config)),
+                                                            config.config_file_path))
+
+    @staticmethod
+    def _hospital(config) -> dict:
+        return config.extra.get("hospital") or {}
+
+
+log = get_plugin_logger(__name__)

@@ -1,0 +1,691 @@
+"""The collector in-process: every status, the manifest rules, the exports, hostile input.
+
+Starlette's TestClient drives the app without a port (Datasette's ``ds_client``
+style); ``test_collector_load.py`` runs the real server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import threading
+import uuid
+import warnings
+from pathlib import Path
+
+import anyio
+import pytest
+
+from qinglian.cli import main
+from qinglian.collector.app import MAX_BODY, create_app
+from qinglian.collector.errors import SetupError
+from qinglian.collector.intake import Outcome, receive
+from qinglian.collector.manifest import Manifests
+from qinglian.collector.settings import Settings
+from qinglian.collector.store import Evidence, Store
+from qinglian.common.records import record_problems
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for httpx2; httpx (the test extra) works the same, and older
+    # Starlette releases allowed by pyproject need it
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+TOKEN = "test-admin-token"
+SITE = "example-hospital"
+PLEDGE_HASH = "a" * 64
+TYPO_FIX_HASH = "b" * 64  # the same version after a minor typo fix
+XAPI_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "xapi" / "statement.json"
+READS = ["/api/v1/records", "/api/v1/export.csv", "/api/v1/export.xapi"]
+
+STAFF = {"name": "张三", "staff_id": "A001", "department": "内科"}
+FAMILY = {"name": "李四", "relationship": "配偶", "staff_name": "张三", "staff_id": "A001"}
+SUPPLIER = {"company": "某某医疗器械有限公司", "credit_code": "91110000600037341L",
+            "representative": "王五", "contact": "13800000000"}
+PARTS = {
+    "attempt": {"quiz_id": "onboarding", "quiz_hash": "c" * 64,
+                "started": "2026-11-24T01:50:00.000Z", "finished": "2026-11-24T02:00:00.000Z",
+                "score": 90, "passed": True,
+                "answers": [{"question": "q-1", "answer": "A", "correct": True}],
+                "by_standard": {"1": {"correct": 1, "total": 1}}},
+    "pledge": {"id": "staff", "version": "1", "sha256": PLEDGE_HASH},
+    "progress": {"path": "onboarding", "step": "lessons/standard-1", "done": True},
+}
+
+
+def record(kind: str = "attempt", person: dict = STAFF, **changes) -> dict:
+    """Return a valid record of ``kind`` with a new id; ``changes`` replace whole fields."""
+    return {"id": str(uuid.uuid4()), "site": SITE, "kind": kind,
+            "created": "2026-11-24T02:00:00.000Z", "person": dict(person),
+            "page": "http://intranet.test/quizzes/onboarding/", kind: PARTS[kind], **changes}
+
+
+def write_manifest(folder: Path, site: str = SITE) -> Path:
+    path = folder / f"{site}-manifest.json"
+    path.write_text(json.dumps({
+        "site": site, "departments": ["内科", "外科"],
+        "pledges": {
+            "staff": [{"version": "1", "sha256": PLEDGE_HASH, "date": "2026-11-24", "audience": "staff"},
+                      {"version": "1", "sha256": TYPO_FIX_HASH, "date": "2026-11-25", "audience": "staff"}],
+            "family": [{"version": "1", "sha256": PLEDGE_HASH, "date": "2026-11-24", "audience": "family"}],
+            "supplier": [{"version": "1", "sha256": PLEDGE_HASH, "date": "2026-11-24",
+                          "audience": "supplier"}],
+        },
+    }, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_client(tmp_path):
+    """Return a function making a TestClient of a collector on a new database."""
+
+    def make_client(**settings) -> TestClient:
+        settings = {"db": tmp_path / "records.db", "admin_token": TOKEN, **settings}
+        return TestClient(create_app(Settings(**settings)))
+
+    return make_client
+
+
+@pytest.fixture
+def client(make_client) -> TestClient:
+    return make_client()
+
+
+@pytest.fixture
+def checked_client(make_client, tmp_path) -> TestClient:
+    """A collector that serves only SITE, by its manifest."""
+    return make_client(manifests=Manifests.load([write_manifest(tmp_path)]))
+
+
+def admin(client: TestClient, path: str):
+    return client.get(path, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def assert_error(response, status: int, *problems: str) -> None:
+    """Assert the one error shape, and a problem starting with each of ``problems``."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "problems"}
+    assert isinstance(body["error"], str) and body["error"].endswith(".")
+    assert all(isinstance(problem, str) for problem in body["problems"])
+    for start in problems:
+        assert any(problem.startswith(start) for problem in body["problems"]), body["problems"]
+
+
+def test_examples_are_valid_records():
+    """Every example record of these tests passes the record schema."""
+    examples = [record(kind) for kind in PARTS] + [
+        record("pledge", FAMILY, pledge={**PARTS["pledge"], "id": "family"}),
+        record("pledge", SUPPLIER)]
+    for example in examples:
+        assert record_problems(example) == []
+
+
+# Statuses -------------------------------------------------------------------------------
+
+def test_new_record_is_stored(client):
+    """A new record answers 201, and the store holds exactly what was sent."""
+    sent = record()
+    response = client.post("/api/v1/records", json=sent)
+    assert response.status_code == 201
+    assert response.json() == {"id": sent["id"], "status": "stored"}
+    assert [item["record"] for item in admin(client, "/api/v1/records").json()["records"]] == [sent]
+
+
+def test_repeat_is_200_and_stored_once(client):
+    """The same id with the same content (keys in any order) is a retry: 200, one row."""
+    sent = record()
+    client.post("/api/v1/records", json=sent)
+    reordered = json.dumps(dict(reversed(list(sent.items()))), ensure_ascii=False, indent=1)
+    response = client.post("/api/v1/records", content=reordered.encode(),
+                           headers={"Content-Type": "application/json; charset=utf-8"})
+    assert response.status_code == 200
+    assert response.json() == {"id": sent["id"], "status": "already there"}
+    assert len(admin(client, "/api/v1/records").json()["records"]) == 1
+
+
+def test_same_id_other_content_is_409(client):
+    """A record that reuses an id with other content is refused, the first one kept."""
+    sent = record()
+    client.post("/api/v1/records", json=sent)
+    response = client.post("/api/v1/records", json={**sent, "page": "http://intranet.test/x/"})
+    assert_error(response, 409, "id:")
+    assert admin(client, "/api/v1/records").json()["records"][0]["record"] == sent
+
+
+@pytest.mark.parametrize("change, problem", [
+    # (what replaces a valid record's field, the problem's field path)
+    ({"person": {**STAFF, "name": ""}}, "person.name:"),
+    ({"id": "not-a-uuid"}, "id:"),
+    ({"created": "2026-11-24 02:00"}, "created:"),
+    ({"attempt": {**PARTS["attempt"], "score": 101}}, "attempt.score:"),
+    ({"extra": 1}, "record:"),
+])
+def test_invalid_record_is_400_naming_the_field(client, change, problem):
+    """Schema problems come back one per field, as 'field.path: message'."""
+    assert_error(client.post("/api/v1/records", json=record(**change)), 400, problem)
+
+
+@pytest.mark.parametrize("body", [b"{", b"\xff\xfe", b"[" * 30000 + b"]" * 30000, b"[]", b"null"])
+def test_not_a_record_is_400(client, body):
+    """Bodies that are not JSON, too deeply nested, or not an object are refused."""
+    response = client.post("/api/v1/records", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert_error(response, 400)
+
+
+def test_body_over_64_kb_is_413(client):
+    """Content-Length over 64 KB is refused before reading; so is a longer chunked body."""
+    too_big = b" " * (MAX_BODY + 1)
+    response = client.post("/api/v1/records", content=too_big,
+                           headers={"Content-Type": "application/json"})
+    assert_error(response, 413)
+    chunks = (b" " * 1024 for _ in range(MAX_BODY // 1024 + 1))
+    response = client.post("/api/v1/records", content=chunks,
+                           headers={"Content-Type": "application/json"})
+    assert "content-length" not in response.request.headers
+    assert_error(response, 413)
+
+
+def test_body_of_exactly_64_kb_is_read(client):
+    """The limit is 64 KB: a record padded to exactly that size is stored."""
+    text = json.dumps(record())
+    body = (text + " " * (MAX_BODY - len(text))).encode()
+    assert len(body) == MAX_BODY
+    response = client.post("/api/v1/records", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_other_content_type_is_415(client, content_type):
+    """Only application/json is read (this also keeps cross-origin POSTs behind a preflight)."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/api/v1/records", content=json.dumps(record()).encode(),
+                           headers=headers)
+    assert_error(response, 415, "Content-Type:")
+
+
+def test_slow_body_is_408(tmp_path):
+    """A client that stops sending half-way gets 408 once the body timeout passes."""
+    app = create_app(Settings(db=tmp_path / "records.db", body_timeout=0.2))
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": "/api/v1/records",
+             "raw_path": b"/api/v1/records", "root_path": "", "query_string": b"",
+             "headers": [(b"content-type", b"application/json"), (b"content-length", b"500")],
+             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8765)}
+    messages = [{"type": "http.request", "body": b'{"id": "', "more_body": True}]
+    sent = []
+
+    async def receive():
+        if messages:
+            return messages.pop()
+        await anyio.sleep_forever()  # the rest never comes
+
+    async def send(message):
+        sent.append(message)
+
+    async def call():
+        with anyio.fail_after(10):
+            await app(scope, receive, send)
+
+    # In a thread of its own: Playwright's browser fixture may hold this thread's event loop
+    worker = threading.Thread(target=anyio.run, args=(call,))
+    worker.start()
+    worker.join()
+    assert sent[0]["status"] == 408
+    body = json.loads(b"".join(message.get("body", b"") for message in sent[1:]))
+    assert set(body) == {"error", "problems"}
+
+
+def test_unknown_address_and_method_use_the_error_shape(client):
+    """404 and 405 answer in the same JSON shape; 405 lists the methods allowed."""
+    assert_error(client.get("/api/v1/nothing"), 404)
+    response = client.delete("/api/v1/records")
+    assert_error(response, 405)
+    assert {"GET", "POST"} <= set(response.headers["allow"].split(", "))
+
+
+# Reads and the admin token --------------------------------------------------------------
+
+@pytest.mark.parametrize("path", READS)
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", f"Basic {TOKEN}",
+                                           "Bearer", f"Bearer {TOKEN}x", "Bearer 令牌"])
+def test_read_without_the_token_is_401(client, path, authorization):
+    """Every read needs 'Authorization: Bearer <token>'; anything else is 401 with a challenge."""
+    headers = {"Authorization": authorization.encode()} if authorization else {}
+    response = client.get(path, headers=headers)
+    assert_error(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("path", READS)
+def test_reads_are_disabled_without_a_token(make_client, path):
+    """A collector started without a token refuses every read, with the reason."""
+    client = make_client(admin_token=None)
+    response = client.get(path, headers={"Authorization": "Bearer "})
+    assert_error(response, 401)
+    assert "without an admin token" in response.json()["error"]
+
+
+@pytest.mark.parametrize("path", READS)
+def test_read_with_the_token_is_200(client, path):
+    """With the token each read answers 200, never cached."""
+    client.post("/api/v1/records", json=record())
+    response = admin(client, path)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_reads_filter_by_site_and_kind(client):
+    """?site= and ?kind= narrow a read; an unknown kind is a 400 naming it."""
+    attempt, pledge, other = record(), record("pledge"), record(site="other-hospital")
+    for sent in (attempt, pledge, other):
+        client.post("/api/v1/records", json=sent)
+
+    def ids(query):
+        return [item["record"]["id"]
+                for item in admin(client, f"/api/v1/records{query}").json()["records"]]
+
+    assert ids("") == [attempt["id"], pledge["id"], other["id"]]
+    assert ids(f"?site={SITE}") == [attempt["id"], pledge["id"]]
+    assert ids(f"?site={SITE}&kind=pledge") == [pledge["id"]]
+    assert_error(admin(client, "/api/v1/records?kind=quiz"), 400, "kind:")
+
+
+def test_healthz_needs_no_token_and_says_nothing_else(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_evidence_is_kept_with_each_record(client):
+    """Receive time (UTC), the peer's address and the user agent (cut to 500) are stored."""
+    user_agent = "Mozilla/5.0 " + "x" * 600
+    client.post("/api/v1/records", json=record(), headers={"User-Agent": user_agent})
+    (item,) = admin(client, "/api/v1/records").json()["records"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", item["received"])
+    assert item["client_ip"] == "testclient"
+    assert item["user_agent"] == user_agent[:500]
+
+
+# Manifest rules -------------------------------------------------------------------------
+
+def test_manifest_refuses_an_unknown_site(checked_client):
+    response = checked_client.post("/api/v1/records", json=record(site="other-hospital"))
+    assert_error(response, 400, "site:")
+
+
+def test_manifest_refuses_an_unpublished_pledge_text(checked_client):
+    pledge = {**PARTS["pledge"], "sha256": "f" * 64}
+    response = checked_client.post("/api/v1/records", json=record("pledge", pledge=pledge))
+    assert_error(response, 400, "pledge.sha256:")
+    unknown_version = {**PARTS["pledge"], "version": "2"}
+    response = checked_client.post("/api/v1/records", json=record("pledge", pledge=unknown_version))
+    assert_error(response, 400, "pledge.sha256:")
+
+
+def test_manifest_accepts_both_hashes_of_a_minor_change(checked_client):
+    """A version published twice (a typo fix) may be signed in either text."""
+    for sha256 in (PLEDGE_HASH, TYPO_FIX_HASH):
+        pledge = {**PARTS["pledge"], "sha256": sha256}
+        response = checked_client.post("/api/v1/records", json=record("pledge", pledge=pledge))
+        assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize("kind", ["attempt", "progress", "pledge"])
+def test_manifest_refuses_a_department_not_listed(checked_client, kind):
+    response = checked_client.post("/api/v1/records",
+                                   json=record(kind, {**STAFF, "department": "不存在科"}))
+    assert_error(response, 400, "person.department:")
+
+
+def test_manifest_checks_no_department_for_family_or_suppliers(checked_client):
+    family = record("pledge", FAMILY, pledge={**PARTS["pledge"], "id": "family"})
+    assert checked_client.post("/api/v1/records", json=family).status_code == 201
+    supplier = record("pledge", SUPPLIER, pledge={**PARTS["pledge"], "id": "supplier"})
+    assert checked_client.post("/api/v1/records", json=supplier).status_code == 201
+
+
+def test_manifest_refuses_a_pledge_signed_by_the_wrong_audience(checked_client):
+    """The staff pledge is for staff: a supplier's signature on it is refused."""
+    response = checked_client.post("/api/v1/records", json=record("pledge", SUPPLIER))
+    assert_error(response, 400, "person: pledge 'staff' is signed by staff, not by supplier")
+
+
+def test_without_manifest_any_site_and_pledge_is_accepted(client):
+    pledge = {"id": "anything", "version": "9", "sha256": "e" * 64}
+    sent = record("pledge", {**STAFF, "department": "任意"}, site="any-site", pledge=pledge)
+    assert client.post("/api/v1/records", json=sent).status_code == 201
+
+
+@pytest.mark.parametrize("text, message", [
+    # (manifest file content, what the error says)
+    ("{", "is not JSON"),
+    ('{"departments": []}', "'site' is a required property"),
+    ('{"site": "x", "pledges": {"staff": [{"version": "1", "sha256": "abc"}]}}',
+     "pledges.staff.0.sha256"),
+])
+def test_bad_manifest_is_a_setup_error(tmp_path, text, message):
+    path = tmp_path / "manifest.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SetupError, match=message) as raised:
+        Manifests.load([path])
+    assert str(path) in str(raised.value)
+
+
+def test_two_manifests_for_one_site_are_refused(tmp_path):
+    first = write_manifest(tmp_path)
+    second = tmp_path / "copy.json"
+    second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(SetupError, match="one manifest per site"):
+        Manifests.load([first, second])
+
+
+# Exports --------------------------------------------------------------------------------
+
+def test_csv_has_a_bom_and_one_row_per_record(client):
+    """The CSV opens in Excel as UTF-8 and holds the person, what they did and the evidence."""
+    attempt, pledge, step = record(), record("pledge"), record("progress")
+    for sent in (attempt, pledge, step):
+        client.post("/api/v1/records", json=sent)
+    response = admin(client, "/api/v1/export.csv")
+    assert response.content.startswith("\ufeff".encode("utf-8"))
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"].startswith("attachment")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["id"] for row in rows] == [attempt["id"], pledge["id"], step["id"]]
+    expected = {"name": "张三", "staff_id": "A001", "department": "内科",
+                "quiz_id": "onboarding", "score": "90", "passed": "true", "client_ip": "testclient"}
+    assert {column: rows[0][column] for column in expected} == expected
+    assert (rows[1]["pledge_id"], rows[1]["pledge_version"], rows[1]["pledge_sha256"]) == \
+        ("staff", "1", PLEDGE_HASH)
+    assert (rows[2]["progress_path"], rows[2]["progress_done"]) == ("onboarding", "true")
+    assert rows[2]["created"] == "2026-11-24T02:00:00.000Z" and rows[2]["received"]
+
+
+@pytest.mark.parametrize("person, column, text", [
+    # (person fields, CSV column, a value a spreadsheet would run as a formula)
+    ({**STAFF, "name": "=1+2"}, "name", "=1+2"),
+    ({**STAFF, "name": "+1"}, "name", "+1"),
+    ({**STAFF, "name": "-1"}, "name", "-1"),
+    ({**STAFF, "name": "@SUM(A1)"}, "name", "@SUM(A1)"),
+    ({**STAFF, "department": '=HYPERLINK("http://x","看")'}, "department",
+     '=HYPERLINK("http://x","看")'),
+    ({**SUPPLIER, "company": "=cmd|' /C calc'!A0"}, "company", "=cmd|' /C calc'!A0"),
+])
+def test_csv_neutralises_formulas(client, person, column, text):
+    """A cell starting with = + - @ gets a leading quote, so Excel shows it as text."""
+    client.post("/api/v1/records", json=record("pledge", person))
+    text_of_csv = admin(client, "/api/v1/export.csv").content.decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(text_of_csv))
+    assert row[column] == "'" + text
+
+
+@pytest.mark.parametrize("step", ["\tstep", "\rstep"])
+def test_csv_neutralises_tab_and_carriage_return(client, step):
+    """Free-text fields may start with a tab or CR; those cells are quoted too."""
+    client.post("/api/v1/records",
+                json=record("progress", progress={**PARTS["progress"], "step": step}))
+    text_of_csv = admin(client, "/api/v1/export.csv").content.decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(text_of_csv, newline=""))
+    assert row["progress_step"] == "'" + step
+
+
+def xapi_validator():
+    if not XAPI_SCHEMA.is_file():
+        pytest.skip(f"the shared xAPI schema is not beside the repository ({XAPI_SCHEMA})")
+    from jsonschema import Draft4Validator
+
+    return Draft4Validator(json.loads(XAPI_SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_xapi_statements_validate(client):
+    """Every kind of record maps to a statement valid against the xAPI schema."""
+    validator = xapi_validator()
+    examples = [
+        record(), record(attempt={**PARTS["attempt"], "score": 40, "passed": False}),
+        record("pledge"), record("pledge", FAMILY, pledge={**PARTS["pledge"], "id": "family"}),
+        record("pledge", SUPPLIER, pledge={**PARTS["pledge"], "version": "1.0 修订/2"}),
+        record("progress"), record("progress", progress={**PARTS["progress"], "done": False,
+                                                         "step": "第一课 / 视频"}),
+    ]
+    for sent in examples:
+        assert client.post("/api/v1/records", json=sent).status_code == 201
+    statements = admin(client, "/api/v1/export.xapi").json()
+    assert len(statements) == len(examples)
+    for statement in statements:
+        assert list(validator.iter_errors(statement)) == []
+        assert statement["verb"]["id"]  # the spec requires it; the schema does not
+    verbs = [statement["verb"]["id"].rsplit("/", 1)[1] for statement in statements]
+    assert verbs == ["passed", "failed", "agree", "agree", "agree", "completed", "progressed"]
+    first = statements[0]
+    assert first["id"] == examples[0]["id"]
+    assert first["timestamp"] == examples[0]["created"]
+    assert first["result"] == {"score": {"scaled": 0.9, "raw": 90, "min": 0, "max": 100},
+                               "success": True}
+    assert first["actor"]["account"] == {"homePage": f"urn:qinglian:site:{SITE}", "name": "A001"}
+    assert first["object"]["id"] == f"urn:qinglian:{SITE}:attempt:onboarding"
+    assert statements[2]["object"]["id"] == f"urn:qinglian:{SITE}:pledge:staff:1"
+    assert statements[3]["actor"]["account"]["name"] == "family:A001:李四"
+    assert statements[4]["actor"]["account"]["name"] == SUPPLIER["credit_code"]
+
+
+# Hostile input --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["a" * 10_000, "张" * 10_000, "张\x00三", "张\n三",
+                                  "\x1b[31m", "\x7f", "\t"])
+def test_hostile_names_with_control_characters_or_too_long_are_refused(client, name):
+    response = client.post("/api/v1/records", json=record(person={**STAFF, "name": name}))
+    assert_error(response, 400, "person.name:")
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>", "O'Brien \"Bob\"",
+                                  "</script><img src=x>", "&lt;b&gt;", "=1+2\"'"])
+def test_hostile_names_come_out_escaped_everywhere(client, name):
+    """A name that is markup or quotes is stored as sent, and every output keeps it inert."""
+    sent = record(person={**STAFF, "name": name})
+    assert client.post("/api/v1/records", json=sent).status_code == 201
+
+    listing = admin(client, "/api/v1/records")
+    assert listing.json()["records"][0]["record"]["person"]["name"] == name
+    xapi = admin(client, "/api/v1/export.xapi")
+    assert xapi.json()[0]["actor"]["name"] == name
+    for response in (listing, xapi):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert not {"<", ">", "&"} & set(response.text)  # escaped as \u003c, \u003e, \u0026
+
+    exported = admin(client, "/api/v1/export.csv")
+    assert exported.headers["x-content-type-options"] == "nosniff"
+    (row,) = csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))
+    assert row["name"] == ("'" + name if name.startswith("=") else name)
+
+
+# Store and intake -----------------------------------------------------------------------
+
+def test_concurrent_repeats_store_one_row(tmp_path):
+    """Threads racing with one id: one stores, the same content repeats, other content conflicts."""
+    store = Store(tmp_path / "records.db")
+    sent = record()
+    changed = {**sent, "page": "http://intranet.test/other/"}
+    outcomes = []
+    start = threading.Barrier(16)
+
+    def send(item):
+        start.wait()
+        evidence = Evidence.now("127.0.0.1", "test")
+        outcomes.append((item is sent, receive(item, store, Manifests(), evidence).outcome))
+
+    threads = [threading.Thread(target=send, args=(sent if n % 2 else changed,))
+               for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(store.records()) == 1
+    winner_is_sent = store.records()[0].record == sent
+    stored = [outcome for _, outcome in outcomes if outcome is Outcome.STORED]
+    assert len(stored) == 1
+    for is_sent, outcome in outcomes:
+        if outcome is not Outcome.STORED:
+            expected = Outcome.REPEAT if is_sent == winner_is_sent else Outcome.CONFLICT
+            assert outcome is expected
+    store.close()
+
+
+def test_store_is_append_only_and_in_wal_mode(tmp_path):
+    """Even an sqlite3 shell cannot change or delete a stored record."""
+    store = Store(tmp_path / "records.db")
+    store.add(record(), Evidence.now(None, None))
+    store.close()
+    with sqlite3.connect(tmp_path / "records.db") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        for statement in ("UPDATE records SET site = 'x'", "DELETE FROM records"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                connection.execute(statement)
+    connection.close()
+
+
+@pytest.mark.parametrize("make_path", [
+    lambda folder: folder / "missing" / "records.db",
+    lambda folder: folder,
+])
+def test_unusable_database_path_is_a_setup_error(tmp_path, make_path):
+    with pytest.raises(SetupError, match="cannot use .* as the collector's database"):
+        Store(make_path(tmp_path))
+
+
+def test_a_file_that_is_not_a_database_is_a_setup_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("not a database, just notes " * 100, encoding="utf-8")
+    with pytest.raises(SetupError, match="not a database"):
+        Store(path)
+
+
+# CORS -----------------------------------------------------------------------------------
+
+def preflight(client: TestClient, origin: str):
+    return client.options("/api/v1/records", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+
+
+def test_cors_allows_the_configured_origins_only(make_client):
+    client = make_client(origins=("http://intranet.test:8000",))
+    allowed = preflight(client, "http://intranet.test:8000")
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "http://intranet.test:8000"
+    assert "POST" in allowed.headers["access-control-allow-methods"]
+    assert preflight(client, "http://evil.test").status_code == 400
+    assert preflight(client, "null").status_code == 400
+
+
+def test_cors_allows_file_pages_only_when_asked(make_client):
+    client = make_client(allow_file_origin=True)
+    allowed = preflight(client, "null")
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "null"
+    response = client.post("/api/v1/records", json=record(), headers={"Origin": "null"})
+    assert response.headers["access-control-allow-origin"] == "null"
+
+
+# Command line ---------------------------------------------------------------------------
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_records_import_is_idempotent_and_reports(tmp_path, capsys):
+    """Wrapped and bare records are stored once; invalid ones are named with the reason."""
+    first, second = record(), record("pledge")
+    invalid = record(person={**STAFF, "name": ""})
+    path = tmp_path / "qinglian-records.json"
+    path.write_text(json.dumps({"records": [
+        {"record": first, "state": "waiting", "tries": 3}, second, {"record": invalid}, 42,
+    ]}, ensure_ascii=False), encoding="utf-8-sig")
+    db = str(tmp_path / "records.db")
+
+    code, out, err = run(capsys, "records", "import", str(path), "--db", db)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(f"{invalid['id']}: ") and "person.name: " in lines[0]
+    assert lines[1].startswith("entry 4: record: 42 is not of type 'object'")
+    assert lines[2] == "stored 2, already there 0, conflicting 0, invalid 2"
+    code, out, err = run(capsys, "records", "import", str(path), "--db", db)
+    assert code == 1
+    assert out.splitlines()[-1] == "stored 0, already there 2, conflicting 0, invalid 2"
+
+    path.write_text(json.dumps([first, {**second, "page": "http://other.test/"}]),
+                    encoding="utf-8")
+    code, out, err = run(capsys, "records", "import", str(path), "--db", db)
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"{second['id']}: id: ")
+    assert out.splitlines()[-1] == "stored 0, already there 1, conflicting 1, invalid 0"
+    assert len(Store(Path(db)).records()) == 2
+
+
+def test_records_import_applies_the_manifests(tmp_path, capsys):
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([record(site="other-hospital"), record()]), encoding="utf-8")
+    code, out, _ = run(capsys, "records", "import", str(path), "--db", str(tmp_path / "r.db"),
+                       "--manifest", str(write_manifest(tmp_path)))
+    assert code == 1
+    assert out.splitlines()[-1] == "stored 1, already there 0, conflicting 0, invalid 1"
+
+
+def test_records_import_takes_the_collectors_own_listing(client, tmp_path, capsys):
+    """What GET /api/v1/records returns imports into another collector unchanged."""
+    for sent in (record(), record("progress")):
+        client.post("/api/v1/records", json=sent)
+    path = tmp_path / "listing.json"
+    path.write_bytes(admin(client, "/api/v1/records").content)
+    code, out, _ = run(capsys, "records", "import", str(path), "--db", str(tmp_path / "copy.db"))
+    assert (code, out) == (0, "stored 2, already there 0, conflicting 0, invalid 0\n")
+
+
+@pytest.mark.parametrize("content, message", [
+    # (file content or None for no file, what stderr says)
+    (None, "cannot read"),
+    ("[{", "is not a JSON file"),
+    (b"\xff\xfe[]", "is not a JSON file"),
+    ('{"items": []}', "holds no records"),
+    ('"text"', "holds no records"),
+])
+def test_records_import_of_an_unreadable_file_exits_2(tmp_path, capsys, content, message):
+    path = tmp_path / "records.json"
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    elif content is not None:
+        path.write_bytes(content)
+    code, out, err = run(capsys, "records", "import", str(path), "--db", str(tmp_path / "r.db"))
+    assert code == 2
+    assert err.startswith("qinglian records import: ") and message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("options, message", [
+    # (command-line options after --db, what stderr says)
+    (["--manifest", "missing.json"], "cannot read manifest"),
+    (["--origin", "http://intranet.test/site/"], "is not an origin"),
+    (["--origin", "null"], "--allow-file-origin"),
+    (["--token-file", "empty-token"], "is empty"),
+    (["--token-file", "missing-token"], "cannot read the token file"),
+])
+def test_collector_refuses_bad_options_before_starting(tmp_path, capsys, monkeypatch,
+                                                       options, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty-token").write_text(" \n", encoding="utf-8")
+    code, _, err = run(capsys, "collector", "--db", "records.db", *options)
+    assert code == 2
+    assert err.startswith("qinglian collector: ") and message in err
+
+
+def test_records_without_an_action_shows_help(capsys):
+    code, out, _ = run(capsys, "records")
+    assert code == 2 and "import" in out

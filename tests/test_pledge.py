@@ -1,0 +1,161 @@
+"""Pledges: the hash of the signed words, the lock rules, `qinglian pledge lock`, the build."""
+
+import hashlib
+import html
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from qinglian.pledge.lock import update_lock
+from qinglian.pledge.models import read_pledge
+
+PLEDGE = """---
+title: 承诺书
+pledge:
+  id: staff
+  audience: staff
+  version: "1"
+  title: 职工廉洁承诺书
+  renew_every: 1y
+---
+
+# 职工廉洁承诺书
+
+本人承诺不收受红包。
+
+```pledge
+id: staff
+```
+"""
+
+
+def pledge_of(source: str):
+    pledge, problems = read_pledge(source, "content/pledges/staff.md")
+    assert problems == []
+    return pledge
+
+
+def test_hash_covers_only_the_words_signed():
+    """Front matter and the pledge block are not signed; line endings, Unicode form
+    and surrounding space do not change the hash."""
+    pledge = pledge_of(PLEDGE)
+    assert pledge.text == "# 职工廉洁承诺书\n\n本人承诺不收受红包。"
+    assert pledge.sha256 == hashlib.sha256(pledge.text.encode()).hexdigest()
+    variants = [PLEDGE.replace("\n", "\r\n"), PLEDGE.replace("title: 承诺书", "title: 新标题"),
+                unicodedata.normalize("NFD", PLEDGE), PLEDGE.replace("```\n", "```\n\n\n")]
+    assert {pledge_of(v).sha256 for v in variants} == {pledge.sha256}
+    assert pledge_of(PLEDGE.replace("红包", "礼金")).sha256 != pledge.sha256
+    assert pledge.renew_days == 365 and pledge.line == 3
+
+
+@pytest.mark.parametrize("change, line, message", [
+    # replaced text in PLEDGE, reported line, message
+    ("  audience: staff", 5, "unknown audience 'staf'"),
+    ("  renew_every: 1y", 8, "renew_every 'yearly' is not a period"),
+    ("  title: 职工廉洁承诺书", 7, "unknown key 'titel' under 'pledge' (did you mean 'title'?)"),
+    ('  version: "1"', 3, "'pledge' is missing 'version'"),
+    ("  id: staff", 4, "pledge id 'Staff' may hold only a-z, 0-9 and -"),
+])
+def test_front_matter_mistakes(change, line, message):
+    """Each front-matter mistake names the file's own line (front matter counted)."""
+    replacement = {"  audience: staff": "  audience: staf", "  renew_every: 1y": "  renew_every: yearly",
+                   "  title: 职工廉洁承诺书": "  titel: 职工廉洁承诺书", '  version: "1"': "",
+                   "  id: staff": "  id: Staff"}[change]
+    pledge, problems = read_pledge(PLEDGE.replace(change, replacement), "content/pledges/staff.md")
+    assert pledge is None
+    assert any(str(p).startswith(f"content/pledges/staff.md:{line}: ") and message in str(p)
+               for p in problems), [str(p) for p in problems]
+
+
+def test_lock_rules():
+    """New versions are added; a changed text needs a new version or minor_change."""
+    v1 = pledge_of(PLEDGE)
+    lock, added, refused = update_lock([v1], {}, __import__("datetime").date(2026, 11, 24))
+    assert added == [v1] and refused == []
+    assert lock["staff"] == [{"version": "1", "sha256": v1.sha256, "date": "2026-11-24",
+                              "title": "职工廉洁承诺书", "audience": "staff",
+                              "archive": f"archive/staff/1-{v1.sha256[:12]}.md"}]
+    changed = pledge_of(PLEDGE.replace("红包", "礼金"))
+    _, added, refused = update_lock([changed], lock, __import__("datetime").date(2026, 12, 1))
+    assert added == [] and "changed but its version is still 1" in str(refused[0])
+    typo = pledge_of(PLEDGE.replace("红包", "礼金").replace("  renew_every: 1y", "  renew_every: 1y\n  minor_change: true"))
+    lock2, added, _ = update_lock([typo], lock, __import__("datetime").date(2026, 12, 1))
+    assert [e["sha256"] for e in lock2["staff"]] == [v1.sha256, typo.sha256]
+    assert lock2["staff"][1]["minor_change"] is True and lock2["staff"][1]["version"] == "1"
+
+
+def run_qinglian(site, *args):
+    return subprocess.run([sys.executable, "-m", "qinglian.cli", *args], capture_output=True,
+                          text=True, cwd=site.root)
+
+
+PLEDGE_CONFIG = {"plugins": {"qinglian/pledge": {},
+                             "qinglian/portal": {"sections": {"lessons": "九项准则", "glossary": "术语表",
+                                                              "pledges": "承诺"}}},
+                 "exclude_docs": "*.yml\n*.lock.json\n/pledges/archive/\n"}
+
+
+@pytest.fixture
+def pledge_site(make_site):
+    return make_site({"content/pledges/index.md": "# 承诺\n\n签署承诺书。\n",
+                      "content/pledges/staff.md": PLEDGE}, config=PLEDGE_CONFIG)
+
+
+def test_unlocked_pledge_fails_strict_until_locked(pledge_site):
+    """A new pledge must be locked before it builds; `qinglian pledge lock` does it."""
+    log = pledge_site.failed_build_log()
+    assert "content/pledges/staff.md:3: pledge 'staff' version 1 is not locked" in log
+    assert "run 'qinglian pledge lock'" in log
+    result = run_qinglian(pledge_site, "pledge", "lock")
+    assert result.returncode == 0 and "locked pledge 'staff' version 1" in result.stdout
+    lock = json.loads((pledge_site.root / "content/pledges/pledges.lock.json").read_text("utf-8"))
+    archive = pledge_site.root / "content/pledges" / lock["staff"][0]["archive"]
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == lock["staff"][0]["sha256"]
+    assert run_qinglian(pledge_site, "pledge", "lock").stdout == "Every pledge is locked already.\n"
+    assert pledge_site.build().returncode == 0
+    page = pledge_site.read("pledges/staff/index.html")
+    data = json.loads(html.unescape(re.search(r'data-pledge="([^"]*)"', page).group(1)))
+    assert data["sha256"] == lock["staff"][0]["sha256"] and data["renew_days"] == 365
+    assert [f["name"] for f in data["fields"]] == ["name", "staff_id", "department"]
+    manifest = json.loads(pledge_site.read("qinglian-manifest.json"))
+    assert manifest["pledges"] == lock and manifest["site"]
+    assert not (pledge_site.root / "site/pledges/archive").exists()
+    assert "pledges.lock.json" not in {p.name for p in (pledge_site.root / "site").rglob("*")}
+
+
+def test_changed_text_needs_a_version(pledge_site):
+    """Editing a locked text fails until the version is bumped or minor_change is set."""
+    assert run_qinglian(pledge_site, "pledge", "lock").returncode == 0
+    page = pledge_site.root / "content/pledges/staff.md"
+    page.write_text(PLEDGE.replace("红包", "礼金"), encoding="utf-8")
+    log = pledge_site.failed_build_log()
+    assert "content/pledges/staff.md:3: the text of pledge 'staff' changed but its version is still 1" in log
+    assert "bump 'version'" in log and "minor_change: true" in log
+    assert pledge_site.build(strict=False).returncode == 0
+    assert "qinglian-pledge" not in pledge_site.read("pledges/staff/index.html")
+    result = run_qinglian(pledge_site, "pledge", "lock")
+    assert result.returncode == 1 and "Nothing was locked." in result.stderr
+    page.write_text(PLEDGE.replace("红包", "礼金").replace('version: "1"', 'version: "2"'), encoding="utf-8")
+    assert run_qinglian(pledge_site, "pledge", "lock").returncode == 0
+    assert pledge_site.build().returncode == 0
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"content/pledges/staff.md": PLEDGE.replace("```pledge\nid: staff\n```\n", "")},
+     "content/pledges/staff.md:3: pledge 'staff' has no signing form"),
+    ({"content/lessons/sign.md": "# 签\n\n```pledge\nid: staf\n```\n"},
+     "content/lessons/sign.md:4: unknown pledge id 'staf' (did you mean 'staff'?)"),
+    ({"content/pledges/other.md": PLEDGE},
+     "content/pledges/staff.md:3: duplicate pledge id 'staff' (first in content/pledges/other.md)"),
+])
+def test_pledge_block_mistakes(pledge_site, files, message):
+    """A missing form, an unknown id in a block and a duplicate id are named with file:line."""
+    assert run_qinglian(pledge_site, "pledge", "lock").returncode == 0
+    for name, text in files.items():
+        (pledge_site.root / name).write_text(text, encoding="utf-8")
+    assert message in pledge_site.failed_build_log()
+    assert message in run_qinglian(pledge_site, "check").stdout

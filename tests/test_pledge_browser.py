@@ -1,0 +1,111 @@
+"""Signing pledges in Chromium (file://, 127.0.0.1, the non-secure intranet.test), with
+every outside request blocked."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import INTRANET_HOST
+from qinglian.common.records import record_problems
+
+pytestmark = pytest.mark.browser
+
+STAFF = {"name": "张三", "staff_id": "A001", "department": "内科"}
+SUPPLIER = {"company": "某某医药有限公司", "credit_code": "91350100M000100Y43",
+            "representative": "王五", "contact": "0591-12345678"}
+
+
+def fill(page, person: dict, signature: str | None = None) -> None:
+    """Fill the signing form as a person would, and submit it with the keyboard."""
+    form = page.locator("form.qinglian-pledge")
+    for name, value in person.items():
+        control = form.locator(f"[name={name}]")
+        if control.evaluate("node => node.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    form.locator("input[name=agree]").check()
+    form.locator("input[name=signature]").fill(signature or person.get("name") or person["representative"])
+    form.locator("button[type=submit]").press("Enter")
+
+
+def outbox(page) -> list:
+    return page.evaluate("() => window.qinglian.outbox()")
+
+
+def test_staff_signs_from_file(offline_site, open_page):
+    """From file://: a valid record, a receipt, kept locally when no collector is set."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto((offline_site / "pledges" / "staff.html").as_uri())
+    fill(page, STAFF)
+    receipt = page.locator(".qinglian-pledge__receipt")
+    expect(receipt).to_be_focused()
+    expect(receipt).to_contain_text("医疗机构工作人员廉洁从业承诺书 · 第 1 版")
+    expect(receipt).to_contain_text("张三")
+    expect(page.locator(".qinglian-pledge__delivery")).to_have_text("仅保存在本机（未配置记录收集服务）")
+    [item] = outbox(page)
+    record = item["record"]
+    assert record_problems(record) == [] and item["state"] == "kept"
+    assert record["kind"] == "pledge" and record["person"] == STAFF
+    code = record["id"][:8].upper()
+    expect(receipt).to_contain_text(f"{code[:4]}-{code[4:]}")
+    # The profile is shared with quizzes: the exam page knows who this is
+    page.goto((offline_site / "quizzes" / "onboarding.html").as_uri())
+    expect(page.locator(".qinglian-quiz__who")).to_contain_text("张三（工号 A001，内科）")
+    page.goto((offline_site / "pledges" / "staff.html").as_uri())
+    expect(page.locator(".qinglian-pledge__receipt")).to_be_visible()  # signed already
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_form_says_what_is_wrong(local_server, open_page):
+    """Every field is checked with a message next to it; nothing is recorded until all are right."""
+    page = open_page().page
+    page.goto(f"{local_server}pledges/supplier/")
+    fill(page, {**SUPPLIER, "credit_code": "91110000abc"}, signature="李四")
+    expect(page.locator("#" + page.locator("[name=credit_code]").get_attribute("aria-describedby"))).to_have_text(
+        "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）。")
+    expect(page.locator("[name=credit_code]")).to_be_focused()
+    page.locator("[name=credit_code]").fill(SUPPLIER["credit_code"])
+    page.locator("form.qinglian-pledge button[type=submit]").click()
+    expect(page.locator(".qinglian-pledge__error")).to_have_text("签名须与上面填写的企业代表姓名一致。")
+    assert outbox(page) == []
+    page.locator("input[name=signature]").fill("王五")
+    page.locator("form.qinglian-pledge button[type=submit]").click()
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("91350100M000100Y43")
+    assert record_problems(outbox(page)[0]["record"]) == []
+
+
+def test_hostile_names_are_shown_as_text(local_server, open_page):
+    """Markup typed into the form appears literally on the receipt and runs nothing."""
+    page = open_page().page
+    page.goto(f"{local_server}pledges/family/")
+    hostile = '<img src=x onerror="window.hacked=1">'
+    fill(page, {"name": hostile, "relationship": "配偶", "staff_name": "张三", "staff_id": "A001"})
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text(hostile)
+    assert page.locator(".qinglian-pledge__receipt img").count() == 0
+    assert page.evaluate("() => window.hacked") is None
+
+
+def test_download_my_records(local_server, open_page):
+    """A person can take their records away as a JSON file."""
+    page = open_page().page
+    page.goto(f"{local_server}pledges/staff/")
+    fill(page, STAFF)
+    with page.expect_download() as download:
+        page.locator("button", has_text="下载我的记录").click()
+    data = __import__("json").loads(open(download.value.path(), encoding="utf-8").read())
+    assert [item["record"]["person"] for item in data["records"]] == [STAFF]
+
+
+def test_signing_on_a_non_secure_host(local_server, open_page):
+    """On plain http under a host name (no crypto.randomUUID) signing still works."""
+    port = local_server.rsplit(":", 1)[1].rstrip("/")
+    page = open_page().page
+    page.goto(f"http://{INTRANET_HOST}:{port}/pledges/staff/")
+    assert page.evaluate("() => isSecureContext") is False
+    fill(page, STAFF)
+    record = outbox(page)[0]["record"]
+    assert record_problems(record) == []
+    assert re.fullmatch(r"[0-9a-f-]{36}", record["id"])
