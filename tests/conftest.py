@@ -9,12 +9,16 @@ that blocks and records every request to anything but file:// or 127.0.0.1).
 from __future__ import annotations
 
 import functools
-import os
+import http.client
 import http.server
+import os
+import queue
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,3 +235,74 @@ def open_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+# -----------------------------------------------------------------------------
+# The record collector as a real process
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Collector:
+    process: subprocess.Popen
+    port: int
+    lines: list[str]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v1/records"
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+
+@contextmanager
+def run_collector(db: Path, *options: str, token: str | None = None, port: int | None = None):
+    """Run ``qinglian collector`` on ``db`` until the block ends.
+
+    Waits, with a deadline, for uvicorn to say the application started,
+    reading the process's output as it comes (no polling).
+    """
+    env = {key: value for key, value in os.environ.items() if key != "QINGLIAN_ADMIN_TOKEN"}
+    if token:
+        env["QINGLIAN_ADMIN_TOKEN"] = token
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qinglian.cli", "collector", "--db", str(db), "--port", str(port),
+         *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    collector = Collector(process, port, [])
+    started = queue.Queue()
+
+    def read_output():
+        for line in process.stdout:
+            collector.lines.append(line)
+            if "Application startup complete" in line:
+                started.put(True)
+        started.put(False)  # the process ended
+
+    threading.Thread(target=read_output, daemon=True).start()
+    try:
+        try:
+            ready = started.get(timeout=30)
+        except queue.Empty:
+            ready = False
+        if not ready:
+            pytest.fail(f"the collector did not start:\n{collector.output()}")
+        yield collector
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -1,8 +1,8 @@
 """The collector as a real server: 50 clients at once, and a SIGKILL in the middle.
 
 Each test starts ``python -m qinglian.cli collector`` on 127.0.0.1 and a free
-port, waits for /healthz with a deadline and prints the server's output when
-anything fails. Clients use http.client with keep-alive, one connection each.
+port (conftest.run_collector) and prints the server's output when anything
+fails. Clients use http.client with keep-alive, one connection each.
 """
 
 from __future__ import annotations
@@ -12,21 +12,17 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from conftest import Collector, run_collector
 
 pytestmark = pytest.mark.collector
 
@@ -49,69 +45,6 @@ def record() -> dict:
     }
 
 
-@dataclass
-class Server:
-    process: subprocess.Popen
-    port: int
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def connect(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def collector(db: Path, log: Path, token: str | None = None) -> Iterator[Server]:
-    """Run the collector on ``db`` until the block ends; its output goes to ``log``."""
-    env = {key: value for key, value in os.environ.items() if key != "QINGLIAN_ADMIN_TOKEN"}
-    if token:
-        env["QINGLIAN_ADMIN_TOKEN"] = token
-    port = free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "qinglian.cli", "collector", "--db", str(db),
-             "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env=env,
-        )
-        server = Server(process, port, log)
-        try:
-            wait_until_healthy(server)
-            yield server
-        finally:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-
-
-def wait_until_healthy(server: Server, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"the collector exited with {server.process.returncode}:\n"
-                        f"{server.output()}")
-        try:
-            connection = server.connect()
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return
-        except OSError:
-            time.sleep(0.05)  # not up yet: poll again until the deadline
-    pytest.fail(f"the collector did not answer /healthz within {seconds} s:\n{server.output()}")
-
-
 def post(connection: http.client.HTTPConnection, item: dict) -> int:
     connection.request("POST", "/api/v1/records", json.dumps(item, ensure_ascii=False).encode(),
                        {"Content-Type": "application/json"})
@@ -132,7 +65,7 @@ def test_fifty_clients_store_each_record_once(tmp_path):
     """50 clients × 200 records, 10 % resent: each new one 201, each resend 200, no doubles."""
     db = tmp_path / "records.db"
 
-    def client(number: int, server: Server) -> tuple[list[str], list[str], float]:
+    def client(number: int, server: Collector) -> tuple[list[str], list[str], float]:
         chooser = random.Random(number)
         sent: list[dict] = []
         wrong: list[str] = []
@@ -150,7 +83,7 @@ def test_fifty_clients_store_each_record_once(tmp_path):
         connection.close()
         return [item["id"] for item in sent], wrong, time.monotonic() - started
 
-    with collector(db, tmp_path / "server.log", TOKEN) as server:
+    with run_collector(db, token=TOKEN) as server:
         started = time.monotonic()
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(client, range(CLIENTS), [server] * CLIENTS))
@@ -175,8 +108,9 @@ def test_acknowledged_records_survive_sigkill(tmp_path):
     db = tmp_path / "records.db"
     acknowledged: list[str] = []
     stop = threading.Event()
+    enough = threading.Event()
 
-    def client(server: Server) -> None:
+    def client(server: Collector) -> None:
         connection = server.connect()
         while not stop.is_set():
             item = record()
@@ -186,16 +120,15 @@ def test_acknowledged_records_survive_sigkill(tmp_path):
                 return  # the server is gone
             if status in (200, 201):
                 acknowledged.append(item["id"])
+                if len(acknowledged) >= 300:
+                    enough.set()
 
-    with collector(db, tmp_path / "first.log") as server:
+    with run_collector(db) as server:
         threads = [threading.Thread(target=client, args=(server,)) for _ in range(4)]
         for thread in threads:
             thread.start()
         try:
-            deadline = time.monotonic() + 30
-            while len(acknowledged) < 300 and time.monotonic() < deadline:
-                time.sleep(0.01)  # poll until enough records are acknowledged
-            assert len(acknowledged) >= 300, f"too few records stored:\n{server.output()}"
+            assert enough.wait(timeout=30), f"too few records stored:\n{server.output()}"
             os.kill(server.process.pid, signal.SIGKILL)
             server.process.wait()
         finally:
@@ -204,7 +137,7 @@ def test_acknowledged_records_survive_sigkill(tmp_path):
                 thread.join(timeout=60)
         assert "reads are disabled" in server.output()
 
-    with collector(db, tmp_path / "second.log", TOKEN) as server:
+    with run_collector(db, token=TOKEN) as server:
         connection = server.connect()
         connection.request("GET", "/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"})
         response = connection.getresponse()

@@ -109,3 +109,31 @@ def test_signing_on_a_non_secure_host(local_server, open_page):
     record = outbox(page)[0]["record"]
     assert record_problems(record) == []
     assert re.fullmatch(r"[0-9a-f-]{36}", record["id"])
+
+
+def test_new_version_asks_to_sign_again(make_site, open_page):
+    """After a version bump, a member of staff who signed version 1 is asked again."""
+    from test_pledge import PLEDGE, PLEDGE_CONFIG, run_qinglian
+
+    site = make_site({"content/pledges/index.md": "# 承诺\n\n签署。\n",
+                      "content/pledges/staff.md": PLEDGE},
+                     config={**PLEDGE_CONFIG, "plugins": {**PLEDGE_CONFIG["plugins"],
+                                                          "material/offline": {}}})
+    assert run_qinglian(site, "pledge", "lock").returncode == 0
+    assert site.build().returncode == 0
+    page = open_page().page
+    url = (site.root / "site" / "pledges" / "staff.html").as_uri()
+    page.goto(url)
+    fill(page, STAFF)
+    page.reload()
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("第 1 版")
+    changed = PLEDGE.replace("红包", "礼金").replace('version: "1"', 'version: "2"')
+    (site.root / "content" / "pledges" / "staff.md").write_text(changed, encoding="utf-8")
+    assert run_qinglian(site, "pledge", "lock").returncode == 0
+    assert site.build().returncode == 0
+    page.reload()
+    expect(page.locator(".qinglian-pledge__renew")).to_have_text("承诺书已更新为第 2 版，请重新阅读并签署。")
+    expect(page.locator("[name=staff_id]")).to_have_value("A001")  # prefilled from the profile
+    fill(page, STAFF)
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("第 2 版")
+    assert [item["record"]["pledge"]["version"] for item in outbox(page)] == ["1", "2"]

@@ -180,6 +180,7 @@
   // Refused (400, 409, 413, 415): kept as rejected with the reason, never
   // retried and never dropped. Without a collector, records stay "kept".
   var sending = false;
+  var again = false; // asked to try now while sending: do so when done
   var retry = null;
   var listeners = [];
 
@@ -227,15 +228,19 @@
       .then(function () { clearTimeout(timer); });
   }
 
-  function flush() {
-    if (!config.collector || sending) return;
-    var now = Date.now();
+  // `now`: the page just loaded or the network came back, so try at once
+  function flush(now) {
+    if (!config.collector) return;
+    if (sending) {
+      again = again || now === true;
+      return;
+    }
     var due = outbox().filter(function (item) { return item.state === "waiting"; });
-    var ready = due.filter(function (item) { return item.next <= now; });
+    var ready = due.filter(function (item) { return now === true || item.next <= Date.now(); });
     clearTimeout(retry);
     if (!ready.length) {
       if (due.length) {
-        retry = setTimeout(flush, Math.min.apply(null, due.map(function (i) { return i.next; })) - now);
+        retry = setTimeout(flush, Math.min.apply(null, due.map(function (i) { return i.next; })) - Date.now());
       }
       return;
     }
@@ -244,11 +249,13 @@
       return chain.then(function () { return post(item); });
     }, Promise.resolve()).then(function () {
       sending = false;
-      flush();
+      var now = again;
+      again = false;
+      flush(now);
     });
   }
 
-  window.addEventListener("online", flush);
+  window.addEventListener("online", function () { flush(true); });
 
   // Start-up ------------------------------------------------------------------------
   // Run `start` once the page is ready, and again after each instant
@@ -281,7 +288,7 @@
     normalize: normalize, person: person, savePerson: savePerson, signIn: signIn,
     signOut: signOut, record: record, send: send, outbox: outbox, flush: flush,
     onOutbox: function (listener) { listeners.push(listener); }, element: element, onPage: onPage };
-  flush();
+  flush(true);
   // Start the plugin scripts that ran before this module (see quiz.js)
   (window.qinglianWaiting || []).splice(0).forEach(function (start) { start(); });
 })(__QINGLIAN_CONFIG__);

@@ -60,10 +60,11 @@
     }
 
     function render(justSigned) {
-      var items = mine().filter(function (item) { return item.state !== "rejected"; });
+      var items = mine();
       var last = justSigned || items[items.length - 1];
-      if (last && (justSigned || !stale(last.record))) return receipt(last);
-      sign(last && stale(last.record));
+      var refused = last && last.state === "rejected" ? last : null;
+      if (last && !refused && (justSigned || !stale(last.record))) return receipt(last);
+      sign(last && !refused && stale(last.record), refused);
     }
 
     function show(state, children) {
@@ -72,7 +73,8 @@
       children.forEach(function (child) { if (child) body.appendChild(child); });
     }
 
-    function sign(reason) {
+    // `reason`: why to sign again; `refused`: the last signature the collector refused
+    function sign(reason, refused) {
       var profile = staff && q.person() ? q.person().profile : {};
       var fields = q.fields(pledge.fields, profile);
       var agree = el("input", { type: "checkbox", name: "agree", required: true });
@@ -85,6 +87,9 @@
         { field: t("field." + signerField) })), signature]);
       show("form", [
         reason && el("p", { "class": "qinglian-pledge__renew", text: t(reason, { version: pledge.version }) }),
+        refused && el("p", { "class": "qinglian-pledge__delivery qinglian-pledge__delivery--rejected",
+          text: t("records.rejected", { reason: refused.reason }) + " " + t("pledge.refused") }),
+        refused && downloadButton(refused),
         el("fieldset", { "class": "qinglian-pledge__signer" },
           [el("legend", { text: t("pledge.who." + pledge.audience) })].concat(fields.nodes)),
         el("p", { "class": "qinglian-pledge__privacy", text: t("pledge.privacy." + pledge.audience) }),
@@ -125,10 +130,9 @@
       })));
       var print = el("button", { type: "button", "class": "md-button", text: t("pledge.print") });
       print.addEventListener("click", function () { window.print(); });
-      var download = el("button", { type: "button", "class": "md-button", text: t("pledge.download") });
-      download.addEventListener("click", function () { save(item); });
+      var download = downloadButton(item);
       var again = !staff && el("button", { type: "button", "class": "md-button", text: t("pledge.another") });
-      if (again) again.addEventListener("click", function () { sign(null); });
+      if (again) again.addEventListener("click", function () { sign(null, null); });
       var state = t("records." + item.state, { reason: item.reason || "" });
       show("signed", [el("section", { "class": "qinglian-pledge__receipt", tabindex: "-1",
         "aria-labelledby": "qinglian-receipt-" + pledge.id }, [
@@ -138,6 +142,12 @@
       var counts = { kept: 0, waiting: 0, sent: 0, rejected: 0 };
       q.outbox().forEach(function (entry) { counts[entry.state]++; });
       status.textContent = q.config.collector ? t("records.summary", counts) : "";
+    }
+
+    function downloadButton(item) {
+      var button = el("button", { type: "button", "class": "md-button", text: t("pledge.download") });
+      button.addEventListener("click", function () { save(item); });
+      return button;
     }
 
     // The person's own records as a file, to carry to a networked PC

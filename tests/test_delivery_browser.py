@@ -1,0 +1,138 @@
+"""Records on their way to the collector, in Chromium: kept while it is down, delivered
+exactly once, refused ones shown, from file://, 127.0.0.1 and the non-secure
+intranet.test origin. The collector is the real one, on 127.0.0.1."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import INTRANET_HOST, PROJECT, _QuietHandler, build, free_port, run_collector
+from test_pledge_browser import STAFF, fill, outbox
+
+pytestmark = [pytest.mark.browser, pytest.mark.collector]
+
+TOKEN = "delivery-test-token"
+
+
+@pytest.fixture(scope="module")
+def delivery(tmp_path_factory):
+    """Both builds of the repository's site, set to deliver to a collector on a known
+    port, and the intranet build served on 127.0.0.1."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path_factory.mktemp("delivery")
+    collector_port = free_port()
+    handler = functools.partial(_QuietHandler, directory=str(root / "intranet"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    site_port = server.server_address[1]
+    env = {"QINGLIAN_COLLECTOR_URL": f"http://127.0.0.1:{collector_port}/api/v1/records",
+           "QINGLIAN_SITE_URL": f"http://127.0.0.1:{site_port}/"}
+    for config, folder in [("mkdocs.yml", "intranet"), ("mkdocs.offline.yml", "offline")]:
+        result = build(PROJECT / config, root / folder, env=env)
+        assert result.returncode == 0, result.stderr
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {"root": root, "collector_port": collector_port, "site": f"http://127.0.0.1:{site_port}/",
+           "intranet_host": f"http://{INTRANET_HOST}:{site_port}/"}
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def collector(delivery, tmp_path):
+    """A function starting the real collector for these sites, on a fresh database."""
+    def start():
+        return run_collector(
+            tmp_path / "records.db", "--manifest", str(delivery["root"] / "intranet" / "qinglian-manifest.json"),
+            "--origin", delivery["site"].rstrip("/"), "--origin", delivery["intranet_host"].rstrip("/"),
+            "--allow-file-origin", token=TOKEN, port=delivery["collector_port"])
+    return start
+
+
+def stored(server) -> list[dict]:
+    connection = server.connect()
+    connection.request("GET", "/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"})
+    response = connection.getresponse()
+    assert response.status == 200
+    return [item["record"] for item in json.loads(response.read())["records"]]
+
+
+def delivery_state(page):
+    return page.locator(".qinglian-pledge__delivery")
+
+
+def test_kept_while_down_then_delivered_once_from_file(delivery, collector, open_page):
+    """Signed with the collector down: shown as waiting. When the network returns, it
+    is delivered, once; a reload sends nothing again."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto((delivery["root"] / "offline" / "pledges" / "staff.html").as_uri())
+    fill(page, STAFF)
+    expect(delivery_state(page)).to_have_text("等待发送到医院服务器")
+    assert outbox(page)[0]["state"] == "waiting"
+    with collector() as server:
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        expect(delivery_state(page)).to_have_text("已送达医院服务器")
+        page.reload()
+        expect(delivery_state(page)).to_have_text("已送达医院服务器")
+        expect(page.locator("form.qinglian-pledge [role=status]")).to_have_text(
+            "本机记录：待发送 0 条，已送达 1 条，被拒绝 0 条。")
+        [record] = stored(server)
+    assert record == outbox(page)[0]["record"]
+    assert recorded.errors == [] or all("Failed to fetch" in e or "ERR_CONNECTION_REFUSED" in e
+                                        for e in recorded.errors)
+
+
+def test_lost_answer_is_retried_without_a_double(delivery, collector, open_page):
+    """The collector stores the record but its answer is lost on the way: the browser
+    tries again and the collector answers 'already there'. One record."""
+    page = open_page().page
+    with collector() as server:
+        answers = []
+
+        def drop_first_answer(route):
+            response = route.fetch()  # the record reaches the collector ...
+            answers.append(response.status)
+            if len(answers) == 1:
+                route.abort()  # ... but the browser never hears back
+            else:
+                route.fulfill(response=response)
+
+        page.route(f"http://127.0.0.1:{delivery['collector_port']}/api/v1/records", drop_first_answer)
+        page.goto(f"{delivery['site']}pledges/staff/")
+        fill(page, STAFF)
+        expect(delivery_state(page)).to_have_text("等待发送到医院服务器")
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        expect(delivery_state(page)).to_have_text("已送达医院服务器")
+        assert answers == [201, 200]
+        assert len(stored(server)) == 1
+
+
+def test_refused_record_is_kept_and_shown(delivery, collector, open_page):
+    """A 409 (same id, other content) is shown with its reason, kept, and not retried."""
+    page = open_page().page
+    with collector() as server:
+        page.goto(f"{delivery['intranet_host']}pledges/staff/")
+        assert page.evaluate("() => isSecureContext") is False
+        fill(page, STAFF)
+        expect(delivery_state(page)).to_have_text("已送达医院服务器")
+        # The same record id again with other content, as a tampered copy would be
+        page.evaluate("""() => {
+            const items = window.qinglian.outbox();
+            items[0].record.page = 'http://elsewhere/';
+            items[0].state = 'waiting';
+            window.qinglian.store.set('outbox', items);
+            window.qinglian.flush(true);
+        }""")
+        page.reload()
+        expect(delivery_state(page)).to_contain_text("被服务器拒绝：")
+        expect(delivery_state(page)).to_contain_text("already holds a record with other content")
+        [item] = outbox(page)
+        assert item["state"] == "rejected" and item["record"]["page"] == "http://elsewhere/"
+        assert stored(server)[0]["page"] != "http://elsewhere/"
+        with page.expect_download() as download:
+            page.locator("button", has_text="下载我的记录").click()
+        saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+        assert saved["records"][0]["state"] == "rejected"
