@@ -136,3 +136,21 @@ def test_refused_record_is_kept_and_shown(delivery, collector, open_page):
             page.locator("button", has_text="下载我的记录").click()
         saved = json.loads(open(download.value.path(), encoding="utf-8").read())
         assert saved["records"][0]["state"] == "rejected"
+
+
+def test_quiz_attempt_is_delivered(delivery, collector, open_page):
+    """A finished quiz becomes an 'attempt' record that the collector accepts."""
+    from test_quiz_browser import answer_all, fill_profile, right_answer, start, submit
+
+    page = open_page().page
+    with collector() as server:
+        page.goto(f"{delivery['site']}lessons/standard-1/")
+        fill_profile(page)
+        start(page)
+        answer_all(page, right_answer)
+        submit(page)
+        page.wait_for_function("() => window.qinglian.outbox()[0].state === 'sent'")
+        [item] = outbox(page)
+        [record] = stored(server)
+    assert record["kind"] == "attempt" and record["attempt"]["score"] == 100
+    assert record == item["record"]
