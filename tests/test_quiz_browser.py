@@ -2,6 +2,7 @@
 outside request blocked (the ``open_page`` fixture records them)."""
 
 import hashlib
+import json
 import re
 
 import pytest
@@ -14,8 +15,8 @@ from qinglian.quiz.loader import load_library
 pytestmark = pytest.mark.browser
 
 LIBRARY = load_library(PROJECT / "quizzes", "quizzes", lambda lesson: True)
-LESSON = "lessons/standard-1"  # the practice quiz: 5 of 10 standard-1 questions
-EXAM = "quizzes/onboarding"  # the exam: 12 questions, 80 %, 20 minutes, 3 attempts
+LESSON = "lessons/standard-1"  # the practice quiz: 10 of the standard-1 questions
+EXAM = "quizzes/onboarding"  # the exam: 27 questions, 80 %, 30 minutes, 3 attempts
 
 
 def url(site, page: str) -> str:
@@ -180,14 +181,14 @@ def test_exam_pass_and_fail_over_http(local_server, open_page, choose, score, ve
     page = recorded.page
     page.goto(url(local_server, EXAM))
     fill_profile(page)
-    expect(page.locator(".qinglian-quiz__facts")).to_have_text("共 12 题 · 80% 及格 · 限时 20 分钟 · 剩余 3/3 次")
+    expect(page.locator(".qinglian-quiz__facts")).to_have_text("共 27 题 · 80% 及格 · 限时 30 分钟 · 剩余 3/3 次")
     start(page)
     ids = answer_all(page, choose)
-    assert len(ids) == 12 and len(set(ids)) == 12
+    assert len(ids) == 27 and len(set(ids)) == 27
     submit(page)
     expect(status(page).locator(".qinglian-quiz__score")).to_contain_text(f"得分 {score}，{verdict}")
     wrong = page.locator(".qinglian-question--wrong")
-    expect(wrong).to_have_count(0 if score == "100%" else 12)
+    expect(wrong).to_have_count(0 if score == "100%" else 27)
     feedback = page.locator(".qinglian-question__feedback").first
     assert re.fullmatch(r"回答(正确|错误) · 第\d条", feedback.inner_text().strip())
     assert recorded.blocked == [] and recorded.errors == []
@@ -201,13 +202,13 @@ def test_timer_warns_and_submits_at_zero(local_server, open_page):
     fill_profile(page)
     start(page)
     timer = page.locator(".qinglian-quiz__timer")
-    expect(timer).to_have_text("剩余时间 20:00")
+    expect(timer).to_have_text("剩余时间 30:00")
     answer_all(page, right_answer)
-    page.clock.run_for("19:01")
+    page.clock.run_for("29:01")
     expect(status(page)).to_have_text("还剩 1 分钟，时间到将自动交卷。")
     expect(timer).to_have_class(re.compile("qinglian-quiz__timer--warning"))
     page.clock.run_for("01:00")
-    expect(status(page)).to_contain_text("时间到，已自动交卷。 得分 100%，通过。用时 20:00。")
+    expect(status(page)).to_contain_text("时间到，已自动交卷。 得分 100%，通过。用时 30:00。")
     assert person(page)["attempts"][-1]["attempt"]["timed_out"] is True
 
 
@@ -251,7 +252,7 @@ def test_reload_mid_attempt_keeps_paper_and_answers(offline_site, open_page):
 
 
 def test_unseen_questions_come_first(offline_site, open_page):
-    """Ten questions, five a paper: the second paper holds the five not yet seen."""
+    """The second paper holds every question not yet seen (as many as fit)."""
     page = open_page().page
     page.goto(url(offline_site, LESSON))
     fill_profile(page)
@@ -262,8 +263,10 @@ def test_unseen_questions_come_first(offline_site, open_page):
             "sets => sets.map(s => s.dataset.questionId)")))
         submit(page)
         page.locator(".qinglian-quiz__again").click()
-    assert len(papers[0]) == len(papers[1]) == 5
-    assert papers[0].isdisjoint(papers[1])
+    data = json.loads(page.locator("form.qinglian-quiz").get_attribute("data-quiz"))
+    size, pool = data["size"], len(data["draw"][0]["pool"])
+    assert len(papers[0]) == len(papers[1]) == size and pool > size
+    assert len(papers[1] - papers[0]) == min(size, pool - size)
 
 
 def test_shared_pc_keeps_people_apart(local_server, open_page):

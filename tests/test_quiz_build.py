@@ -27,7 +27,7 @@ def test_practice_page_has_the_dom_contract(intranet_site):
     assert '<form class="qinglian-quiz" data-quiz-id="standard-1-practice"' in block.group(0)
     assert 'role="status"' in block.group(0)
     data = quiz_data(page)
-    assert data["mode"] == "practice" and data["size"] == 5
+    assert data["mode"] == "practice" and data["size"] == 10
     assert all("explanation" in q and "answer" in q for q in data["questions"].values())
 
 
@@ -35,7 +35,7 @@ def test_exam_page_hides_answers_and_explanations(intranet_site):
     """The onboarding exam carries digests only: no answers, no explanations."""
     page = (intranet_site / "quizzes" / "onboarding" / "index.html").read_text(encoding="utf-8")
     data = quiz_data(page)
-    assert data["mode"] == "exam" and data["time_limit"] == 20 and data["max_attempts"] == 3
+    assert data["mode"] == "exam" and data["time_limit"] == 30 and data["max_attempts"] == 3
     for question in data["questions"].values():
         assert "answer" not in question and "explanation" not in question
         assert re.fullmatch(r"[0-9a-f]{16}", question["salt"])

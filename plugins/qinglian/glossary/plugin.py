@@ -10,7 +10,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 
 from ..common.errors import shown_path
 from .config import GlossaryConfig
-from .terms import Term, parse_terms, render_terms
+from .terms import Term, annotate_terms, parse_terms, render_terms
 
 
 class GlossaryPlugin(BasePlugin[GlossaryConfig]):
@@ -47,11 +47,14 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
 
     on_config = CombinedEvent(_prepare_jieba, _load_terms)
 
-    # Show the glossary on its page
+    # Show the glossary on its page, and explain terms where lessons use them
     def on_page_content(self, html, *, page, config, files):
-        if not self.config.enabled or page.file.src_uri != self.config.page:
+        if not self.config.enabled:
             return
-        return html + render_terms(self.terms)
+        if page.file.src_uri == self.config.page:
+            return html + render_terms(self.terms)
+        if page.file.src_uri.startswith(tuple(self.config.tooltips_in)):
+            return annotate_terms(html, self.terms)
 
 
     def check(self, config) -> list[str]:

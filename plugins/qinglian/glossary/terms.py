@@ -12,6 +12,7 @@ File format::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -52,6 +53,38 @@ def parse_terms(text: str, path: str) -> tuple[list[Term], list[ContentProblem]]
     return terms, problems
 
 
+def annotate_terms(html: str, terms: list[Term]) -> str:
+    """Return ``html`` with the first use of each term per section wrapped in a tooltip.
+
+    Longest terms win and there are no word boundaries (Chinese has none, so
+    Markdown's abbreviations, which match \\b…\\b, miss 统方 in "商业目的统方，").
+    Code, links, headings and our own blocks are left alone; each heading
+    starts a new section.
+    """
+    if not terms:
+        return html
+    definitions = {term.term: term.definition for term in terms}
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(definitions, key=len, reverse=True)))
+    skipped, depth = "", 0  # the element whose text is left alone, and its nesting
+    used: set[str] = set()
+    pieces = []
+    for piece in _TAG.split(html):
+        if piece.startswith("<"):
+            name, closing = _tag_name(piece)
+            if name in _HEADINGS and not closing:
+                used = set()
+            if depth and name == skipped and not piece.endswith("/>"):
+                depth += -1 if closing else 1
+            elif not depth and not closing and (name in _SKIP or 'class="qinglian-' in piece):
+                skipped, depth = name, 1
+            pieces.append(piece)
+        elif depth or not piece.strip():
+            pieces.append(piece)
+        else:
+            pieces.append(pattern.sub(lambda match: _tooltip(match[0], definitions, used), piece))
+    return "".join(pieces)
+
+
 def render_terms(terms: list[Term]) -> str:
     """Return the glossary as an HTML definition list, in file order."""
     rows = "".join(
@@ -63,6 +96,25 @@ def render_terms(terms: list[Term]) -> str:
 
 
 # -----------------------------------------------------------------------------
+
+_TAG = re.compile(r"(<[^>]*>)")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SKIP = {"a", "abbr", "code", "pre", "kbd", "script", "style", "textarea", "button"} | _HEADINGS
+
+
+def _tag_name(tag: str) -> tuple[str, bool]:
+    match = re.match(r"<\s*(/?)\s*([a-zA-Z0-9]+)", tag)
+    return (match[2].lower(), bool(match[1])) if match else ("", False)
+
+
+def _tooltip(term: str, definitions: dict[str, str], used: set[str]) -> str:
+    if term in used:
+        return term
+    used.add(term)
+    # Material's content.tooltips shows the title on hover; tabindex adds focus
+    return (f'<abbr class="ql-term" title="{escape(definitions[term], quote=True)}" '
+            f'tabindex="0">{term}</abbr>')
+
 
 
 def _check_entry(entry, line: int, path: str, first_line: dict[str, int]) -> ContentProblem | None:

@@ -10,6 +10,13 @@ class PortalConfig(Config):
     home_title = c.Type(str, default="首页")
 
 
+class ReportChannel(Config):
+    """One way to report a problem, shown on the 监督举报 page."""
+
+    name = c.Type(str)  # e.g. 举报电话
+    detail = c.Type(str)  # e.g. 0000-00000000（工作日 8:00—17:30）
+
+
 class HospitalConfig(Config):
     """The ``extra.hospital`` block that the theme shows in header and footer."""
 
@@ -17,6 +24,8 @@ class HospitalConfig(Config):
     short_name = c.Optional(c.Type(str))
     logo = c.Optional(c.Type(str))
     contact = c.ListOfItems(c.Type(str), default=[])
+    # The hospital's own reporting channels, on the page with template report.html
+    report_channels = c.ListOfItems(c.SubConfig(ReportChannel), default=[])
     # The one list of departments that profiles (quizzes, pledges) choose from
     departments = c.ListOfItems(c.Type(str), default=[])
     # Names this site's data in the browser; set it once and keep it, so a
