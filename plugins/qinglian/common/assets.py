@@ -20,6 +20,7 @@ from .records import person_fields
 
 SHARED_SCRIPT = Path(__file__).parent / "assets" / "qinglian.js"
 FORMS_SCRIPT = Path(__file__).parent / "assets" / "forms.js"
+FORMS_STYLE = Path(__file__).parent / "assets" / "forms.css"
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def asset(stem: str, source: Path, language: str | None = None) -> Asset:
 
 def shared_assets(hospital: dict, site_name: str, language: str) -> list[Asset]:
     """Return the browser modules every quiz and pledge page loads, configured for
-    this site (``extra.hospital``): the shared module, then the forms module."""
+    this site (``extra.hospital``): the shared module, then the forms module and
+    its stylesheet."""
     shared = json.dumps({"siteId": site_id(hospital, site_name),
                          "collector": hospital.get("collector_url"),
                          "strings": strings_for(("storage.", "records."), language)},
@@ -58,7 +60,17 @@ def shared_assets(hospital: dict, site_name: str, language: str) -> list[Asset]:
                         "strings": strings_for(("profile.", "form.", "field."), language)},
                        ensure_ascii=False, separators=(",", ":"))
     return [_configured("qinglian", SHARED_SCRIPT, "__QINGLIAN_CONFIG__", shared),
-            _configured("forms", FORMS_SCRIPT, "__QINGLIAN_FORMS__", forms)]
+            _configured("forms", FORMS_SCRIPT, "__QINGLIAN_FORMS__", forms),
+            asset("forms", FORMS_STYLE)]
+
+
+def page_assets(assets: list[Asset], page_url: str) -> tuple[list[str], list[str]]:
+    """Return the URLs of ``assets`` relative to a page: (scripts, stylesheets)."""
+    # page.url is "", "a/b/" (directory URLs) or "a/b.html": one ../ per folder
+    prefix = "../" * page_url.count("/")
+    urls = [(item, f"{prefix}assets/qinglian/{item.name}") for item in assets]
+    return ([url for item, url in urls if item.name.endswith(".js")],
+            [url for item, url in urls if item.name.endswith(".css")])
 
 
 def site_id(hospital: dict, site_name: str) -> str:

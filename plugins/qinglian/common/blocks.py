@@ -9,17 +9,53 @@ the block itself, so only pages with a block load them.
 from __future__ import annotations
 
 import json
+import re
 from html import escape
+from typing import Callable
+
+from .errors import ContentProblem
+from .fences import Fence, body_start_line, find_fences, replace_fences
 
 
-def render_block(kind: str, item_id: str, payload: dict, scripts: list[str], stylesheet: str,
-                 noscript: str, heading: str = "", attributes: str = "") -> str:
+def swap_fences(kind: str, source: str, markdown: str,
+                resolve: Callable[[Fence], tuple[str | None, ContentProblem | None]],
+                report: Callable[[ContentProblem], None]) -> str | None:
+    """Replace each ```KIND fence of a page by a placeholder for its block.
+
+    ``resolve`` names the item a fence shows, or the problem; a fence with a
+    problem is left out (``report`` hears why), never half-rendered. Returns
+    None when the page has no such fence.
+    """
+    first_line = body_start_line(source, markdown)
+    fences = find_fences(markdown, {kind}, first_line)
+    if not fences:
+        return None
+
+    def placeholder(fence: Fence) -> str:
+        item_id, problem = resolve(fence)
+        if problem:
+            report(problem)
+        return f"<!-- qinglian-{kind}:{item_id} -->" if item_id else ""
+
+    return replace_fences(markdown, fences, placeholder, first_line)
+
+
+def fill_slots(kind: str, html: str, render: Callable[[str], str]) -> str | None:
+    """Replace the placeholders of :func:`swap_fences` by ``render(item id)``; None if none."""
+    if f"<!-- qinglian-{kind}:" not in html:
+        return None
+    return re.sub(rf"<!-- qinglian-{kind}:([a-z0-9-]+) -->", lambda match: render(match[1]), html)
+
+
+def render_block(kind: str, item_id: str, payload: dict, scripts: list[str],
+                 stylesheets: list[str], noscript: str, heading: str = "",
+                 attributes: str = "") -> str:
     """Return ``<div class=qinglian-KIND-block>`` holding the form the script starts from."""
     data = escape(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), quote=True)
     tags = "".join(f'<script src="{escape(src)}"></script>' for src in scripts)
+    links = "".join(f'<link rel="stylesheet" href="{escape(href)}">' for href in stylesheets)
     return (
-        f'<div class="qinglian-{kind}-block" data-search-exclude>'
-        f'<link rel="stylesheet" href="{escape(stylesheet)}">'
+        f'<div class="qinglian-{kind}-block" data-search-exclude>{links}'
         f'<form class="qinglian-{kind}" data-{kind}-id="{escape(item_id)}"{attributes} '
         f'data-{kind}="{data}" novalidate>{heading}'
         f"<noscript><p>{escape(noscript)}</p></noscript>"

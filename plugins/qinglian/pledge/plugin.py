@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.utils import get_relative_url
 
-from ..common.assets import Asset, asset, shared_assets, site_id
-from ..common.blocks import render_block
+from ..common.assets import Asset, asset, page_assets, shared_assets, site_id
+from ..common.blocks import fill_slots, render_block, swap_fences
 from ..common.errors import shown_path
-from ..common.fences import body_start_line, find_fences, replace_fences
+from ..common.fences import find_fences
 from ..common.i18n import translate
 from ..common.manifest import write_manifest_part
 from ..common.records import person_fields
@@ -20,15 +18,13 @@ from .library import PledgeLibrary, load_pledges, resolve_fence
 from .render import pledge_payload
 
 ASSETS = Path(__file__).parent / "assets"
-SLOT = re.compile(r"<!-- qinglian-pledge:([a-z0-9-]+) -->")
 
 
 class PledgePlugin(BasePlugin[PledgeConfig]):
 
     def __init__(self):
         self.library = PledgeLibrary()
-        self.scripts: list[Asset] = []
-        self.stylesheet: Asset | None = None
+        self.assets: list[Asset] = []
 
     # Read every pledge and the lock once per build (after the portal plugin
     # has resolved extra.hospital: departments, site id, collector)
@@ -40,9 +36,9 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         for problem in self.library.problems:
             log.warning(str(problem))
         language = config.theme.get("language", "zh")
-        self.scripts = [*shared_assets(self._hospital(config), config.site_name, language),
-                        asset("pledge", ASSETS / "pledge.js", language)]
-        self.stylesheet = asset("pledge", ASSETS / "pledge.css")
+        self.assets = [*shared_assets(self._hospital(config), config.site_name, language),
+                       asset("pledge", ASSETS / "pledge.js", language),
+                       asset("pledge", ASSETS / "pledge.css")]
 
     # Swap each ```pledge block for a placeholder (run early, before other
     # plugins treat it as code); its form goes in after Markdown
@@ -51,39 +47,26 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         if not self.config.enabled:
             return
 
-        first_line = body_start_line(page.file.content_string, markdown)
-        fences = find_fences(markdown, {"pledge"}, first_line)
-        if not fences:
-            return
-
-        def placeholder(fence):
-            path = shown_path(page.file.abs_src_path, config.config_file_path)
-            pledge_id, problem = resolve_fence(fence, path, self.library)
-            if problem:
-                log.warning(str(problem))
-            return f"<!-- qinglian-pledge:{pledge_id} -->" if pledge_id else ""
-
-        return replace_fences(markdown, fences, placeholder, first_line)
+        path = shown_path(page.file.abs_src_path, config.config_file_path)
+        return swap_fences("pledge", page.file.content_string, markdown,
+                           lambda fence: resolve_fence(fence, path, self.library),
+                           lambda problem: log.warning(str(problem)))
 
     # Put each signing form where its block stood, with its assets
     def on_page_content(self, html, *, page, config, files):
-        if not self.config.enabled or "<!-- qinglian-pledge:" not in html:
+        if not self.config.enabled:
             return
 
-        def url(name: str) -> str:
-            return get_relative_url(f"assets/qinglian/{name}", page.url)
-
+        scripts, stylesheets = page_assets(self.assets, page.url)
         departments = self._hospital(config).get("departments") or []
         noscript = translate("pledge.noscript", config.theme.get("language", "zh"))
 
-        def form(match):
-            pledge = self.library.pledges[match[1]]
+        def form(pledge_id: str) -> str:
+            pledge = self.library.pledges[pledge_id]
             payload = pledge_payload(pledge, person_fields(pledge.audience, departments))
-            return render_block("pledge", pledge.id, payload,
-                                [url(script.name) for script in self.scripts],
-                                url(self.stylesheet.name), noscript)
+            return render_block("pledge", pledge.id, payload, scripts, stylesheets, noscript)
 
-        return SLOT.sub(form, html)
+        return fill_slots("pledge", html, form)
 
     # Write the browser assets, and the manifest the collector checks records against
     def on_post_build(self, *, config):
@@ -91,7 +74,7 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
             return
 
         site_dir = Path(config.site_dir)
-        for item in [*self.scripts, self.stylesheet]:
+        for item in self.assets:
             item.write(site_dir)
         hospital = self._hospital(config)
         write_manifest_part(site_dir, {

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.utils import get_relative_url
 
-from ..common.assets import Asset, asset, shared_assets
+from ..common.assets import Asset, asset, page_assets, shared_assets
+from ..common.blocks import fill_slots, swap_fences
 from ..common.errors import ContentProblem, shown_path
-from ..common.fences import body_start_line, find_fences, replace_fences
+from ..common.fences import find_fences
 from ..common.i18n import translate
 from .config import QuizConfig
 from .fence import resolve_fence
@@ -18,15 +17,13 @@ from .loader import Library, load_library
 from .render import quiz_payload, render_quiz
 
 ASSETS = Path(__file__).parent / "assets"
-SLOT = re.compile(r"<!-- qinglian-quiz:([a-z0-9-]+) -->")
 
 
 class QuizPlugin(BasePlugin[QuizConfig]):
 
     def __init__(self):
         self.library = Library()
-        self.scripts: list[Asset] = []
-        self.stylesheet: Asset | None = None
+        self.assets: list[Asset] = []
 
     # Read and validate every bank and quiz once per build (after the portal
     # plugin has resolved extra.hospital, whose departments the profile offers)
@@ -39,9 +36,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             log.warning(str(problem))
         language = config.theme.get("language", "zh")
         hospital = config.extra.get("hospital") or {}
-        self.scripts = [*shared_assets(hospital, config.site_name, language),
-                        asset("quiz", ASSETS / "quiz.js", language)]
-        self.stylesheet = asset("quiz", ASSETS / "quiz.css")
+        self.assets = [*shared_assets(hospital, config.site_name, language),
+                       asset("quiz", ASSETS / "quiz.js", language), asset("quiz", ASSETS / "quiz.css")]
 
     # Rebuild the preview when a bank or quiz changes
     def on_serve(self, server, *, config, builder):
@@ -56,42 +52,28 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if not self.config.enabled:
             return
 
-        first_line = body_start_line(page.file.content_string, markdown)
-        fences = find_fences(markdown, {"quiz"}, first_line)
-        if not fences:
-            return
-
-        def placeholder(fence):
-            path = shown_path(page.file.abs_src_path, config.config_file_path)
-            quiz_id, problem = resolve_fence(fence, path, self.library)
-            if problem:
-                log.warning(str(problem))
-                return ""  # a broken quiz is left out, not half-rendered
-            return f"<!-- qinglian-quiz:{quiz_id} -->"
-
-        return replace_fences(markdown, fences, placeholder, first_line)
+        path = shown_path(page.file.abs_src_path, config.config_file_path)
+        return swap_fences("quiz", page.file.content_string, markdown,
+                           lambda fence: resolve_fence(fence, path, self.library),
+                           lambda problem: log.warning(str(problem)))
 
     # Put each quiz where its fence stood, with its assets (only on such pages)
     def on_page_content(self, html, *, page, config, files):
-        if not self.config.enabled or "<!-- qinglian-quiz:" not in html:
+        if not self.config.enabled:
             return
 
-        def url(name: str) -> str:
-            return get_relative_url(f"assets/qinglian/{name}", page.url)
-
-        scripts = [url(script.name) for script in self.scripts]
-        stylesheet = url(self.stylesheet.name)
+        scripts, stylesheets = page_assets(self.assets, page.url)
         noscript = translate("quiz.noscript", config.theme.get("language", "zh"))
-        return SLOT.sub(lambda match: render_quiz(
-            quiz_payload(self.library.quizzes[match[1]], self.library.questions),
-            scripts, stylesheet, noscript), html)
+        return fill_slots("quiz", html, lambda quiz_id: render_quiz(
+            quiz_payload(self.library.quizzes[quiz_id], self.library.questions),
+            scripts, stylesheets, noscript))
 
     # Write the browser assets
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
 
-        for item in [*self.scripts, self.stylesheet]:
+        for item in self.assets:
             item.write(Path(config.site_dir))
 
     def check(self, config) -> list[str]:

@@ -58,10 +58,10 @@ def quiz_payload(quiz: Quiz, questions: dict[str, Question]) -> dict:
     return payload
 
 
-def render_quiz(payload: dict, scripts: list[str], stylesheet: str, noscript: str) -> str:
-    """Return the quiz's container: the form with its data, its stylesheet and scripts."""
+def render_quiz(payload: dict, scripts: list[str], stylesheets: list[str], noscript: str) -> str:
+    """Return the quiz's container: the form with its data, its stylesheets and scripts."""
     heading = f'<h2 class="qinglian-quiz__title">{escape(payload["title"])}</h2>'
-    return render_block("quiz", payload["id"], payload, scripts, stylesheet, noscript,
+    return render_block("quiz", payload["id"], payload, scripts, stylesheets, noscript,
                         heading, f' data-mode="{payload["mode"]}"')
 
 

@@ -81,8 +81,24 @@
       return box;
     }
 
+    // Start `start(node)` once for each node matching `selector`, now and after
+    // every instant navigation
+    function mount(selector, start) {
+      function scan() {
+        [].forEach.call(document.querySelectorAll(selector), function (node) {
+          if (!node.qinglianStarted) {
+            node.qinglianStarted = true;
+            start(node);
+          }
+        });
+      }
+      q.onPage(scan);
+      return scan;
+    }
+
     q.fields = fields;
     q.profileForm = profileForm;
+    q.mount = mount;
     (window.qinglianWaiting || []).splice(0).forEach(function (start) { start(); });
   })();
 })(__QINGLIAN_FORMS__);

@@ -11,20 +11,9 @@
   if (!q || !q.fields) return (window.qinglianWaiting = window.qinglianWaiting || []).push(run);
   if (window.qinglianPledge) return window.qinglianPledge.scan();
   Object.assign(q.config.strings, __QINGLIAN_STRINGS__);
-  window.qinglianPledge = { scan: scan };
   var t = q.t;
   var el = q.element;
-  q.onPage(scan);
-
-  function scan() {
-    var forms = document.querySelectorAll("form.qinglian-pledge");
-    for (var i = 0; i < forms.length; i++) {
-      if (!forms[i].qinglianStarted) {
-        forms[i].qinglianStarted = true;
-        start(forms[i]);
-      }
-    }
-  }
+  window.qinglianPledge = { scan: q.mount("form.qinglian-pledge", start) };
 
   function start(form) {
     var pledge = JSON.parse(form.getAttribute("data-pledge"));

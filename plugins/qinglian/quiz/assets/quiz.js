@@ -17,18 +17,7 @@
   // Instant navigation runs this file again on each page with a quiz
   if (window.qinglianQuiz) return window.qinglianQuiz.scan();
   Object.assign(q.config.strings, __QINGLIAN_STRINGS__);
-  window.qinglianQuiz = { scan: scan };
-  q.onPage(scan);
-
-  function scan() {
-    var forms = document.querySelectorAll("form.qinglian-quiz");
-    for (var i = 0; i < forms.length; i++) {
-      if (!forms[i].qinglianStarted) {
-        forms[i].qinglianStarted = true;
-        start(forms[i]);
-      }
-    }
-  }
+  window.qinglianQuiz = { scan: q.mount("form.qinglian-quiz", start) };
 
   function shuffle(items) {
     for (var i = items.length - 1; i > 0; i--) {
