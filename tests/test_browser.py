@@ -105,3 +105,31 @@ def test_screenshot_script_writes_png(intranet_site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 20_000  # a real page, not a blank image
+
+
+@pytest.mark.parametrize("term, lesson", [
+    # a key term, the lesson that search must list for it
+    ("统方", "standard-1"), ("双通道", "standard-1"), ("冒名就医", "standard-2"),
+    ("红包", "standard-8"), ("回扣", "standard-9"),
+])
+def test_search_finds_lessons_by_key_terms(offline_site, open_page, term, lesson):
+    """From file://, searching a key term lists the lesson that teaches it."""
+    recorded = open_page()
+    recorded.page.goto((offline_site / "index.html").as_uri())
+    search(recorded.page, term)
+    result = recorded.page.locator(f".md-search-result__item a[href*='lessons/{lesson}.html']")
+    expect(result.first).to_be_visible()
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_term_tooltip_on_keyboard_focus(local_server, open_page):
+    """A glossary term in a lesson explains itself when reached with Tab."""
+    page = open_page().page
+    page.goto(f"{local_server}lessons/standard-1/")
+    term = page.locator("abbr.ql-term", has_text="统方").first
+    for _ in range(200):
+        if term.evaluate("node => node === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    tooltip = page.locator(".md-tooltip2--active")
+    expect(tooltip).to_contain_text("出于商业目的")

@@ -57,6 +57,9 @@ def tab_to(page, locator, limit: int = 80) -> None:
 
 def fill_profile(page, name="张三", staff_id="A001", department_steps=1) -> None:
     """Fill the profile form with the keyboard only."""
+    # A click on the quiz's heading starts Tab navigation there, as a reader who
+    # scrolled to the quiz would, instead of at the top of a long lesson
+    page.locator("form.qinglian-quiz h2").click()
     tab_to(page, page.locator("input[name=name]"))
     page.keyboard.type(name)
     page.keyboard.press("Tab")
