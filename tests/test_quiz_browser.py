@@ -72,6 +72,7 @@ def fill_profile(page, name="张三", staff_id="A001", department_steps=1) -> No
 
 
 def start(page) -> None:
+    page.locator("form.qinglian-quiz h2").click()  # start Tab navigation at the quiz
     button = page.locator(".qinglian-quiz__start")
     tab_to(page, button)
     page.keyboard.press("Enter")

@@ -11,6 +11,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "portal.cta.text": "上岗前请依次完成：学习九项准则、阅读警示案例、通过入职测验、签署廉洁从业承诺书。",
         "portal.cta.button": "开始入职培训",
         "portal.printed_from": "打印自",
+        "quiz.self_test": "自测",
+        "cases.count_caption": "各条准则的案例数",
+        "cases.standard": "准则",
+        "cases.total": "合计",
+        "cases.kind.warning": "警示案例",
+        "cases.kind.positive": "正面典型",
+        "cases.related": "本条相关案例",
+        "cases.lessons": "对应准则",
+        "cases.lesson": "{label}课程",
+        "risks.totals": "共 {points} 个风险点、{measures} 项防控措施；其中高风险 {high} 个，中风险 {medium} 个，低风险 {low} 个。",
+        "risks.filters": "筛选风险点",
+        "risks.department": "科室",
+        "risks.standard": "准则",
+        "risks.level": "风险等级",
+        "risks.all": "全部",
+        "risks.count": "显示 {shown} / {total} 个风险点",
+        "risks.caption": "廉政风险点及防控措施",
+        "risks.post": "科室 / 岗位",
+        "risks.risk": "风险点",
+        "risks.measures": "防控措施",
+        "risks.owner": "责任人",
+        "risks.related": "本条相关风险点",
         "report.channels": "本院举报渠道",
         "form.choose": "请选择",
         "form.required": "请填写{field}。",
@@ -104,6 +126,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "portal.cta.text": "Before starting work, study the nine standards, read the warning cases, pass the onboarding quiz and sign the integrity pledge.",
         "portal.cta.button": "Start onboarding",
         "portal.printed_from": "Printed from",
+        "quiz.self_test": "Self-test",
+        "cases.count_caption": "Cases per standard",
+        "cases.standard": "Standard",
+        "cases.total": "Total",
+        "cases.kind.warning": "Warning case",
+        "cases.kind.positive": "Good example",
+        "cases.related": "Cases on this standard",
+        "cases.lessons": "Standards involved",
+        "cases.lesson": "Lesson: {label}",
+        "risks.totals": "{points} risk points with {measures} control measures: {high} high, {medium} medium, {low} low.",
+        "risks.filters": "Filter risk points",
+        "risks.department": "Department",
+        "risks.standard": "Standard",
+        "risks.level": "Risk level",
+        "risks.all": "All",
+        "risks.count": "Showing {shown} of {total} risk points",
+        "risks.caption": "Integrity risk points and control measures",
+        "risks.post": "Department / post",
+        "risks.risk": "Risk point",
+        "risks.measures": "Control measures",
+        "risks.owner": "Owner",
+        "risks.related": "Risk points of this standard",
         "report.channels": "How to report at this hospital",
         "form.choose": "Choose",
         "form.required": "Please fill in {field}.",
@@ -202,7 +246,15 @@ def strings_for(prefixes: tuple[str, ...], language: str = DEFAULT_LANGUAGE) -> 
     return {key: text for key, text in table.items() if key.startswith(prefixes)}
 
 
-def translate(key: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """Return the string for ``key`` in ``language`` (zh when the language is unknown)."""
+def translate(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
+    """Return the string for ``key`` in ``language`` (zh when the language is unknown),
+    with ``{name}`` placeholders filled from ``values``."""
     table = STRINGS.get(language.split("-")[0].lower(), STRINGS[DEFAULT_LANGUAGE])
-    return table[key]
+    return table[key].format(**values) if values else table[key]
+
+
+def standard_label(number: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """Name one of the nine standards: 第三条, or Standard 3."""
+    if language.split("-")[0].lower() == "en":
+        return f"Standard {number}"
+    return f"第{'一二三四五六七八九'[number - 1]}条"

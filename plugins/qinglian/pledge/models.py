@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.fences import find_fences
 from ..common.hashing import sha256_hex
+from ..common.pages import split_front_matter
 from ..common.yamlio import LineDict, load_yaml
 
 AUDIENCES = ("staff", "family", "supplier")
@@ -21,8 +22,6 @@ PLEDGE_KEYS = ("id", "audience", "version", "title", "renew_every", "minor_chang
 ID = re.compile(r"^[a-z0-9-]{1,64}$")
 RENEW = re.compile(r"^(\d+)([dwmy])$")
 DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
-# MkDocs' own front matter rule: a YAML block between --- lines at the very top
-FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 
 
 @dataclass(frozen=True)
@@ -37,12 +36,6 @@ class Pledge:
     text: str  # the normalised words that were hashed
     path: str
     line: int  # where 'pledge:' stands in the file
-
-
-def split_front_matter(source: str) -> tuple[str, str]:
-    """Return (front matter YAML, body) of a Markdown file."""
-    match = FRONT_MATTER.match(source)
-    return (match.group(1), source[match.end():]) if match else ("", source)
 
 
 def signed_text(body: str) -> str:

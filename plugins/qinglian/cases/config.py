@@ -1,0 +1,11 @@
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class CasesConfig(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Settings for sources, relative to docs_dir: the case pages (their
+    # index.md gets the generated index) and the lessons, standard-N.md
+    cases_dir = c.Type(str, default="cases")
+    lessons_dir = c.Type(str, default="lessons")

@@ -1,0 +1,76 @@
+"""MkDocs adapter for cases: the index, each lesson's cases, each case's lessons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.utils import get_relative_url
+
+from ..common.i18n import standard_label, translate
+from ..common.pages import insert_before_heading
+from .config import CasesConfig
+from .library import CaseLibrary, load_cases, render_index, render_list
+
+
+class CasesPlugin(BasePlugin[CasesConfig]):
+
+    def __init__(self):
+        self.library = CaseLibrary()
+
+    # Read and check every case once per build
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+
+        self.library = self._load(config)
+        for problem in self.library.problems:
+            log.warning(str(problem))
+
+    # The index lists every case; a lesson its cases; a case its lessons
+    def on_page_content(self, html, *, page, config, files):
+        if not self.config.enabled:
+            return
+
+        def href(case) -> str:
+            return get_relative_url(files.get_file_from_path(case.src).url, page.url)
+
+        language = config.theme.get("language", "zh")
+
+        def t(key: str, **values) -> str:
+            return translate(key, language, **values)
+
+        def label(number: int) -> str:
+            return standard_label(number, language)
+
+        src = page.file.src_uri
+        if src == f"{self.config.cases_dir}/index.md":
+            return html + render_index(self.library, href, t, label)
+        standard = page.meta.get("standard")
+        if src.startswith(f"{self.config.lessons_dir}/") and standard in range(1, 10):
+            section = render_list(self.library.for_standard(standard), href, t)
+            return insert_before_heading(html, translate("quiz.self_test", language), section)
+        case = next((case for case in self.library.cases if case.src == src), None)
+        if case:
+            return html + self._lesson_links(case, page, files, t, label)
+
+    def check(self, config) -> list[str]:
+        """Return every problem of the case pages, for ``qinglian check``."""
+        return [str(problem) for problem in self._load(config).problems]
+
+    def _lesson_links(self, case, page, files, t, label) -> str:
+        links = []
+        for standard in case.standards:
+            lesson = files.get_file_from_path(f"{self.config.lessons_dir}/standard-{standard}.md")
+            if lesson:
+                url = get_relative_url(lesson.url, page.url)
+                links.append(f'<li><a href="{url}">{t("cases.lesson", label=label(standard))}</a></li>')
+        return (f'<h2 id="related-lessons">{t("cases.lessons")}</h2><ul>{"".join(links)}</ul>'
+                if links else "")
+
+    def _load(self, config) -> CaseLibrary:
+        docs = Path(config.docs_dir)
+        return load_cases(docs / self.config.cases_dir, docs, Path(config.config_file_path).parent)
+
+
+log = get_plugin_logger(__name__)

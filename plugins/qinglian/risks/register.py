@@ -1,0 +1,164 @@
+"""The register of 廉政风险点: YAML entries checked, rendered as a filterable table.
+
+Format of content/risks/*.yml::
+
+    risks:
+      - id: r-001
+        department: 药剂科
+        post: 药品调剂岗
+        risk: 为医药代表提供科室或医师药品用量（统方）
+        standards: [1]
+        level: 高            # 高 | 中 | 低
+        measures: [处方数据查询权限分级并留痕, 关键岗位定期轮岗]
+        owner: 药剂科主任
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.yamlio import LineDict, LineList, load_yaml
+
+KEYS = ("id", "department", "post", "risk", "standards", "level", "measures", "owner")
+LEVELS = ("高", "中", "低")
+ID = re.compile(r"^[a-z0-9-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Risk:
+    id: str
+    department: str
+    post: str
+    risk: str
+    standards: tuple[int, ...]
+    level: str
+    measures: tuple[str, ...]
+    owner: str
+
+
+def load_register(folder: Path, shown_folder: str) -> tuple[list[Risk], list[ContentProblem]]:
+    """Read every risk point in ``folder``/*.yml, with every problem found."""
+    risks: list[Risk] = []
+    problems: list[ContentProblem] = []
+    first: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yml")):
+        shown = f"{shown_folder}/{path.name}"
+        try:
+            data = load_yaml(path.read_text(encoding="utf-8-sig"), shown)
+        except ContentError as error:
+            problems += error.problems
+            continue
+        except UnicodeDecodeError:
+            problems.append(ContentProblem(shown, None, "the file is not UTF-8 text",
+                                           "save it as UTF-8"))
+            continue
+        entries = data.get("risks") if isinstance(data, LineDict) else None
+        if not isinstance(entries, LineList) or not entries:
+            problems.append(ContentProblem(shown, 1, "the file has no 'risks' list",
+                                           "start it with 'risks:' and items '- id: …'"))
+            continue
+        for entry, line in zip(entries, entries.item_lines):
+            risk, found = _risk(entry, line, shown)
+            if risk and risk.id in first:
+                found.append(ContentProblem(shown, line, f"duplicate risk id '{risk.id}' "
+                                            f"(first in {first[risk.id]})", "give each risk point its own id"))
+            problems += found
+            if risk and not found:
+                first[risk.id] = shown
+                risks.append(risk)
+    return risks, problems
+
+
+def render_register(risks: list[Risk], t, label) -> str:
+    """Return the totals, the filters and the table of the register page.
+
+    ``t(key, **values)`` gives UI strings and ``label(n)`` names standard n.
+    """
+    levels = {name: sum(r.level == level for r in risks)
+              for name, level in zip(("high", "medium", "low"), LEVELS)}
+    totals = (f'<p class="ql-risk-totals">'
+              f'{t("risks.totals", points=len(risks), measures=sum(len(r.measures) for r in risks), **levels)}</p>')
+    departments = sorted({r.department for r in risks})
+    filters = (
+        f'<form class="ql-risk-filters" role="search" aria-label="{t("risks.filters")}" '
+        f'data-count="{escape(t("risks.count", shown="{shown}", total="{total}"))}">'
+        + _select("department", t("risks.department"), [(d, d) for d in departments], t)
+        + _select("standard", t("risks.standard"), [(str(n), label(n)) for n in range(1, 10)], t)
+        + _select("level", t("risks.level"), [(level, level) for level in LEVELS], t)
+        + '<p class="ql-risk-count" role="status" aria-live="polite"></p></form>'
+    )
+    rows = "".join(
+        f'<tr id="{escape(r.id)}" data-department="{escape(r.department)}" '
+        f'data-standards=" {" ".join(map(str, r.standards))} " data-level="{r.level}">'
+        f"<td>{escape(r.department)}<br><small>{escape(r.post)}</small></td>"
+        f"<td>{escape(r.risk)}</td>"
+        f"<td>{'、'.join(label(n) for n in r.standards)}</td>"
+        f'<td><span class="ql-risk-level ql-risk-level--{LEVELS.index(r.level)}">{r.level}</span></td>'
+        f"<td><ul>{''.join(f'<li>{escape(m)}</li>' for m in r.measures)}</ul></td>"
+        f"<td>{escape(r.owner)}</td></tr>"
+        for r in risks
+    )
+    head = "".join(f'<th scope="col">{t(key)}</th>' for key in (
+        "risks.post", "risks.risk", "risks.standard", "risks.level", "risks.measures", "risks.owner"))
+    table = (f'<table class="ql-risk-table"><caption>{t("risks.caption")}</caption>'
+             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    return totals + filters + table
+
+
+def render_for_standard(risks: list[Risk], standard: int, register_href: str, t) -> str:
+    """Return the section a lesson shows: the risk points its standard touches."""
+    mine = [r for r in risks if standard in r.standards]
+    if not mine:
+        return ""
+    items = "".join(
+        f'<li><a href="{escape(register_href)}#{escape(r.id)}">{escape(r.department)} · '
+        f"{escape(r.post)}</a>（{r.level}）：{escape(r.risk)}</li>" for r in mine)
+    return f'<h2 id="related-risks">{t("risks.related")}</h2><ul class="ql-risk-list">{items}</ul>'
+
+
+# -----------------------------------------------------------------------------
+
+
+def _select(name: str, label: str, options: list[tuple[str, str]], t) -> str:
+    choices = "".join(f'<option value="{escape(v)}">{escape(text)}</option>' for v, text in options)
+    return (f'<label>{label} <select name="{name}"><option value="">{t("risks.all")}</option>'
+            f"{choices}</select></label>")
+
+
+def _risk(entry, line: int, shown: str) -> tuple[Risk | None, list[ContentProblem]]:
+    if not isinstance(entry, LineDict):
+        return None, [ContentProblem(shown, line, "a risk point must be a mapping",
+                                     "write it as '- id: …' with the other keys below")]
+    problems = []
+
+    def problem(key, message, fix):
+        problems.append(ContentProblem(shown, entry.line_of(key), message, fix))
+
+    for key in entry:
+        if key not in KEYS:
+            problem(key, f"unknown key '{key}'" + did_you_mean(key, KEYS), f"use only {', '.join(KEYS)}")
+    for key in ("id", "department", "post", "risk", "owner"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            problem(key, f"'{key}' is missing or empty", f"add '{key}: …'")
+    if isinstance(entry.get("id"), str) and not ID.match(entry["id"]):
+        problem("id", f"id '{entry['id']}' may hold only a-z, 0-9 and -", "write e.g. id: r-001")
+    standards = entry.get("standards")
+    if (not isinstance(standards, list) or not standards
+            or any(isinstance(s, bool) or s not in range(1, 10) for s in standards)):
+        problem("standards", f"standards {standards!r} are not a list of the nine (1–9)",
+                "write e.g. standards: [1, 9]")
+    if entry.get("level") not in LEVELS:
+        problem("level", f"level '{entry.get('level')}' is not 高, 中 or 低", "write level: 高, 中 or 低")
+    measures = entry.get("measures")
+    if not isinstance(measures, list) or not measures or not all(isinstance(m, str) and m.strip() for m in measures):
+        problem("measures", "'measures' must list at least one control measure",
+                "write measures: followed by '- …' lines")
+    if problems:
+        return None, problems
+    return Risk(entry["id"], entry["department"].strip(), entry["post"].strip(),
+                entry["risk"].strip(), tuple(standards), entry["level"],
+                tuple(m.strip() for m in measures), entry["owner"].strip()), []

@@ -1,0 +1,144 @@
+"""Cases and the risk register: validation with file:line, the built pages, cross-links."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PROJECT
+from qinglian.cases.library import load_cases, read_case
+from qinglian.risks.register import load_register
+
+CASE = """---
+title: 信息科工程师拒绝统方
+summary: 工程师拒绝导出用量并报告。
+standards: [1]
+kind: positive
+post: 信息科工程师
+---
+
+# 信息科工程师拒绝统方
+
+## 案情
+有人请他导出医师用药量。
+
+## 处理结果
+医院通报表扬。
+
+## 违反了什么
+对方的请求违反第一条。
+
+## 启示
+守住数据关口。
+
+## 讨论题
+1. 你会怎么做？
+2. 还有哪些岗位能接触数据？
+"""
+
+
+def test_good_case_is_read():
+    case, problems = read_case(CASE, "cases/x.md", "content/cases/x.md")
+    assert problems == [] and case.standards == (1,) and case.kind == "positive"
+
+
+@pytest.mark.parametrize("change, line, message", [
+    # (old, new) in CASE, reported line, message
+    (("standards: [1]", "standards: [10]"), 4, "standard '10' is not one of the nine (1–9)"),
+    (("kind: positive", "kind: good"), 5, "kind 'good' is neither warning nor positive"),
+    (("## 启示\n守住数据关口。\n\n", ""), 20, "the case has no '## 启示' section"),
+    (("## 处理结果", "## 结果"), 23, "the case has no '## 处理结果' section"),
+    (("2. 还有哪些岗位能接触数据？\n", ""), 23, "1 discussion question(s)"),
+    (("summary: 工程师拒绝导出用量并报告。\n", ""), 1, "'summary' is missing or empty"),
+])
+def test_case_mistakes(change, line, message):
+    """A case naming a standard outside 1–9 or missing a section is named with file:line."""
+    case, problems = read_case(CASE.replace(*change), "cases/x.md", "content/cases/x.md")
+    assert case is None
+    assert any(str(p).startswith(f"content/cases/x.md:{line}: ") and message in str(p)
+               for p in problems), [str(p) for p in problems]
+
+
+def test_out_of_order_sections():
+    source = CASE.replace("## 案情", "## 临时").replace("## 处理结果", "## 案情").replace("## 临时", "## 处理结果")
+    _, problems = read_case(source, "cases/x.md", "content/cases/x.md")
+    assert "the case's sections are out of order" in str(problems[0])
+
+
+RISK = """risks:
+  - id: r-001
+    department: 药剂科
+    post: 药品调剂岗
+    risk: 统方
+    standards: [1]
+    level: 高
+    measures: [权限分级]
+    owner: 药剂科主任
+"""
+
+
+@pytest.mark.parametrize("text, line, message", [
+    (RISK.replace("level: 高", "level: 极高"), 7, "level '极高' is not 高, 中 or 低"),
+    (RISK.replace("owner:", "owners:"), 9, "unknown key 'owners' (did you mean 'owner'?)"),
+    (RISK.replace("standards: [1]", "standards: [0]"), 6, "are not a list of the nine"),
+    (RISK.replace("measures: [权限分级]", "measures: []"), 8, "'measures' must list at least one"),
+    (RISK + RISK.replace("risks:\n", ""), 10, "duplicate risk id 'r-001'"),
+])
+def test_risk_mistakes(tmp_path, text, line, message):
+    """Register mistakes are named with file:line, like the question banks."""
+    (tmp_path / "register.yml").write_text(text, encoding="utf-8")
+    risks, problems = load_register(tmp_path, "content/risks")
+    assert any(str(p).startswith(f"content/risks/register.yml:{line}: ") and message in str(p)
+               for p in problems), [str(p) for p in problems]
+
+
+def test_repository_cases_and_risks_meet_the_numbers():
+    """≥ 18 cases, ≥ 2 per standard with positive examples; ≥ 30 risk points in ≥ 8 departments,
+    every standard covered."""
+    docs = PROJECT / "content"
+    cases = load_cases(docs / "cases", docs, PROJECT)
+    assert [str(p) for p in cases.problems] == []
+    assert len(cases.cases) >= 18
+    assert all(len(cases.for_standard(n)) >= 2 for n in range(1, 10))
+    assert sum(case.kind == "positive" for case in cases.cases) >= 5
+    risks, problems = load_register(docs / "risks", "content/risks")
+    assert [str(p) for p in problems] == []
+    assert len(risks) >= 30 and len({r.department for r in risks}) >= 8
+    assert all(any(n in r.standards for r in risks) for n in range(1, 10))
+
+
+def test_case_index_and_cross_links(intranet_site):
+    """The index counts cases by standard and kind; lessons list their cases and risk
+    points; each case links back to its lessons."""
+    index = (intranet_site / "cases" / "index.html").read_text(encoding="utf-8")
+    counts = re.search(r'<table class="ql-case-counts">.*?</table>', index, re.S).group(0)
+    assert len(re.findall(r"<tr><th scope=\"row\">第.条</th>", counts)) == 9
+    for number in range(1, 10):
+        lesson = (intranet_site / "lessons" / f"standard-{number}" / "index.html").read_text("utf-8")
+        related = lesson.split('<h2 id="related-cases">', 1)[1].split("</ul>", 1)[0]
+        links = re.findall(r'<a href="\.\./\.\./cases/([^/]+)/">', related)
+        assert len(links) >= 2
+        case = (intranet_site / "cases" / links[0] / "index.html").read_text("utf-8")
+        assert f'href="../../lessons/standard-{number}/"' in case.split('id="related-lessons"', 1)[1]
+        assert '<h2 id="related-risks">' in lesson
+        # both lists stand before the lesson's self-test
+        assert lesson.index('id="related-cases"') < lesson.index('id="related-risks"') < lesson.index('id="自测"')
+
+
+@pytest.mark.browser
+def test_register_filters_from_file(offline_site, open_page):
+    """From file://: choose a department and a level; the table and the count follow."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto((offline_site / "risks" / "index.html").as_uri())
+    count = page.locator(".ql-risk-count")
+    total = page.locator(".ql-risk-table tbody tr").count()
+    expect(count).to_have_text(f"显示 {total} / {total} 个风险点")
+    page.get_by_label("科室").select_option("药剂科")
+    shown = page.locator(".ql-risk-table tbody tr:not([hidden])")
+    expect(count).to_have_text(f"显示 {shown.count()} / {total} 个风险点")
+    assert 0 < shown.count() < total
+    assert set(shown.evaluate_all("rows => rows.map(r => r.dataset.department)")) == {"药剂科"}
+    page.get_by_label("风险等级").select_option("高")
+    assert all(level == "高" for level in shown.evaluate_all("rows => rows.map(r => r.dataset.level)"))
+    assert recorded.blocked == [] and recorded.errors == []
