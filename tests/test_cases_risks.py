@@ -96,7 +96,7 @@ def test_repository_cases_and_risks_meet_the_numbers():
     """≥ 18 cases, ≥ 2 per standard with positive examples; ≥ 30 risk points in ≥ 8 departments,
     every standard covered."""
     docs = PROJECT / "content"
-    cases = load_cases(docs / "cases", docs, PROJECT)
+    cases = load_cases(docs / "cases", docs, "content/cases")
     assert [str(p) for p in cases.problems] == []
     assert len(cases.cases) >= 18
     assert all(len(cases.for_standard(n)) >= 2 for n in range(1, 10))

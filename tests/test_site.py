@@ -1,11 +1,14 @@
 """The repository's own site, built with --strict in both flavours, read as HTML."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
-from conftest import site_pages
+from conftest import PROJECT, site_pages
 
 SECTIONS = ["首页", "九项准则", "警示案例", "清廉文化", "承诺", "入职培训", "测验"]
 
@@ -116,3 +119,12 @@ def test_intranet_build_has_no_worker_shim(intranet_site):
     """Served over http, pages load no file:// shim."""
     assert not list(intranet_site.glob("assets/qinglian/iframe-worker*"))
     assert "iframe-worker" not in (intranet_site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("config", ["mkdocs.yml", "mkdocs.offline.yml"])
+def test_builds_as_the_readme_runs_them(config, tmp_path):
+    """From the project folder with a relative -f, as scripts/serve.sh builds."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, cwd=PROJECT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr

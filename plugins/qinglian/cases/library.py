@@ -39,13 +39,14 @@ class CaseLibrary:
         return [case for case in self.cases if standard in case.standards]
 
 
-def load_cases(folder: Path, docs_dir: Path, shown_root: Path) -> CaseLibrary:
-    """Read every case page in ``folder`` (all .md files but index.md)."""
+def load_cases(folder: Path, docs_dir: Path, shown_folder: str) -> CaseLibrary:
+    """Read every case page in ``folder`` (all .md files but index.md); messages name
+    files as ``shown_folder``/name."""
     library = CaseLibrary()
     for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
-        shown = path.relative_to(shown_root).as_posix()
+        shown = f"{shown_folder}/{path.name}"
         case, problems = read_case(path.read_text(encoding="utf-8-sig"),
                                    path.relative_to(docs_dir).as_posix(), shown)
         library.problems += problems

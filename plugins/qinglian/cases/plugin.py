@@ -7,6 +7,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
+from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
 from ..common.pages import insert_before_heading
 from .config import CasesConfig
@@ -70,7 +71,8 @@ class CasesPlugin(BasePlugin[CasesConfig]):
 
     def _load(self, config) -> CaseLibrary:
         docs = Path(config.docs_dir)
-        return load_cases(docs / self.config.cases_dir, docs, Path(config.config_file_path).parent)
+        folder = docs / self.config.cases_dir
+        return load_cases(folder, docs, shown_path(str(folder), config.config_file_path))
 
 
 log = get_plugin_logger(__name__)
