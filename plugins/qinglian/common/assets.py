@@ -64,6 +64,14 @@ def shared_assets(hospital: dict, site_name: str, language: str) -> list[Asset]:
             asset("forms", FORMS_STYLE)]
 
 
+def block_assets(stem: str, folder: Path, hospital: dict, site_name: str,
+                 language: str) -> list[Asset]:
+    """Return everything a page with a ``stem`` block loads: the shared modules, then
+    ``folder``/``stem``.js (with its UI strings) and ``stem``.css."""
+    return [*shared_assets(hospital, site_name, language),
+            asset(stem, folder / f"{stem}.js", language), asset(stem, folder / f"{stem}.css")]
+
+
 def page_assets(assets: list[Asset], page_url: str) -> tuple[list[str], list[str]]:
     """Return the URLs of ``assets`` relative to a page: (scripts, stylesheets)."""
     # page.url is "", "a/b/" (directory URLs) or "a/b.html": one ../ per folder

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
-from ..common.assets import Asset, asset, page_assets, shared_assets, site_id
+from ..common.assets import Asset, block_assets, page_assets, site_id
 from ..common.blocks import fill_slots, render_block, swap_fences
 from ..common.errors import shown_path
 from ..common.fences import find_fences
@@ -35,10 +35,8 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         self.library = self._load(config)
         for problem in self.library.problems:
             log.warning(str(problem))
-        language = config.theme.get("language", "zh")
-        self.assets = [*shared_assets(self._hospital(config), config.site_name, language),
-                       asset("pledge", ASSETS / "pledge.js", language),
-                       asset("pledge", ASSETS / "pledge.css")]
+        self.assets = block_assets("pledge", ASSETS, self._hospital(config), config.site_name,
+                                   config.theme.get("language", "zh"))
 
     # Swap each ```pledge block for a placeholder (run early, before other
     # plugins treat it as code); its form goes in after Markdown

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
-from ..common.assets import Asset, asset, page_assets, shared_assets
+from ..common.assets import Asset, block_assets, page_assets
 from ..common.blocks import fill_slots, swap_fences
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import find_fences
@@ -34,10 +34,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.library = self._load_library(config)
         for problem in self.library.problems:
             log.warning(str(problem))
-        language = config.theme.get("language", "zh")
-        hospital = config.extra.get("hospital") or {}
-        self.assets = [*shared_assets(hospital, config.site_name, language),
-                       asset("quiz", ASSETS / "quiz.js", language), asset("quiz", ASSETS / "quiz.css")]
+        self.assets = block_assets("quiz", ASSETS, config.extra.get("hospital") or {},
+                                   config.site_name, config.theme.get("language", "zh"))
 
     # Rebuild the preview when a bank or quiz changes
     def on_serve(self, server, *, config, builder):
