@@ -2,6 +2,7 @@
 every outside request blocked."""
 
 import re
+from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -137,3 +138,17 @@ def test_new_version_asks_to_sign_again(make_site, open_page):
     fill(page, STAFF)
     expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("第 2 版")
     assert [item["record"]["pledge"]["version"] for item in outbox(page)] == ["1", "2"]
+
+
+def test_renewal_period_asks_to_sign_again(offline_site, open_page):
+    """A year after signing (renew_every: 1y) a member of staff is asked again."""
+    page = open_page().page
+    page.clock.install(time=datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc))
+    page.goto((offline_site / "pledges" / "staff.html").as_uri())
+    fill(page, STAFF)
+    page.clock.set_system_time(datetime(2027, 6, 1, 9, 0, tzinfo=timezone.utc))
+    page.reload()
+    expect(page.locator(".qinglian-pledge__receipt")).to_be_visible()  # half a year: still valid
+    page.clock.set_system_time(datetime(2027, 11, 25, 9, 0, tzinfo=timezone.utc))
+    page.reload()
+    expect(page.locator(".qinglian-pledge__renew")).to_have_text("距你上次签署已满规定期限，请重新阅读并签署。")
