@@ -125,12 +125,18 @@ def make_site(tmp_path):
     return make_site
 
 
+def static_server(directory: Path) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for ``directory`` bound to 127.0.0.1 on an ephemeral port, not yet
+    serving: its port is known before the site is built."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+
 @pytest.fixture(scope="session")
 def _intranet_server(tmp_path_factory):
     """An HTTP server bound to 127.0.0.1 on an ephemeral port, not yet serving."""
     site_dir = tmp_path_factory.mktemp("intranet") / "site"
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = static_server(site_dir)
     yield server, site_dir
     server.server_close()
 

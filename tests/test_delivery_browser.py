@@ -3,11 +3,12 @@ exactly once, refused ones shown, from file://, 127.0.0.1 and the non-secure
 intranet.test origin. The collector is the real one, on 127.0.0.1."""
 
 import json
+import threading
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import INTRANET_HOST, PROJECT, _QuietHandler, build, free_port, run_collector
+from conftest import INTRANET_HOST, PROJECT, build, free_port, run_collector, static_server
 from test_pledge_browser import STAFF, fill, outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.collector]
@@ -19,14 +20,9 @@ TOKEN = "delivery-test-token"
 def delivery(tmp_path_factory):
     """Both builds of the repository's site, set to deliver to a collector on a known
     port, and the intranet build served on 127.0.0.1."""
-    import functools
-    import http.server
-    import threading
-
     root = tmp_path_factory.mktemp("delivery")
     collector_port = free_port()
-    handler = functools.partial(_QuietHandler, directory=str(root / "intranet"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = static_server(root / "intranet")
     site_port = server.server_address[1]
     env = {"QINGLIAN_COLLECTOR_URL": f"http://127.0.0.1:{collector_port}/api/v1/records",
            "QINGLIAN_SITE_URL": f"http://127.0.0.1:{site_port}/"}

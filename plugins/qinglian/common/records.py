@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 SCHEMA_PATH = Path(__file__).parent / "record.schema.json"
-AUDIENCES = ("staff", "family", "supplier")
+AUDIENCES = ("staff", "family", "supplier")  # the person kinds in the schema
 
 
 @cache

@@ -15,9 +15,9 @@ from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.fences import find_fences
 from ..common.hashing import sha256_hex
 from ..common.pages import split_front_matter
+from ..common.records import AUDIENCES
 from ..common.yamlio import LineDict, load_yaml
 
-AUDIENCES = ("staff", "family", "supplier")
 PLEDGE_KEYS = ("id", "audience", "version", "title", "renew_every", "minor_change")
 ID = re.compile(r"^[a-z0-9-]{1,64}$")
 RENEW = re.compile(r"^(\d+)([dwmy])$")
