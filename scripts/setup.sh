@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Qinglian needs into .venv (and, with --browser, Debian's
-# Chromium and CJK fonts for the browser tests). Safe to run again: it only
-# installs what is missing. Used by scripts/serve.sh and scripts/test.sh.
+# Chromium and CJK fonts for the browser tests and the exhibit images). Safe to
+# run again: it only installs what is missing. Used by scripts/serve.sh and
+# scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +25,9 @@ if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   apt_install python3-venv
 fi
 if [ "${1:-}" = "--browser" ]; then
-  # Playwright cannot download its own browsers here: use Debian's Chromium
-  apt_install chromium fonts-noto-cjk
+  # Playwright cannot download its own browsers here: use Debian's Chromium.
+  # The Kai font draws the calligraphy of scripts/make_exhibit_images.py.
+  apt_install chromium fonts-noto-cjk fonts-arphic-ukai
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

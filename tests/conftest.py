@@ -159,9 +159,11 @@ def offline_site(tmp_path_factory) -> Path:
     return _build_or_fail("mkdocs.offline.yml", tmp_path_factory.mktemp("offline") / "site")
 
 
-def site_pages(site_dir: Path) -> list[Path]:
-    """Every HTML page of a built site, except 404.html (its asset paths need a server)."""
-    return sorted(p for p in site_dir.rglob("*.html") if p.name != "404.html")
+def site_pages(site_dir: Path, *, posters: bool = False) -> list[Path]:
+    """Every Material page of a built site, except 404.html (its asset paths need a
+    server); with ``posters``, the standalone QR poster pages too."""
+    return sorted(p for p in site_dir.rglob("*.html") if p.name != "404.html"
+                  and (posters or not p.name.endswith(".poster.html")))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -31,7 +31,7 @@ def visit_every_page(open_page, urls) -> tuple[list[str], list[str]]:
 
 def test_offline_build_makes_no_outside_request(offline_site, open_page):
     """Every page of the file:// build loads with zero outside requests and no errors."""
-    urls = [page.as_uri() for page in site_pages(offline_site)]
+    urls = [page.as_uri() for page in site_pages(offline_site, posters=True)]
     assert len(urls) >= 8
     assert visit_every_page(open_page, urls) == ([], [])
 
@@ -39,7 +39,7 @@ def test_offline_build_makes_no_outside_request(offline_site, open_page):
 def test_intranet_build_makes_no_outside_request(intranet_site, local_server, open_page):
     """Every page of the intranet build, served on 127.0.0.1, does the same."""
     urls = [local_server + page.relative_to(intranet_site).as_posix()
-            for page in site_pages(intranet_site)]
+            for page in site_pages(intranet_site, posters=True)]
     assert visit_every_page(open_page, urls) == ([], [])
 
 

@@ -1,0 +1,22 @@
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class GalleryConfig(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Settings for sources, relative to docs_dir: the exhibit pages and the
+    # gallery index (index.md in the same folder). Images in this folder are
+    # never published as they are, only their cleaned renditions.
+    exhibits_dir = c.Type(str, default="exhibits")
+
+    # Settings for images: longest sides in px and encoder qualities
+    display_size = c.Type(int, default=1600)
+    thumb_size = c.Type(int, default=400)
+    webp_quality = c.Type(int, default=80)
+    jpeg_quality = c.Type(int, default=85)
+
+    # Settings for the cache, relative to mkdocs.yml: safe to delete (the next
+    # build makes the renditions again); jobs: threads, 0 for one per core
+    cache_dir = c.Type(str, default=".cache/qinglian/images")
+    jobs = c.Type(int, default=0)

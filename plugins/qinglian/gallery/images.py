@@ -1,0 +1,258 @@
+"""The gallery's image pipeline: whatever a trainer adds → clean, small sRGB renditions.
+
+Each source image becomes a display size and a thumbnail, each as WebP and
+JPEG, upright (EXIF orientation applied), in 8-bit sRGB and without any
+metadata (phone photos carry GPS positions). Results are cached by the
+source's content hash and the settings, so a warm rebuild does no image work
+and deleting the cache folder only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageOps
+
+# Bump when the output of the same source and settings changes
+PIPELINE_VERSION = 1
+
+# Formats we take; Pillow reads more (PSD, ICO, …) but those are not for exhibits
+FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF", "MPO"}
+
+SIZES = ("display", "thumb")
+TYPES = ("webp", "jpg")
+
+# Pillow warns about images above its pixel limit; we refuse them with a
+# problem of our own instead (see _open)
+warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+
+
+@dataclass(frozen=True)
+class Settings:
+    display: int = 1600  # longest side of the display size, in px
+    thumb: int = 400  # longest side of the thumbnail
+    webp_quality: int = 80
+    jpeg_quality: int = 85
+
+    def fingerprint(self) -> str:
+        return json.dumps({**asdict(self), "version": PIPELINE_VERSION}, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """The cached renditions of one source image."""
+
+    key: str  # hash of the source's bytes and the settings
+    sizes: dict[str, tuple[int, int]]  # "display"/"thumb" → (width, height)
+    notes: tuple[str, ...]  # conversions made, for the build log
+
+    def name(self, size: str, kind: str) -> str:
+        """Return the file name of one rendition, e.g. ``3fa1…-thumb.webp``."""
+        return f"{self.key[:20]}-{size}.{kind}"
+
+
+@dataclass(frozen=True)
+class ImageProblem:
+    path: Path
+    message: str
+    fix: str
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.message, self.fix = message, fix
+
+
+def process_images(sources: list[Path], settings: Settings, cache_dir: Path, *,
+                   jobs: int = 0, progress=None) -> dict[Path, Rendition | ImageProblem]:
+    """Return the renditions (or the problem) of every source, making those not cached.
+
+    Images not in the cache are made on ``jobs`` threads (0: one per core;
+    Pillow releases the GIL while it decodes, resizes and encodes).
+    ``progress(done, total)`` is called after each image made.
+    """
+    results: dict[Path, Rendition | ImageProblem] = {}
+    todo: dict[Path, str] = {}
+    for path in dict.fromkeys(sources):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            results[path] = ImageProblem(path, "the image file does not exist",
+                                         "check the file name and its folder")
+            continue
+        except OSError as error:
+            results[path] = ImageProblem(path, f"the image file cannot be read ({error.strerror})",
+                                         "check the file's permissions")
+            continue
+        key = hashlib.sha256(data + settings.fingerprint().encode()).hexdigest()
+        cached = _cached(cache_dir / key, key)
+        if cached:
+            results[path] = cached
+        else:
+            todo[path] = key
+
+    workers = min(jobs or os.cpu_count() or 1, len(todo)) or 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_make, path, key, settings, cache_dir): path
+                   for path, key in todo.items()}
+        for done, future in enumerate(as_completed(futures), 1):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(done, len(todo))
+    return {path: results[path] for path in dict.fromkeys(sources)}
+
+
+def _cached(folder: Path, key: str) -> Rendition | None:
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        rendition = Rendition(key, {size: tuple(meta["sizes"][size]) for size in SIZES},
+                              tuple(meta["notes"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    files = [folder / f"{size}.{kind}" for size in SIZES for kind in TYPES]
+    return rendition if all(file.is_file() for file in files) else None
+
+
+def cached_file(cache_dir: Path, rendition: Rendition, size: str, kind: str) -> Path:
+    """Return where the cache holds one rendition's file."""
+    return cache_dir / rendition.key / f"{size}.{kind}"
+
+
+def _make(path: Path, key: str, settings: Settings, cache_dir: Path) -> Rendition | ImageProblem:
+    """Make one source's renditions and store them in the cache."""
+    try:
+        image, notes = _open(path, settings)
+    except _Refused as refused:
+        return ImageProblem(path, refused.message, refused.fix)
+    sizes = {}
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    # Build the entry in a temporary folder and rename it into place, so an
+    # interrupted build never leaves a half-written entry behind
+    staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=cache_dir))
+    try:
+        for size in SIZES:
+            image = _fit(image, getattr(settings, size))
+            sizes[size] = image.size
+            image.save(staging / f"{size}.webp", "WEBP", quality=settings.webp_quality, method=4)
+            image.save(staging / f"{size}.jpg", "JPEG", quality=settings.jpeg_quality,
+                       optimize=True, progressive=True)
+        (staging / "meta.json").write_text(
+            json.dumps({"sizes": sizes, "notes": notes}, ensure_ascii=False), encoding="utf-8")
+        # An entry missing a file is made again, in place of the old one
+        shutil.rmtree(cache_dir / key, ignore_errors=True)
+        try:
+            staging.rename(cache_dir / key)
+        except OSError:  # another build made the same entry meanwhile
+            pass
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Rendition(key, sizes, tuple(notes))
+
+
+def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
+    """Return the source decoded, upright, 8-bit sRGB and without metadata, with notes
+    on what was converted; raise _Refused for what cannot be shown."""
+    if path.stat().st_size == 0:
+        raise _Refused("the image file is empty (0 bytes)",
+                       "copy the image again from its original")
+    try:
+        image = Image.open(path)
+    except Image.DecompressionBombError as error:
+        raise _Refused(_bomb(error), _BOMB_FIX) from None
+    except Exception:  # UnidentifiedImageError, or a decoder's error on a corrupt header
+        raise _Refused("this is not an image Pillow can read (corrupt, or an unsupported "
+                       "format such as HEIC or SVG)", "save it as JPEG or PNG") from None
+    with image:
+        if image.format not in FORMATS:
+            raise _Refused(f"{image.format} images are not supported",
+                           "save it as JPEG, PNG or WebP")
+        width, height = image.size
+        if width * height > Image.MAX_IMAGE_PIXELS:
+            raise _Refused(f"the image has {width}×{height} pixels, more than Pillow's limit of "
+                           f"{Image.MAX_IMAGE_PIXELS:,} (a decompression bomb?)", _BOMB_FIX)
+        notes = []
+        if getattr(image, "n_frames", 1) > 1 and image.format == "GIF":
+            notes.append("an animated GIF: only its first frame is shown")
+        # JPEG decodes at a smaller scale when the display size allows it
+        scale = settings.display / max(width, height)
+        if scale < 1:
+            image.draft(image.mode, (round(width * scale), round(height * scale)))
+        try:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            converted = _to_srgb(upright, notes)
+        except Exception as error:  # Pillow's decoders raise many kinds on bad data
+            raise _Refused(f"the image cannot be decoded: it is truncated or corrupt ({error})",
+                           "export or copy it again from the original") from None
+    converted.info.clear()  # no EXIF, GPS, XMP, ICC or comments in what we publish
+    return converted, notes
+
+
+def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
+    """Return ``image`` as 8-bit RGB in sRGB, noting each conversion that is not plain."""
+    profile = image.info.get("icc_profile")
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        # A plain convert to 8 bits clips everything above 255 to white
+        image = image.convert("I")
+        if image.getextrema()[1] > 255:
+            image = image.point(lambda value: value / 257)
+            notes.append("16-bit greyscale reduced to 8-bit")
+        image = image.convert("L")
+    if image.mode == "P":
+        notes.append("a palette image converted to RGB")
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        # JPEG has no transparency: show transparent areas as white paper
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+        image = background
+    if image.mode == "CMYK":
+        if profile:
+            image = _through_profile(image, profile, "RGB", notes, "CMYK")
+        else:
+            notes.append("CMYK without an ICC profile converted to sRGB with Pillow's standard "
+                         "formula: check its colours")
+            image = image.convert("RGB")
+    elif profile and image.mode in ("RGB", "L"):
+        image = _through_profile(image, profile, "RGB", notes, image.mode)
+    return image.convert("RGB")
+
+
+def _through_profile(image, profile: bytes, mode: str, notes: list[str], source: str):
+    try:
+        source_profile = ImageCms.ImageCmsProfile(BytesIO(profile))
+        name = ImageCms.getProfileDescription(source_profile).strip()
+        if "srgb" in name.lower():
+            return image
+        converted = ImageCms.profileToProfile(image, source_profile, _SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError) as error:
+        notes.append(f"its ICC profile cannot be used ({error}): colours kept as they are")
+        return image
+    notes.append(f"{source} '{name}' converted to sRGB through its ICC profile")
+    return converted
+
+
+def _fit(image: Image.Image, longest: int) -> Image.Image:
+    if max(image.size) <= longest:
+        return image
+    scale = longest / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _bomb(error: Exception) -> str:
+    return f"the image is too large to open safely ({error})"
+
+
+_BOMB_FIX = "scale it down (e.g. to 4000 px on the longest side) and save it again"
+_SRGB = ImageCms.createProfile("sRGB")

@@ -1,0 +1,151 @@
+"""MkDocs adapter for the gallery: exhibits checked, images made, index and pages rendered."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from ..common.assets import Asset, asset
+from ..common.errors import ContentProblem, shown_path
+from ..common.i18n import translate
+from .config import GalleryConfig
+from .exhibits import Gallery, load_gallery
+from .images import ImageProblem, Rendition, Settings, cached_file, process_images
+from .render import render_exhibit, render_gallery
+
+# Image files in the exhibits folder: published only as cleaned renditions
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",
+                  ".heic", ".heif", ".avif"}
+OUTPUT = "assets/qinglian/gallery"
+
+
+class GalleryPlugin(BasePlugin[GalleryConfig]):
+
+    def __init__(self):
+        self.gallery = Gallery()
+        self.renditions: dict[str, Rendition] = {}  # image src → its renditions
+        self.assets: list[Asset] = []
+
+    # Read and check every exhibit page once per build
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+
+        self.gallery = self._load(config)
+        for problem in self.gallery.problems:
+            log.warning(str(problem))
+        folder = Path(__file__).parent / "assets"
+        language = config.theme.get("language", "zh")
+        self.assets = [asset("gallery", folder / "gallery.js", language),
+                       asset("gallery", folder / "gallery.css")]
+
+    # Keep the originals (EXIF, GPS) out of the site and add their renditions
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return
+
+        for file in list(files):
+            if (file.src_uri.startswith(f"{self.config.exhibits_dir}/")
+                    and Path(file.src_uri).suffix.lower() in IMAGE_SUFFIXES):
+                files.remove(file)
+        self.renditions = self._make_images(config)
+        cache_dir = self._cache_dir(config)
+        for rendition in self.renditions.values():
+            for size in rendition.sizes:
+                for kind in ("webp", "jpg"):
+                    files.append(File.generated(
+                        config, f"{OUTPUT}/{rendition.name(size, kind)}",
+                        abs_src_path=str(cached_file(cache_dir, rendition, size, kind))))
+        return files
+
+    # The index shows every exhibit; an exhibit page its pictures and facts
+    def on_page_content(self, html, *, page, config, files):
+        if not self.config.enabled:
+            return
+
+        def t(key: str, **values) -> str:
+            return translate(key, config.theme.get("language", "zh"), **values)
+
+        def url(rendition: Rendition, size: str, kind: str) -> str:
+            return get_relative_url(f"{OUTPUT}/{rendition.name(size, kind)}", page.url)
+
+        def href(exhibit) -> str:
+            return get_relative_url(files.get_file_from_path(exhibit.src).url, page.url)
+
+        src = page.file.src_uri
+        if src == f"{self.config.exhibits_dir}/index.md":
+            # The works come before the index page's own sections (how to submit, …)
+            section = (render_gallery(self.gallery.exhibits, self.renditions, href, url, t)
+                       + self._asset_tags(page))
+            heading = re.search(r"<h2[ >]", html)
+            at = heading.start() if heading else len(html)
+            return html[:at] + section + html[at:]
+        exhibit = next((e for e in self.gallery.exhibits if e.src == src), None)
+        if exhibit:
+            # The work comes first, right below the page's title
+            section = render_exhibit(exhibit, self.renditions, url, t) + self._asset_tags(page)
+            heading = re.search(r"</h1>", html)
+            at = heading.end() if heading else 0
+            return html[:at] + section + html[at:]
+
+    # Write the gallery's script and stylesheet
+    def on_post_build(self, *, config):
+        if self.config.enabled:
+            for item in self.assets:
+                item.write(Path(config.site_dir))
+
+    def check(self, config) -> list[str]:
+        """Return every problem of the exhibit pages, for ``qinglian check``."""
+        return [str(problem) for problem in self._load(config).problems]
+
+    def _make_images(self, config) -> dict[str, Rendition]:
+        docs = Path(config.docs_dir)
+        sources = {docs / image.src: image.src for image in self.gallery.images()}
+        made = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal made
+            made = done
+            # A trainer waiting on many new images should see the build is alive
+            if total >= 10 and (done % max(1, total // 10) == 0 or done == total):
+                log.info(f"Gallery images: {done}/{total} made")
+
+        results = process_images(list(sources), self._settings(), self._cache_dir(config),
+                                 jobs=self.config.jobs, progress=progress)
+        log.info(f"Gallery images: {made} new, {len(results) - made} from the cache")
+        renditions = {}
+        for path, result in results.items():
+            shown = shown_path(str(path), config.config_file_path)
+            if isinstance(result, ImageProblem):
+                log.warning(str(ContentProblem(shown, None, result.message, result.fix)))
+                continue
+            for note in result.notes:
+                log.info(f"{shown}: {note}")
+            renditions[sources[path]] = result
+        return renditions
+
+    def _asset_tags(self, page) -> str:
+        script, stylesheet = (get_relative_url(f"assets/qinglian/{item.name}", page.url)
+                              for item in self.assets)
+        return f'<link rel="stylesheet" href="{stylesheet}"><script src="{script}"></script>'
+
+    def _settings(self) -> Settings:
+        return Settings(self.config.display_size, self.config.thumb_size,
+                        self.config.webp_quality, self.config.jpeg_quality)
+
+    def _cache_dir(self, config) -> Path:
+        return Path(config.config_file_path).parent / self.config.cache_dir
+
+    def _load(self, config) -> Gallery:
+        docs = Path(config.docs_dir)
+        folder = docs / self.config.exhibits_dir
+        departments = (config.extra.get("hospital") or {}).get("departments") or []
+        return load_gallery(folder, docs, shown_path(str(folder), config.config_file_path),
+                            departments)
+
+
+log = get_plugin_logger(__name__)

@@ -1,0 +1,353 @@
+"""The gallery: exhibit validation, the image pipeline, the built pages and the QR posters."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import imagefactory as make
+from qinglian.gallery.exhibits import read_exhibit
+from qinglian.gallery.images import ImageProblem, Rendition, Settings, cached_file, process_images
+from qinglian.posters.poster import qr_svg
+
+DEPARTMENTS = ["内科", "护理部"]
+EXHIBIT = """---
+title: 清风正气
+creator: 李文涛
+department: 内科
+medium: 书法
+year: 2025
+description: 楷书四字。
+images:
+  - file: images/a.jpg
+    alt: 宣纸上的四个楷书大字
+---
+
+# 清风正气
+"""
+
+
+# --- exhibit pages ---------------------------------------------------------
+
+def test_good_exhibit_is_read(tmp_path):
+    make.plain(_folder(tmp_path) / "a.jpg")
+    exhibit, problems = read_exhibit(EXHIBIT, "exhibits/x.md", "content/exhibits/x.md",
+                                     tmp_path, DEPARTMENTS)
+    assert problems == []
+    assert (exhibit.medium, exhibit.year, exhibit.images[0].src) == ("书法", 2025, "exhibits/images/a.jpg")
+
+
+@pytest.mark.parametrize("change, line, message", [
+    (("medium: 书法", "medium: 书画"), 5, "medium '书画' is not one of 书法、绘画、摄影、海报、其他"),
+    (("year: 2025", "year: 二〇二五"), 6, "year '二〇二五' is not a year"),
+    (("department: 内科", "department: 内 科"), 4, "department '内 科' is not in extra.hospital.departments"),
+    (("creator: 李文涛\n", ""), 2, "'creator' is missing or empty"),
+    (("images/a.jpg", "images/b.jpg"), 9, "image 'images/b.jpg' does not exist"),
+    (("    alt: 宣纸上的四个楷书大字\n", ""), 9, "image 'images/a.jpg' has no alt text"),
+    (("description:", "desciption:"), 7, "unknown key 'desciption' (did you mean 'description'?)"),
+    (("images:\n  - file: images/a.jpg\n    alt: 宣纸上的四个楷书大字\n", "images: []\n"), 8,
+     "'images' must list the work's image files"),
+    (("year: 2025", "year: 2025\nyear: 2024"), 7, "duplicate key 'year'"),
+])
+def test_exhibit_mistakes(tmp_path, change, line, message):
+    make.plain(_folder(tmp_path) / "a.jpg")
+    exhibit, problems = read_exhibit(EXHIBIT.replace(*change), "exhibits/x.md",
+                                     "content/exhibits/x.md", tmp_path, DEPARTMENTS)
+    assert exhibit is None
+    assert any(str(p).startswith(f"content/exhibits/x.md:{line}: ") and message in str(p)
+               for p in problems), [str(p) for p in problems]
+
+
+# --- the image pipeline ----------------------------------------------------
+
+def _process(tmp_path, *sources, settings=Settings(), progress=None):
+    return process_images(list(sources), settings, tmp_path / "cache", progress=progress)
+
+
+def _output(tmp_path, rendition, size="display", kind="jpg") -> Image.Image:
+    return Image.open(cached_file(tmp_path / "cache", rendition, size, kind))
+
+
+def test_phone_photo_is_turned_upright_and_loses_exif_and_gps(tmp_path):
+    source = make.phone_photo(tmp_path / "phone.jpg")
+    assert Image.open(source).getexif().get_ifd(0x8825)  # the source has a GPS position
+    rendition = _process(tmp_path, source)[source]
+    assert rendition.sizes == {"display": (200, 300), "thumb": (200, 300)}
+    for size in ("display", "thumb"):
+        for kind in ("jpg", "webp"):
+            image = _output(tmp_path, rendition, size, kind)
+            assert image.size == rendition.sizes[size]
+            assert not image.getexif() and not image.getexif().get_ifd(0x8825)
+            assert not {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(image.info)
+            data = cached_file(tmp_path / "cache", rendition, size, kind).read_bytes()
+            assert b"Exif" not in data and b"PhoneMaker" not in data
+    upright = _output(tmp_path, rendition).convert("RGB")
+    # Stored with red on top and orientation 6: upright, red is on the right
+    assert _near(upright.getpixel((180, 150)), (255, 0, 0))
+    assert _near(upright.getpixel((20, 150)), (0, 0, 255))
+
+
+def test_large_images_are_scaled_down_small_ones_kept(tmp_path):
+    large = make.plain(tmp_path / "large.png", size=(2400, 1200))
+    small = make.plain(tmp_path / "small.png", size=(300, 200))
+    results = _process(tmp_path, large, small)
+    assert results[large].sizes == {"display": (1600, 800), "thumb": (400, 200)}
+    assert results[small].sizes == {"display": (300, 200), "thumb": (300, 200)}
+
+
+@pytest.mark.parametrize("source, colour, note", [
+    (make.cmyk_poster, (255, 0, 0), "CMYK without an ICC profile"),
+    (make.grey16, (128, 128, 128), "16-bit greyscale reduced to 8-bit"),
+    (make.rgb48, (255, 128, 0), None),
+])
+def test_awkward_images_become_8_bit_srgb(tmp_path, source, colour, note):
+    path = source(tmp_path / f"{source.__name__}.png")
+    rendition = _process(tmp_path, path)[path]
+    assert isinstance(rendition, Rendition)
+    for kind in ("jpg", "webp"):
+        image = _output(tmp_path, rendition, kind=kind)
+        assert image.mode == "RGB"  # 3 × 8 bits
+        assert _near(image.getpixel((5, 5)), colour), image.getpixel((5, 5))
+    assert any(note in line for line in rendition.notes) if note else True
+
+
+def test_palette_image_with_transparency_is_flattened_on_white(tmp_path):
+    path = make.palette_with_transparency(tmp_path / "cut.png")
+    rendition = _process(tmp_path, path)[path]
+    image = _output(tmp_path, rendition, kind="webp")
+    assert image.mode == "RGB"
+    assert _near(image.getpixel((5, 10)), (255, 255, 255))
+    assert _near(image.getpixel((35, 10)), (255, 0, 0))
+    assert rendition.notes == ("a palette image converted to RGB",)
+
+
+def test_display_p3_photo_is_converted_to_srgb_through_its_profile(tmp_path):
+    path = make.display_p3(tmp_path / "p3.jpg", colour=(200, 100, 50))
+    rendition = _process(tmp_path, path)[path]
+    red, green, blue = _output(tmp_path, rendition).getpixel((20, 20))
+    # P3's wider gamut: the same numbers mean a more saturated orange in sRGB
+    assert red > 210 and blue < 45, (red, green, blue)
+    assert rendition.notes == ("RGB 'Display P3' converted to sRGB through its ICC profile",)
+    assert "icc_profile" not in _output(tmp_path, rendition).info
+
+
+def test_srgb_profile_is_taken_as_it_is(tmp_path):
+    from PIL import ImageCms
+    path = tmp_path / "srgb.jpg"
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.new("RGB", (20, 20), (200, 100, 50)).save(path, quality=100, subsampling=0,
+                                                     icc_profile=srgb)
+    rendition = _process(tmp_path, path)[path]
+    assert rendition.notes == ()
+    assert _near(_output(tmp_path, rendition).getpixel((10, 10)), (200, 100, 50))
+
+
+def _bad_images(folder: Path) -> dict[Path, str]:
+    (folder / "empty.jpg").write_bytes(b"")
+    (folder / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is no picture" * 10)
+    (folder / "photo.heic").write_bytes(b"\0\0\0\x18ftypheic" + b"\0" * 100)
+    return {
+        folder / "missing.jpg": "the image file does not exist",
+        folder / "empty.jpg": "the image file is empty (0 bytes)",
+        folder / "corrupt.jpg": "this is not an image Pillow can read",
+        folder / "photo.heic": "this is not an image Pillow can read",
+        make.plain(folder / "icon.ico", (32, 32), format="ICO"): "ICO images are not supported",
+        make.truncated(folder / "half.jpg"): "the image cannot be decoded: it is truncated",
+        make.bomb(folder / "bomb.png", 20000, 20000): "the image is too large to open safely",
+        make.bomb(folder / "big.png", 10000, 10000): "the image has 10000×10000 pixels",
+    }
+
+
+def test_bad_images_are_problems_not_crashes(tmp_path):
+    expected = _bad_images(tmp_path)
+    results = _process(tmp_path, *expected)
+    for path, message in expected.items():
+        assert isinstance(results[path], ImageProblem), path
+        assert message in results[path].message and results[path].fix, results[path]
+
+
+def test_warm_run_does_no_image_work(tmp_path, monkeypatch):
+    sources = [make.plain(tmp_path / f"{n}.png", colour=(n, 0, 0)) for n in range(4)]
+    calls = []
+    first = _process(tmp_path, *sources, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+    import qinglian.gallery.images as images
+    monkeypatch.setattr(images, "_make", lambda *args: pytest.fail("image work on a warm run"))
+    assert _process(tmp_path, *sources) == first
+
+    # Other settings are other renditions; a deleted cache is made again
+    monkeypatch.undo()
+    calls.clear()
+    _process(tmp_path, *sources, settings=Settings(display=200),
+             progress=lambda done, total: calls.append(done))
+    assert calls == [1, 2, 3, 4]
+
+
+def test_cache_entry_missing_a_file_is_made_again(tmp_path):
+    source = make.plain(tmp_path / "a.png")
+    rendition = _process(tmp_path, source)[source]
+    cached_file(tmp_path / "cache", rendition, "thumb", "webp").unlink()
+    calls = []
+    _process(tmp_path, source, progress=lambda done, total: calls.append(done))
+    assert calls == [1] and cached_file(tmp_path / "cache", rendition, "thumb", "webp").is_file()
+
+
+def _near(pixel, colour, tolerance=12) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour))
+
+
+def _folder(root: Path) -> Path:
+    folder = root / "exhibits" / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# --- the built site --------------------------------------------------------
+
+GALLERY_CONFIG = {
+    "site_url": "http://intranet.test/",
+    "extra": {"hospital": {"departments": DEPARTMENTS}},
+    "plugins": {
+        "qinglian/portal": {"sections": {"lessons": "九项准则", "exhibits": "清廉文化",
+                                         "glossary": "术语表"}},
+        "qinglian/gallery": {},
+        "qinglian/posters": {},
+    },
+}
+
+
+def _exhibit(title: str, medium: str, year: int, *images: str) -> str:
+    listed = "".join(f"  - file: images/{name}\n    alt: {title}的画面\n" for name in images)
+    return (f"---\ntitle: {title}\ncreator: 护理部\ndepartment: 护理部\nmedium: {medium}\n"
+            f"year: {year}\ndescription: {title}的说明。\nimages:\n{listed}---\n\n# {title}\n\n正文。\n")
+
+
+@pytest.fixture
+def gallery_site(make_site):
+    site = make_site({
+        "content/exhibits/index.md": "# 清廉文化长廊\n",
+        "content/exhibits/calligraphy.md": _exhibit("清风正气", "书法", 2025, "shufa.png"),
+        "content/exhibits/photo.md": _exhibit("走廊一角", "摄影", 2024, "phone.jpg", "poster.jpg"),
+    }, GALLERY_CONFIG)
+    folder = site.root / "content" / "exhibits" / "images"
+    folder.mkdir()
+    make.plain(folder / "shufa.png", size=(1800, 2400))
+    make.phone_photo(folder / "phone.jpg")
+    make.cmyk_poster(folder / "poster.jpg")
+    return site
+
+
+def test_gallery_index_shows_every_exhibit_as_a_card(gallery_site):
+    result = gallery_site.build()
+    assert result.returncode == 0, result.stderr
+    html = gallery_site.read("exhibits/index.html")
+    cards = re.findall(r'<li class="ql-gallery-card" data-medium="([^"]+)" data-year="(\d+)"', html)
+    assert cards == [("书法", "2025"), ("摄影", "2024")]  # newest first
+    assert re.findall(r'<option value="([^"]*)">', html) == ["", "书法", "摄影", "", "2025", "2024"]
+    assert 'role="status" aria-live="polite"' in html
+    # A thumbnail: WebP with a JPEG fallback, sized and lazy, linked to the large JPEG
+    thumb = re.search(r'<a class="ql-gallery-image" href="([^"]+-display\.jpg)"[^>]*>'
+                      r'<picture><source srcset="([^"]+-thumb\.webp)" type="image/webp">'
+                      r'<img src="([^"]+-thumb\.jpg)" alt="清风正气的画面" width="300" height="400" '
+                      r'loading="lazy" decoding="async"></picture></a>', html)
+    assert thumb, html
+    for url in thumb.groups():
+        assert (gallery_site.root / "site" / "exhibits" / url).is_file(), url
+    # The second picture of an exhibit waits for the lightbox
+    assert html.count("data-ql-lightbox") == 3 and "共 2 幅" in html
+
+
+def test_exhibit_page_shows_its_pictures_and_facts(gallery_site):
+    assert gallery_site.build().returncode == 0
+    html = gallery_site.read("exhibits/photo/index.html")
+    title_end = html.index("</h1>")
+    assert html.index('<section class="ql-gallery ql-exhibit"') > title_end
+    assert html.count('<figure class="ql-exhibit-figure">') == 2
+    assert re.search(r'alt="走廊一角的画面" width="200" height="300" loading="lazy"', html)
+    assert "<dt>作者</dt><dd>护理部</dd>" in html and "<dt>年份</dt><dd>2024</dd>" in html
+    assert re.search(r'<script src="../../assets/qinglian/gallery\.[0-9a-f]+\.js">', html)
+
+
+def test_originals_are_not_published_and_no_output_has_gps(gallery_site):
+    result = gallery_site.build()
+    assert result.returncode == 0
+    site = gallery_site.root / "site"
+    assert not (site / "exhibits" / "images").exists()
+    outputs = sorted((site / "assets" / "qinglian" / "gallery").iterdir())
+    assert len(outputs) == 3 * 4  # three images: display and thumb, WebP and JPEG
+    for path in outputs:
+        assert not Image.open(path).getexif()
+        assert b"PhoneMaker" not in path.read_bytes()
+    # The CMYK poster's conversion is said, as information (not a failure)
+    assert "content/exhibits/images/poster.jpg: CMYK without an ICC profile" in result.stderr
+
+
+def test_warm_rebuild_takes_every_image_from_the_cache(gallery_site):
+    assert "Gallery images: 3 new, 0 from the cache" in gallery_site.build().stderr
+    assert "Gallery images: 0 new, 3 from the cache" in gallery_site.build().stderr
+
+
+def test_bad_exhibit_and_bad_images_fail_the_strict_build(gallery_site):
+    folder = gallery_site.root / "content" / "exhibits"
+    bad = _bad_images(folder / "images")
+    names = [path.name for path in bad if path.name != "missing.jpg"]
+    (folder / "broken.md").write_text(_exhibit("坏图", "其他", 2023, "shufa.png", *names),
+                                      encoding="utf-8")
+    (folder / "typo.md").write_text(_exhibit("笔误", "篆刻", 2023, "missing.jpg"), encoding="utf-8")
+    log = gallery_site.failed_build_log()
+    assert "content/exhibits/typo.md:5: medium '篆刻' is not one of" in log
+    assert "content/exhibits/typo.md:9: image 'images/missing.jpg' does not exist" in log
+    for path, message in bad.items():
+        if path.name != "missing.jpg":
+            assert f"content/exhibits/images/{path.name}: {message}" in log
+    assert "Traceback" not in log
+    # The good picture of the exhibit with bad ones is still shown
+    result = gallery_site.build(strict=False)
+    assert result.returncode == 0
+    assert gallery_site.read("exhibits/broken/index.html").count('"ql-exhibit-figure"') == 1
+
+
+def test_lesson_and_exhibit_pages_link_a_qr_poster(gallery_site):
+    assert gallery_site.build().returncode == 0
+    for page, url in (("lessons/standard-1/", "http://intranet.test/lessons/standard-1/"),
+                      ("exhibits/calligraphy/", "http://intranet.test/exhibits/calligraphy/")):
+        assert '<p class="ql-poster-link"><a href="index.poster.html">打印二维码海报</a></p>' \
+            in gallery_site.read(f"{page}index.html")
+        poster = gallery_site.read(f"{page}index.poster.html")
+        assert qr_svg(url) in poster and f'<span class="url">{url}</span>' in poster
+    assert "清风正气的说明。" in gallery_site.read("exhibits/calligraphy/index.poster.html")
+    assert not (gallery_site.root / "site" / "exhibits" / "index.poster.html").exists()
+
+
+def test_poster_escapes_its_text(make_site):
+    site = make_site({"content/lessons/standard-1.md":
+                      '---\ntitle: "<script>alert(1)</script>"\nsummary: "a & <b>"\n---\n\n# 第一条\n'},
+                     {"site_url": "http://intranet.test/", "plugins": {"qinglian/posters": {}}})
+    assert site.build().returncode == 0
+    poster = site.read("lessons/standard-1/index.poster.html")
+    assert "<script>alert" not in poster and "&lt;script&gt;alert(1)&lt;/script&gt;" in poster
+    assert "a &amp; &lt;b&gt;" in poster
+
+
+def test_posters_without_site_url_fail_the_strict_build(make_site):
+    site = make_site(config={"plugins": {"qinglian/posters": {}}})
+    assert "QR posters need the site's intranet address: set site_url" in site.failed_build_log()
+
+
+def test_cli_check_reports_exhibit_and_poster_problems(make_site):
+    site = make_site({"content/exhibits/index.md": "# 长廊\n",
+                      "content/exhibits/x.md": _exhibit("作品", "书法", 2025, "nowhere.jpg")},
+                     {key: value for key, value in GALLERY_CONFIG.items() if key != "site_url"})
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "content/exhibits/x.md:9: image 'images/nowhere.jpg' does not exist — put the file at "
+        "content/exhibits/images/nowhere.jpg or correct the path",
+        "mkdocs.yml: QR posters need the site's intranet address: set site_url "
+        "(or disable qinglian/posters)",
+    ]
