@@ -6,14 +6,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 import imagefactory as make
+from conftest import PROJECT
 from qinglian.gallery.exhibits import read_exhibit
 from qinglian.gallery.images import ImageProblem, Rendition, Settings, cached_file, process_images
 from qinglian.posters.poster import qr_svg
 
 DEPARTMENTS = ["内科", "护理部"]
+EXHIBIT_IMAGES = PROJECT / "content" / "exhibits" / "images"
 EXHIBIT = """---
 title: 清风正气
 creator: 李文涛
@@ -351,3 +353,26 @@ def test_cli_check_reports_exhibit_and_poster_problems(make_site):
         "mkdocs.yml: QR posters need the site's intranet address: set site_url "
         "(or disable qinglian/posters)",
     ]
+
+
+@pytest.mark.parametrize("name", ["shufa-qingfeng-zhengqi.jpg", "haibao-hongbao.jpg",
+                                  "jianzhi-lian.png"])
+def test_exhibit_images_come_from_our_script(tmp_path, name):
+    """The site's example works are drawn by scripts/make_exhibit_images.py: drawing
+    one again gives the committed picture (decoded pixels, so encoder updates do not
+    matter), in the awkward file form the pipeline is shown with."""
+    stem = Path(name).stem
+    result = subprocess.run([sys.executable, str(PROJECT / "scripts" / "make_exhibit_images.py"),
+                             "--only", stem, "--out", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    drawn, committed = Image.open(tmp_path / name), Image.open(EXHIBIT_IMAGES / name)
+    assert (drawn.mode, drawn.size) == (committed.mode, committed.size)
+    difference = ImageChops.difference(drawn.convert("RGB"), committed.convert("RGB"))
+    assert max(ImageStat.Stat(difference).mean) < 1.0
+
+
+def test_example_gallery_shows_awkward_files_as_they_arrive():
+    assert Image.open(EXHIBIT_IMAGES / "haibao-hongbao.jpg").mode == "CMYK"
+    assert Image.open(EXHIBIT_IMAGES / "jianzhi-lian.png").mode == "P"
+    phone = Image.open(EXHIBIT_IMAGES / "sheying-wenhuaqiang.jpg").getexif()
+    assert phone[0x0112] == 6 and phone.get_ifd(0x8825)

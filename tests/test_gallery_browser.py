@@ -1,0 +1,123 @@
+"""The gallery in Chromium: filters, the lightbox by keyboard, file:// and instant navigation."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def _focus_in_dialog(page) -> bool:
+    return page.evaluate("document.querySelector('dialog.ql-lightbox').contains(document.activeElement)")
+
+
+def test_filter_and_lightbox_by_keyboard_from_file(offline_site, open_page):
+    recorded = open_page()
+    page = recorded.page
+    page.goto((offline_site / "exhibits" / "index.html").as_uri())
+    cards = page.locator(".ql-gallery-card")
+    total = cards.count()
+    assert total >= 12
+    count = page.locator(".ql-gallery-count")
+    expect(count).to_have_text(f"显示 {total} / {total} 件作品")
+
+    page.get_by_label("形式").select_option("书法")
+    shown = page.locator(".ql-gallery-card:visible")
+    expect(count).to_have_text(f"显示 {shown.count()} / {total} 件作品")
+    assert 0 < shown.count() < total
+    assert {card.get_attribute("data-medium") for card in shown.all()} == {"书法"}
+
+    # From the last filter, Tab reaches the first shown picture; Enter opens it
+    page.get_by_label("年份").focus()
+    page.keyboard.press("Tab")
+    first = shown.first.locator("a[data-ql-lightbox]").first
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.ql-lightbox")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator(".ql-lightbox__close")).to_be_focused()
+    image = dialog.locator("img")
+    expect(image).to_have_attribute("alt", first.get_attribute("data-alt"))
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    pictures = page.locator(".ql-gallery-card:visible a[data-ql-lightbox]").count()
+    position = dialog.locator(".ql-lightbox__position")
+    expect(position).to_have_text(f"第 1 / {pictures} 幅")
+    expect(dialog.locator(".ql-lightbox__title")).to_have_text(
+        shown.first.locator(".ql-gallery-title").inner_text())
+
+    # Arrow keys page through the shown works only; focus never leaves the dialog
+    page.keyboard.press("ArrowRight")
+    expect(position).to_have_text(f"第 2 / {pictures} 幅")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(position).to_have_text(f"第 {pictures} / {pictures} 幅")
+    for key in ("Tab", "Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"):
+        page.keyboard.press(key)
+        assert _focus_in_dialog(page), key
+    expect(dialog.locator(".ql-lightbox__live")).to_have_attribute("aria-live", "polite")
+
+    # Escape closes and gives focus back to the picture that opened the lightbox
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(first).to_be_focused()
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_exhibit_page_opens_its_picture_in_the_lightbox(offline_site, open_page):
+    recorded = open_page()
+    page = recorded.page
+    exhibit = next(path for path in sorted((offline_site / "exhibits").glob("*.html"))
+                   if path.name != "index.html" and not path.name.endswith(".poster.html"))
+    page.goto(exhibit.as_uri())
+    figure = page.locator(".ql-exhibit-figure a[data-ql-lightbox]").first
+    figure.click()
+    dialog = page.locator("dialog.ql-lightbox")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator(".ql-lightbox__title")).to_have_text(
+        page.locator(".ql-exhibit .ql-gallery-title").text_content())
+    dialog.locator(".ql-lightbox__close").click()
+    expect(dialog).to_be_hidden()
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_lightbox_after_instant_navigation(local_server, open_page):
+    recorded = open_page()
+    page = recorded.page
+    # Material intercepts links only once it has read the sitemap: wait for that request
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        page.goto(local_server)
+    page.evaluate("window.qinglianTestMarker = 1")  # a full page load would lose it
+    page.locator("a.md-tabs__link", has_text="清廉文化").click()
+    expect(page).to_have_url(re.compile(r"/exhibits/$"))
+    # The script has run when it shows the filters
+    expect(page.get_by_label("形式")).to_be_visible()
+    assert page.evaluate("window.qinglianTestMarker") == 1
+    link = page.locator("a[data-ql-lightbox]").first
+    link.click()
+    dialog = page.locator("dialog.ql-lightbox")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    # Filters work on the page instant navigation brought in
+    page.get_by_label("形式").select_option("摄影")
+    expect(page.locator(".ql-gallery-card:visible").first).to_have_attribute("data-medium", "摄影")
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """Return the page sizes (pt) of a PDF that Chromium printed."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    return [(round(float(w)), round(float(h))) for w, h in boxes]
+
+
+def test_poster_prints_on_one_a4_or_a5_sheet(offline_site, open_page):
+    recorded = open_page()
+    page = recorded.page
+    page.goto((offline_site / "lessons" / "standard-1.html").as_uri())
+    page.get_by_role("link", name="打印二维码海报").click()
+    expect(page.locator("svg.ql-poster-qr")).to_be_visible()
+    assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(595, 842)]  # A4
+    page.get_by_label("A5").check()
+    assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(420, 595)]  # A5
+    assert recorded.blocked == [] and recorded.errors == []
