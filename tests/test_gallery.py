@@ -376,3 +376,17 @@ def test_example_gallery_shows_awkward_files_as_they_arrive():
     assert Image.open(EXHIBIT_IMAGES / "jianzhi-lian.png").mode == "P"
     phone = Image.open(EXHIBIT_IMAGES / "sheying-wenhuaqiang.jpg").getexif()
     assert phone[0x0112] == 6 and phone.get_ifd(0x8825)
+
+
+def test_build_reports_progress_with_many_new_images(make_site):
+    names = [f"p{n}.png" for n in range(12)]
+    site = make_site({"content/exhibits/index.md": "# 长廊\n",
+                      "content/exhibits/many.md": _exhibit("组照", "摄影", 2025, *names)},
+                     GALLERY_CONFIG)
+    folder = site.root / "content" / "exhibits" / "images"
+    folder.mkdir()
+    for n, name in enumerate(names):
+        make.plain(folder / name, colour=(n * 20, 0, 0))
+    log = site.build().stderr
+    assert [int(done) for done in re.findall(r"Gallery images: (\d+)/12 made", log)] == list(range(1, 13))
+    assert "Gallery images: 12 new, 0 from the cache" in log
