@@ -83,7 +83,8 @@ def test_fifty_clients_store_each_record_once(tmp_path):
         connection.close()
         return [item["id"] for item in sent], wrong, time.monotonic() - started
 
-    with run_collector(db, token=TOKEN) as server:
+    # Every test client is 127.0.0.1: one address would hit the per-address rate limit
+    with run_collector(db, "--rate-limit", "0", token=TOKEN) as server:
         started = time.monotonic()
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(client, range(CLIENTS), [server] * CLIENTS))
@@ -123,7 +124,7 @@ def test_acknowledged_records_survive_sigkill(tmp_path):
                 if len(acknowledged) >= 300:
                     enough.set()
 
-    with run_collector(db) as server:
+    with run_collector(db, "--rate-limit", "0") as server:
         threads = [threading.Thread(target=client, args=(server,)) for _ in range(4)]
         for thread in threads:
             thread.start()

@@ -30,12 +30,15 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ..common.records import record_schema
+from .corrections import apply
 from .export import csv_text
 from .intake import Outcome, receive
-from .settings import Settings
-from .store import Evidence, Store
+from .ratelimit import RateLimit, TokenBuckets
+from .settings import Settings, trusted
+from .store import Evidence, open_store
 from .xapi import statement
 
 MAX_BODY = 64 * 1024
@@ -48,7 +51,7 @@ _STATUS = {Outcome.STORED: 201, Outcome.REPEAT: 200}
 
 def create_app(settings: Settings) -> Starlette:
     """Return the collector app, its store open on ``settings.db``."""
-    store = Store(settings.db)
+    store = open_store(settings.db)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -63,9 +66,18 @@ def create_app(settings: Settings) -> Starlette:
             Route("/api/v1/export.csv", export_csv),
             Route("/api/v1/export.xapi", export_xapi),
         ],
-        middleware=[Middleware(CORSMiddleware, allow_origins=origins,
-                               allow_methods=["GET", "POST", "OPTIONS"],
-                               allow_headers=["Content-Type", "Authorization"])],
+        # Outermost first: the identity header and X-Forwarded-For count only from
+        # trusted proxies; rate limits see the real client address
+        middleware=[
+            Middleware(_Identity, header=settings.identity_header,
+                       proxies=settings.trusted_proxies),
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)),
+            Middleware(CORSMiddleware, allow_origins=origins,
+                       allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["Content-Type", "Authorization"]),
+        ] + ([Middleware(RateLimit, buckets=TokenBuckets(settings.rate_limit, settings.rate_burst),
+                         paths=("/api/v1/records",), refuse=_too_many)]
+             if settings.rate_limit else []),
         exception_handlers={HTTPException: _http_error, 500: _server_error},
         lifespan=lifespan,
     )
@@ -120,7 +132,7 @@ async def post_record(request: Request) -> Response:
 
     state = request.app.state
     evidence = Evidence.now(request.client.host if request.client else None,
-                            request.headers.get("user-agent"))
+                            request.headers.get("user-agent"), request.scope.get("qinglian.identity"))
     # Validation and the committing write block: keep them off the event loop
     receipt = await run_in_threadpool(receive, record, state.store,
                                       state.settings.manifests, evidence)
@@ -145,25 +157,24 @@ def _admin_read(endpoint):
 
 @_admin_read
 def list_records(request: Request, site: str | None, kind: str | None) -> Response:
-    records = request.app.state.store.records(site, kind)
     return SafeJSONResponse({"records": [
-        {"record": stored.record, "received": stored.received,
-         "client_ip": stored.client_ip, "user_agent": stored.user_agent}
-        for stored in records
+        {"record": stored.record, "received": stored.received, "client_ip": stored.client_ip,
+         "user_agent": stored.user_agent, "identity": stored.identity}
+        for stored in _corrected(request, site, kind)
     ]}, headers=_HEADERS)
 
 
 @_admin_read
 def export_csv(request: Request, site: str | None, kind: str | None) -> Response:
-    text = csv_text(request.app.state.store.records(site, kind))
+    text = csv_text(_corrected(request, site, kind))
     return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
         **_HEADERS, "Content-Disposition": 'attachment; filename="qinglian-records.csv"'})
 
 
 @_admin_read
 def export_xapi(request: Request, site: str | None, kind: str | None) -> Response:
-    records = request.app.state.store.records(site, kind)
-    return SafeJSONResponse([statement(stored) for stored in records], headers=_HEADERS)
+    return SafeJSONResponse([statement(stored) for stored in _corrected(request, site, kind)],
+                            headers=_HEADERS)
 
 
 class _Records(HTTPEndpoint):
@@ -174,6 +185,33 @@ class _Records(HTTPEndpoint):
 
 
 # Helpers --------------------------------------------------------------------------------
+
+def _corrected(request: Request, site: str | None, kind: str | None):
+    """Return the stored records as corrections and redactions say they read."""
+    store = request.app.state.store
+    return apply(store.records(site, kind), store.corrections())
+
+
+class _Identity:
+    """Keep the single-sign-on identity header only when a trusted proxy sent it;
+    from anyone else it is a claim anybody could make, and is dropped."""
+
+    def __init__(self, app, header: str | None, proxies: tuple[str, ...]):
+        self.app, self.header, self.proxies = app, (header or "").lower().encode(), proxies
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and self.header:
+            peer = scope["client"][0] if scope.get("client") else None
+            values = [value for name, value in scope["headers"] if name == self.header]
+            if values and peer and trusted(peer, self.proxies):
+                scope["qinglian.identity"] = values[0].decode("utf-8", "replace")[:200]
+        await self.app(scope, receive, send)
+
+
+def _too_many(wait: int) -> Response:
+    return error_response(429, "Too many requests from this address; try again later.",
+                          headers={"Retry-After": str(wait)})
+
 
 class _TooLarge(Exception):
     pass

@@ -21,8 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Receive records (pledges, quiz attempts, progress) from Qinglian sites and "
                     "store them in an SQLite file; admins read them with a token.",
     )
-    collector.add_argument("--db", required=True, type=Path,
-                           help="the SQLite database file (made if missing)")
+    collector.add_argument("--db", help=DB_HELP)
     collector.add_argument("--host", default="127.0.0.1",
                            help="address to listen on (default: 127.0.0.1; 0.0.0.0 for all)")
     collector.add_argument("--port", default=8765, type=int, help="port (default: 8765)")
@@ -36,7 +35,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     collector.add_argument("--token-file", type=Path, metavar="FILE",
                            help="file holding the admin token for reads "
                                 "(default: $QINGLIAN_ADMIN_TOKEN)")
+    collector.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                           help="a reverse proxy (IP address or network, e.g. 127.0.0.1) whose "
+                                "X-Forwarded-For names the real client (repeatable)")
+    collector.add_argument("--identity-header", metavar="NAME",
+                           help="header in which a trusted proxy passes the single-sign-on "
+                                "user (e.g. X-Remote-User); ignored from anyone else")
+    collector.add_argument("--rate-limit", type=int, default=120, metavar="N",
+                           help="records per minute one client address may send, after a "
+                                "burst of 60 (default: 120; 0: no limit)")
     collector.set_defaults(run=_run_collector)
+    _register_admin(collector.add_subparsers(dest="action", metavar="ACTION"))
 
     records = commands.add_parser("records", help="work with collected records",
                                   description="Work with collected records.")
@@ -49,9 +58,64 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "record is rejected, 2 when the file cannot be read.",
     )
     load.add_argument("file", type=Path, metavar="FILE", help="the downloaded JSON file")
-    load.add_argument("--db", required=True, type=Path, help="the collector's SQLite database")
+    load.add_argument("--db", required=True, help=DB_HELP)
     _add_manifest_option(load)
     load.set_defaults(run=_run_import)
+
+
+def _register_admin(actions) -> None:
+    """The admin's commands on a collector's database: backup, restore, purge, corrections."""
+    backup = actions.add_parser(
+        "backup", help="copy the database consistently while the collector runs",
+        description="Write a consistent copy of an SQLite database, also while records arrive "
+                    "(SQLite's online backup). For PostgreSQL it says which pg_dump to run.")
+    backup.add_argument("--db", required=True, help=DB_HELP)
+    backup.add_argument("out", type=Path, metavar="OUT", help="the backup file to write (new)")
+    backup.set_defaults(run=_run_backup)
+
+    restore = actions.add_parser(
+        "restore", help="put a backup back as the database",
+        description="Check a backup and copy it to --db. Stop the collector first: records "
+                    "that arrived after the backup was made are not in it.")
+    restore.add_argument("--db", required=True, help=DB_HELP)
+    restore.add_argument("backup", type=Path, metavar="BACKUP", help="a file made by backup")
+    restore.add_argument("--replace", action="store_true",
+                         help="replace an existing database (else restore refuses)")
+    restore.set_defaults(run=_run_restore)
+
+    purge = actions.add_parser(
+        "purge", help="remove records older than the retention period",
+        description="Remove the records received before a cutoff (now minus --older-than), "
+                    "printing each one; the database's purge log keeps what went (ids, "
+                    "kinds, dates; no personal data). Try --dry-run first.")
+    purge.add_argument("--db", required=True, help=DB_HELP)
+    purge.add_argument("--older-than", required=True, metavar="AGE", type=_age,
+                       help="e.g. 3y, 18m, 400d, 10w (years, months, days, weeks)")
+    purge.add_argument("--dry-run", action="store_true", help="list, remove nothing")
+    purge.set_defaults(run=_run_purge)
+
+    for name, summary in (("correct", "fix a mistyped name, 工号 or department"),
+                          ("redact", "hide a person's data in every output, on their request")):
+        command = actions.add_parser(
+            name, help=summary,
+            description=f"{summary[0].upper()}{summary[1:]}: stored as an append-only "
+                        "correction (who, when, why) that exports and reports apply; the "
+                        "records themselves are never edited.")
+        command.add_argument("--db", required=True, help=DB_HELP)
+        command.add_argument("--site", required=True, help="the site id the records carry")
+        command.add_argument("--staff-id", required=True, metavar="ID",
+                             help="the 工号 as the records carry it")
+        if name == "correct":
+            command.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                                 dest="changes", help="name=…, staff_id=… or department=…")
+        command.add_argument("--operator", required=True, help="who makes the correction")
+        command.add_argument("--reason", required=True, help="why, e.g. the request's number")
+        command.set_defaults(run=_run_correct, redact=name == "redact")
+
+    listing = actions.add_parser("corrections", help="list every correction and redaction",
+                                 description="List every correction and redaction, oldest first.")
+    listing.add_argument("--db", required=True, help=DB_HELP)
+    listing.set_defaults(run=_run_corrections)
 
 
 def _add_manifest_option(parser: argparse.ArgumentParser) -> None:
@@ -65,15 +129,20 @@ def _run_collector(args) -> int:
 
     from .app import create_app
     from .manifest import Manifests
-    from .settings import Settings, admin_token, checked_origin
+    from .settings import Settings, admin_token, checked_origin, checked_proxy
 
     try:
+        if not args.db:
+            raise SetupError("give the database with --db FILE or --db postgresql://…")
         settings = Settings(
             db=args.db,
             manifests=Manifests.load(args.manifest),
             origins=tuple(checked_origin(origin) for origin in args.origin),
             allow_file_origin=args.allow_file_origin,
             admin_token=admin_token(args.token_file, os.environ),
+            trusted_proxies=tuple(checked_proxy(proxy) for proxy in args.trusted_proxy),
+            identity_header=args.identity_header,
+            rate_limit=max(args.rate_limit, 0),
         )
         app = create_app(settings)
     except SetupError as error:
@@ -83,7 +152,7 @@ def _run_collector(args) -> int:
         print(f"qinglian collector: warning: {warning}", file=sys.stderr)
     uvicorn.run(
         app, host=args.host, port=args.port,
-        # The peer address is the client's until trusted proxies are configured
+        # The app itself reads X-Forwarded-For, from --trusted-proxy addresses only
         proxy_headers=False,
         server_header=False,
         # Idle keep-alive connections give their slot back soon
@@ -97,6 +166,8 @@ def _run_collector(args) -> int:
 
 def _warnings(settings) -> list[str]:
     warnings = []
+    if settings.identity_header and not settings.trusted_proxies:
+        warnings.append("--identity-header without --trusted-proxy: the header is ignored")
     if settings.admin_token is None:
         warnings.append("no admin token (QINGLIAN_ADMIN_TOKEN or --token-file): reads are "
                         "disabled, every GET of records or exports answers 401")
@@ -110,12 +181,12 @@ def _warnings(settings) -> list[str]:
 def _run_import(args) -> int:
     from .importer import import_records, read_records_file
     from .manifest import Manifests
-    from .store import Store
+    from .store import open_store
 
     try:
         entries = read_records_file(args.file)
         manifests = Manifests.load(args.manifest)
-        store = Store(args.db)
+        store = open_store(args.db)
     except SetupError as error:
         print(f"qinglian records import: {error}", file=sys.stderr)
         return 2
@@ -127,3 +198,101 @@ def _run_import(args) -> int:
         print(line)
     print(report.summary())
     return 1 if report.rejected else 0
+
+
+DB_HELP = "the SQLite database file (made if missing), or a postgresql://user@host/name URL"
+
+
+def _admin_command(run):
+    """Run ``run(args, store)`` on the --db store; SetupError → message and exit 2."""
+
+    def command(args) -> int:
+        from .store import open_store
+
+        name = f"qinglian collector {args.action}"
+        try:
+            store = open_store(args.db)
+            try:
+                return run(args, store)
+            finally:
+                store.close()
+        except SetupError as error:
+            print(f"{name}: {error}", file=sys.stderr)
+            return 2
+
+    return command
+
+
+@_admin_command
+def _run_backup(args, store) -> int:
+    if args.out.exists():
+        raise SetupError(f"'{args.out}' exists; give a new file name (backups never overwrite)")
+    count = store.backup(args.out)
+    print(f"backed up {count} records to {args.out}")
+    return 0
+
+
+def _run_restore(args) -> int:
+    from .backup import restore
+
+    try:
+        count = restore(args.backup, args.db, replace=args.replace)
+    except SetupError as error:
+        print(f"qinglian collector restore: {error}", file=sys.stderr)
+        return 2
+    print(f"restored {count} records from {args.backup} to {args.db}")
+    return 0
+
+
+@_admin_command
+def _run_purge(args, store) -> int:
+    from .store import utc_now
+
+    cutoff = args.older_than(utc_now())
+    purged = store.purge(cutoff, dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    for record in purged:
+        print(f"{verb} {record.id} {record.site} {record.kind} received {record.received}")
+    print(f"{verb} {len(purged)} records received before {cutoff}")
+    return 0
+
+
+@_admin_command
+def _run_correct(args, store) -> int:
+    from .corrections import new_correction
+
+    changes = {}
+    for change in getattr(args, "changes", []):
+        field, sep, value = change.partition("=")
+        if not sep:
+            raise SetupError(f"--set '{change}': write FIELD=VALUE, e.g. staff_id=A002")
+        changes[field.strip()] = value
+    correction = new_correction(site=args.site, staff_id=args.staff_id, operator=args.operator,
+                                reason=args.reason, changes=changes, redact=args.redact)
+    store.add_correction(correction)
+    print(f"{correction.action} {correction.id}: {args.site} {args.staff_id} "
+          f"{_changes(correction)} by {correction.operator}")
+    return 0
+
+
+@_admin_command
+def _run_corrections(args, store) -> int:
+    for correction in store.corrections():
+        print(f"{correction.created} {correction.action} {correction.site} {correction.staff_id} "
+              f"{_changes(correction)} by {correction.operator}: {correction.reason}")
+    return 0
+
+
+def _changes(correction) -> str:
+    return " ".join(f"{key}={value}" for key, value in correction.changes.items()) or "(all data)"
+
+
+def _age(text: str):
+    """Parse 3y, 18m, 400d or 10w; return a function of now (ISO UTC) → the cutoff."""
+    from .retention import cutoff
+
+    try:
+        cutoff("2000-01-01T00:00:00.000Z", text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return lambda now: cutoff(now, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,36 @@ class Settings:
     allow_file_origin: bool = False
     admin_token: str | None = None  # None: every read is refused
     body_timeout: float = 10.0  # seconds a client may take to send a record
+    # Proxies (addresses or networks) whose X-Forwarded-For and identity header count
+    trusted_proxies: tuple[str, ...] = ()
+    identity_header: str | None = None  # e.g. X-Remote-User, set by the SSO proxy
+    rate_limit: int = 120  # records per minute per client address; 0: no limit
+    rate_burst: int = 60  # a ward PC's outbox delivered at once
+
+
+def trusted(address: str, proxies: tuple[str, ...]) -> bool:
+    """Return whether ``address`` is one of ``proxies`` (addresses, networks, or names)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address in proxies
+    for proxy in proxies:
+        try:
+            if ip in ipaddress.ip_network(proxy, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def checked_proxy(value: str) -> str:
+    """Return ``value`` if it is an address or network, or raise SetupError."""
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise SetupError(f"--trusted-proxy '{value}' is not an IP address or network; give "
+                         "e.g. 10.0.0.5 or 10.0.0.0/24 (the nginx machine)") from None
+    return value
 
 
 def admin_token(token_file: Path | None, environ: Mapping[str, str]) -> str | None:

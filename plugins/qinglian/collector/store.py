@@ -2,7 +2,14 @@
 
 WAL lets exports read while records arrive; ``synchronous=FULL`` makes each
 commit survive a power cut, so a 201 means the record is on disk. Nothing here
-updates or deletes a row, and triggers refuse it even from an sqlite3 shell.
+updates a row, and triggers refuse it even from an sqlite3 shell. The one
+delete is the retention purge: it opens a permit inside its own transaction
+(no other connection ever sees it), deletes, and logs each record it removed.
+
+Mistakes in records are fixed by corrections, stored beside them and applied
+when records are read out (``corrections.apply``); the records stay as sent.
+``open_store`` picks SQLite for a file path and PostgreSQL for a
+``postgresql://`` URL; both offer the same methods.
 """
 
 from __future__ import annotations
@@ -27,14 +34,49 @@ CREATE TABLE IF NOT EXISTS records (
   body TEXT NOT NULL,
   received TEXT NOT NULL,
   client_ip TEXT,
-  user_agent TEXT
+  user_agent TEXT,
+  identity TEXT
 );
 CREATE INDEX IF NOT EXISTS records_site_kind ON records (site, kind);
 CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records
   BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TABLE IF NOT EXISTS purge_permit (open INTEGER);
 CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records
+  WHEN NOT EXISTS (SELECT 1 FROM purge_permit)
   BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TABLE IF NOT EXISTS purge_log (
+  id TEXT NOT NULL,
+  site TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  created TEXT NOT NULL,
+  received TEXT NOT NULL,
+  purged TEXT NOT NULL,
+  cutoff TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS corrections (
+  id TEXT PRIMARY KEY,
+  created TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  site TEXT NOT NULL,
+  staff_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  changes TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS corrections_no_update BEFORE UPDATE ON corrections
+  BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS corrections_no_delete BEFORE DELETE ON corrections
+  BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS purge_log_no_update BEFORE UPDATE ON purge_log
+  BEGIN SELECT RAISE(ABORT, 'the purge log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS purge_log_no_delete BEFORE DELETE ON purge_log
+  BEGIN SELECT RAISE(ABORT, 'the purge log is append-only'); END;
 """
+
+
+def utc_now() -> str:
+    """Return the current UTC time as the records write it: 2026-11-24T02:00:00.000Z."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -44,13 +86,14 @@ class Evidence:
     received: str
     client_ip: str | None
     user_agent: str | None
+    identity: str | None = None  # the single-sign-on user, from a trusted proxy's header
 
     @classmethod
-    def now(cls, client_ip: str | None, user_agent: str | None) -> Evidence:
+    def now(cls, client_ip: str | None, user_agent: str | None,
+            identity: str | None = None) -> Evidence:
         """Return evidence stamped with the current UTC time (user agent cut to 500 characters)."""
-        received = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-        return cls(received.replace("+00:00", "Z"), client_ip,
-                   user_agent[:USER_AGENT_LIMIT] if user_agent is not None else None)
+        return cls(utc_now(), client_ip,
+                   user_agent[:USER_AGENT_LIMIT] if user_agent is not None else None, identity)
 
 
 @dataclass(frozen=True)
@@ -61,11 +104,51 @@ class StoredRecord:
     received: str
     client_ip: str | None
     user_agent: str | None
+    identity: str | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A fix of one staff member's recorded data (or its redaction), applied on read.
+
+    ``action`` "correct" replaces the fields in ``changes`` (name, staff_id,
+    department) in every record of ``site`` whose person has ``staff_id``;
+    "redact" blanks that person's data in every output.
+    """
+
+    id: str
+    created: str
+    operator: str  # who made the correction
+    reason: str
+    site: str
+    staff_id: str  # the 工号 as the records carry it
+    action: str  # "correct" | "redact"
+    changes: dict
+
+
+@dataclass(frozen=True)
+class PurgedRecord:
+    """What the purge log keeps of a record it removed: no personal data."""
+
+    id: str
+    site: str
+    kind: str
+    created: str
+    received: str
 
 
 def canonical_json(record: dict) -> str:
     """Return ``record`` as canonical JSON: the stored body, and what repeats are compared by."""
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def open_store(db: str | Path):
+    """Return the store at ``db``: an SQLite file path, or a postgresql:// URL."""
+    if str(db).startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore  # psycopg only when PostgreSQL is used
+
+        return PostgresStore(str(db))
+    return Store(Path(db))
 
 
 class Store:
@@ -81,7 +164,12 @@ class Store:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         try:
-            self._connection().executescript(_SCHEMA)
+            connection = self._connection()
+            connection.executescript(_SCHEMA)
+            # Databases made before the identity column get it (NULL for older records)
+            columns = [row[1] for row in connection.execute("PRAGMA table_info(records)")]
+            if "identity" not in columns:
+                connection.execute("ALTER TABLE records ADD COLUMN identity TEXT")
         except sqlite3.DatabaseError as error:
             raise SetupError(f"cannot use '{path}' as the collector's database: {error}; "
                              "give a path in an existing, writable folder, to a new file "
@@ -93,10 +181,10 @@ class Store:
         connection = self._connection()
         # Only the id may clash (the primary key); the first writer wins, atomically
         cursor = connection.execute(
-            "INSERT INTO records (id, site, kind, created, body, received, client_ip, user_agent)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO records (id, site, kind, created, body, received, client_ip, user_agent,"
+            " identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             (record["id"], record["site"], record["kind"], record["created"], body,
-             evidence.received, evidence.client_ip, evidence.user_agent),
+             evidence.received, evidence.client_ip, evidence.user_agent, evidence.identity),
         )
         if cursor.rowcount == 1:
             return None
@@ -107,13 +195,71 @@ class Store:
     def records(self, site: str | None = None, kind: str | None = None) -> list[StoredRecord]:
         """Return the stored records in the order they arrived, of one site and kind if given."""
         rows = self._connection().execute(
-            "SELECT body, received, client_ip, user_agent FROM records"
+            "SELECT body, received, client_ip, user_agent, identity FROM records"
             " WHERE (:site IS NULL OR site = :site) AND (:kind IS NULL OR kind = :kind)"
             " ORDER BY rowid",
             {"site": site, "kind": kind},
         )
-        return [StoredRecord(json.loads(body), received, client_ip, user_agent)
-                for body, received, client_ip, user_agent in rows]
+        return [StoredRecord(json.loads(body), *evidence) for body, *evidence in rows]
+
+    def add_correction(self, correction: Correction) -> None:
+        """Store ``correction`` (its id is new: corrections are never replaced)."""
+        self._connection().execute(
+            "INSERT INTO corrections (id, created, operator, reason, site, staff_id, action, changes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (correction.id, correction.created, correction.operator, correction.reason,
+             correction.site, correction.staff_id, correction.action,
+             canonical_json(correction.changes)))
+
+    def corrections(self) -> list[Correction]:
+        """Return every correction in the order they were made."""
+        rows = self._connection().execute(
+            "SELECT id, created, operator, reason, site, staff_id, action, changes"
+            " FROM corrections ORDER BY rowid")
+        return [Correction(*row[:7], json.loads(row[7])) for row in rows]
+
+    def purge(self, received_before: str, *, dry_run: bool) -> list[PurgedRecord]:
+        """Remove every record received before ``received_before`` (ISO UTC) and log each
+        one; with ``dry_run``, only return what would go."""
+        connection = self._connection()
+        select = ("SELECT id, site, kind, created, received FROM records"
+                  " WHERE received < ? ORDER BY rowid")
+        if dry_run:
+            return [PurgedRecord(*row) for row in connection.execute(select, (received_before,))]
+        # One transaction: the permit is never visible to another connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            purged = [PurgedRecord(*row) for row in connection.execute(select, (received_before,))]
+            connection.executemany(
+                "INSERT INTO purge_log (id, site, kind, created, received, purged, cutoff)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(p.id, p.site, p.kind, p.created, p.received, utc_now(), received_before)
+                 for p in purged])
+            connection.execute("INSERT INTO purge_permit VALUES (1)")
+            connection.execute("DELETE FROM records WHERE received < ?", (received_before,))
+            connection.execute("DELETE FROM purge_permit")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return purged
+
+    def purge_log(self) -> list[tuple[PurgedRecord, str, str]]:
+        """Return (record, purged at, cutoff) for every record a purge removed."""
+        rows = self._connection().execute(
+            "SELECT id, site, kind, created, received, purged, cutoff FROM purge_log ORDER BY rowid")
+        return [(PurgedRecord(*row[:5]), row[5], row[6]) for row in rows]
+
+    def backup(self, target: Path) -> int:
+        """Write a consistent copy of the database to ``target`` while records keep
+        arriving (SQLite's online backup API); return how many records it holds."""
+        destination = sqlite3.connect(target)
+        try:
+            self._connection().backup(destination)
+            (count,) = destination.execute("SELECT count(*) FROM records").fetchone()
+        finally:
+            destination.close()
+        return count
 
     def close(self) -> None:
         """Close every thread's connection."""

@@ -1,0 +1,50 @@
+"""Putting an SQLite backup back: checked first, then copied with SQLite's backup API.
+
+Backups are made by ``Store.backup`` (the online backup API: consistent while
+records arrive). A restore checks that the file is a sound collector
+database before anything is replaced.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .errors import SetupError
+
+
+def restore(backup: Path, db: str, *, replace: bool) -> int:
+    """Copy ``backup`` to the SQLite database ``db``; return how many records it holds."""
+    if str(db).startswith(("postgresql://", "postgres://")):
+        raise SetupError("restore a PostgreSQL database with pg_restore: "
+                         f"pg_restore --clean --if-exists --dbname '<URL>' {backup}")
+    target = Path(db)
+    if target.exists() and not replace:
+        raise SetupError(f"'{target}' exists; stop the collector and give --replace to put "
+                         "the backup in its place")
+    count = _checked(backup)
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        source.close()
+        destination.close()
+    return count
+
+
+def _checked(backup: Path) -> int:
+    if not backup.is_file():
+        raise SetupError(f"there is no backup file '{backup}'")
+    try:
+        connection = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            (status,) = connection.execute("PRAGMA integrity_check").fetchone()
+            (count,) = connection.execute("SELECT count(*) FROM records").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise SetupError(f"'{backup}' is not a collector backup ({error})") from None
+    if status != "ok":
+        raise SetupError(f"'{backup}' is damaged ({status}); take another backup")
+    return count

@@ -1,0 +1,259 @@
+"""Running the collector for years: corrections, redaction, retention purge, backup and
+restore under load, rate limits, trusted proxies and the single-sign-on header."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+import warnings
+
+import pytest
+
+from conftest import run_collector
+from qinglian.cli import main
+from qinglian.collector.app import create_app
+from qinglian.collector.ratelimit import TokenBuckets
+from qinglian.collector.retention import cutoff
+from qinglian.collector.settings import Settings
+from qinglian.collector.store import Evidence, Store
+from test_collector_api import FAMILY, SITE, STAFF, TOKEN, record
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+
+def _exported(client) -> list[dict]:
+    response = client.get("/api/v1/export.csv", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _client(db, **settings) -> TestClient:
+    return TestClient(create_app(Settings(db=db, admin_token=TOKEN, **settings)))
+
+
+# Corrections and redaction -----------------------------------------------------------
+
+def test_correction_fixes_a_mistyped_staff_id_in_every_output(tmp_path, capsys):
+    db = tmp_path / "records.db"
+    client = _client(db)
+    typo = record("pledge", person={**STAFF, "staff_id": "A01"})
+    assert client.post("/api/v1/records", json=typo).status_code == 201
+    assert main(["collector", "correct", "--db", str(db), "--site", SITE, "--staff-id", "A01",
+                 "--set", "staff_id=A001", "--set", "name=张三丰", "--operator", "人事科 王",
+                 "--reason", "工单 2026-118"]) == 0
+    assert "correct" in capsys.readouterr().out
+    (row,) = _exported(client)
+    assert (row["staff_id"], row["name"]) == ("A001", "张三丰")
+    listed = client.get("/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert listed["records"][0]["record"]["person"]["staff_id"] == "A001"
+    # The record itself is as it was sent
+    with sqlite3.connect(db) as connection:
+        (body,) = connection.execute("SELECT body FROM records").fetchone()
+    assert json.loads(body)["person"]["staff_id"] == "A01"
+    assert main(["collector", "corrections", "--db", str(db)]) == 0
+    line = capsys.readouterr().out.strip()
+    assert "correct example-hospital A01 name=张三丰 staff_id=A001 by 人事科 王: 工单 2026-118" in line
+
+
+def test_redaction_hides_the_person_also_in_family_records(tmp_path):
+    db = tmp_path / "records.db"
+    client = _client(db)
+    for item in (record("pledge"), record("pledge", person=FAMILY),
+                 record("pledge", person={**STAFF, "staff_id": "B002", "name": "赵六"})):
+        assert client.post("/api/v1/records", json=item).status_code == 201
+    assert main(["collector", "redact", "--db", str(db), "--site", SITE, "--staff-id", "A001",
+                 "--operator", "纪检监察室", "--reason", "本人申请（个人信息保护法第47条）"]) == 0
+    staff, family, other = _exported(client)
+    assert (staff["name"], staff["staff_id"], staff["client_ip"]) == ("（已删除）", "（已删除）", "")
+    assert staff["department"] == "内科"  # kept: department counts stay right
+    assert (family["staff_name"], family["name"]) == ("（已删除）", "李四")
+    assert other["name"] == "赵六"
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--set", "email=x"], "'email' cannot be corrected"),
+    (["--set", "staff_id"], "write FIELD=VALUE"),
+    (["--set", "name= "], "the new name is empty"),
+    ([], "nothing to change"),
+])
+def test_bad_corrections_are_refused(tmp_path, capsys, arguments, message):
+    code = main(["collector", "correct", "--db", str(tmp_path / "r.db"), "--site", SITE,
+                 "--staff-id", "A001", "--operator", "王", "--reason", "x", *arguments])
+    assert code == 2 and message in capsys.readouterr().err
+    assert Store(tmp_path / "r.db").corrections() == []
+
+
+# Retention ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("now, age, expected", [
+    ("2026-03-31T08:00:00.000Z", "1m", "2026-02-28T08:00:00.000Z"),
+    ("2028-02-29T00:00:00.000Z", "1y", "2027-02-28T00:00:00.000Z"),
+    ("2026-11-24T00:00:00.000Z", "3y", "2023-11-24T00:00:00.000Z"),
+    ("2026-11-24T00:00:00.000Z", "18m", "2025-05-24T00:00:00.000Z"),
+    ("2026-11-24T00:00:00.000Z", "10w", "2026-09-15T00:00:00.000Z"),
+    ("2026-11-24T00:00:00.000Z", "400d", "2025-10-20T00:00:00.000Z"),
+])
+def test_retention_cutoff(now, age, expected):
+    assert cutoff(now, age) == expected
+
+
+def test_purge_dry_run_then_real_run(tmp_path, capsys):
+    db = tmp_path / "records.db"
+    store = Store(db)
+    old = [record("pledge"), record("attempt")]
+    new = record("pledge")
+    for item, received in ((old[0], "2019-05-01T00:00:00.000Z"),
+                           (old[1], "2020-01-01T00:00:00.000Z"), (new, "2026-11-01T00:00:00.000Z")):
+        store.add(item, Evidence(received, "10.0.0.1", "test"))
+    store.close()
+
+    assert main(["collector", "purge", "--db", str(db), "--older-than", "3y", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"would remove {old[0]['id']} {SITE} pledge received 2019-05-01T00:00:00.000Z" in out
+    assert "would remove 2 records received before" in out
+    assert len(Store(db).records()) == 3
+
+    assert main(["collector", "purge", "--db", str(db), "--older-than", "3y"]) == 0
+    assert "removed 2 records received before" in capsys.readouterr().out
+    store = Store(db)
+    assert [stored.record["id"] for stored in store.records()] == [new["id"]]
+    log = store.purge_log()
+    assert [(entry.id, entry.kind) for entry, _, _ in log] == [(old[0]["id"], "pledge"),
+                                                              (old[1]["id"], "attempt")]
+    assert "张三" not in json.dumps([entry.__dict__ for entry, _, _ in log], ensure_ascii=False)
+    store.close()
+    # Outside a purge, records and the log stay append-only
+    with sqlite3.connect(db) as connection:
+        for statement in ("DELETE FROM records", "DELETE FROM purge_log"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                connection.execute(statement)
+    connection.close()
+
+
+def test_purge_refuses_a_bad_age(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["collector", "purge", "--db", str(tmp_path / "r.db"), "--older-than", "3 years"])
+    assert exit.value.code == 2 and "'3 years' is not an age" in capsys.readouterr().err
+
+
+# Backup and restore ------------------------------------------------------------------
+
+def test_backup_under_load_and_restore(tmp_path):
+    db, copy, restored = tmp_path / "records.db", tmp_path / "backup.db", tmp_path / "restored.db"
+    acknowledged, stop = [], threading.Event()
+
+    def client(server):
+        connection = server.connect()
+        while not stop.is_set():
+            item = record("pledge")
+            connection.request("POST", "/api/v1/records", json.dumps(item),
+                               {"Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 201
+            acknowledged.append(item["id"])
+        connection.close()
+
+    with run_collector(db, "--rate-limit", "0", token=TOKEN) as server:
+        threads = [threading.Thread(target=client, args=(server,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        try:
+            while len(acknowledged) < 200:
+                threading.Event().wait(0.05)  # let records pile up before the backup
+            before = len(acknowledged)
+            result = subprocess.run([sys.executable, "-m", "qinglian.cli", "collector", "backup",
+                                     "--db", str(db), str(copy)], capture_output=True, text=True)
+            after = len(acknowledged)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+    assert result.returncode == 0, result.stderr
+    count = int(result.stdout.split()[2])
+    assert before <= count <= after + 4  # every acknowledged record, and those in flight
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        backed_up = {json.loads(body)["id"] for (body,) in connection.execute("SELECT body FROM records")}
+    connection.close()
+    assert set(acknowledged[:before]) <= backed_up <= set(acknowledged) | backed_up
+
+    assert main(["collector", "restore", "--db", str(restored), str(copy)]) == 0
+    assert {stored.record["id"] for stored in Store(restored).records()} == backed_up
+    # A backup never overwrites; a restore replaces only when told to
+    assert main(["collector", "backup", "--db", str(db), str(copy)]) == 2
+    assert main(["collector", "restore", "--db", str(restored), str(copy)]) == 2
+    assert main(["collector", "restore", "--db", str(restored), "--replace", str(copy)]) == 0
+
+
+def test_restore_refuses_a_damaged_or_foreign_file(tmp_path, capsys):
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database " * 200, encoding="utf-8")
+    assert main(["collector", "restore", "--db", str(tmp_path / "r.db"), str(bad)]) == 2
+    assert "is not a collector backup" in capsys.readouterr().err
+    assert not (tmp_path / "r.db").exists()
+
+
+# Rate limits, proxies, identity -------------------------------------------------------
+
+def test_token_bucket_refills_and_punishes():
+    now = [0.0]
+    buckets = TokenBuckets(per_minute=60, burst=3, penalty=2, clock=lambda: now[0])
+    assert [buckets.take("a") for _ in range(3)] == [0, 0, 0]
+    assert buckets.take("a") == pytest.approx(1.0)
+    assert buckets.take("b") == 0  # each address has its own bucket
+    now[0] += 2  # two tokens back
+    assert buckets.take("a") == 0
+    buckets.punish("a")  # one left, minus two
+    assert buckets.take("a") == pytest.approx(2.0)
+
+
+def test_flood_of_invalid_requests_leaves_valid_senders_served(tmp_path):
+    client = _client(tmp_path / "r.db", trusted_proxies=("testclient",))
+    statuses = [client.post("/api/v1/records", json={"not": "a record"},
+                            headers={"X-Forwarded-For": "10.0.0.66"}).status_code
+                for _ in range(200)]
+    assert statuses[0] == 400 and statuses.count(429) > 150
+    refused = client.post("/api/v1/records", json=record(), headers={"X-Forwarded-For": "10.0.0.66"})
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+    assert refused.json()["error"].startswith("Too many requests")
+    # Another ward PC goes on delivering its outbox
+    for _ in range(50):
+        sent = client.post("/api/v1/records", json=record(), headers={"X-Forwarded-For": "10.0.0.7"})
+        assert sent.status_code == 201
+
+
+def test_forwarded_for_counts_only_from_trusted_proxies(tmp_path):
+    untrusted = _client(tmp_path / "a.db")
+    # Without a trusted proxy a client cannot dodge its limit by naming other addresses
+    statuses = [untrusted.post("/api/v1/records", json={},
+                               headers={"X-Forwarded-For": f"10.0.1.{n}"}).status_code
+                for n in range(100)]
+    assert 429 in statuses
+    trusted = _client(tmp_path / "b.db", trusted_proxies=("testclient",))
+    assert trusted.post("/api/v1/records", json=record(),
+                        headers={"X-Forwarded-For": "10.0.0.9"}).status_code == 201
+    listed = trusted.get("/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert listed["records"][0]["client_ip"] == "10.0.0.9"
+
+
+def test_identity_header_is_kept_only_from_trusted_proxies(tmp_path):
+    headers = {"X-Remote-User": "zhangsan", "X-Forwarded-For": "10.0.0.9"}
+    for proxies, expected in ((("testclient",), "zhangsan"), ((), None)):
+        client = _client(tmp_path / f"{bool(proxies)}.db", trusted_proxies=proxies,
+                         identity_header="X-Remote-User")
+        assert client.post("/api/v1/records", json=record(), headers=headers).status_code == 201
+        listed = client.get("/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+        assert listed["records"][0]["identity"] == expected
+
+
+def test_rate_limit_zero_turns_it_off(tmp_path):
+    client = _client(tmp_path / "r.db", rate_limit=0)
+    assert 429 not in [client.post("/api/v1/records", json={}).status_code for _ in range(150)]
