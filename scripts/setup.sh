@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Qinglian needs into .venv (and, with --browser, Debian's
-# Chromium and CJK fonts for the browser tests and the exhibit images). Safe to
-# run again: it only installs what is missing. Used by scripts/serve.sh and
-# scripts/test.sh.
+# Chromium and CJK fonts for the browser tests and the exhibit images, and
+# PostgreSQL for the collector's tests). Safe to run again: it only installs
+# what is missing. Used by scripts/serve.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +27,8 @@ fi
 if [ "${1:-}" = "--browser" ]; then
   # Playwright cannot download its own browsers here: use Debian's Chromium.
   # The Kai font draws the calligraphy of scripts/make_exhibit_images.py.
-  apt_install chromium fonts-noto-cjk fonts-arphic-ukai
+  # The collector's API tests start a PostgreSQL server of their own (initdb).
+  apt_install chromium fonts-noto-cjk fonts-arphic-ukai postgresql
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

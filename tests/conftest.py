@@ -17,11 +17,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 
@@ -274,11 +277,12 @@ class Collector:
 
 
 @contextmanager
-def run_collector(db: Path, *options: str, token: str | None = None, port: int | None = None):
+def run_collector(db: str | Path, *options: str, token: str | None = None, port: int | None = None):
     """Run ``qinglian collector`` on ``db`` until the block ends.
 
-    Waits, with a deadline, for uvicorn to say the application started,
-    reading the process's output as it comes (no polling).
+    Waits, with a deadline, for uvicorn to say it listens (it binds the port only
+    after "Application startup complete"), reading the process's output as it
+    comes (no polling).
     """
     env = {key: value for key, value in os.environ.items() if key != "QINGLIAN_ADMIN_TOKEN"}
     if token:
@@ -293,7 +297,7 @@ def run_collector(db: Path, *options: str, token: str | None = None, port: int |
     def read_output():
         for line in process.stdout:
             collector.lines.append(line)
-            if "Application startup complete" in line:
+            if "Uvicorn running on" in line:
                 started.put(True)
         started.put(False)  # the process ended
 
@@ -314,3 +318,82 @@ def run_collector(db: Path, *options: str, token: str | None = None, port: int |
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+# -----------------------------------------------------------------------------
+# PostgreSQL for the collector: a server of the tests' own
+
+
+@dataclass
+class PostgresServer:
+    port: int
+
+    def url(self, database: str) -> str:
+        # Trust authentication on 127.0.0.1 only: a throwaway cluster
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def admin(self, statement: str) -> None:
+        with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
+            connection.execute(statement)
+
+
+def _postgres_bin() -> Path | None:
+    """The newest of Debian's PostgreSQL versions (/usr/lib/postgresql/N/bin), if any."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda initdb: int(initdb.parts[-3]) if initdb.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server on 127.0.0.1 and a free port, stopped when the session ends.
+
+    initdb refuses to run as root: as root the cluster belongs to the
+    ``postgres`` user and its commands run through runuser.
+    """
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed: no /usr/lib/postgresql/*/bin/initdb "
+                    "(scripts/setup.sh --browser installs Debian's postgresql)")
+    # Not under pytest's tmp folder: that is private to us, and the server user must reach this
+    root = Path(tempfile.mkdtemp(prefix="qinglian-postgres-"))
+    as_server = []
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        as_server = ["runuser", "-u", "postgres", "--"]
+    data, log, port = root / "data", root / "server.log", free_port()
+
+    def run(*command) -> None:
+        result = subprocess.run([*as_server, *map(str, command)], capture_output=True, text=True)
+        if result.returncode != 0:
+            server_log = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+            pytest.fail(f"{Path(command[0]).name} failed:\n{result.stdout}{result.stderr}"
+                        f"{server_log}")
+
+    try:
+        # --no-sync: a cluster that lives for one test session need not survive a power cut
+        run(bin_dir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+            "--no-locale", "--no-sync")
+        run(bin_dir / "pg_ctl", "-D", data, "-l", log, "-w", "-o",
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {root}", "start")
+        yield PostgresServer(port)
+        run(bin_dir / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """The URL of a new, empty database on the test server, dropped after the test."""
+    name = f"test_{uuid.uuid4().hex}"
+    postgres_server.admin(f"CREATE DATABASE {name}")
+    yield postgres_server.url(name)
+    postgres_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_db(request, tmp_path) -> str:
+    """The collector's --db on each backend: an SQLite file's path, or a PostgreSQL URL."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return str(tmp_path / "records.db")

@@ -1,7 +1,9 @@
 """The collector in-process: every status, the manifest rules, the exports, hostile input.
 
 Starlette's TestClient drives the app without a port (Datasette's ``ds_client``
-style); ``test_collector_load.py`` runs the real server.
+style); ``test_collector_load.py`` runs the real server. Every test of a client
+runs twice: on an SQLite file and on a PostgreSQL database (conftest's
+``store_db``), so both stores keep the same rules.
 """
 
 from __future__ import annotations
@@ -14,18 +16,23 @@ import sqlite3
 import threading
 import uuid
 import warnings
+from contextlib import ExitStack
 from pathlib import Path
 
 import anyio
+import psycopg
 import pytest
 
+from conftest import free_port
 from qinglian.cli import main
 from qinglian.collector.app import MAX_BODY, create_app
+from qinglian.collector.corrections import new_correction
 from qinglian.collector.errors import SetupError
 from qinglian.collector.intake import Outcome, receive
 from qinglian.collector.manifest import Manifests
 from qinglian.collector.settings import Settings
-from qinglian.collector.store import Evidence, Store
+from qinglian.collector.store import (Evidence, PurgedRecord, Store, canonical_json,
+                                      open_store)
 from qinglian.common.records import record_problems
 
 with warnings.catch_warnings():
@@ -79,14 +86,16 @@ def write_manifest(folder: Path, site: str = SITE) -> Path:
 
 
 @pytest.fixture
-def make_client(tmp_path):
-    """Return a function making a TestClient of a collector on a new database."""
+def make_client(store_db):
+    """Return a function making a TestClient of a collector on a new database, SQLite or
+    PostgreSQL; each is shut down (its store closed) when the test ends."""
+    with ExitStack() as clients:
 
-    def make_client(**settings) -> TestClient:
-        settings = {"db": tmp_path / "records.db", "admin_token": TOKEN, **settings}
-        return TestClient(create_app(Settings(**settings)))
+        def make_client(**settings) -> TestClient:
+            settings = {"db": store_db, "admin_token": TOKEN, **settings}
+            return clients.enter_context(TestClient(create_app(Settings(**settings))))
 
-    return make_client
+        yield make_client
 
 
 @pytest.fixture
@@ -506,9 +515,9 @@ def test_hostile_names_come_out_escaped_everywhere(client, name):
 
 # Store and intake -----------------------------------------------------------------------
 
-def test_concurrent_repeats_store_one_row(tmp_path):
+def test_concurrent_repeats_store_one_row(store_db):
     """Threads racing with one id: one stores, the same content repeats, other content conflicts."""
-    store = Store(tmp_path / "records.db")
+    store = open_store(store_db)
     sent = record()
     changed = {**sent, "page": "http://intranet.test/other/"}
     outcomes = []
@@ -565,6 +574,98 @@ def test_a_file_that_is_not_a_database_is_a_setup_error(tmp_path):
         Store(path)
 
 
+def test_postgres_store_is_append_only(postgres_url):
+    """Even psql cannot update, delete or truncate records, corrections or the purge log;
+    bodies are stored byte for byte as SQLite stores them."""
+    store = open_store(postgres_url)
+    kept, purged = record(), record()
+    store.add(kept, Evidence.now(None, None))
+    store.add(purged, Evidence("2019-05-01T00:00:00.000Z", None, None))
+    store.purge("2020-01-01T00:00:00.000Z", dry_run=False)
+    store.add_correction(new_correction(site=SITE, staff_id="A001", operator="人事科",
+                                        reason="工单 1", changes={"name": "张三丰"}))
+    store.close()
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        assert connection.execute("SELECT body FROM records").fetchall() == [
+            (canonical_json(kept),)]
+        for table, message in (("records", "records are append-only"),
+                               ("corrections", "corrections are append-only"),
+                               ("purge_log", "the purge log is append-only")):
+            for statement in (f"UPDATE {table} SET site = 'x'", f"DELETE FROM {table}",
+                              f"TRUNCATE {table}"):
+                with pytest.raises(psycopg.errors.RaiseException, match=message):
+                    connection.execute(statement)
+
+
+def test_store_purges_and_logs(store_db):
+    """A dry run lists what would go; the real run removes exactly that and logs it."""
+    store = open_store(store_db)
+    arrivals = [(record("pledge"), "2019-05-01T00:00:00.000Z"),
+                (record(), "2020-01-01T00:00:00.000Z"),
+                (record("progress"), "2026-11-01T00:00:00.000Z")]
+    for item, received in arrivals:
+        store.add(item, Evidence(received, "10.0.0.1", "test"))
+    cutoff = "2023-11-24T00:00:00.000Z"
+    old = [PurgedRecord(item["id"], item["site"], item["kind"], item["created"], received)
+           for item, received in arrivals[:2]]
+
+    listed = store.purge(cutoff, dry_run=True)
+    assert listed == old
+    assert len(store.records()) == 3 and store.purge_log() == []
+
+    assert store.purge(cutoff, dry_run=False) == listed
+    assert [stored.record for stored in store.records()] == [arrivals[2][0]]
+    log = store.purge_log()
+    assert [entry for entry, _, _ in log] == listed
+    assert {logged_cutoff for _, _, logged_cutoff in log} == {cutoff}
+    assert store.purge(cutoff, dry_run=False) == []
+    store.close()
+
+
+def test_corrections_round_trip(store_db, make_client):
+    """Corrections come back as made, in order, and the collector's reads apply them."""
+    client = make_client()
+    client.post("/api/v1/records", json=record("pledge", {**STAFF, "staff_id": "A01"}))
+    store = open_store(store_db)
+    made = [new_correction(site=SITE, staff_id="A01", operator="人事科 王", reason="工单 118",
+                           changes={"staff_id": "A001", "name": "张三丰"}),
+            new_correction(site=SITE, staff_id="A001", operator="纪检监察室",
+                           reason="本人申请", redact=True)]
+    for correction in made:
+        store.add_correction(correction)
+    assert store.corrections() == made
+    store.close()
+    (item,) = admin(client, "/api/v1/records").json()["records"]
+    assert item["record"]["person"] == {**STAFF, "name": "（已删除）", "staff_id": "（已删除）"}
+
+
+def test_unreachable_postgres_is_a_setup_error_without_the_password(capsys):
+    """The collector exits 2 with the reason, and never prints the URL's password."""
+    port = free_port()
+    code, _, err = run(capsys, "collector", "--db",
+                       f"postgresql://collector:s3cret-pw@127.0.0.1:{port}/records")
+    assert code == 2
+    assert err.startswith("qinglian collector: cannot use the PostgreSQL database "
+                          f"'postgresql://collector@127.0.0.1:{port}/records': ")
+    assert "Connection refused" in err and "s3cret" not in err and "Traceback" not in err
+    # libpq quotes the part of a malformed URL it cannot read: here, the password
+    with pytest.raises(SetupError, match="invalid percent-encoded token") as raised:
+        open_store("postgresql://collector:s3cret%zz@127.0.0.1/records")
+    assert "s3cret" not in str(raised.value)
+
+
+def test_postgres_backup_names_pg_dump(postgres_url, tmp_path):
+    """The collector leaves PostgreSQL backups to pg_dump, and says how (no password)."""
+    store = open_store(postgres_url.replace("postgres@", "postgres:s3cret-pw@"))
+    with pytest.raises(SetupError) as raised:
+        store.backup(tmp_path / "records.dump")
+    store.close()
+    message = str(raised.value)
+    assert f"pg_dump --format=custom --file {tmp_path / 'records.dump'} {postgres_url}" in message
+    assert f"pg_restore --clean --if-exists --dbname {postgres_url}" in message
+    assert "s3cret" not in message
+
+
 # CORS -----------------------------------------------------------------------------------
 
 def preflight(client: TestClient, origin: str):
@@ -600,7 +701,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_records_import_is_idempotent_and_reports(tmp_path, capsys):
+def test_records_import_is_idempotent_and_reports(tmp_path, capsys, store_db):
     """Wrapped and bare records are stored once; invalid ones are named with the reason."""
     first, second = record(), record("pledge")
     invalid = record(person={**STAFF, "name": ""})
@@ -608,7 +709,7 @@ def test_records_import_is_idempotent_and_reports(tmp_path, capsys):
     path.write_text(json.dumps({"records": [
         {"record": first, "state": "waiting", "tries": 3}, second, {"record": invalid}, 42,
     ]}, ensure_ascii=False), encoding="utf-8-sig")
-    db = str(tmp_path / "records.db")
+    db = store_db
 
     code, out, err = run(capsys, "records", "import", str(path), "--db", db)
     assert code == 1
@@ -627,7 +728,9 @@ def test_records_import_is_idempotent_and_reports(tmp_path, capsys):
     assert code == 1
     assert out.splitlines()[0].startswith(f"{second['id']}: id: ")
     assert out.splitlines()[-1] == "stored 0, already there 1, conflicting 1, invalid 0"
-    assert len(Store(Path(db)).records()) == 2
+    store = open_store(db)
+    assert len(store.records()) == 2
+    store.close()
 
 
 def test_records_import_applies_the_manifests(tmp_path, capsys):

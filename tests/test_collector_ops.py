@@ -257,3 +257,12 @@ def test_identity_header_is_kept_only_from_trusted_proxies(tmp_path):
 def test_rate_limit_zero_turns_it_off(tmp_path):
     client = _client(tmp_path / "r.db", rate_limit=0)
     assert 429 not in [client.post("/api/v1/records", json={}).status_code for _ in range(150)]
+
+
+def test_unpaired_surrogate_is_400_not_a_crash(tmp_path):
+    client = _client(tmp_path / "r.db")
+    body = json.dumps(record(), ensure_ascii=False).replace('"张三"', '"\\ud800张三"')
+    response = client.post("/api/v1/records", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "not valid Unicode ('\\ud800')" in response.json()["problems"][0]

@@ -26,6 +26,12 @@ class Receipt:
 def receive(record: object, store: Store, manifests: Manifests, evidence: Evidence) -> Receipt:
     """Validate ``record`` against the schema and the manifests, then store it once."""
     problems = record_problems(record)
+    try:
+        canonical_json(record).encode("utf-8")
+    except UnicodeEncodeError as error:
+        # JSON may spell half of a surrogate pair ("\ud800"); no database can store it
+        problems.append(f"the record holds text that is not valid Unicode "
+                        f"({error.object[error.start:error.end]!a})")
     if not problems:
         problems = manifests.problems(record)
     if problems:

@@ -17,7 +17,7 @@ _ORIGIN = re.compile(r"^https?://[^/?#\s]+$")
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path
+    db: str | Path  # an SQLite file, or a postgresql:// URL
     manifests: Manifests = field(default_factory=Manifests)
     origins: tuple[str, ...] = ()
     allow_file_origin: bool = False

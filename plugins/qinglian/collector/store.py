@@ -15,8 +15,10 @@ when records are read out (``corrections.apply``); the records stay as sent.
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -154,23 +156,26 @@ def open_store(db: str | Path):
 class Store:
     """The records table of one SQLite file, safe to use from many threads.
 
-    Each thread gets its own connection (Starlette runs sync code in a thread
-    pool); SQLite serialises the writers, and WAL keeps readers out of their way.
+    Connections are lent out one operation at a time and come back to an idle
+    list: Starlette's worker threads come and go, so a connection per thread
+    would pile up. SQLite serialises the writers; WAL keeps readers out of
+    their way.
     """
 
     def __init__(self, path: Path):
         self.path = path
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         try:
-            connection = self._connection()
-            connection.executescript(_SCHEMA)
-            # Databases made before the identity column get it (NULL for older records)
-            columns = [row[1] for row in connection.execute("PRAGMA table_info(records)")]
-            if "identity" not in columns:
-                connection.execute("ALTER TABLE records ADD COLUMN identity TEXT")
+            with self._connected() as connection:
+                connection.executescript(_SCHEMA)
+                # Databases made before the identity column get it (NULL for older records)
+                columns = [row[1] for row in connection.execute("PRAGMA table_info(records)")]
+                if "identity" not in columns:
+                    connection.execute("ALTER TABLE records ADD COLUMN identity TEXT")
         except sqlite3.DatabaseError as error:
+            self.close()
             raise SetupError(f"cannot use '{path}' as the collector's database: {error}; "
                              "give a path in an existing, writable folder, to a new file "
                              "or to a database this collector made") from None
@@ -178,23 +183,24 @@ class Store:
     def add(self, record: dict, evidence: Evidence) -> str | None:
         """Store ``record`` unless its id is taken; return None, or the body stored with that id."""
         body = canonical_json(record)
-        connection = self._connection()
-        # Only the id may clash (the primary key); the first writer wins, atomically
-        cursor = connection.execute(
-            "INSERT INTO records (id, site, kind, created, body, received, client_ip, user_agent,"
-            " identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (record["id"], record["site"], record["kind"], record["created"], body,
-             evidence.received, evidence.client_ip, evidence.user_agent, evidence.identity),
-        )
-        if cursor.rowcount == 1:
-            return None
-        (stored,) = connection.execute("SELECT body FROM records WHERE id = ?",
-                                       (record["id"],)).fetchone()
+        with self._connected() as connection:
+            # Only the id may clash (the primary key); the first writer wins, atomically
+            cursor = connection.execute(
+                "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
+                " user_agent, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING",
+                (record["id"], record["site"], record["kind"], record["created"], body,
+                 evidence.received, evidence.client_ip, evidence.user_agent, evidence.identity),
+            )
+            if cursor.rowcount == 1:
+                return None
+            (stored,) = connection.execute("SELECT body FROM records WHERE id = ?",
+                                           (record["id"],)).fetchone()
         return stored
 
     def records(self, site: str | None = None, kind: str | None = None) -> list[StoredRecord]:
         """Return the stored records in the order they arrived, of one site and kind if given."""
-        rows = self._connection().execute(
+        rows = self._rows(
             "SELECT body, received, client_ip, user_agent, identity FROM records"
             " WHERE (:site IS NULL OR site = :site) AND (:kind IS NULL OR kind = :kind)"
             " ORDER BY rowid",
@@ -204,7 +210,7 @@ class Store:
 
     def add_correction(self, correction: Correction) -> None:
         """Store ``correction`` (its id is new: corrections are never replaced)."""
-        self._connection().execute(
+        self._rows(
             "INSERT INTO corrections (id, created, operator, reason, site, staff_id, action, changes)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (correction.id, correction.created, correction.operator, correction.reason,
@@ -213,41 +219,41 @@ class Store:
 
     def corrections(self) -> list[Correction]:
         """Return every correction in the order they were made."""
-        rows = self._connection().execute(
-            "SELECT id, created, operator, reason, site, staff_id, action, changes"
-            " FROM corrections ORDER BY rowid")
+        rows = self._rows("SELECT id, created, operator, reason, site, staff_id, action, changes"
+                          " FROM corrections ORDER BY rowid")
         return [Correction(*row[:7], json.loads(row[7])) for row in rows]
 
     def purge(self, received_before: str, *, dry_run: bool) -> list[PurgedRecord]:
         """Remove every record received before ``received_before`` (ISO UTC) and log each
         one; with ``dry_run``, only return what would go."""
-        connection = self._connection()
         select = ("SELECT id, site, kind, created, received FROM records"
                   " WHERE received < ? ORDER BY rowid")
         if dry_run:
-            return [PurgedRecord(*row) for row in connection.execute(select, (received_before,))]
-        # One transaction: the permit is never visible to another connection
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            purged = [PurgedRecord(*row) for row in connection.execute(select, (received_before,))]
-            connection.executemany(
-                "INSERT INTO purge_log (id, site, kind, created, received, purged, cutoff)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(p.id, p.site, p.kind, p.created, p.received, utc_now(), received_before)
-                 for p in purged])
-            connection.execute("INSERT INTO purge_permit VALUES (1)")
-            connection.execute("DELETE FROM records WHERE received < ?", (received_before,))
-            connection.execute("DELETE FROM purge_permit")
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+            return [PurgedRecord(*row) for row in self._rows(select, (received_before,))]
+        with self._connected() as connection:
+            # One transaction: the permit is never visible to another connection
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                purged = [PurgedRecord(*row)
+                          for row in connection.execute(select, (received_before,))]
+                connection.executemany(
+                    "INSERT INTO purge_log (id, site, kind, created, received, purged, cutoff)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(p.id, p.site, p.kind, p.created, p.received, utc_now(), received_before)
+                     for p in purged])
+                connection.execute("INSERT INTO purge_permit VALUES (1)")
+                connection.execute("DELETE FROM records WHERE received < ?", (received_before,))
+                connection.execute("DELETE FROM purge_permit")
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
         return purged
 
     def purge_log(self) -> list[tuple[PurgedRecord, str, str]]:
         """Return (record, purged at, cutoff) for every record a purge removed."""
-        rows = self._connection().execute(
-            "SELECT id, site, kind, created, received, purged, cutoff FROM purge_log ORDER BY rowid")
+        rows = self._rows("SELECT id, site, kind, created, received, purged, cutoff"
+                          " FROM purge_log ORDER BY rowid")
         return [(PurgedRecord(*row[:5]), row[5], row[6]) for row in rows]
 
     def backup(self, target: Path) -> int:
@@ -255,29 +261,38 @@ class Store:
         arriving (SQLite's online backup API); return how many records it holds."""
         destination = sqlite3.connect(target)
         try:
-            self._connection().backup(destination)
+            with self._connected() as connection:
+                connection.backup(destination)
             (count,) = destination.execute("SELECT count(*) FROM records").fetchone()
         finally:
             destination.close()
         return count
 
     def close(self) -> None:
-        """Close every thread's connection."""
+        """Close every connection."""
         with self._lock:
-            for connection in self._connections:
+            for connection in self._all:
                 connection.close()
-            self._connections.clear()
+            self._all.clear()
 
-    def _connection(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
+    def _rows(self, sql: str, parameters=()) -> list[tuple]:
+        with self._connected() as connection:
+            return connection.execute(sql, parameters).fetchall()
+
+    @contextmanager
+    def _connected(self):
+        try:
+            connection = self._idle.get_nowait()
+        except queue.Empty:
             # Autocommit: each INSERT is its own transaction, committed when execute returns.
             # The timeout is how long a writer waits for the others (SQLite's busy timeout).
             connection = sqlite3.connect(self.path, isolation_level=None, timeout=30,
                                          check_same_thread=False)
+            with self._lock:
+                self._all.append(connection)
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
-        return connection
+        try:
+            yield connection
+        finally:
+            self._idle.put(connection)
