@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .collector.cli import register as register_collector
+from .collector.report_cli import register as register_report
 from .pledge.cli import register as register_pledge
 
 
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(run=_run_check)
     register_collector(commands)
     register_pledge(commands)
+    register_report(commands)
 
     args = parser.parse_args(argv)
     if args.command is None:

@@ -28,13 +28,19 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_text(records: Iterable[StoredRecord]) -> str:
     """Return one CSV row per record under a header row, BOM first."""
+    return csv_document(COLUMNS, ([row.get(column) for column in COLUMNS]
+                                  for row in map(_row, records)))
+
+
+def csv_document(header: Iterable[str], rows: Iterable[Iterable]) -> str:
+    """Return ``rows`` under ``header`` as CSV for Excel: BOM first, formulas neutralised,
+    None as an empty cell, booleans as true/false."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for stored in records:
-        row = _row(stored)
-        writer.writerow(_neutralise(_cell(row.get(column))) for column in COLUMNS)
+    writer.writerow(_neutralise(_cell(title)) for title in header)
+    for row in rows:
+        writer.writerow(_neutralise(_cell(value)) for value in row)
     return out.getvalue()
 
 

@@ -1,0 +1,566 @@
+"""Roster reports: who in each department has signed the current pledges and passed
+the onboarding exam, for the ethics office's files.
+
+The inputs are the records (corrections already applied: a corrected 工号
+counts as that person), the staff roster from HR (工号, 姓名, 科室) and the
+build's manifest, which says each pledge's current version. Only a signature
+of the current version counts; an older one is shown as such, so a person
+knows to sign again. Records the roster cannot place (an unknown 工号, or a
+工号 under another name) are listed apart, never counted: they are usually a
+typo that a correction fixes.
+
+The outputs are a CSV for Excel, printable HTML pages (one per department,
+for signing off and filing) and ``dashboard.json``: counts per department,
+without a name or 工号, for the site's dashboard page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from html import escape
+from pathlib import Path
+from urllib.parse import quote
+
+from ..common.i18n import translate
+from ..common.tables import TableError, normalise_header, read_table
+from ..dashboard.board import DASHBOARD_FORMAT
+from .corrections import REDACTED
+from .errors import SetupError
+from .export import csv_document
+from .manifest import Manifests
+from .store import StoredRecord, utc_now
+
+ONBOARDING_QUIZ = "onboarding"  # quizzes/onboarding.yml
+
+# Each roster column and the other headings HR files use for it
+ROSTER_COLUMNS = {
+    "staff_id": ("工号", "职工号", "员工编号"),
+    "name": ("姓名", "名字"),
+    "department": ("科室", "部门", "所在科室"),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member of staff on the roster."""
+
+    staff_id: str
+    name: str
+    department: str
+
+
+@dataclass(frozen=True)
+class Roster:
+    path: str
+    encoding: str  # as read_table names it, for the summary line
+    people: list[Person]
+
+
+@dataclass(frozen=True)
+class CurrentPledge:
+    """The version of a staff pledge that counts now."""
+
+    id: str
+    title: str
+    version: str
+    published: str  # the date this version was locked
+    hashes: frozenset[str]  # a typo fix adds a second text to a version
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the site's build published: its departments and current staff pledges."""
+
+    site: str
+    departments: tuple[str, ...]
+    pledges: tuple[CurrentPledge, ...]
+
+
+@dataclass(frozen=True)
+class PledgeStatus:
+    pledge: CurrentPledge
+    signed: str | None  # when the current version was last signed (UTC, as recorded)
+    older: str | None  # the latest other version signed, if any
+
+
+@dataclass(frozen=True)
+class ExamStatus:
+    attempts: int
+    best: int | None
+    passed: bool
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    person: Person
+    pledges: tuple[PledgeStatus, ...]
+    exam: ExamStatus
+
+    @property
+    def signed_all(self) -> bool:
+        return all(status.signed for status in self.pledges)
+
+
+@dataclass(frozen=True)
+class Counts:
+    staff: int
+    pledge_signed: int  # signed every current staff pledge
+    onboarding_passed: int
+    by_pledge: tuple[int, ...]  # signed each pledge, in Report.pledges order
+
+    @classmethod
+    def of(cls, people: list[PersonStatus], pledges: int) -> Counts:
+        return cls(len(people), sum(p.signed_all for p in people),
+                   sum(p.exam.passed for p in people),
+                   tuple(sum(bool(p.pledges[i].signed) for p in people) for i in range(pledges)))
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    people: list[PersonStatus]
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A record the roster cannot place."""
+
+    record: dict
+    roster_name: str | None  # the roster's name for its 工号, when only the name differs
+
+
+@dataclass(frozen=True)
+class Report:
+    site: str
+    generated: str  # UTC
+    pledges: tuple[CurrentPledge, ...]
+    departments: list[Department]
+    unmatched: list[Unmatched]
+
+    def counts(self, department: Department | None = None) -> Counts:
+        """Return the counts of one department, or of the whole roster."""
+        people = department.people if department else [
+            person for each in self.departments for person in each.people]
+        return Counts.of(people, len(self.pledges))
+
+
+# Reading the inputs ----------------------------------------------------------------------
+
+def read_roster(path: Path) -> Roster:
+    """Read a roster (.csv or .xlsx); raise SetupError with one ``FILE:row N: …`` line per
+    problem."""
+    try:
+        table = read_table(path, [name for names in ROSTER_COLUMNS.values() for name in names])
+    except TableError as error:
+        raise SetupError(str(error)) from None
+    problems: list[str] = []
+    columns = {}
+    for field, names in ROSTER_COLUMNS.items():
+        # The first heading found wins: a roster may have both 科室 and a wider 部门
+        found = [normalise_header(name) for name in names
+                 if normalise_header(name) in table.columns]
+        if found:
+            columns[field] = found[0]
+        else:
+            problems.append(str(TableError(path, f"no {names[0]} column; head it "
+                                                 f"{' or '.join(names)}", table.header_row)))
+    if problems:
+        raise SetupError("\n".join(problems))
+    people, rows = [], {}
+    for row in table.rows:
+        values = {field: row.cells[column] for field, column in columns.items()}
+        empty = [ROSTER_COLUMNS[field][0] for field, value in values.items() if not value]
+        key = id_key(values["staff_id"])
+        if empty:
+            problems.append(str(TableError(path, f"{'、'.join(empty)} is empty; fill it in or "
+                                                 "delete the row", row.number)))
+        elif key in rows:
+            problems.append(str(TableError(path, f"工号 {values['staff_id']} is also on row "
+                                                 f"{rows[key]}; list each person once",
+                                           row.number)))
+        else:
+            rows[key] = row.number
+            people.append(Person(**values))
+    if not people and not problems:
+        problems.append(str(TableError(path, "no staff are listed under the header row",
+                                       table.header_row)))
+    if problems:
+        raise SetupError("\n".join(problems))
+    return Roster(str(path), table.encoding, people)
+
+
+def read_published(path: Path) -> Published:
+    """Read a built site's qinglian-manifest.json; raise SetupError saying what is wrong."""
+    Manifests.load([path])  # the collector's own checks and messages
+    data = json.loads(path.read_text(encoding="utf-8"))
+    pledges = []
+    for pledge_id, entries in data.get("pledges", {}).items():
+        # The lock lists versions as they were published: the last one is current
+        current = entries[-1] if entries else {}
+        if current.get("audience") != "staff":
+            continue
+        same = [entry for entry in entries if entry["version"] == current["version"]]
+        pledges.append(CurrentPledge(
+            id=pledge_id, title=str(current.get("title") or pledge_id),
+            version=current["version"], published=str(same[0].get("date") or ""),
+            hashes=frozenset(entry["sha256"] for entry in same)))
+    return Published(data["site"], tuple(data.get("departments", [])), tuple(pledges))
+
+
+# Building the report ---------------------------------------------------------------------
+
+def build_report(records: list[StoredRecord], roster: Roster, published: Published,
+                 generated: str | None = None) -> Report:
+    """Match the site's staff pledge signatures and onboarding attempts to the roster."""
+    people = {id_key(person.staff_id): person for person in roster.people}
+    current = {pledge.id: pledge for pledge in published.pledges}
+    signatures: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    attempts: dict[str, list[dict]] = defaultdict(list)
+    unmatched = []
+    for stored in records:
+        record = stored.record
+        person, pledge, attempt = (_mapping(record.get(key))
+                                   for key in ("person", "pledge", "attempt"))
+        kind = record.get("kind")
+        counted = ((kind == "pledge" and pledge.get("id") in current)
+                   or (kind == "attempt" and attempt.get("quiz_id") == ONBOARDING_QUIZ))
+        # Staff carry a department; a family member's 工号 is their relative's
+        if (record.get("site") != published.site or not counted or "department" not in person
+                or person.get("staff_id") == REDACTED):
+            continue
+        key = id_key(str(person.get("staff_id", "")))
+        entry = people.get(key)
+        if entry is None or name_key(person.get("name")) != name_key(entry.name):
+            unmatched.append(Unmatched(record, entry and entry.name))
+        elif kind == "pledge":
+            signatures[key, pledge["id"]].append(record)
+        else:
+            attempts[key].append(attempt)
+    statuses = {
+        key: PersonStatus(
+            person,
+            tuple(_pledge_status(pledge, signatures[key, pledge.id])
+                  for pledge in published.pledges),
+            _exam_status(attempts[key]))
+        for key, person in people.items()
+    }
+    return Report(published.site, generated or utc_now(), published.pledges,
+                  _departments(roster, published, statuses),
+                  sorted(unmatched, key=lambda item: str(item.record.get("created", ""))))
+
+
+def dashboard_data(report: Report) -> dict:
+    """Return the dashboard's data: counts and percentages per department, no names."""
+
+    def figures(counts: Counts) -> dict:
+        return {"staff": counts.staff,
+                "pledge_signed": counts.pledge_signed,
+                "pledge_signed_percent": _percent(counts.pledge_signed, counts.staff),
+                "onboarding_passed": counts.onboarding_passed,
+                "onboarding_passed_percent": _percent(counts.onboarding_passed, counts.staff)}
+
+    return {
+        "format": DASHBOARD_FORMAT,
+        "generated": report.generated,
+        "site": report.site,
+        "pledges": [{"id": p.id, "title": p.title, "version": p.version} for p in report.pledges],
+        "departments": [{"name": department.name, **figures(report.counts(department))}
+                        for department in report.departments],
+        "total": figures(report.counts()),
+    }
+
+
+def _pledge_status(pledge: CurrentPledge, records: list[dict]) -> PledgeStatus:
+    signed = [str(r.get("created", "")) for r in records
+              if r["pledge"].get("version") == pledge.version
+              and r["pledge"].get("sha256") in pledge.hashes]
+    older = sorted((str(r.get("created", "")), str(r["pledge"].get("version"))) for r in records
+                   if r["pledge"].get("version") != pledge.version)
+    return PledgeStatus(pledge, max(signed, default=None), older[-1][1] if older else None)
+
+
+def _exam_status(attempts: list[dict]) -> ExamStatus:
+    scores = [a["score"] for a in attempts if isinstance(a.get("score"), int)]
+    return ExamStatus(len(attempts), max(scores, default=None),
+                      any(a.get("passed") is True for a in attempts))
+
+
+def _departments(roster: Roster, published: Published,
+                 statuses: dict[str, PersonStatus]) -> list[Department]:
+    grouped: dict[str, list[PersonStatus]] = defaultdict(list)
+    for person in roster.people:
+        grouped[person.department].append(statuses[id_key(person.staff_id)])
+    # The site's own order of departments first, then any others as the roster has them
+    order = [name for name in published.departments if name in grouped]
+    order += [name for name in grouped if name not in order]
+    return [Department(name, grouped[name]) for name in order]
+
+
+def _mapping(value) -> dict:
+    """Return ``value`` if it is a JSON object, else {}: an export file may hold anything."""
+    return value if isinstance(value, dict) else {}
+
+
+def id_key(staff_id: str) -> str:
+    """工号 as compared: letters in any case (the schema allows A-Z and a-z)."""
+    return staff_id.strip().upper()
+
+
+def name_key(name) -> str:
+    """A name as compared: full-width folded, without spaces (张 三 is 张三)."""
+    return "".join(unicodedata.normalize("NFKC", str(name or "")).split())
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+# Writing the report ----------------------------------------------------------------------
+
+def write_report(report: Report, out: Path, *, language: str = "zh",
+                 tz: tzinfo | None = None) -> list[Path]:
+    """Write report.csv, unmatched.csv, index.html, one page per department and
+    dashboard.json into ``out``; return the files written. Pages show times in ``tz``
+    (default: this computer's time zone); the CSVs keep them in UTC, as recorded."""
+
+    def t(key: str, **values) -> str:
+        return translate(key, language, **values)
+
+    pages = page_names([department.name for department in report.departments])
+    files = {
+        "report.csv": _report_csv(report, t),
+        "unmatched.csv": _unmatched_csv(report, t),
+        "index.html": _render_index(report, pages, t, language, tz),
+        "dashboard.json": json.dumps(dashboard_data(report), ensure_ascii=False, indent=2) + "\n",
+    }
+    for department in report.departments:
+        files[f"departments/{pages[department.name]}"] = _render_department(
+            report, department, t, language, tz)
+    return write_files(out, files, "departments")
+
+
+def write_files(out: Path, files: dict[str, str], pages: str) -> list[Path]:
+    """Write ``files`` (name → text) into ``out``, first removing the department pages of an
+    earlier run from ``out``/``pages`` (departments no longer on the roster)."""
+    for stale in (out / pages).glob("*.html"):
+        stale.unlink()
+    written = []
+    for name, text in files.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _report_csv(report: Report, t) -> str:
+    header = [t(f"report.column.{name}") for name in (
+        "department", "staff_id", "name", "pledge", "pledge_title", "version", "signed",
+        "signed_at", "older", "exam_best", "exam_passed", "exam_attempts")]
+    rows = []
+    for department in report.departments:
+        for status in department.people:
+            person, exam = status.person, status.exam
+            for pledge in status.pledges or (None,):
+                rows.append([
+                    department.name, person.staff_id, person.name,
+                    *((pledge.pledge.id, pledge.pledge.title, pledge.pledge.version,
+                       _yes_no(bool(pledge.signed), t), pledge.signed, pledge.older)
+                      if pledge else (None,) * 6),
+                    exam.best, _yes_no(exam.passed, t), exam.attempts])
+    return csv_document(header, rows)
+
+
+def _unmatched_csv(report: Report, t) -> str:
+    header = [t(f"report.column.{name}") for name in (
+        "record", "created", "what", "name", "staff_id", "department", "reason")]
+    return csv_document(header, (
+        [item.record.get("id"), item.record.get("created"), _what(item.record, report, t),
+         *(item.record["person"].get(key) for key in ("name", "staff_id", "department")),
+         _reason(item, t)]
+        for item in report.unmatched))
+
+
+def _render_index(report: Report, pages: dict[str, str], t, language: str, tz) -> str:
+    head = "".join(f'<th scope="col">{escape(t("report.signed_column", title=p.title))}</th>'
+                   for p in report.pledges)
+    rows = []
+    for department in report.departments:
+        counts = report.counts(department)
+        href = f"departments/{quote(pages[department.name])}"
+        link = f'<a href="{escape(href)}">{escape(department.name)}</a>'
+        rows.append(f'<tr><th scope="row">{link}</th>{_count_cells(counts, t)}</tr>')
+    total = (f'<tr class="total"><th scope="row">{escape(t("report.total"))}</th>'
+             f'{_count_cells(report.counts(), t)}</tr>')
+    table = (f'<table><caption>{escape(t("report.by_department"))}</caption><thead><tr>'
+             f'<th scope="col">{escape(t("report.department"))}</th>'
+             f'<th scope="col">{escape(t("report.staff"))}</th>{head}'
+             f'<th scope="col">{escape(t("report.exam_passed"))}</th></tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody><tfoot>{total}</tfoot></table>')
+    body = (_header(report, t("report.title"), t, tz) + table
+            + _render_unmatched(report, t, tz))
+    return document(t("report.title"), body, language)
+
+
+def _render_department(report: Report, department: Department, t, language: str, tz) -> str:
+    counts = report.counts(department)
+    head = "".join('<th scope="col">' + escape(t("report.pledge_column", title=p.title,
+                                                   version=p.version)) + "</th>"
+                   for p in report.pledges)
+    rows = []
+    for number, status in enumerate(department.people, start=1):
+        cells = "".join(_pledge_cell(pledge, t, tz) for pledge in status.pledges)
+        rows.append(f'<tr><td class="num">{number}</td><td>{escape(status.person.staff_id)}</td>'
+                    f'<td>{escape(status.person.name)}</td>{cells}'
+                    f'{_exam_cell(status.exam, t)}</tr>')
+    summary = t("report.summary", staff=counts.staff, signed=counts.pledge_signed,
+                unsigned=counts.staff - counts.pledge_signed, passed=counts.onboarding_passed)
+    title = t("report.department_title", department=department.name)
+    body = (f'<nav><a href="../index.html">{escape(t("report.back"))}</a></nav>'
+            + _header(report, title, t, tz) + f'<p class="summary">{escape(summary)}</p>'
+            f'<table><thead><tr><th scope="col">{escape(t("report.number"))}</th>'
+            f'<th scope="col">{escape(t("report.column.staff_id"))}</th>'
+            f'<th scope="col">{escape(t("report.column.name"))}</th>{head}'
+            f'<th scope="col">{escape(t("report.exam"))}</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            f'<p class="sign-off"><span>{escape(t("report.sign_off"))}</span>'
+            f'<span>{escape(t("report.sign_off_date"))}</span></p>')
+    return document(title, body, language)
+
+
+def _render_unmatched(report: Report, t, tz) -> str:
+    heading = f'<h2>{escape(t("report.unmatched"))}</h2>'
+    if not report.unmatched:
+        return heading + f'<p>{escape(t("report.unmatched_none"))}</p>'
+    rows = "".join(
+        f'<tr><td>{escape(local_time(item.record.get("created"), tz))}</td>'
+        f'<td>{escape(_what(item.record, report, t))}</td>'
+        + "".join(f'<td>{escape(str(item.record["person"].get(key, "")))}</td>'
+                  for key in ("name", "staff_id", "department"))
+        + f'<td>{escape(_reason(item, t))}</td></tr>'
+        for item in report.unmatched)
+    head = "".join(f'<th scope="col">{escape(t(f"report.column.{name}"))}</th>' for name in
+                   ("created_local", "what", "name", "staff_id", "department", "reason"))
+    return (heading + f'<p>{escape(t("report.unmatched_hint"))}</p>'
+            f'<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _header(report: Report, title: str, t, tz) -> str:
+    versions = "".join(
+        "<li>" + escape(t("report.current_version", title=p.title, version=p.version,
+                          date=p.published)) + "</li>"
+        for p in report.pledges)
+    meta = t("report.generated", site=report.site, time=local_time(report.generated, tz))
+    return (f'<h1>{escape(title)}</h1><p class="meta">{escape(meta)}</p>'
+            f'<ul class="versions">{versions}</ul>')
+
+
+def _count_cells(counts: Counts, t) -> str:
+    return (f'<td class="num">{counts.staff}</td>'
+            + "".join(f'<td class="num">{_fraction(n, counts.staff, t)}</td>'
+                      for n in counts.by_pledge)
+            + f'<td class="num">{_fraction(counts.onboarding_passed, counts.staff, t)}</td>')
+
+
+def _fraction(part: int, whole: int, t) -> str:
+    percent = f"{_percent(part, whole):g}"
+    return escape(t("report.fraction", part=part, whole=whole, percent=percent))
+
+
+def _pledge_cell(status: PledgeStatus, t, tz) -> str:
+    if status.signed:
+        return f'<td>{escape(t("report.signed", time=local_time(status.signed, tz)))}</td>'
+    text = t("report.signed_older", version=status.older) if status.older else t("report.unsigned")
+    return f'<td class="no">{escape(text)}</td>'
+
+
+def _exam_cell(exam: ExamStatus, t) -> str:
+    if exam.best is None:
+        return f'<td class="no">{escape(t("report.exam_none"))}</td>'
+    if exam.passed:
+        return f'<td>{escape(t("report.exam_pass", score=exam.best))}</td>'
+    return f'<td class="no">{escape(t("report.exam_fail", score=exam.best))}</td>'
+
+
+def _what(record: dict, report: Report, t) -> str:
+    if record.get("kind") == "pledge":
+        titles = {p.id: p.title for p in report.pledges}
+        pledge = record["pledge"]
+        return t("report.what_pledge", title=titles.get(pledge.get("id"), pledge.get("id")),
+                 version=pledge.get("version"))
+    return t("report.what_exam", score=record["attempt"].get("score"))
+
+
+def _reason(item: Unmatched, t) -> str:
+    staff_id = item.record["person"].get("staff_id")
+    if item.roster_name is None:
+        return t("report.reason_unknown", staff_id=staff_id)
+    return t("report.reason_name", staff_id=staff_id, name=item.roster_name)
+
+
+def _yes_no(value: bool, t) -> str:
+    return t("report.yes") if value else t("report.no")
+
+
+def local_time(value, tz) -> str:
+    """Return an ISO UTC time as local wall-clock time, 2026-11-24 10:00."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def page_names(departments: list[str]) -> dict[str, str]:
+    """Return a safe, distinct file name for each department's page (a department may be
+    named anything, '../x' or 'a/b' included)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for department in departments:
+        stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", department).strip(" .")[:80] or "_"
+        name, number = f"{stem}.html", 1
+        while name.lower() in taken:
+            number += 1
+            name = f"{stem}-{number}.html"
+        taken.add(name.lower())
+        names[department] = name
+    return names
+
+
+def document(title: str, body: str, language: str) -> str:
+    return (f'<!doctype html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n'
+            f'<body>\n{body}\n</body>\n</html>\n')
+
+
+# A4 printouts: the header row repeats on each sheet, a row never splits
+_STYLE = """
+@page { size: A4; margin: 15mm 12mm; }
+body { max-width: 62rem; margin: 1.5rem auto; padding: 0 1rem; color: #222; line-height: 1.5;
+  font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
+h1 { font-size: 1.5rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; }
+.meta { color: #555; margin: 0; }
+.versions { margin: .3rem 0 1rem; padding-left: 1.2rem; color: #555; }
+table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+caption { text-align: left; font-weight: bold; padding: .3rem 0; }
+th, td { border: 1px solid #999; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+thead th, tfoot th, tfoot td { background: #f0f0f0; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.no { color: #b71c1c; }
+.sign-off { display: flex; gap: 6rem; margin-top: 3rem; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  nav { display: none; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+  thead th, tfoot th, tfoot td { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
+"""

@@ -1,0 +1,100 @@
+"""``qinglian report``: the roster report and the dashboard's data, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import SetupError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``report`` command to the ``qinglian`` command."""
+    report = commands.add_parser(
+        "report", help="report who has signed the current pledges and passed onboarding",
+        description="Match the records (corrections applied) to a staff roster and write, into "
+                    "--out: report.csv and unmatched.csv (UTF-8 for Excel), index.html and a "
+                    "printable page per department under departments/, and dashboard.json "
+                    "(counts only) for the site's dashboard page. Exits 2 when an input "
+                    "cannot be read.",
+    )
+    source = report.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", metavar="DB",
+                        help="the collector's database: an SQLite file or a postgresql:// URL")
+    source.add_argument("--export", type=Path, metavar="FILE",
+                        help="records downloaded from the collector (GET /api/v1/records), "
+                             "or a JSON list of records")
+    report.add_argument("--roster", required=True, type=Path, metavar="FILE",
+                        help="the staff roster, .csv (UTF-8 or GBK) or .xlsx, with columns "
+                             "工号, 姓名 and 科室")
+    report.add_argument("--manifest", required=True, type=Path, metavar="FILE",
+                        help="the built site's qinglian-manifest.json: the current pledge versions")
+    report.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="folder to write the report into (made if missing)")
+    report.add_argument("--site", metavar="ID",
+                        help="the site whose records to report (default: the manifest's site)")
+    report.set_defaults(run=_run_report)
+
+
+def _run_report(args) -> int:
+    from .manifest import Manifests
+    from .report import build_report, read_published, read_roster, write_report
+    from .route_report import route_statuses, write_route_report
+
+    try:
+        published = read_published(args.manifest)
+        if args.site and args.site != published.site:
+            raise SetupError(f"manifest '{args.manifest}' is for site '{published.site}', not "
+                             f"'{args.site}'; give the manifest of site '{args.site}'")
+        roster = read_roster(args.roster)
+        records = records_from(args.db, args.export, published.site)
+        report = build_report(records, roster, published)
+        written = write_report(report, args.out)
+        # Each route the site names: every person's steps, for the HR files
+        site = Manifests.load([args.manifest]).sites[published.site]
+        for path in site.paths:
+            written += write_route_report(route_statuses(records, roster, site, path), site,
+                                          path, args.out)
+    except SetupError as error:
+        print(f"qinglian report: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"qinglian report: cannot write to '{args.out}': {error.strerror}", file=sys.stderr)
+        return 2
+    total = report.counts()
+    print(f"{total.staff} staff in {len(report.departments)} departments (roster read as "
+          f"{roster.encoding}): {total.pledge_signed} signed every current pledge, "
+          f"{total.onboarding_passed} passed onboarding, {len(report.unmatched)} records match "
+          f"no roster entry; {len(written)} files written to {args.out}")
+    return 0
+
+
+def records_from(db: str | None, export: Path | None, site: str | None) -> list:
+    """Return the records (of ``site``, if given) with corrections applied: from the
+    database ``db``, or from the ``export`` file (the collector corrected it as it
+    wrote it). Raises SetupError when neither can be read."""
+    from .corrections import apply
+    from .importer import read_records_file
+    from .store import StoredRecord, open_store
+
+    if export is not None:
+        entries = read_records_file(export)
+        records = []
+        for number, entry in enumerate(entries, start=1):
+            wrapped = isinstance(entry, dict) and "record" in entry
+            record = entry["record"] if wrapped else entry
+            if not isinstance(record, dict):
+                raise SetupError(f"'{export}': entry {number} is not a record; give the "
+                                 "file the collector or the site wrote, unedited")
+            records.append(StoredRecord(record=record,
+                                        received=str(entry.get("received", "")) if wrapped else "",
+                                        client_ip=None, user_agent=None))
+        return [stored for stored in records if site is None or stored.record.get("site") == site]
+    if "://" not in db and not Path(db).is_file():
+        raise SetupError(f"no database at '{db}'; give the collector's --db file")
+    store = open_store(db)
+    try:
+        return apply(store.records(site=site), store.corrections())
+    finally:
+        store.close()

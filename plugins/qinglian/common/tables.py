@@ -1,0 +1,171 @@
+"""Spreadsheets as HR and trainers keep them: CSV (UTF-8 or GBK) and Excel .xlsx.
+
+One reader for every table Qinglian takes in (staff rosters now, question
+imports later). Real files have a title row or two above the header, blank
+or merely formatted rows between the data, 工号 stored as numbers, and CSVs
+saved by Chinese Excel in GBK; the reader copes with all of them and says
+which encoding it used. Cells come out as text, keyed by normalised header.
+Errors read ``FILE:row N: message``, with the row as Excel or a text editor
+numbers it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+# How far down a title may push the header row
+HEADER_SEARCH_ROWS = 20
+
+
+class TableError(Exception):
+    """A table that cannot be read; the message names the file, the row and the fix."""
+
+    def __init__(self, path: str | Path, message: str, row: int | None = None):
+        self.path, self.row, self.message = str(path), row, message
+        where = f"{self.path}:row {row}" if row else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its number in the file (as Excel shows it) and its cells."""
+
+    number: int
+    cells: dict[str, str]  # normalised header → text ("" when empty)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows under a table's header row."""
+
+    path: str
+    encoding: str  # "UTF-8", "UTF-8 with BOM", "GB18030" or "xlsx"
+    header_row: int
+    columns: tuple[str, ...]  # normalised header text, in file order
+    rows: list[Row]
+
+
+def normalise_header(text: str) -> str:
+    """Return header text as columns are matched: full-width folded, no spaces, lower case
+    (" 工 号 " and "工号", "ＩＤ" and "id" are the same column)."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def read_table(path: Path, header_names: Iterable[str]) -> Table:
+    """Read the first sheet of a .csv or .xlsx file; raise TableError saying what is wrong.
+
+    The header row is the first of the top rows that holds one of
+    ``header_names`` (compared normalised); rows above it are titles.
+    """
+    names = {normalise_header(name) for name in header_names}
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise TableError(path, "this is an old Excel 97–2003 (.xls) file, which cannot be "
+                               "read; open it in Excel or WPS and save it as .xlsx (or CSV)")
+    if suffix == ".csv":
+        encoding, lines = _read_csv(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        encoding, lines = "xlsx", _read_xlsx(path)
+    else:
+        raise TableError(path, f"cannot read '{suffix or 'no extension'}' files; "
+                               "give a .csv or .xlsx file")
+    return _table(path, encoding, lines, names)
+
+
+# -----------------------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TableError(path, f"cannot read the file: {error.strerror}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, text = "UTF-8 with BOM", data[3:].decode("utf-8", errors="strict")
+    else:
+        try:
+            encoding, text = "UTF-8", data.decode("utf-8")
+        except UnicodeDecodeError:
+            # Chinese Excel and WPS save CSV in the system code page; GB18030 is
+            # a superset of GBK and GB2312, and decodes any byte sequence they make
+            try:
+                encoding, text = "GB18030", data.decode("gb18030")
+            except UnicodeDecodeError as error:
+                raise TableError(path, f"the file is neither UTF-8 nor GBK (byte {error.start}); "
+                                       "save it again as CSV UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    lines, start = [], 1
+    try:
+        for cells in reader:
+            # line_num is where the record ended: a quoted cell may span lines
+            lines.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise TableError(path, f"not valid CSV ({error})", start) from None
+    return encoding, lines
+
+
+def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook  # only when an Excel file is read
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise TableError(path, "the file does not exist") from None
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise TableError(path, f"not a readable .xlsx file ({error}); open it in Excel or "
+                               "WPS and save it again as .xlsx") from None
+    try:
+        sheet = workbook.worksheets[0]
+        # Some programs write a wrong size into the file: read every row there is
+        sheet.reset_dimensions()
+        return [(number, [_text(value) for value in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        workbook.close()
+
+
+def _text(value) -> str:
+    """Return a cell as text: 工号 1001 stored as a number reads "1001", not "1001.0"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _table(path: Path, encoding: str, lines: list[tuple[int, list[str]]],
+           names: set[str]) -> Table:
+    filled = [(number, [cell.strip() for cell in cells]) for number, cells in lines
+              if any(cell.strip() for cell in cells)]
+    header = next((index for index, (_, cells) in enumerate(filled[:HEADER_SEARCH_ROWS])
+                   if names & {normalise_header(cell) for cell in cells}), None)
+    if header is None:
+        wanted = "、".join(sorted(names))
+        raise TableError(path, f"no header row found: none of the first {HEADER_SEARCH_ROWS} "
+                               f"filled rows names a column such as {wanted}; add a header row")
+    header_row, titles = filled[header]
+    columns = [normalise_header(title) for title in titles]
+    seen: dict[str, int] = {}
+    for position, column in enumerate(columns):
+        if column and column in seen:
+            raise TableError(path, f"two columns are headed '{titles[position]}'; "
+                                   "keep one or rename the other", header_row)
+        seen[column] = position
+    rows = [Row(number, {column: cells[position] if position < len(cells) else ""
+                         for column, position in seen.items() if column})
+            for number, cells in filled[header + 1:]]
+    return Table(str(path), encoding, header_row, tuple(c for c in columns if c), rows)

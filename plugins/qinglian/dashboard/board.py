@@ -1,0 +1,146 @@
+"""The dashboard (数据看板): completion of pledges and onboarding by department.
+
+Its data is the ``dashboard.json`` that ``qinglian report`` writes: counts and
+percentages per department, never a name or a 工号, so the page can be
+published to every member of staff. An admin copies the file into the site's
+sources, and the next build shows it as a table with bars; the page needs no
+script and no request to the collector.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from html import escape
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+DASHBOARD_FORMAT = 1  # bumped when the file changes shape; written by collector/report.py
+
+_FIGURES = {
+    "type": "object",
+    "required": ["staff", "pledge_signed", "pledge_signed_percent",
+                 "onboarding_passed", "onboarding_passed_percent"],
+    "properties": {
+        "staff": {"type": "integer", "minimum": 0},
+        "pledge_signed": {"type": "integer", "minimum": 0},
+        "pledge_signed_percent": {"type": "number", "minimum": 0, "maximum": 100},
+        "onboarding_passed": {"type": "integer", "minimum": 0},
+        "onboarding_passed_percent": {"type": "number", "minimum": 0, "maximum": 100},
+    },
+}
+_SHAPE = {
+    "type": "object",
+    "required": ["format", "generated", "site", "pledges", "departments", "total"],
+    "properties": {
+        "format": {"const": DASHBOARD_FORMAT},
+        "generated": {"type": "string",
+                      "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"},
+        "site": {"type": "string"},
+        "pledges": {"type": "array", "items": {
+            "type": "object", "required": ["title", "version"],
+            "properties": {"title": {"type": "string"}, "version": {"type": "string"}}}},
+        "departments": {"type": "array", "items": {
+            "allOf": [_FIGURES, {"required": ["name"],
+                                 "properties": {"name": {"type": "string", "minLength": 1}}}]}},
+        "total": _FIGURES,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    staff: int
+    pledge_signed: int
+    pledge_signed_percent: float
+    onboarding_passed: int
+    onboarding_passed_percent: float
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    generated: str  # UTC
+    site: str
+    pledges: list[tuple[str, str]]  # (title, current version)
+    departments: list[tuple[str, Figures]]
+    total: Figures
+
+
+def read_dashboard(text: str) -> tuple[Dashboard | None, str | None]:
+    """Return the dashboard in ``text``, or (None, what is wrong with it)."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        return None, f"line {getattr(error, 'lineno', '?')}: not valid JSON ({error})"
+    problem = best_match(Draft202012Validator(_SHAPE).iter_errors(data))
+    if problem is not None:
+        where = ".".join(str(part) for part in problem.absolute_path) or "the file"
+        return None, f"{where}: {problem.message}"
+    rows = [(d["name"], d) for d in data["departments"]] + [("total", data["total"])]
+    for name, figures in rows:
+        for count in ("pledge_signed", "onboarding_passed"):
+            if figures[count] > figures["staff"]:
+                return None, (f"{name}: {count} is {figures[count]}, more than its "
+                              f"{figures['staff']} staff")
+    return Dashboard(
+        generated=data["generated"], site=data["site"],
+        pledges=[(p["title"], p["version"]) for p in data["pledges"]],
+        departments=[(d["name"], _figures(d)) for d in data["departments"]],
+        total=_figures(data["total"]),
+    ), None
+
+
+def render_dashboard(dashboard: Dashboard, t, tz: tzinfo | None = None) -> str:
+    """Return the dashboard as HTML: the data's date, then a table with a bar per figure.
+    ``t(key, **values)`` gives UI strings; the date is shown in ``tz`` (default: local)."""
+    date = datetime.fromisoformat(dashboard.generated).astimezone(tz).date().isoformat()
+    notes = [t("dashboard.date", date=date, staff=dashboard.total.staff)]
+    if dashboard.pledges:
+        notes.append(t("dashboard.pledges", pledges="、".join(
+            t("dashboard.pledge_version", title=title, version=version)
+            for title, version in dashboard.pledges)))
+    rows = "".join(f'<tr><th scope="row">{escape(name)}</th>{_cells(figures, t)}</tr>'
+                   for name, figures in dashboard.departments)
+    head = "".join(f'<th scope="col">{escape(t(f"dashboard.{key}"))}</th>'
+                   for key in ("department", "staff", "pledge", "onboarding"))
+    return ('<div class="ql-dashboard">'
+            + "".join(f'<p class="ql-dashboard-note">{escape(note)}</p>' for note in notes)
+            # No class on the table: Material styles only tables without one
+            + '<table>'
+            f'<caption>{escape(t("dashboard.caption"))}</caption>'
+            f'<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+            f'<tfoot><tr><th scope="row">{escape(t("dashboard.total"))}</th>'
+            f'{_cells(dashboard.total, t)}</tr></tfoot></table></div>')
+
+
+def render_no_data(path: str, t) -> str:
+    """Return the note shown until an admin copies a report's dashboard.json to ``path``."""
+    return (f'<div class="ql-dashboard ql-dashboard--empty">'
+            f'<p class="ql-dashboard-empty"><strong>{escape(t("dashboard.no_data"))}</strong></p>'
+            f'<p>{escape(t("dashboard.no_data_hint", path=path))}</p></div>')
+
+
+# -----------------------------------------------------------------------------
+
+
+def _figures(data: dict) -> Figures:
+    # JSON Schema counts 12.0 as an integer; show it as 12
+    return Figures(int(data["staff"]), int(data["pledge_signed"]),
+                   float(data["pledge_signed_percent"]), int(data["onboarding_passed"]),
+                   float(data["onboarding_passed_percent"]))
+
+
+def _cells(figures: Figures, t) -> str:
+    return (f'<td class="ql-dashboard-num">{figures.staff}</td>'
+            + _bar(figures.pledge_signed, figures.staff, figures.pledge_signed_percent, t)
+            + _bar(figures.onboarding_passed, figures.staff, figures.onboarding_passed_percent, t))
+
+
+def _bar(part: int, whole: int, percent: float, t) -> str:
+    # The width is a number checked by the schema, never text from the file
+    value = t("dashboard.value", percent=f"{percent:g}", part=part, whole=whole)
+    return (f'<td class="ql-dashboard-cell"><span class="ql-dashboard-bar" aria-hidden="true">'
+            f'<span style="width: {percent:g}%"></span></span>'
+            f'<span class="ql-dashboard-value">{escape(value)}</span></td>')

@@ -1,0 +1,152 @@
+"""The dashboard page (qinglian/dashboard), built from a real report's dashboard.json.
+
+Each test writes a small site with ``make_site`` and builds it with --strict:
+with a report's data, with none (a note, not a failure) and with a broken or
+foreign file (a warning naming the file, so --strict fails).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+
+from qinglian.collector.report import (CurrentPledge, Person, Published, Roster, build_report,
+                                       write_report)
+from qinglian.collector.store import StoredRecord
+
+SITE = "test-hospital"
+HASH = "a" * 64
+DATA = "content/dashboard/data.json"
+
+
+def report_data(tmp_path, departments: dict[str, list[tuple[bool, bool]]]) -> str:
+    """Run the report on a roster of ``departments`` (each person: signed?, passed?) and
+    return the dashboard.json it writes."""
+    people, records = [], []
+    for department, members in departments.items():
+        for signed, passed in members:
+            person = Person(f"{len(people) + 1:04d}", f"职工{len(people) + 1}", department)
+            people.append(person)
+            who = {"name": person.name, "staff_id": person.staff_id, "department": department}
+            if signed:
+                records.append(_record(who, "pledge", pledge={"id": "staff", "version": "3",
+                                                               "sha256": HASH}))
+            records.append(_record(who, "attempt", attempt={"quiz_id": "onboarding",
+                                                             "score": 90 if passed else 50,
+                                                             "passed": passed}))
+    published = Published(SITE, tuple(departments), (CurrentPledge(
+        "staff", "廉洁从业承诺书", "3", "2026-01-01", frozenset({HASH})),))
+    report = build_report(records, Roster("roster.csv", "UTF-8", people), published,
+                          generated="2026-11-24T04:00:00.000Z")
+    write_report(report, tmp_path / "report")
+    return (tmp_path / "report" / "dashboard.json").read_text(encoding="utf-8")
+
+
+def _record(who: dict, kind: str, **part) -> StoredRecord:
+    return StoredRecord({"id": str(uuid.uuid4()), "site": SITE, "kind": kind,
+                         "created": "2026-11-24T02:00:00.000Z", "person": who, **part},
+                        "2026-11-24T02:00:01.000Z", None, None)
+
+
+@pytest.fixture
+def dashboard_site(make_site):
+    """Return a function making a site with the dashboard page and ``data`` (None: no file)."""
+
+    def dashboard_site(data: str | None):
+        return make_site(
+            files={"content/dashboard/index.md": "# 数据看板\n\n各科室完成情况。\n", DATA: data},
+            config={"extra": {"hospital": {"site_id": SITE}},
+                    "plugins": {"qinglian/portal": {"sections": {"dashboard": "数据看板"}},
+                                "qinglian/dashboard": {}}})
+
+    return dashboard_site
+
+
+def test_dashboard_from_a_report(tmp_path, dashboard_site):
+    """A report's dashboard.json becomes a table with a bar per figure, and its date."""
+    data = report_data(tmp_path, {"内科": [(True, True), (True, False), (False, False)],
+                                  "外科": [(True, True)]})
+    site = dashboard_site(data)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = site.read("dashboard/index.html")
+    assert "数据截至 2026-11-24，全院名单共 4 人。" in page
+    assert "签署率按承诺书的当前版本计算：廉洁从业承诺书（第 3 版）。" in page
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td class="ql-dashboard-num">(\d+)</td>'
+                      r'.*?width: ([\d.]+)%.*?width: ([\d.]+)%', page)
+    assert rows == [("内科", "3", "66.7", "33.3"), ("外科", "1", "100", "100"),
+                    ("全院", "4", "75", "50")]
+    assert "66.7%（2/3）" in page and "33.3%（1/3）" in page
+    assert "职工1" not in page and "0001" not in page
+    # The data file is read by the plugin, not published; the stylesheet is
+    style = re.search(r'<link rel="stylesheet" href="\.\./(assets/qinglian/dashboard\.\w+\.css)">',
+                      page).group(1)
+    assert (site.root / "site" / style).is_file()
+    assert not (site.root / "site" / "dashboard" / "data.json").exists()
+
+
+def test_no_data_is_a_note_not_a_failure(dashboard_site):
+    """Without data.json the page says 暂无数据 and how to make it; --strict passes."""
+    site = dashboard_site(None)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = site.read("dashboard/index.html")
+    assert "<strong>暂无数据</strong>" in page
+    assert "qinglian report" in page and "content/dashboard/data.json" in page
+
+
+@pytest.mark.parametrize("change, problem", [
+    # (how the report's file is spoiled, what the warning says after the file name)
+    (lambda text: text[:-20], r"line \d+: not valid JSON"),
+    (lambda text: text.replace('"staff": 3', '"staff": -3', 1),
+     r"departments\.0\.staff: -3 is less than the minimum of 0"),
+    (lambda text: text.replace('"pledge_signed": 2', '"pledge_signed": 9'),
+     r"内科: pledge_signed is 9, more than its 3 staff"),
+    (lambda text: text.replace('"format": 1', '"format": 7'), r"format: 1 was expected"),
+    (lambda text: text.replace(f'"site": "{SITE}"', '"site": "other-hospital"'),
+     r"it is for site 'other-hospital', not this site 'test-hospital'; copy the dashboard\.json "
+     r"of a report made with this site's manifest"),
+])
+def test_malformed_data_warns_naming_the_file(tmp_path, dashboard_site, change, problem):
+    """A spoiled or foreign file is a warning naming it and what is wrong: --strict fails,
+    and the page shows no figures."""
+    data = change(report_data(tmp_path, {"内科": [(True, True), (True, False), (False, False)]}))
+    site = dashboard_site(data)
+    log = site.failed_build_log()
+    warning = rf"WARNING -  qinglian: Error reading dashboard data '{re.escape(DATA)}': {problem}"
+    assert re.search(warning, log), log
+    lenient = site.build(strict=False)
+    assert lenient.returncode == 0
+    assert "暂无数据" in site.read("dashboard/index.html")
+
+
+def test_hostile_department_names_are_escaped(tmp_path, dashboard_site):
+    """A department named like markup shows as text."""
+    site = dashboard_site(report_data(tmp_path, {"<img src=x onerror=alert(1)>": [(True, True)]}))
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = site.read("dashboard/index.html")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
+
+
+def test_missing_page_is_reported(make_site):
+    """An enabled dashboard without its page warns, naming the page to create."""
+    site = make_site(config={"plugins": {"qinglian/dashboard": {}}})
+    log = site.failed_build_log()
+    assert ("content/dashboard/index.md: the dashboard page does not exist; create it, or set "
+            "the dashboard plugin's page") in log
+
+
+def test_report_data_round_trips(tmp_path):
+    """What the report writes is exactly what the dashboard reads (one format, two ends)."""
+    from qinglian.dashboard.board import read_dashboard
+
+    dashboard, problem = read_dashboard(report_data(tmp_path, {"内科": [(True, False)]}))
+    assert problem is None
+    assert dashboard.departments[0][0] == "内科"
+    assert (dashboard.total.staff, dashboard.total.pledge_signed,
+            dashboard.total.onboarding_passed) == (1, 1, 0)
+    assert json.loads((tmp_path / "report" / "dashboard.json").read_text())["format"] == 1

@@ -1,0 +1,471 @@
+"""``qinglian report``: rosters as HR keeps them, records in a real store, every output.
+
+Rosters are real files: CSV in UTF-8 and in GBK (with a title row above the
+header, as Chinese Excel saves them) and an .xlsx written by openpyxl. Records
+go through the collector's own intake into an SQLite store, corrections
+included, and the report runs through the ``qinglian`` command.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
+
+from qinglian.cli import main
+from qinglian.collector.corrections import new_correction
+from qinglian.collector.errors import SetupError
+from qinglian.collector.intake import Outcome, receive
+from qinglian.collector.manifest import Manifests
+from qinglian.collector.report import build_report, read_published, read_roster
+from qinglian.collector.store import Evidence, StoredRecord, open_store
+from qinglian.common.tables import TableError, read_table
+
+SITE = "example-hospital"
+OLD_HASH, CURRENT_HASH, TYPO_FIX_HASH, FAMILY_HASH = "a" * 64, "b" * 64, "c" * 64, "d" * 64
+ROSTER_NAMES = ("工号", "姓名", "科室")
+HOSTILE = "<script>alert(1)</script>"
+FORMULA = "=cmd|' /C calc'!A0"
+
+# 工号, 姓名, 科室: the one roster every format below holds
+STAFF = [
+    ("1001", "张三", "内科"),
+    ("1002", "李四", "内科"),
+    ("1003", "王五", "外科"),
+    ("1004", "赵六", "外科"),
+]
+
+
+def write_manifest(folder: Path) -> Path:
+    """A manifest whose staff pledge is at version 2 (with a typo fix), after version 1."""
+    path = folder / "qinglian-manifest.json"
+    entry = {"title": "廉洁从业承诺书", "audience": "staff"}
+    path.write_text(json.dumps({
+        "site": SITE, "departments": ["外科", "内科"],
+        "pledges": {
+            "staff": [{**entry, "version": "1", "sha256": OLD_HASH, "date": "2025-01-10"},
+                      {**entry, "version": "2", "sha256": CURRENT_HASH, "date": "2026-03-01"},
+                      {**entry, "version": "2", "sha256": TYPO_FIX_HASH, "date": "2026-03-05",
+                       "minor_change": True}],
+            "family": [{"version": "1", "sha256": FAMILY_HASH, "date": "2025-01-10",
+                        "title": "家庭助廉承诺书", "audience": "family"}],
+        },
+    }, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def person(staff_id: str, name: str, department: str = "内科") -> dict:
+    return {"name": name, "staff_id": staff_id, "department": department}
+
+
+def signature(who: dict, version: str = "2", sha256: str = CURRENT_HASH,
+              created: str = "2026-11-24T02:00:00.000Z", pledge_id: str = "staff") -> dict:
+    return _record("pledge", who, created, pledge={"id": pledge_id, "version": version,
+                                                    "sha256": sha256})
+
+
+def attempt(who: dict, score: int, passed: bool, quiz_id: str = "onboarding",
+            created: str = "2026-11-24T03:00:00.000Z") -> dict:
+    return _record("attempt", who, created, attempt={
+        "quiz_id": quiz_id, "quiz_hash": "e" * 64, "started": created, "finished": created,
+        "score": score, "passed": passed,
+        "answers": [{"question": "q-1", "answer": "A", "correct": passed}],
+        "by_standard": {"1": {"correct": int(passed), "total": 1}}})
+
+
+def _record(kind: str, who: dict, created: str, **part) -> dict:
+    return {"id": str(uuid.uuid4()), "site": SITE, "kind": kind, "created": created,
+            "person": who, "page": "http://intranet.test/pledges/staff/", **part}
+
+
+@pytest.fixture
+def manifest(tmp_path) -> Path:
+    return write_manifest(tmp_path)
+
+
+@pytest.fixture
+def store_with(tmp_path, manifest):
+    """Return a function storing records through the collector's intake; it returns
+    the database's path."""
+    db = tmp_path / "records.db"
+    manifests = Manifests.load([manifest])
+
+    def store_with(*records: dict, corrections=()) -> Path:
+        store = open_store(db)
+        try:
+            for item in records:
+                receipt = receive(item, store, manifests, Evidence.now("127.0.0.1", "test"))
+                assert receipt.outcome is Outcome.STORED, receipt.problems
+            for correction in corrections:
+                store.add_correction(correction)
+        finally:
+            store.close()
+        return db
+
+    return store_with
+
+
+def roster_csv(folder: Path, rows=STAFF, *, encoding: str = "utf-8-sig", title: bool = False,
+               header=ROSTER_NAMES, name: str = "roster.csv") -> Path:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if title:
+        writer.writerow(["示例人民医院 2026 年在职职工名单"])
+        writer.writerow([])
+    writer.writerow(header)
+    writer.writerows(rows)
+    path = folder / name
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def run_report(capsys, out: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["report", *args, "--out", str(out)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def read_csv(path: Path) -> list[dict]:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff"), "Excel needs the byte order mark"
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+# Reading tables -------------------------------------------------------------------------
+
+def test_csv_in_utf8_with_bom(tmp_path):
+    """A CSV saved as 'CSV UTF-8' reads with its real row numbers."""
+    table = read_table(roster_csv(tmp_path), ROSTER_NAMES)
+    assert table.encoding == "UTF-8 with BOM"
+    assert table.header_row == 1
+    assert [(row.number, row.cells["工号"], row.cells["姓名"]) for row in table.rows][:2] == [
+        (2, "1001", "张三"), (3, "1002", "李四")]
+
+
+def test_csv_in_gbk_below_a_title_row(tmp_path):
+    """A GBK CSV (Chinese Excel's 'CSV') with a title and a blank row above the header."""
+    path = roster_csv(tmp_path, encoding="gbk", title=True)
+    path.write_bytes(path.read_bytes() + b",,\r\n\r\n" + "1005,孙七,儿科\r\n".encode("gbk"))
+    table = read_table(path, ROSTER_NAMES)
+    assert table.encoding == "GB18030"
+    assert table.header_row == 3
+    assert [row.number for row in table.rows] == [4, 5, 6, 7, 10]
+    assert table.rows[-1].cells == {"工号": "1005", "姓名": "孙七", "科室": "儿科"}
+
+
+def test_csv_in_plain_utf8_with_a_quoted_line_break(tmp_path):
+    """Without a BOM the text is still UTF-8; a cell spanning lines keeps row numbers true."""
+    path = tmp_path / "roster.csv"
+    path.write_text('工号,姓名,科室\n1001,"张三\n（借调）",内科\n1002,李四,内科\n', encoding="utf-8")
+    table = read_table(path, ROSTER_NAMES)
+    assert table.encoding == "UTF-8"
+    assert [row.number for row in table.rows] == [2, 4]
+
+
+def write_xlsx(path: Path) -> Path:
+    """An Excel roster as HR sends it: a merged title, 工号 stored as numbers, a blank
+    but formatted row, a date column and spaces inside a heading."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "2026 年职工名单"
+    sheet.merge_cells("A1:D1")
+    sheet.append([])
+    sheet.append(["工 号", "姓名", "科室", "入职日期"])
+    sheet.append([1001, "张三", "内科", datetime(2020, 9, 1)])
+    sheet.append([1002.0, "李四", "内科", None])
+    for column in "ABCD":  # row 6: formatted, but empty
+        sheet[f"{column}6"].fill = PatternFill("solid", fgColor="FFFF00")
+    sheet.append(["A1003", "王五", "外科", None])
+    sheet.append([1004, "赵六", "外科", None])
+    workbook.save(path)
+    return path
+
+
+def test_xlsx_numbers_titles_and_formatted_blank_rows(tmp_path):
+    """工号 stored as numbers read as "1001", the title and formatted blank rows are skipped,
+    and row numbers are the sheet's."""
+    table = read_table(write_xlsx(tmp_path / "roster.xlsx"), ROSTER_NAMES)
+    assert table.encoding == "xlsx"
+    assert table.header_row == 3
+    assert [(row.number, row.cells["工号"]) for row in table.rows] == [
+        (4, "1001"), (5, "1002"), (7, "A1003"), (8, "1004")]
+    assert table.rows[0].cells["入职日期"] == "2020-09-01"
+
+
+def test_xls_asks_to_save_as_xlsx(tmp_path):
+    """An old .xls file gets a clear fix, not a parser error."""
+    path = tmp_path / "名单.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    with pytest.raises(TableError, match=r"名单\.xls: .*save it as \.xlsx"):
+        read_table(path, ROSTER_NAMES)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    # (file name, its bytes, the error after "FILE")
+    ("r.csv", "序号,名称\n1,张三\n".encode(), r"r\.csv: no header row found"),
+    ("r.csv", "工号,姓名,工号\n1,张三,2\n".encode(), r"r\.csv:row 1: two columns are headed '工号'"),
+    ("r.xlsx", b"not a zip file", r"r\.xlsx: not a readable \.xlsx file"),
+    ("r.txt", b"", r"r\.txt: cannot read '\.txt' files"),
+])
+def test_table_errors_name_file_and_row(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(TableError, match=message):
+        read_table(path, ROSTER_NAMES)
+
+
+# Rosters ------------------------------------------------------------------------------
+
+def test_roster_accepts_other_headings(tmp_path):
+    """职工号 / 名字 / 所在科室 are read as 工号 / 姓名 / 科室; other columns are ignored."""
+    path = roster_csv(tmp_path, [("1001", "男", "张三", "内科")],
+                      header=("职工号", "性别", "名字", "所在科室"))
+    assert [(p.staff_id, p.name, p.department) for p in read_roster(path).people] == [
+        ("1001", "张三", "内科")]
+
+
+def test_roster_problems_are_listed_by_row(tmp_path):
+    """Every problem at once, each as FILE:row N: message."""
+    path = roster_csv(tmp_path, [("1001", "张三", "内科"), ("", "李四", "内科"),
+                                 ("1001", "王五", "外科")])
+    with pytest.raises(SetupError) as error:
+        read_roster(path)
+    assert str(error.value).splitlines() == [
+        f"{path}:row 3: 工号 is empty; fill it in or delete the row",
+        f"{path}:row 4: 工号 1001 is also on row 2; list each person once",
+    ]
+    missing = roster_csv(tmp_path, [("1001", "张三")], header=("工号", "姓名"), name="m.csv")
+    with pytest.raises(SetupError, match=r"m\.csv:row 1: no 科室 column; head it 科室 or 部门 or 所在科室"):
+        read_roster(missing)
+
+
+# The report -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("roster", ["utf8", "gbk", "xlsx"])
+def test_report_from_each_roster_format(tmp_path, capsys, manifest, store_with, roster):
+    """The same records and roster give the same report whatever the roster's format."""
+    db = store_with(signature(person("1001", "张三")), attempt(person("1003", "王五", "外科"), 95, True))
+    path = {"utf8": lambda: roster_csv(tmp_path),
+            "gbk": lambda: roster_csv(tmp_path, encoding="gbk", title=True),
+            "xlsx": lambda: _xlsx_roster(tmp_path / "roster.xlsx")}[roster]()
+    code, out, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(path),
+                                "--manifest", str(manifest))
+    assert (code, err) == (0, "")
+    assert out.startswith("4 staff in 2 departments (roster read as ")
+    assert out.rstrip().endswith(
+        "1 signed every current pledge, 1 passed onboarding, 0 records match no roster entry; "
+        f"6 files written to {tmp_path / 'out'}")
+    rows = read_csv(tmp_path / "out" / "report.csv")
+    assert [(r["科室"], r["工号"], r["已签署当前版本"], r["入职测验通过"]) for r in rows] == [
+        # the site's order of departments: 外科 before 内科
+        ("外科", "1003", "否", "是"), ("外科", "1004", "否", "否"),
+        ("内科", "1001", "是", "否"), ("内科", "1002", "否", "否")]
+
+
+def _xlsx_roster(path: Path) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["职工名单"])
+    sheet.append(ROSTER_NAMES)
+    for staff_id, name, department in STAFF:
+        sheet.append([int(staff_id), name, department])
+    workbook.save(path)
+    return path
+
+
+def test_only_the_current_version_counts(tmp_path, capsys, manifest, store_with):
+    """Version 1 is not signed; either text of version 2 (a typo fix) is; the latest time shows."""
+    db = store_with(
+        signature(person("1001", "张三"), version="1", sha256=OLD_HASH),
+        signature(person("1002", "李四"), sha256=TYPO_FIX_HASH, created="2026-04-01T01:00:00.000Z"),
+        signature(person("1002", "李四"), created="2026-05-01T01:00:00.000Z"),
+        signature(person("1003", "王五", "外科"), version="1", sha256=OLD_HASH),
+        signature(person("1003", "王五", "外科")),
+    )
+    run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster_csv(tmp_path)),
+               "--manifest", str(manifest))
+    rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["1001"]["已签署当前版本"], rows["1001"]["签过的旧版本"]) == ("否", "1")
+    assert (rows["1002"]["已签署当前版本"], rows["1002"]["签署时间（UTC）"]) == (
+        "是", "2026-05-01T01:00:00.000Z")
+    assert (rows["1003"]["已签署当前版本"], rows["1003"]["当前版本"]) == ("是", "2")
+    page = (tmp_path / "out" / "departments" / "内科.html").read_text(encoding="utf-8")
+    assert "未签署（签过第 1 版）" in page
+    assert "廉洁从业承诺书（第 2 版）" in page
+
+
+def test_a_correction_makes_the_person_count(tmp_path, capsys, manifest, store_with):
+    """A signature under a mistyped 工号 is unmatched until a correction fixes the 工号."""
+    roster = roster_csv(tmp_path)
+    db = store_with(signature(person("1O01", "张三")))  # letter O for zero
+    run_report(capsys, tmp_path / "before", "--db", str(db), "--roster", str(roster),
+               "--manifest", str(manifest))
+    (item,) = read_csv(tmp_path / "before" / "unmatched.csv")
+    assert (item["工号"], item["原因"]) == ("1O01", "名单中没有工号 1O01")
+
+    store_with(corrections=[new_correction(site=SITE, staff_id="1O01", operator="人事科",
+                                           reason="工号录错", changes={"staff_id": "1001"})])
+    code, out, _ = run_report(capsys, tmp_path / "after", "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0 and "1 signed every current pledge" in out
+    assert read_csv(tmp_path / "after" / "unmatched.csv") == []
+    rows = {r["工号"]: r["已签署当前版本"] for r in read_csv(tmp_path / "after" / "report.csv")}
+    assert rows["1001"] == "是"
+
+
+def test_unmatched_records_say_why(tmp_path, capsys, manifest, store_with):
+    """An unknown 工号, and a known 工号 under another name, are listed and not counted;
+    family pledges, practice quizzes and other sites are not the roster's business."""
+    db = store_with(
+        signature(person("9999", "钱八")),
+        attempt(person("1002", "李思"), 90, True),
+        attempt(person("1002", "李 四"), 70, False),  # the same name, spaced
+        attempt(person("1003", "王五", "外科"), 100, True, quiz_id="lesson-1"),
+        _record("pledge", {"name": "李某", "relationship": "配偶", "staff_name": "张三",
+                           "staff_id": "7777"}, "2026-11-24T02:00:00.000Z",
+                pledge={"id": "family", "version": "1", "sha256": FAMILY_HASH}),
+    )
+    run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster_csv(tmp_path)),
+               "--manifest", str(manifest))
+    unmatched = read_csv(tmp_path / "out" / "unmatched.csv")
+    assert [(r["工号"], r["姓名"], r["内容"], r["原因"]) for r in unmatched] == [
+        ("9999", "钱八", "签署廉洁从业承诺书第 2 版", "名单中没有工号 9999"),
+        ("1002", "李思", "入职测验 90 分", "名单中工号 1002 的姓名是“李四”"),
+    ]
+    rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["1002"]["入职测验最高分"], rows["1002"]["入职测验通过"]) == ("70", "否")
+    assert rows["1003"]["入职测验次数"] == "0"
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "名单中工号 1002 的姓名是“李四”" in index
+
+
+def test_onboarding_best_score_and_passed(tmp_path, manifest):
+    """The best score shows, and one passed attempt is enough."""
+    who = person("1001", "张三")
+    records = [StoredRecord(r, "", None, None) for r in (
+        attempt(who, 60, False), attempt(who, 85, True), attempt(who, 70, False))]
+    report = build_report(records, read_roster(roster_csv(tmp_path)), read_published(manifest))
+    exam = report.departments[1].people[0].exam
+    assert (exam.attempts, exam.best, exam.passed) == (3, 85, True)
+
+
+def test_export_file_gives_the_same_report(tmp_path, capsys, manifest):
+    """--export reads GET /api/v1/records' {"records": [...]}, and a plain list of records."""
+    records = [signature(person("1001", "张三")), attempt(person("1004", "赵六", "外科"), 88, True)]
+    wrapped = tmp_path / "records.json"
+    wrapped.write_text(json.dumps({"records": [
+        {"record": r, "received": "2026-11-24T02:00:01.000Z", "client_ip": None}
+        for r in records]}, ensure_ascii=False), encoding="utf-8")
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    roster = roster_csv(tmp_path)
+    for source, out in ((wrapped, "a"), (plain, "b")):
+        code, summary, _ = run_report(capsys, tmp_path / out, "--export", str(source),
+                                      "--roster", str(roster), "--manifest", str(manifest))
+        assert code == 0
+        assert "1 signed every current pledge, 1 passed onboarding" in summary
+    assert ((tmp_path / "a" / "report.csv").read_text(encoding="utf-8")
+            == (tmp_path / "b" / "report.csv").read_text(encoding="utf-8"))
+
+
+def test_hostile_names_are_harmless_everywhere(tmp_path, capsys, manifest, store_with):
+    """Names and departments that are markup or formulas are escaped in every HTML page,
+    neutralised in every CSV, and never become a path outside --out."""
+    db = store_with(signature(person("2001", HOSTILE)),
+                    signature(person("6666", FORMULA)),
+                    signature(person("7777", "<b onclick=alert(3)>")),
+                    attempt(person("2002", "孙七"), 90, True))
+    roster = roster_csv(tmp_path, [("2001", HOSTILE, "<img src=x onerror=alert(2)>"),
+                                   ("2002", FORMULA, "../../evil"),
+                                   ("2003", "@SUM(1+1)", "内科")])
+    out = tmp_path / "out"
+    code, _, err = run_report(capsys, out, "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0, err
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["dashboard.json", "departments/_.._evil.html",
+                       "departments/_img src=x onerror=alert(2)_.html", "departments/内科.html",
+                       "index.html", "report.csv", "unmatched.csv"]
+    pages = [out / "index.html", *sorted((out / "departments").glob("*.html"))]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html and "<img" not in html and "<b " not in html, page
+    assert "<td>&lt;b onclick=alert(3)&gt;</td>" in pages[0].read_text(encoding="utf-8")
+    page = (out / "departments" / "_img src=x onerror=alert(2)_.html").read_text(encoding="utf-8")
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page
+    assert "<h1>&lt;img src=x onerror=alert(2)&gt; " in page
+    assert 'href="departments/_img%20src%3Dx%20onerror%3Dalert%282%29_.html"' in pages[0].read_text(
+        encoding="utf-8")
+    for name in ("report.csv", "unmatched.csv"):
+        for row in read_csv(out / name):
+            for value in row.values():
+                assert not value.startswith(("=", "+", "-", "@")), (name, value)
+    names = {r["姓名"] for r in read_csv(out / "report.csv")}
+    assert {"'" + FORMULA, "'@SUM(1+1)", HOSTILE} <= names
+    assert read_csv(out / "unmatched.csv")[0]["姓名"] == "'" + FORMULA
+
+
+def test_dashboard_data_has_counts_and_no_person(tmp_path, capsys, manifest, store_with):
+    """dashboard.json: per department and in total, counts and percentages; no name, no 工号."""
+    db = store_with(signature(person("1001", "张三")), signature(person("1003", "王五", "外科")),
+                    attempt(person("1003", "王五", "外科"), 90, True),
+                    attempt(person("1004", "赵六", "外科"), 95, True))
+    run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster_csv(tmp_path)),
+               "--manifest", str(manifest))
+    text = (tmp_path / "out" / "dashboard.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["format"] == 1 and data["site"] == SITE
+    assert data["pledges"] == [{"id": "staff", "title": "廉洁从业承诺书", "version": "2"}]
+    assert data["departments"] == [
+        {"name": "外科", "staff": 2, "pledge_signed": 1, "pledge_signed_percent": 50.0,
+         "onboarding_passed": 2, "onboarding_passed_percent": 100.0},
+        {"name": "内科", "staff": 2, "pledge_signed": 1, "pledge_signed_percent": 50.0,
+         "onboarding_passed": 0, "onboarding_passed_percent": 0.0},
+    ]
+    assert data["total"] == {"staff": 4, "pledge_signed": 2, "pledge_signed_percent": 50.0,
+                             "onboarding_passed": 2, "onboarding_passed_percent": 50.0}
+    assert datetime.fromisoformat(data["generated"])
+    for staff_id, name, _ in STAFF:
+        assert staff_id not in text and name not in text
+
+
+# The command's errors ----------------------------------------------------------------------
+
+def test_unreadable_inputs_exit_2_with_a_message(tmp_path, capsys, manifest, store_with):
+    """Each input that cannot be used is named, with the fix; never a traceback."""
+    db = store_with(signature(person("1001", "张三")))
+    roster = roster_csv(tmp_path)
+    bad_manifest = tmp_path / "bad.json"
+    bad_manifest.write_text("{", encoding="utf-8")
+    xls = tmp_path / "名单.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0")
+    not_records = tmp_path / "x.json"
+    not_records.write_text('{"records": [1]}', encoding="utf-8")
+    cases = [
+        (["--db", str(tmp_path / "none.db"), "--roster", str(roster), "--manifest", str(manifest)],
+         f"no database at '{tmp_path / 'none.db'}'"),
+        (["--db", str(db), "--roster", str(tmp_path / "none.csv"), "--manifest", str(manifest)],
+         f"{tmp_path / 'none.csv'}: cannot read the file: No such file or directory"),
+        (["--db", str(db), "--roster", str(xls), "--manifest", str(manifest)],
+         "save it as .xlsx"),
+        (["--db", str(db), "--roster", str(roster), "--manifest", str(bad_manifest)],
+         f"manifest '{bad_manifest}' is not JSON"),
+        (["--db", str(db), "--roster", str(roster), "--manifest", str(manifest), "--site", "other"],
+         f"manifest '{manifest}' is for site '{SITE}', not 'other'"),
+        (["--export", str(not_records), "--roster", str(roster), "--manifest", str(manifest)],
+         "entry 1 is not a record"),
+        (["--export", str(tmp_path / "none.json"), "--roster", str(roster),
+          "--manifest", str(manifest)], "cannot read"),
+    ]
+    for args, message in cases:
+        code, out, err = run_report(capsys, tmp_path / "out", *args)
+        assert code == 2, (args, err)
+        assert err.startswith("qinglian report: ") and message in err, err
+        assert "Traceback" not in err and out == ""
