@@ -28,17 +28,19 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ..common.records import record_schema
+from ..common.verification import formatted, normalised
 from .corrections import apply
 from .export import csv_text
 from .intake import Outcome, receive
 from .ratelimit import RateLimit, TokenBuckets
 from .settings import Settings, trusted
 from .store import Evidence, open_store
+from .verify import find, verify_html
 from .xapi import statement
 
 MAX_BODY = 64 * 1024
@@ -65,6 +67,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/api/v1/records", _Records),
             Route("/api/v1/export.csv", export_csv),
             Route("/api/v1/export.xapi", export_xapi),
+            Route("/verify/{code}", verify_page),
         ],
         # Outermost first: the identity header and X-Forwarded-For count only from
         # trusted proxies; rate limits see the real client address
@@ -76,7 +79,7 @@ def create_app(settings: Settings) -> Starlette:
                        allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["Content-Type", "Authorization"]),
         ] + ([Middleware(RateLimit, buckets=TokenBuckets(settings.rate_limit, settings.rate_burst),
-                         paths=("/api/v1/records",), refuse=_too_many)]
+                         paths=("/api/v1/records", "/verify/"), refuse=_too_many)]
              if settings.rate_limit else []),
         exception_handlers={HTTPException: _http_error, 500: _server_error},
         lifespan=lifespan,
@@ -175,6 +178,19 @@ def export_csv(request: Request, site: str | None, kind: str | None) -> Response
 def export_xapi(request: Request, site: str | None, kind: str | None) -> Response:
     return SafeJSONResponse([statement(stored) for stored in _corrected(request, site, kind)],
                             headers=_HEADERS)
+
+
+def verify_page(request: Request) -> Response:
+    """Say what a certificate's code certifies: an HTML page anyone may open (it shows a
+    masked name, the route and the date, nothing more)."""
+    raw = request.path_params["code"]
+    code = normalised(raw)
+    if code is None:
+        return HTMLResponse(verify_html("malformed", raw), status_code=400, headers=_HEADERS)
+    completion = find(code, _corrected(request, None, None), request.app.state.settings.manifests)
+    return HTMLResponse(verify_html("valid" if completion else "unknown", formatted(code),
+                                    completion),
+                        status_code=200 if completion else 404, headers=_HEADERS)
 
 
 class _Records(HTTPEndpoint):

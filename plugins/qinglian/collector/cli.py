@@ -19,7 +19,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     collector = commands.add_parser(
         "collector", help="run the collector service that stores records",
         description="Receive records (pledges, quiz attempts, progress) from Qinglian sites and "
-                    "store them in an SQLite file; admins read them with a token.",
+                    "store them in an SQLite file or a PostgreSQL database; admins read them "
+                    "with a token.",
     )
     collector.add_argument("--db", help=DB_HELP)
     collector.add_argument("--host", default="127.0.0.1",
@@ -61,6 +62,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     load.add_argument("--db", required=True, help=DB_HELP)
     _add_manifest_option(load)
     load.set_defaults(run=_run_import)
+
+    verify = commands.add_parser(
+        "verify", help="say what an onboarding certificate's verification code certifies",
+        description="Look a certificate's code up in the collector's records (corrections "
+                    "applied). Exits 0 when valid, 1 when no completed route has this code, "
+                    "2 when the inputs cannot be read.")
+    verify.add_argument("code", metavar="CODE", help="e.g. ABCD-EFGH-JKMN-PQRS")
+    source = verify.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", help=DB_HELP)
+    source.add_argument("--export", type=Path, metavar="FILE",
+                        help="records downloaded from the collector (GET /api/v1/records)")
+    verify.add_argument("--manifest", action="append", required=True, type=Path, metavar="FILE",
+                        help="the built site's qinglian-manifest.json (its routes; repeatable)")
+    verify.set_defaults(run=_run_verify)
 
 
 def _register_admin(actions) -> None:
@@ -296,3 +311,28 @@ def _age(text: str):
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return lambda now: cutoff(now, text)
+
+
+def _run_verify(args) -> int:
+    from ..common.verification import formatted, normalised
+    from .manifest import Manifests
+    from .report_cli import records_from
+    from .verify import find
+
+    code = normalised(args.code)
+    if code is None:
+        print(f"qinglian verify: '{args.code}' is not a code: 16 letters and digits, like "
+              "ABCD-EFGH-JKMN-PQRS", file=sys.stderr)
+        return 2
+    try:
+        completion = find(code, records_from(args.db, args.export, None),
+                          Manifests.load(args.manifest))
+    except SetupError as error:
+        print(f"qinglian verify: {error}", file=sys.stderr)
+        return 2
+    if completion is None:
+        print(f"{formatted(code)}: not found — no completed route has this code")
+        return 1
+    print(f"{formatted(code)}: valid — {completion.name} completed '{completion.title}' "
+          f"({completion.site}/{completion.path}) on {completion.completed}")
+    return 0

@@ -10,7 +10,7 @@ published, so both are valid.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -24,6 +24,13 @@ _SHAPE = {
     "properties": {
         "site": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
         "departments": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "paths": {"type": "object", "additionalProperties": {
+            "type": "object", "required": ["title", "steps"],
+            "properties": {"title": {"type": "string"}, "steps": {"type": "array", "items": {
+                "type": "object", "required": ["id", "kind"],
+                "properties": {"id": {"type": "string"},
+                               "kind": {"enum": ["read", "quiz", "pledge"]},
+                               "pages": {"type": "array", "items": {"type": "string"}}}}}}}},
         "pledges": {
             "type": "object",
             "additionalProperties": False,
@@ -46,6 +53,10 @@ class SiteManifest:
     departments: frozenset[str]
     # (pledge id, version, sha256) -> who signs it (staff, family, supplier)
     pledges: dict[tuple[str, str, str], str | None]
+    # pledge id -> its current version (the lock's last) and that version's hashes
+    current_pledges: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    # route id -> {"title": …, "steps": [...]}, as the path plugin wrote it
+    paths: dict[str, dict] = field(default_factory=dict)
 
 
 class Manifests:
@@ -115,6 +126,10 @@ def _read(path: Path) -> SiteManifest:
         pledges={(pledge_id, entry["version"], entry["sha256"]): entry.get("audience")
                  for pledge_id, entries in data.get("pledges", {}).items()
                  for entry in entries},
+        current_pledges={pledge_id: (entries[-1]["version"], frozenset(
+            entry["sha256"] for entry in entries if entry["version"] == entries[-1]["version"]))
+            for pledge_id, entries in data.get("pledges", {}).items() if entries},
+        paths=data.get("paths", {}),
     )
 
 

@@ -1,0 +1,74 @@
+"""What a certificate's verification code certifies, from the records the collector holds.
+
+The collector applies the same rule as the certificate page (common.verification):
+for every staff member of a site, the records that complete each route the
+site's manifest names, and their code. Corrections apply first, so a fixed 工号
+still verifies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+
+from ..common.i18n import translate
+from ..common.verification import completing_records, verification_code
+from .corrections import REDACTED
+from .manifest import Manifests
+from .store import StoredRecord
+
+
+@dataclass(frozen=True)
+class Completion:
+    site: str
+    path: str
+    title: str  # the route's title
+    name: str  # the person's name, masked: 张*
+    completed: str  # when the last record of the route was made (ISO UTC)
+
+
+def find(code: str, records: list[StoredRecord], manifests: Manifests) -> Completion | None:
+    """Return what ``code`` (normalised) certifies, or None."""
+    people: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for stored in records:
+        record = stored.record
+        staff_id = (record.get("person") or {}).get("staff_id")
+        if staff_id and staff_id != REDACTED and "relationship" not in record["person"]:
+            people[(record["site"], staff_id)].append(record)
+    for (site, _), mine in people.items():
+        published = manifests.sites.get(site)
+        for path, route in (published.paths.items() if published else ()):
+            chosen = completing_records(mine, route["steps"], published.current_pledges, path)
+            if chosen and verification_code(record["id"] for record in chosen) == code:
+                return Completion(site, path, route["title"], masked(chosen[-1]["person"]["name"]),
+                                  max(record["created"] for record in chosen))
+    return None
+
+
+def masked(name: str) -> str:
+    """Return the first character of ``name`` and a star: enough to recognise, no more."""
+    return f"{name[:1]}*" if name else "*"
+
+
+def verify_html(outcome: str, code: str, completion: Completion | None = None,
+                language: str = "zh") -> str:
+    """Return the verification page: ``outcome`` is valid, unknown or malformed."""
+    def t(key: str, **values) -> str:
+        return translate(f"verify.{key}", language, **values)
+
+    if completion:
+        text = t("valid_text", name=escape(completion.name), title=escape(completion.title),
+                 date=escape(completion.completed[:10]))
+    else:
+        text = t(f"{outcome}_text")
+    return f"""<!doctype html>
+<html lang="{language}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>{t("title")}</title>
+<style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:36rem;margin:3rem auto;
+padding:0 1rem;line-height:1.7}}.valid{{color:#1b5e20}}.unknown,.malformed{{color:#b71c1c}}
+code{{font-size:1.2em}}</style></head>
+<body><main><h1>{t("title")}</h1><p>{t("code")}<code>{escape(code)}</code></p>
+<p class="{outcome}" role="status"><strong>{t(outcome)}</strong> {text}</p></main></body></html>
+"""

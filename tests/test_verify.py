@@ -1,0 +1,186 @@
+"""Certificate verification codes: the rule, the collector's page and ``qinglian verify``."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import warnings
+
+import pytest
+
+from qinglian.cli import main
+from qinglian.collector.app import create_app
+from qinglian.collector.manifest import Manifests
+from qinglian.collector.settings import Settings
+from qinglian.common.verification import (ALPHABET, completing_records, formatted, normalised,
+                                          verification_code)
+from test_collector_api import PARTS, PLEDGE_HASH, SITE, STAFF, TOKEN, record
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+IDS = ["3f2b6a10-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d",
+       "ffffffff-ffff-4fff-bfff-ffffffffffff"]
+# The same constant is checked against path.js in tests/test_path_browser.py
+KNOWN_CODE = "PTFX93YRPCRGDXDE"
+STEPS = [{"id": "lessons", "kind": "read", "title": "学习", "pages": ["lessons/a.md", "lessons/b.md"]},
+         {"id": "exam", "kind": "quiz", "title": "测验", "quiz": "onboarding", "pass_mark": 80},
+         {"id": "pledge", "kind": "pledge", "title": "承诺", "pledge": "staff"}]
+CURRENT = {"staff": ("1", frozenset({PLEDGE_HASH}))}
+
+
+def _independent_code(ids) -> str:
+    """Crockford base32 by way of the standard library's RFC 4648 base32."""
+    digest = hashlib.sha256("\n".join(sorted(ids)).encode()).digest()
+    rfc = base64.b32encode(digest).decode()
+    return "".join(ALPHABET["ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".index(c)] for c in rfc[:16])
+
+
+def test_code_of_a_set_of_record_ids():
+    assert verification_code(IDS) == _independent_code(IDS) == KNOWN_CODE
+    assert verification_code(reversed(IDS)) == KNOWN_CODE  # order does not matter
+    assert formatted(KNOWN_CODE) == "PTFX-93YR-PCRG-DXDE"
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("ptfx-93yr-pcrg-dxde", KNOWN_CODE),
+    (" PTFX 93YR PCRG DXDE ", KNOWN_CODE),
+    ("ABCD-EFGH-JKMN-PQOI", "ABCDEFGHJKMNPQ01"),  # O read as 0, I as 1
+    ("PTFX-93YR-PCRG-DXD", None),
+    ("PTFX-93YR-PCRG-DXDU", None),  # U is not in Crockford's alphabet
+])
+def test_typed_codes_are_normalised(typed, code):
+    assert normalised(typed) == code
+
+
+def _route_records(person=STAFF, version="1", passed=True) -> list[dict]:
+    reads = [record("progress", person=person, progress={"path": "onboarding", "step": step,
+                                                         "done": True})
+             for step in ("lessons:lessons/a.md", "lessons:lessons/b.md")]
+    exam = record("attempt", person=person, attempt={**PARTS["attempt"], "passed": passed})
+    pledge = record("pledge", person=person, pledge={**PARTS["pledge"], "version": version})
+    return [*reads, exam, pledge]
+
+
+def test_the_earliest_record_of_each_step_completes_the_route():
+    records = _route_records()
+    later = {**records[0], "id": "00000000-0000-4000-8000-000000000000",
+             "created": "2026-12-01T00:00:00.000Z"}
+    chosen = completing_records([later, *records], STEPS, CURRENT, "onboarding")
+    assert [r["id"] for r in chosen] == [r["id"] for r in records]
+
+
+@pytest.mark.parametrize("change", [
+    lambda records: records[1:],  # a page not studied
+    lambda records: records[:2] + _route_records(passed=False)[2:3] + records[3:],  # exam failed
+    lambda records: records[:3] + _route_records(version="0")[3:],  # an old pledge version
+])
+def test_route_is_not_complete_while_a_step_is_missing(change):
+    assert completing_records(change(_route_records()), STEPS, CURRENT, "onboarding") is None
+
+
+# The collector ---------------------------------------------------------------------------
+
+@pytest.fixture
+def manifest(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({
+        "site": SITE, "departments": ["内科"],
+        "pledges": {"staff": [{"version": "0", "sha256": "0" * 64, "audience": "staff"},
+                              {"version": "1", "sha256": PLEDGE_HASH, "audience": "staff"}]},
+        "paths": {"onboarding": {"title": "新职工入职培训 <b>", "steps": STEPS}},
+    }, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _collector(tmp_path, manifest, records) -> TestClient:
+    client = TestClient(create_app(Settings(db=tmp_path / "r.db", admin_token=TOKEN,
+                                            manifests=Manifests.load([manifest]))))
+    for item in records:
+        assert client.post("/api/v1/records", json=item).status_code == 201, item
+    return client
+
+
+def test_collector_page_says_what_a_code_certifies(tmp_path, manifest):
+    records = _route_records(person={**STAFF, "name": "<img src=x>张三"})
+    client = _collector(tmp_path, manifest, records)
+    code = formatted(verification_code(r["id"] for r in records))
+
+    valid = client.get(f"/verify/{code.lower()}")
+    assert valid.status_code == 200 and valid.headers["content-type"].startswith("text/html")
+    assert "证书有效。" in valid.text and "新职工入职培训 &lt;b&gt;" in valid.text
+    assert "&lt;*" in valid.text and "张三" not in valid.text and "<img" not in valid.text
+    assert "2026-11-24" in valid.text
+
+    tampered = code[:-1] + ("0" if code[-1] != "0" else "1")
+    assert client.get(f"/verify/{tampered}").status_code == 404
+    assert "未找到" in client.get(f"/verify/{tampered}").text
+    malformed = client.get("/verify/<script>")
+    assert malformed.status_code == 400 and "<script>" not in malformed.text
+
+
+def test_a_corrected_staff_id_still_verifies(tmp_path, manifest, capsys):
+    records = _route_records()
+    records[0]["person"] = {**STAFF, "staff_id": "A01"}  # one page studied under a typo
+    client = _collector(tmp_path, manifest, records)
+    code = formatted(verification_code(r["id"] for r in records))
+    assert client.get(f"/verify/{code}").status_code == 404
+    assert main(["collector", "correct", "--db", str(tmp_path / "r.db"), "--site", SITE,
+                 "--staff-id", "A01", "--set", "staff_id=A001", "--operator", "人事科",
+                 "--reason", "录入错误"]) == 0
+    assert client.get(f"/verify/{code}").status_code == 200
+
+
+def test_verify_command_against_the_database_and_an_export(tmp_path, manifest, capsys):
+    records = _route_records()
+    client = _collector(tmp_path, manifest, records)
+    code = formatted(verification_code(r["id"] for r in records))
+    db = str(tmp_path / "r.db")
+    assert main(["verify", code, "--db", db, "--manifest", str(manifest)]) == 0
+    assert f"{code}: valid — 张* completed '新职工入职培训 <b>'" in capsys.readouterr().out
+    export = tmp_path / "export.json"
+    export.write_text(client.get("/api/v1/records",
+                                 headers={"Authorization": f"Bearer {TOKEN}"}).text, encoding="utf-8")
+    assert main(["verify", code, "--export", str(export), "--manifest", str(manifest)]) == 0
+    assert main(["verify", "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "--db", db, "--manifest", str(manifest)]) == 1
+    assert main(["verify", "nonsense", "--db", db, "--manifest", str(manifest)]) == 2
+
+
+def test_verification_page_is_rate_limited(tmp_path, manifest):
+    client = _collector(tmp_path, manifest, [])
+    statuses = [client.get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ").status_code for _ in range(80)]
+    assert statuses[0] == 404 and 429 in statuses
+
+
+# The route per person, for the HR files ---------------------------------------------------
+
+def test_report_lists_each_persons_route_and_who_has_not_finished(tmp_path, manifest, capsys):
+    done = _route_records()
+    hostile = {"name": "<script>alert(1)</script>", "staff_id": "B002", "department": "内科"}
+    started = _route_records(person=hostile)[:1]  # one page of two studied
+    _collector(tmp_path, manifest, done + started)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,科室\nA001,张三,内科\nB002,<script>alert(1)</script>,内科\n"
+                      "C003,王五,内科\n", encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["report", "--db", str(tmp_path / "r.db"), "--roster", str(roster),
+                 "--manifest", str(manifest), "--out", str(out)]) == 0
+
+    rows = list(csv.reader(io.StringIO((out / "onboarding.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["科室", "工号", "姓名", "学习", "测验", "承诺", "入职测验成绩", "承诺书版本",
+                       "完成时间（UTC）", "验证码"]
+    code = formatted(verification_code(r["id"] for r in done))
+    assert rows[1][:3] == ["内科", "A001", "张三"] and rows[1][6:] == ["90", "1", done[0]["created"], code]
+    assert rows[2][3:6] == ["1/2", "", ""] and rows[3][3:] == [""] * 7
+    unfinished = (out / "onboarding-unfinished.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert unfinished[1:] == ["内科,B002,<script>alert(1)</script>,学习,0/3", "内科,C003,王五,学习,0/3"]
+
+    page = (out / "onboarding" / "内科.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert code in page and "90 分" in page and "第 1 版" in page
+    index = (out / "onboarding" / "index.html").read_text(encoding="utf-8")
+    assert "已完成 1 / 3 人" in index and "新职工入职培训 &lt;b&gt;" in index
