@@ -10,6 +10,7 @@ from . import __version__
 from .collector.cli import register as register_collector
 from .collector.report_cli import register as register_report
 from .pledge.cli import register as register_pledge
+from .scaffold import TEMPLATES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
                        help="the site's MkDocs configuration (default: mkdocs.yml)")
     check.set_defaults(run=_run_check)
+
+    new = commands.add_parser(
+        "new", help="start a new lesson, case, exhibit, bank, pledge or risk file",
+        description="Create a file with every front-matter key and section heading the "
+                    "checks expect, placeholders in 【】. Never overwrites a file.")
+    new.add_argument("kind", choices=sorted(TEMPLATES), help="what to start")
+    new.add_argument("name", help="file name without extension: a-z, 0-9 and hyphens")
+    new.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
+                     help="the site's MkDocs configuration (default: mkdocs.yml)")
+    new.set_defaults(run=_run_new)
     register_collector(commands)
     register_pledge(commands)
     register_report(commands)
@@ -37,6 +48,29 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     return args.run(args)
+
+
+def _run_new(args) -> int:
+    from .check import load_site
+    from .scaffold import ScaffoldError, create
+
+    try:
+        config, problems = load_site(args.config_file)
+    except FileNotFoundError as error:
+        print(f"qinglian new: {error}", file=sys.stderr)
+        return 2
+    if config is None:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    quiz = config.plugins.get("qinglian/quiz")
+    quizzes_dir = args.config_file.resolve().parent / (quiz.config.quizzes_dir if quiz else "quizzes")
+    try:
+        path, todo = create(args.kind, args.name, Path(config.docs_dir), quizzes_dir)
+    except ScaffoldError as error:
+        print(f"qinglian new: {error}", file=sys.stderr)
+        return 1
+    print(f"created {path}\nfill in: {todo}")
+    return 0
 
 
 def _run_check(args) -> int:

@@ -1,0 +1,160 @@
+"""``qinglian new KIND NAME``: a new lesson, case, exhibit, bank, pledge or risk file.
+
+Each file starts complete: every front-matter key and section heading the
+plugins check, with placeholder text in 【】 for the trainer to replace, so the
+first build already passes and points at what is still to write.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Template:
+    folder: str  # "docs" or "quizzes", then the sub-folder
+    suffix: str
+    text: str
+    todo: str  # what to fill in, printed after the file is made
+
+
+TEMPLATES = {
+    "lesson": Template("docs/lessons", ".md", """---
+title: 【课程标题】
+standard: 1
+summary: 【一两句话概括本课要点，显示在目录和海报上】
+duration: 20
+---
+
+# 【课程标题】
+
+## 条文
+
+【准则原文，以官方文本为准】
+
+## 为什么重要
+
+## 界限与常见情形
+
+## 情景判断
+
+## 相关法规
+
+## 违反后果
+
+## 自测
+
+<!-- 在 quizzes/ 建好练习测验后，在这里放一个 quiz 块（写法见编写指南“题库与测验”） -->
+""", "title, standard (1–9), summary and every section; add a practice quiz under 自测"),
+    "case": Template("docs/cases", ".md", """---
+title: 【案例标题】
+summary: 【一句话概括案情和结论】
+standards: [1]
+kind: warning
+post: 【涉及的岗位】
+---
+
+# 【案例标题】
+
+## 案情
+
+【教学案例，不写真实人名、单位和地点】
+
+## 处理结果
+
+## 违反了什么
+
+## 启示
+
+## 讨论题
+
+1. 【讨论题一】
+2. 【讨论题二】
+""", "title, summary, standards, kind (warning | positive), post, the five sections"),
+    "exhibit": Template("docs/exhibits", ".md", """---
+title: 【作品标题】
+creator: 【作者姓名或科室】
+department: 【科室，须在 extra.hospital.departments 中】
+medium: 书法
+year: 2026
+description: 【一到三句话的作品说明】
+images:
+  - file: images/{name}.jpg
+    alt: 【画面里看得见的内容，给读屏用户】
+---
+
+# 【作品标题】
+
+## 创作说明
+
+""", "every front-matter key; put the picture at content/exhibits/images/{name}.jpg"),
+    "bank": Template("quizzes/banks", ".yml", """# 【题库说明】
+questions:
+  - id: {name}-001
+    type: single            # single | multiple | true_false | fill_blank
+    stem: 【题干】
+    options:
+      - 【选项 A】
+      - 【选项 B】
+      - 【选项 C】
+      - 【选项 D】
+    answer: A
+    explanation: 【解析：为什么选这一项】
+    standards: [1]
+    difficulty: easy        # easy | medium | hard
+""", "replace the example question; ids {name}-002, {name}-003 … for the next ones"),
+    "pledge": Template("docs/pledges", ".md", """---
+title: 【承诺书标题】
+pledge:
+  id: {name}
+  audience: staff           # staff | family | supplier
+  version: "1"
+  title: 【承诺书标题】
+---
+
+# 【承诺书标题】
+
+【承诺书正文】
+
+```pledge
+id: {name}
+```
+""", "title, audience and the text; then run 'qinglian pledge lock' to publish it"),
+    "risk": Template("docs/risks", ".yml", """# 【登记表说明】
+risks:
+  - id: {name}-001
+    department: 【科室】
+    post: 【岗位】
+    risk: 【风险点】
+    standards: [1]
+    level: 中               # 高 | 中 | 低
+    measures:
+      - 【防控措施】
+    owner: 【责任岗位】
+""", "every key of the example risk point; ids {name}-002 … for the next ones"),
+}
+
+
+class ScaffoldError(Exception):
+    pass
+
+
+def create(kind: str, name: str, docs_dir: Path, quizzes_dir: Path) -> tuple[Path, str]:
+    """Write the new file; return its path and what to fill in. Raises ScaffoldError for a
+    bad name or a file that exists (never overwritten)."""
+    if not NAME.match(name):
+        raise ScaffoldError(f"'{name}' is not a file name; use lower-case letters, digits and "
+                            "hyphens, e.g. case-tongfang")
+    template = TEMPLATES[kind]
+    root, _, sub = template.folder.partition("/")
+    path = (docs_dir if root == "docs" else quizzes_dir) / sub / f"{name}{template.suffix}"
+    if path.exists():
+        raise ScaffoldError(f"'{path}' exists; choose another name (existing files are never "
+                            "overwritten)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(template.text.replace("{name}", name), encoding="utf-8")
+    return path, template.todo.replace("{name}", name)
