@@ -7,6 +7,7 @@ adds to the Jinja environment; browser code gets them embedded by its plugin.
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "portal.contact": "联系方式",
+        "portal.problems": "内容有 {count} 处问题（预览时显示，改正并保存后页面自动刷新）：",
         "portal.cta.title": "新职工入职培训",
         "portal.cta.text": "上岗前请依次完成：学习九项准则、阅读警示案例、通过入职测验、签署廉洁从业承诺书。",
         "portal.cta.button": "开始入职培训",
@@ -232,6 +233,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "en": {
         "portal.contact": "Contact",
+        "portal.problems": "{count} problem(s) in the content (shown while previewing; fix and save, and the page reloads):",
         "portal.cta.title": "Onboarding for new staff",
         "portal.cta.text": "Before starting work, study the nine standards, read the warning cases, pass the onboarding quiz and sign the integrity pledge.",
         "portal.cta.button": "Start onboarding",

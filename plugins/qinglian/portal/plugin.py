@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from html import escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -14,6 +16,17 @@ from .sections import build_nav
 
 class PortalPlugin(BasePlugin[PortalConfig]):
 
+    def __init__(self):
+        self.serving = False
+        self.problems = _Problems()
+
+    # In `mkdocs serve` the content's problems also go on the previewed page
+    # (defining on_startup keeps this instance, and its handler, across rebuilds)
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+        if self.serving:
+            logging.getLogger("mkdocs.plugins.qinglian").addHandler(self.problems)
+
     # Derive the navigation from content folders (run early, so other plugins
     # that read config.nav in their on_config see the finished one)
     @event_priority(50)
@@ -21,6 +34,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if not self.config.enabled:
             return
 
+        self.problems.messages.clear()  # a new build: only its own problems count
         config.extra["hospital"] = _resolve_hospital(config.extra.get("hospital"))
         if config.nav is not None:
             log.info("mkdocs.yml sets 'nav', so sections are not derived from folders")
@@ -29,6 +43,18 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         config.nav, problems = self._derive_nav(config)
         for problem in problems:
             log.warning(problem)
+
+    # While previewing, every page shows the problems until they are fixed
+    def on_page_content(self, html, *, page, config, files):
+        if not self.serving or not self.problems.messages:
+            return
+
+        language = config.theme.get("language", "zh")
+        items = "".join(f"<li><code>{escape(message)}</code></li>"
+                        for message in self.problems.messages)
+        heading = translate("portal.problems", language, count=len(self.problems.messages))
+        return (f'<div class="ql-build-problems" role="alert"><p>{escape(heading)}</p>'
+                f"<ul>{items}</ul></div>" + html)
 
     # Give templates the UI strings in the site's language
     def on_env(self, env, *, config, files):
@@ -58,6 +84,18 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
 
 # -----------------------------------------------------------------------------
+
+
+class _Problems(logging.Handler):
+    """Keeps the warnings Qinglian's plugins log during a build."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
 
 
 def _resolve_hospital(value) -> HospitalConfig:

@@ -1,0 +1,77 @@
+"""Live preview: ``mkdocs serve`` rebuilds on a bank change, shows the problem on the
+page until it is fixed, and keeps running."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import urllib.request
+
+from conftest import free_port
+
+BANK = """questions:
+  - id: q-001
+    type: single
+    stem: 第一条禁止什么？
+    options: [统方, 按劳取酬]
+    answer: A
+    explanation: 第一条禁止统方。
+    standards: [1]
+    difficulty: easy
+"""
+
+
+class _Server:
+    """``mkdocs serve`` with its log read line by line as it comes."""
+
+    def __init__(self, root, port):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = f"http://127.0.0.1:{port}/"
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        """Wait until the log says ``text`` (a line per get, each with the deadline)."""
+        seen = []
+        while True:
+            line = self.lines.get(timeout=timeout)
+            seen.append(line)
+            if text in line:
+                return
+
+    def page(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            return response.read().decode("utf-8")
+
+
+def test_serve_shows_a_bank_error_on_the_page_until_it_is_fixed(make_site):
+    site = make_site({"quizzes/banks/demo.yml": BANK})
+    bank = site.root / "quizzes" / "banks" / "demo.yml"
+    server = _Server(site.root, free_port())
+    try:
+        server.wait_for("Serving on")
+        assert "ql-build-problems" not in server.page("lessons/standard-1/")
+
+        bank.write_text(BANK.replace("answer: A", "answer: E"), encoding="utf-8")
+        server.wait_for("Reloading browsers")
+        page = server.page("lessons/standard-1/")
+        assert 'class="ql-build-problems" role="alert"' in page
+        assert "quizzes/banks/demo.yml:6: " in page
+        assert server.process.poll() is None  # still serving
+
+        bank.write_text(BANK, encoding="utf-8")
+        server.wait_for("Reloading browsers")
+        assert "ql-build-problems" not in server.page("lessons/standard-1/")
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
