@@ -39,6 +39,19 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
                      help="the site's MkDocs configuration (default: mkdocs.yml)")
     new.set_defaults(run=_run_new)
+
+    preview = commands.add_parser(
+        "preview", help="write a trainer's review page of a question bank",
+        description="Write an HTML page with every question of a bank, its answer and "
+                    "explanation, grouped by standard and difficulty, with counts. It shows "
+                    "the answers: it is written outside the site, never published.")
+    preview.add_argument("what", choices=["bank"], help="what to preview")
+    preview.add_argument("name", help="the bank's file name without .yml, e.g. standards-1-3")
+    preview.add_argument("-o", "--output", type=Path, metavar="FILE",
+                         help="where to write it (default: preview/bank-NAME.html)")
+    preview.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
+                         help="the site's MkDocs configuration (default: mkdocs.yml)")
+    preview.set_defaults(run=_run_preview)
     register_collector(commands)
     register_pledge(commands)
     register_report(commands)
@@ -71,6 +84,43 @@ def _run_new(args) -> int:
         return 1
     print(f"created {path}\nfill in: {todo}")
     return 0
+
+
+def _run_preview(args) -> int:
+    from .check import load_site
+    from .common.i18n import standard_label, translate
+    from .quiz.preview import bank_questions, render_preview
+
+    try:
+        config, problems = load_site(args.config_file)
+    except FileNotFoundError as error:
+        print(f"qinglian preview: {error}", file=sys.stderr)
+        return 2
+    plugin = config and config.plugins.get("qinglian/quiz")
+    if plugin is None:
+        print("\n".join(problems) or "qinglian preview: the qinglian/quiz plugin is not enabled",
+              file=sys.stderr)
+        return 2
+    quizzes = Path(config.config_file_path).parent / plugin.config.quizzes_dir
+    if not (quizzes / "banks" / f"{args.name}.yml").is_file():
+        banks = ", ".join(sorted(path.stem for path in (quizzes / "banks").glob("*.yml")))
+        print(f"qinglian preview: there is no bank '{args.name}' in {quizzes}/banks "
+              f"(banks: {banks or 'none'})", file=sys.stderr)
+        return 2
+    library = plugin._load_library(config)
+    shown = f"{plugin.config.quizzes_dir}/banks/{args.name}.yml"
+    bank_problems = [str(p) for p in library.problems if p.path == shown]
+    language = config.theme.get("language", "zh")
+    page = render_preview(args.name, bank_questions(library.questions, args.name), bank_problems,
+                          lambda key, **values: translate(key, language, **values),
+                          lambda n: standard_label(n, language), language)
+    output = args.output or Path(config.config_file_path).parent / "preview" / f"bank-{args.name}.html"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    for problem in bank_problems:
+        print(problem, file=sys.stderr)
+    print(f"wrote {output}")
+    return 1 if bank_problems else 0
 
 
 def _run_check(args) -> int:

@@ -1,0 +1,60 @@
+"""``qinglian preview bank``: every question with its answer, by standard and difficulty."""
+
+import re
+
+from qinglian.cli import main
+
+BANK = """questions:
+  - id: b-001
+    type: single
+    stem: "<script>alert(1)</script> 第一条禁止什么？"
+    options: [统方, 按劳取酬]
+    answer: A
+    explanation: 第一条禁止统方。
+    standards: [1]
+    difficulty: easy
+  - id: b-002
+    type: true_false
+    stem: 可以收红包。
+    answer: false
+    explanation: 第八条。
+    standards: [8]
+    difficulty: hard
+  - id: b-003
+    type: fill_blank
+    stem: 俗称“____”。
+    answer: [统方, 统计处方]
+    explanation: 统方。
+    standards: [1]
+    difficulty: easy
+  - id: b-004
+    type: multiple
+    stem: 坏题
+    options: [甲, 乙]
+    answer: [A, C]
+    explanation: 选项没有 C。
+    standards: [2]
+    difficulty: medium
+"""
+
+
+def test_preview_lists_answers_by_standard_and_difficulty(make_site, capsys):
+    site = make_site({"quizzes/banks/demo.yml": BANK})
+    out = site.root / "review.html"
+    code = main(["preview", "bank", "demo", "-o", str(out), "-f", str(site.config_file)])
+    assert code == 1  # the bank has a problem: shown, and the exit says so
+    assert "quizzes/banks/demo.yml:28:" in capsys.readouterr().err
+    page = out.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert re.findall(r"<h2>([^<]+)</h2>", page)[1:] == ["第一条 · 容易（2）", "第八条 · 较难（1）"]
+    assert "A. 统方 <strong>✓ 正确答案</strong>" in page
+    assert "答案：<strong>错误</strong>" in page and "答案：<strong>统方 | 统计处方</strong>" in page
+    assert "quizzes/banks/demo.yml:28:" in page  # the problem, on the page too
+    assert "<tfoot><tr><th scope='row'>合计</th><td>2</td><td>0</td><td>1</td><td>3</td>" in page
+
+
+def test_preview_of_an_unknown_bank(make_site, capsys):
+    site = make_site({"quizzes/banks/demo.yml": BANK})
+    assert main(["preview", "bank", "demi", "-f", str(site.config_file)]) == 2
+    err = capsys.readouterr().err
+    assert "there is no bank 'demi'" in err and "(banks: demo)" in err
