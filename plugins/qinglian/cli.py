@@ -10,6 +10,7 @@ from . import __version__
 from .collector.cli import register as register_collector
 from .collector.report_cli import register as register_report
 from .pledge.cli import register as register_pledge
+from .quiz.transfer_cli import register as register_transfer
 from .scaffold import TEMPLATES
 
 
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     register_collector(commands)
     register_pledge(commands)
     register_report(commands)
+    register_transfer(commands)
 
     args = parser.parse_args(argv)
     if args.command is None:

@@ -31,7 +31,7 @@ from ..common.tables import TableError, normalise_header, read_table
 from ..dashboard.board import DASHBOARD_FORMAT
 from .corrections import REDACTED
 from .errors import SetupError
-from .export import csv_document
+from ..common.tables import csv_document
 from .manifest import Manifests
 from .store import StoredRecord, utc_now
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ..common.i18n import translate
 from ..common.verification import formatted, step_records, verification_code
-from .export import csv_document
+from ..common.tables import csv_document
 from .manifest import SiteManifest
 from .report import (Person, Roster, document, id_key, local_time, name_key, page_names,
                      write_files)

@@ -1,18 +1,19 @@
 """Spreadsheets as HR and trainers keep them: CSV (UTF-8 or GBK) and Excel .xlsx.
 
-One reader for every table Qinglian takes in (staff rosters now, question
-imports later). Real files have a title row or two above the header, blank
-or merely formatted rows between the data, 工号 stored as numbers, and CSVs
-saved by Chinese Excel in GBK; the reader copes with all of them and says
-which encoding it used. Cells come out as text, keyed by normalised header.
-Errors read ``FILE:row N: message``, with the row as Excel or a text editor
-numbers it.
+One reader for every table Qinglian takes in (staff rosters, question
+imports). Real files have a title row or two above the header, blank or
+merely formatted rows between the data, numbers stored as numbers, headings
+decorated with notes such as （必填）, and CSVs saved by Chinese Excel in GBK;
+the reader copes with all of them and says which encoding it used. Cells
+come out as text, keyed by normalised header. Errors read ``FILE:row N:
+message``, with the row as Excel or a text editor numbers it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -22,6 +23,8 @@ from pathlib import Path
 
 # How far down a title may push the header row
 HEADER_SEARCH_ROWS = 20
+# Notes templates add to a heading: (必填), 【必填】, [勿删], <单选>, and * for required
+_DECORATION = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|<.*?>|\*")
 
 
 class TableError(Exception):
@@ -53,9 +56,11 @@ class Table:
 
 
 def normalise_header(text: str) -> str:
-    """Return header text as columns are matched: full-width folded, no spaces, lower case
-    (" 工 号 " and "工号", "ＩＤ" and "id" are the same column)."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+    """Return header text as columns are matched: full-width folded, no spaces, lower case,
+    without bracketed notes or required-field stars (" 工 号 " and "工号", "ＩＤ" and "id",
+    "题干（必填）", "*题干" and "选项E" with "(勿删)" on a second line are the same column)."""
+    folded = "".join(unicodedata.normalize("NFKC", text).split()).lower()
+    return _DECORATION.sub("", folded)
 
 
 def read_table(path: Path, header_names: Iterable[str]) -> Table:
@@ -169,3 +174,34 @@ def _table(path: Path, encoding: str, lines: list[tuple[int, list[str]]],
                          for column, position in seen.items() if column})
             for number, cells in filled[header + 1:]]
     return Table(str(path), encoding, header_row, tuple(c for c in columns if c), rows)
+
+
+# Writing -----------------------------------------------------------------------------------
+# UTF-8 with a byte order mark, or Excel reads the Chinese as mojibake. A cell
+# that starts with = + - @ or a tab or carriage return would run as a formula in
+# Excel or LibreOffice ("CSV injection"): it gets a leading single quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_document(header: Iterable[str], rows: Iterable[Iterable]) -> str:
+    """Return ``rows`` under ``header`` as CSV for Excel: BOM first, formulas neutralised,
+    None as an empty cell, booleans as true/false."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(_neutralise(_cell(title)) for title in header)
+    for row in rows:
+        writer.writerow(_neutralise(_cell(value)) for value in row)
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _neutralise(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -1,0 +1,473 @@
+"""``qinglian import questions``: sheets as trainers and exam platforms save them.
+
+Fixture files are real: .xlsx written by openpyxl (a merged title, an
+instruction row, decorated headings, formatted empty rows, a second sheet)
+and CSV in UTF-8 with and without a BOM and in GBK. Every import runs
+through the ``qinglian`` command on a small site, and what it writes is read
+back by the quiz loader itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
+
+from qinglian.cli import main
+from qinglian.common.tables import read_table
+from qinglian.quiz.importer import read_sheet
+from qinglian.quiz.loader import load_library
+from qinglian.quiz.sheet import Defaults
+
+HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "准则", "难度"]
+# One good row of each type, in our own layout
+GOOD_ROWS = [
+    ["单选题", "第一条禁止什么？", "统方", "按劳取酬", "", "", "A", "第一条禁止统方。", "1", "容易"],
+    ["多选题", "哪些属于违规？", "收红包", "统方", "按劳取酬", "", "AB", "收红包和统方。", "1、8", "中等"],
+    ["判断题", "可以收受回扣。", "", "", "", "", "错", "第三条禁止。", "3", "较难"],
+    ["填空题", "俗称“____”。", "", "", "", "", "统方|统计处方", "叫统方。", "1", "容易"],
+]
+HAND_WRITTEN = """\
+# 手写题库：注释要保留
+questions:
+  # ---------- 第一条 ----------
+  - id: h-001
+    type: single
+    stem: 手写的题。
+    options: [甲, 乙]
+    answer: A
+    explanation: 甲。
+    standards: [1]
+    difficulty: easy  # 行尾注释
+
+  # ---------- 第二条 ----------
+  - id: h-002
+    type: true_false
+    stem: 第二道手写的题。
+    answer: true
+    explanation: 对。
+    standards: [2]
+    difficulty: medium
+"""
+
+
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def run(site, *args: str, capsys) -> tuple[int, str, str]:
+    code = main(["import", "questions", *args, "-f", str(site.config_file)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def questions(site) -> dict:
+    """The site's questions as the quiz loader reads them; fails on any problem."""
+    library = load_library(site.root / "quizzes", "quizzes",
+                           lambda lesson: (site.root / "content" / lesson).is_file())
+    assert library.problems == [], [str(p) for p in library.problems]
+    return library.questions
+
+
+def bank_text(site, name: str = "demo") -> str:
+    return (site.root / "quizzes" / "banks" / f"{name}.yml").read_text(encoding="utf-8")
+
+
+# Messy files from exam platforms ------------------------------------------------------
+
+def platform_xlsx(path: Path) -> Path:
+    """An export as 考试宝 or 超星 make them: a merged title, an instruction row, headings
+    with notes, spaces, tabs and line breaks, other names for the columns, any order, a 序号
+    column, numbers stored as numbers, formatted empty rows and a second sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "2026 年廉洁从业题库（导出）"
+    sheet.merge_cells("A1:K1")
+    sheet["A2"] = "说明：题型可填 单选、多选、判断、填空；多选答案直接写字母。"
+    sheet.append([])
+    sheet.append(["序号", "题目类型", "题干（必填）", "选项 A", "选项B", "选项C", "选项D",
+                  "选项E\n(勿删)", "\t正确答案\t", "答案解析", "难易度", "知识点"])
+    sheet.append([1, "单选", "第一条禁止什么？", "统方", "按劳取酬", None, None, None,
+                  " b ", "按劳取酬是允许的。", "易", " 1 "])
+    sheet.append([2, "多选题", "哪些属于违规？", "收红包", "统方", "按劳取酬", "收回扣", None,
+                  "A、B、D", "收红包、统方、收回扣。", "中", "第一条、第八条"])
+    for column in "ABCDEFGHIJKL":  # row 7: formatted, but empty
+        sheet[f"{column}7"].fill = PatternFill("solid", fgColor="FFFF00")
+    sheet.append([3, "判断题", "可以收受回扣。", "正确", "错误", None, None, None, "B",
+                  "第三条禁止。", "难", 3])
+    sheet.append([4, "填空题", "俗称“____”。", None, None, None, None, None, "统方｜统计处方",
+                  "叫统方。", "简单", "1"])
+    sheet.append([5, "单选题", "数字选项：几项准则？", 9, 8.5, 7, None, None, "a",
+                  "九项。", "容易", "一"])
+    sheet.append([6])  # a numbered template row with no question in it
+    sheet.append([None] * 12)
+    extra = workbook.create_sheet("统计")
+    extra.append(["这张表不是题目", "随便"])
+    workbook.save(path)
+    return path
+
+
+def test_platform_xlsx_imports_into_a_new_bank(make_site, tmp_path, capsys):
+    """Title rows, decorated headings, aliases, any column order, numbers and formatted
+    empty rows all import; the summary names the header row and what was not imported."""
+    site = make_site()
+    code, out, err = run(site, str(platform_xlsx(tmp_path / "导出.xlsx")), "--bank", "demo",
+                         capsys=capsys)
+    assert (code, err) == (0, "")
+    assert "(xlsx, header on row 4; not imported: 序号)" in out
+    assert "quizzes/banks/demo.yml: added 5 question(s) (demo-001 … demo-005)" in out
+    got = questions(site)
+    assert sorted(got) == ["demo-001", "demo-002", "demo-003", "demo-004", "demo-005"]
+    first, multiple, judge, blank, numbers = (got[f"demo-00{n}"] for n in range(1, 6))
+    assert (first.type, first.answer, first.standards, first.difficulty) == (
+        "single", (1,), (1,), "easy")
+    assert (multiple.answer, multiple.standards, multiple.difficulty) == ((0, 1, 3), (1, 8),
+                                                                          "medium")
+    assert (judge.type, judge.options, judge.answer, judge.difficulty) == (
+        "true_false", (), (False,), "hard")
+    assert (blank.type, blank.answer) == ("fill_blank", ("统方", "统计处方"))
+    assert numbers.options == ("9", "8.5", "7") and numbers.standards == (1,)
+    assert bank_text(site).startswith("# 题库 demo")
+    assert "next_id: 6\n" in bank_text(site)
+
+
+def test_decorated_headings_name_the_same_column(tmp_path):
+    """题干（必填）, 选项E with (勿删) on a second line, 选项 A and a heading with tabs."""
+    path = write_csv(tmp_path / "q.csv", [["*题型", "题干（必填）", "选项 A", "选项E\n(勿删)",
+                                           "\t答案\t", "解析【必填】"], ["x"] * 6])
+    assert read_table(path, ["题干"]).columns == ("题型", "题干", "选项a", "选项e", "答案", "解析")
+
+
+@pytest.mark.parametrize("encoding, shown", [
+    # how the CSV is saved, how the summary names it
+    ("utf-8-sig", "UTF-8 with BOM"),
+    ("utf-8", "UTF-8"),
+    ("gbk", "GB18030"),
+])
+def test_csv_in_each_encoding(make_site, tmp_path, capsys, encoding, shown):
+    """CSV in UTF-8 (with or without a BOM) and in GBK imports; the summary names which."""
+    site = make_site()
+    path = write_csv(tmp_path / "q.csv", [HEADER, *GOOD_ROWS], encoding)
+    code, out, _ = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 0
+    assert f"({shown}, header on row 1)" in out
+    assert questions(site)["demo-004"].answer == ("统方", "统计处方")
+
+
+# Notations ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, options, answer, expected", [
+    # 题型 as written, 选项A.., 答案 as written, the bank entry's type and answer
+    ("判断", [], "对", ("true_false", True)),
+    ("判断题", [], "错", ("true_false", False)),
+    ("判断", [], "正确", ("true_false", True)),
+    ("判断", [], "错误", ("true_false", False)),
+    ("判断", [], "√", ("true_false", True)),
+    ("判断", [], "×", ("true_false", False)),
+    ("判断", [], "T", ("true_false", True)),
+    ("判断", [], "f", ("true_false", False)),
+    ("是非题", ["对", "错"], "A", ("true_false", True)),
+    ("判断", ["错误", "正确"], "a", ("true_false", False)),
+    ("判断", ["正确", "错误"], "B", ("true_false", False)),
+    ("多选", ["甲", "乙", "丙", "丁"], "ACD", ("multiple", ["A", "C", "D"])),
+    ("多选题", ["甲", "乙", "丙", "丁"], "A,C,D", ("multiple", ["A", "C", "D"])),
+    ("多项选择题", ["甲", "乙", "丙", "丁"], "A、C、D", ("multiple", ["A", "C", "D"])),
+    ("多选", ["甲", "乙", "丙", "丁"], "acd", ("multiple", ["A", "C", "D"])),
+    ("多选", ["甲", "乙", "丙", "丁"], "ＡＣＤ", ("multiple", ["A", "C", "D"])),
+    ("多选", ["甲", "乙", "丙", "丁"], "D，A", ("multiple", ["A", "D"])),
+    ("不定项选择题", ["甲", "乙"], "B", ("multiple", ["B"])),
+    ("单选", ["甲", "乙"], "Ｂ", ("single", "B")),
+    ("单项选择题", ["甲", "乙"], " b ", ("single", "B")),
+    ("填空", [], "统方|统计处方", ("fill_blank", ["统方", "统计处方"])),
+    ("填空题", [], "统方｜ 统计处方 ｜", ("fill_blank", ["统方", "统计处方"])),
+    ("填空", [], "30", ("fill_blank", ["30"])),
+])
+def test_answer_notations(tmp_path, kind, options, answer, expected):
+    """Every accepted way of writing 题型 and 答案 gives the same bank entry."""
+    options = options + [""] * (4 - len(options))
+    path = write_csv(tmp_path / "q.csv", [HEADER, [kind, "题干", *options, answer, "解析",
+                                                   "1", "易"]])
+    row = read_sheet(path, Defaults()).rows[0]
+    assert row.problems == []
+    assert (row.entry["type"], row.entry["answer"]) == expected
+
+
+@pytest.mark.parametrize("standards, difficulty, expected", [
+    # 准则 and 难度 as written, what they read as
+    ("3", "容易", ([3], "easy")),
+    (" 1 , 3 ", "简单", ([1, 3], "easy")),
+    ("1、3", "中", ([1, 3], "medium")),
+    ("第一条、第三条", "一般", ([1, 3], "medium")),
+    ("准则九", "较难", ([9], "hard")),
+    ("１", "hard", ([1], "hard")),
+    ("2 和 2", "困难", ([2], "hard")),
+])
+def test_standard_and_difficulty_notations(tmp_path, standards, difficulty, expected):
+    """准则 as numbers, lists, 第一条 or 准则九; 难度 in each accepted word."""
+    path = write_csv(tmp_path / "q.csv", [HEADER, ["单选", "题干", "甲", "乙", "", "", "A",
+                                                   "解析", standards, difficulty]])
+    row = read_sheet(path, Defaults()).rows[0]
+    assert (row.entry["standards"], row.entry["difficulty"]) == expected
+
+
+def test_defaults_fill_only_empty_cells(make_site, tmp_path, capsys):
+    """--standard and --difficulty fill rows without 准则/难度 (or without the columns);
+    rows that have them keep theirs."""
+    site = make_site()
+    path = write_csv(tmp_path / "q.csv", [
+        ["题目", "题型", "选项A", "选项B", "参考答案", "解析", "难度"],
+        ["甲对吗？", "单选", "对", "不对", "A", "甲。", ""],
+        ["乙对吗？", "单选", "对", "不对", "B", "乙。", "难"],
+    ])
+    code, _, err = run(site, str(path), "--bank", "demo", "--standard", "4",
+                       "--difficulty", "中等", capsys=capsys)
+    assert (code, err) == (0, "")
+    got = questions(site)
+    assert [(q.standards, q.difficulty) for q in got.values()] == [((4,), "medium"),
+                                                                   ((4,), "hard")]
+
+
+# Errors -------------------------------------------------------------------------------
+
+# (cells of the bad row under ERROR_HEADER, the message after "FILE:row N: ")
+ERROR_CASES = [
+    (["单选", "题干", "甲", "乙", "丙", "丁", "", "E", "解", "1", "易", ""],
+     '答案 "E" is not among 选项A–D'),
+    (["单选", "题干", "甲", "乙", "", "", "", "AB", "解", "1", "易", ""],
+     '答案 "AB" names 2 options; a 单选题 has one (or make it a 多选题)'),
+    (["多选", "题干", "甲", "乙", "", "", "", "A1", "解", "1", "易", ""],
+     '答案 "A1" is not option letters such as ACD'),
+    (["多选", "题干", "甲", "乙", "", "", "", "AA", "解", "1", "易", ""],
+     '答案 "AA" names an option twice'),
+    (["单选", "题干", "甲", "", "丙", "", "", "A", "解", "1", "易", ""],
+     "选项B is empty but a later option is not; fill the options in from 选项A without gaps"),
+    (["单选", "题干", "甲", "", "", "", "", "A", "解", "1", "易", ""],
+     "a 单选题 needs at least two options (选项A, 选项B …)"),
+    (["判断", "题干", "", "", "", "", "", "也许", "解", "1", "易", ""],
+     '答案 "也许" of a 判断题 is not 对/错, 正确/错误, √/×, T/F or the letter of a 对/错 option'),
+    (["判断", "题干", "是的吧", "不是", "", "", "", "A", "解", "1", "易", ""],
+     '答案 "A" names 选项A "是的吧", which is not 对 or 错'),
+    (["填空", "题干", "甲", "", "", "", "", "甲", "解", "1", "易", ""],
+     "a 填空题 has no options; clear 选项A–选项A or change 题型"),
+    (["填空", "题干", "", "", "", "", "", "｜", "解", "1", "易", ""],
+     '答案 "｜" holds no answer between the | signs'),
+    (["问答题", "题干", "", "", "", "", "", "甲", "解", "1", "易", ""],
+     '题型 "问答题" is not one of 单选、多选、判断、填空'),
+    (["", "题干", "甲", "乙", "", "", "", "A", "解", "1", "易", ""],
+     "题型 is empty; write 单选、多选、判断 or 填空"),
+    (["单选", "", "甲", "乙", "", "", "", "A", "解", "1", "易", ""], "题干 is empty"),
+    (["单选", "题干", "甲", "乙", "", "", "", "", "解", "1", "易", ""], "答案 is empty"),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "", "1", "易", ""],
+     "解析 is empty; every question needs one (it is shown after answering)"),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "解", "10", "易", ""],
+     '准则 "10" is not a standard number 1–9; write e.g. 1, 1、3 or 第一条'),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "解", "", "易", ""],
+     "准则 is empty; fill it in (1–9) or give --standard N"),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "解", "1", "超难", ""],
+     '难度 "超难" is not one of 容易、中等、较难 (or 易、中、难, 简单、一般、困难, '
+     "easy、medium、hard)"),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "解", "1", "", ""],
+     "难度 is empty; fill it in (容易、中等、较难) or give --difficulty D"),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "解", "1", "易", "S1_001"],
+     'ID "S1_001" may hold only a-z, 0-9 and - (e.g. s1-001); clear it to have one made'),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "解", "1", "易", "x-1"],
+     "ID x-1 is also on row 2; give each row its own ID, or clear it to have one made"),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "解", "1", "易", "h-001"],
+     "ID h-001 is already used in quizzes/banks/hand.yml:4; ids are unique across all "
+     "banks, so clear it to have one made"),
+    (["单选", "题干", "甲", "乙", "", "", "", "A", "解", "1", "易", "d-001"],
+     "ID d-001 is already in quizzes/banks/demo.yml:2 with other content; give --replace to "
+     "update that question, or clear the ID to add the row as a new question"),
+    (["单选", "题干", "甲", "乙", "", "", "丁", "A", "解", "1", "易", ""],
+     "选项I is filled in, but a question has at most eight options (选项A–选项H)"),
+]
+ERROR_HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项I", "答案", "解析", "准则",
+                "难度", "ID"]
+DEMO_BANK = """questions:
+  - id: d-001
+    type: single
+    stem: 已有的题。
+    options: [甲, 乙]
+    answer: A
+    explanation: 甲。
+    standards: [1]
+    difficulty: easy
+"""
+
+
+def error_sheet(tmp_path: Path) -> Path:
+    """Row 2: a good row with ID x-1, then one bad row per case, then a good row."""
+    good = ["单选", "好题", "甲", "乙", "", "", "", "A", "解", "1", "易"]
+    rows = [ERROR_HEADER, [*good, "x-1"], *(cells for cells, _ in ERROR_CASES), [*good, ""]]
+    return write_csv(tmp_path / "bad.csv", rows)
+
+
+def test_every_row_error_at_once_and_nothing_written(make_site, tmp_path, capsys):
+    """Each bad row is reported with its real row number; the bank stays as it was."""
+    site = make_site({"quizzes/banks/demo.yml": DEMO_BANK, "quizzes/banks/hand.yml": HAND_WRITTEN})
+    path = error_sheet(tmp_path)
+    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 1
+    expected = [f"{path}:row {number}: {message}"
+                for number, (_, message) in enumerate(ERROR_CASES, start=3)]
+    assert err.splitlines()[:-1] == expected
+    assert err.splitlines()[-1] == (f"Nothing was imported: {len(expected)} problem(s) in the "
+                                    "rows above. Fix them, or give --skip-bad to import the "
+                                    "other rows.")
+    assert bank_text(site) == DEMO_BANK
+
+
+def test_the_loaders_own_checks_name_the_row(make_site, tmp_path, capsys):
+    """A problem only the quiz loader finds (a lesson that does not exist) names the row."""
+    site = make_site()
+    path = write_csv(tmp_path / "q.csv", [[*HEADER, "课程"], [*GOOD_ROWS[0], "lessons/standard-1.md"],
+                                          [*GOOD_ROWS[1], "lessons/none.md"]])
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{path}:row 3: lesson 'lessons/none.md' does not exist under content/ — give the path "
+        "of a page relative to content/, e.g. lessons/standard-1.md")
+    assert not (site.root / "quizzes" / "banks" / "demo.yml").exists()
+
+
+def test_skip_bad_imports_the_good_rows_and_lists_the_others(make_site, tmp_path, capsys):
+    """With --skip-bad the good rows go in and each bad one is listed with its reason."""
+    site = make_site({"quizzes/banks/demo.yml": DEMO_BANK, "quizzes/banks/hand.yml": HAND_WRITTEN})
+    path = error_sheet(tmp_path)
+    code, out, err = run(site, str(path), "--bank", "demo", "--skip-bad", capsys=capsys)
+    assert code == 0
+    assert "quizzes/banks/demo.yml: added 2 question(s) (x-1, demo-001)" in out
+    assert f"{path}:row 3: 答案 \"E\" is not among 选项A–D" in err
+    assert err.splitlines()[-1] == (f"Skipped {len(ERROR_CASES)} row(s) with problems "
+                                    "(listed above).")
+    assert sorted(questions(site)) == ["d-001", "demo-001", "h-001", "h-002", "x-1"]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    # file name, its bytes, the error after the file's path
+    ("q.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, ": this is an old Excel 97–2003 (.xls) file"),
+    ("q.csv", "题型,题干,解析\n单选,x,y\n".encode(), ":row 1: no 答案 column; head it 答案 or 正确答案 or "
+     "参考答案 or 标准答案"),
+    ("q.csv", "序号,名称\n1,x\n".encode(), ": no header row found"),
+    ("q.csv", "题型,题干,答案\n,,\n".encode(), ":row 1: no questions under the header row"),
+    ("q.txt", b"", ": cannot read '.txt' files; give a .csv or .xlsx file"),
+])
+def test_unreadable_files(make_site, tmp_path, capsys, name, content, message):
+    """A file that cannot be read as a question sheet says why, naming the file."""
+    site = make_site()
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 1
+    assert err.startswith(f"{path}{message}")
+
+
+@pytest.mark.parametrize("args, message", [
+    # the command's arguments after FILE, what it says
+    (["--bank", "Demo Bank"], "argument --bank: 'Demo Bank' may hold only a-z, 0-9 and -"),
+    (["--bank", "demo", "--standard", "10"], 'argument --standard: --standard "10" is not a '
+     "standard number 1–9"),
+    (["--bank", "demo", "--difficulty", "hardest"], 'argument --difficulty: 难度 "hardest" is '
+     "not one of"),
+])
+def test_bad_arguments(make_site, tmp_path, capsys, args, message):
+    """A bad bank name, standard or difficulty is refused before anything is read."""
+    site = make_site()
+    path = write_csv(tmp_path / "q.csv", [HEADER, *GOOD_ROWS])
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "questions", str(path), *args, "-f", str(site.config_file)])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+# Ids and existing banks ---------------------------------------------------------------
+
+def test_ids_come_from_a_persisted_sequence(make_site, tmp_path, capsys):
+    """A second import continues the sequence; a deleted question's id is not handed out
+    again; an id another bank uses is skipped; the bank's other questions keep theirs."""
+    site = make_site({"quizzes/banks/other.yml": DEMO_BANK.replace("d-001", "demo-003")})
+    path = write_csv(tmp_path / "q.csv", [HEADER, *GOOD_ROWS[:2]])
+    assert run(site, str(path), "--bank", "demo", capsys=capsys)[0] == 0
+    assert "next_id: 3\n" in bank_text(site)
+    # Delete demo-002 by hand: its number stays used
+    text = bank_text(site)
+    start = text.index("  - id: demo-002")
+    (site.root / "quizzes/banks/demo.yml").write_text(text[:start].rstrip() + "\n",
+                                                      encoding="utf-8")
+    code, out, _ = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 0
+    assert "added 2 question(s) (demo-004, demo-005)" in out  # demo-003 is other.yml's
+    assert sorted(questions(site)) == ["demo-001", "demo-003", "demo-004", "demo-005"]
+    assert "next_id: 6\n" in bank_text(site)
+
+
+def test_appending_keeps_a_hand_written_bank_and_its_comments(make_site, tmp_path, capsys):
+    site = make_site({"quizzes/banks/hand.yml": HAND_WRITTEN})
+    path = write_csv(tmp_path / "q.csv", [HEADER, GOOD_ROWS[2]])
+    code, out, _ = run(site, str(path), "--bank", "hand", capsys=capsys)
+    assert code == 0 and "added 1 question(s) (hand-001)" in out
+    text = bank_text(site, "hand")
+    before, after = text.split("next_id: 2\n")
+    assert before.startswith("# 手写题库：注释要保留\n# next_id：")
+    assert after.startswith("questions:\n") and HAND_WRITTEN.split("questions:\n")[1] in after
+    assert text.endswith("\n  - id: hand-001\n    type: true_false\n    stem: 可以收受回扣。\n"
+                         "    answer: false\n    explanation: 第三条禁止。\n    standards: [3]\n"
+                         "    difficulty: hard\n")
+    assert sorted(questions(site)) == ["h-001", "h-002", "hand-001"]
+
+
+def test_a_changed_question_is_replaced_only_when_asked(make_site, tmp_path, capsys):
+    """Without --replace a row with a known ID and new content is refused; the same content
+    is left alone; with --replace the entry is swapped in place, comments around it kept."""
+    site = make_site({"quizzes/banks/hand.yml": HAND_WRITTEN})
+    same = ["ID", *HEADER], ["h-002", "判断", "第二道手写的题。", "", "", "", "", "对", "对。", "2",
+                             "中等"]
+    path = write_csv(tmp_path / "same.csv", list(same))
+    code, out, _ = run(site, str(path), "--bank", "hand", capsys=capsys)
+    assert code == 0 and "left unchanged 1 question(s) (h-002)" in out
+    assert "Nothing to write" in out and bank_text(site, "hand") == HAND_WRITTEN
+
+    changed = write_csv(tmp_path / "changed.csv", [
+        ["ID", *HEADER], ["h-001", "单选", "手写的题（改正错字）。", "甲", "乙", "", "", "B", "乙。",
+                          "1", "容易"]])
+    code, _, err = run(site, str(changed), "--bank", "hand", capsys=capsys)
+    assert code == 1 and "ID h-001 is already in quizzes/banks/hand.yml:4 with other content" in err
+    assert bank_text(site, "hand") == HAND_WRITTEN
+
+    code, out, _ = run(site, str(changed), "--bank", "hand", "--replace", capsys=capsys)
+    assert code == 0 and "replaced 1 question(s) (h-001)" in out
+    text = bank_text(site, "hand")
+    assert "  # ---------- 第一条 ----------\n  - id: h-001\n    type: single\n" \
+           "    stem: 手写的题（改正错字）。\n" in text
+    assert "\n  # ---------- 第二条 ----------\n  - id: h-002\n" in text
+    assert questions(site)["h-001"].answer == (1,)
+    assert "next_id: 1\n" in text  # no new id was handed out
+
+
+def test_a_bank_with_problems_is_not_touched(make_site, tmp_path, capsys):
+    """An import into a bank that fails its own checks stops and lists them."""
+    broken = DEMO_BANK.replace("answer: A", "answer: E")
+    site = make_site({"quizzes/banks/demo.yml": broken})
+    path = write_csv(tmp_path / "q.csv", [HEADER, *GOOD_ROWS])
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 2
+    assert "quizzes/banks/demo.yml:6: answer 'E' is not among the options A–B" in err
+    assert bank_text(site) == broken
+
+
+def test_a_bank_whose_questions_are_not_last_is_not_touched(make_site, tmp_path, capsys):
+    """A layout the text edit cannot follow is refused, not rewritten."""
+    unusual = DEMO_BANK + "notes: 备注\n"
+    site = make_site({"quizzes/banks/demo.yml": unusual})
+    path = write_csv(tmp_path / "q.csv", [HEADER, *GOOD_ROWS])
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 2
+    assert "quizzes/banks/demo.yml:1: 'questions' must be the last key" in err
+    assert bank_text(site) == unusual
