@@ -42,7 +42,8 @@ def check_site(config_file: Path) -> list[str]:
     for name, plugin in config.plugins.items():
         if name.startswith("qinglian/") and plugin.config.enabled:
             problems += plugin.check(config)
-    return problems
+    # Several plugins read the same page (one not in UTF-8 is named by each)
+    return list(dict.fromkeys(problems))
 
 
 class _Collector(logging.Handler):

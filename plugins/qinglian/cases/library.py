@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem
 from ..common.yamlio import LineDict, load_yaml
-from ..common.pages import split_front_matter
+from ..common.pages import read_source, split_front_matter
 
 KINDS = ("warning", "positive")
 SECTIONS = ("案情", "处理结果", "违反了什么", "启示", "讨论题")
@@ -47,8 +47,11 @@ def load_cases(folder: Path, docs_dir: Path, shown_folder: str) -> CaseLibrary:
         if path.name == "index.md":
             continue
         shown = f"{shown_folder}/{path.name}"
-        case, problems = read_case(path.read_text(encoding="utf-8-sig"),
-                                   path.relative_to(docs_dir).as_posix(), shown)
+        source, problem = read_source(path, shown)
+        if problem:
+            library.problems.append(problem)
+            continue
+        case, problems = read_case(source, path.relative_to(docs_dir).as_posix(), shown)
         library.problems += problems
         if case:
             library.cases.append(case)

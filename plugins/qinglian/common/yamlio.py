@@ -81,5 +81,16 @@ def load_yaml(text: str, path: str):
             path, line, f"invalid YAML: {what}",
             "check the indentation and quoting on that line",
         )]) from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML refuses (a control character): name its line and code point
+        line = text[:error.position].count("\n") + 1 if isinstance(text, str) else None
+        raise ContentError([ContentProblem(
+            path, line, f"invalid YAML: {error.reason} (U+{error.character:04X})",
+            "delete the invisible character on that line (copied from Word or a web page?)",
+        )]) from None
     except yaml.YAMLError as error:
         raise ContentError([ContentProblem(path, None, f"invalid YAML: {error}")]) from None
+    except RecursionError:
+        raise ContentError([ContentProblem(
+            path, None, "invalid YAML: brackets or indentation nested too deeply to read",
+            "a question bank needs only a few levels; check for runaway [ or {")]) from None

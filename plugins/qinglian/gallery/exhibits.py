@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.pages import split_front_matter
+from ..common.pages import read_source, split_front_matter
 from ..common.yamlio import LineDict, LineList, load_yaml
 
 MEDIA = ("书法", "绘画", "摄影", "海报", "其他")
@@ -68,8 +68,11 @@ def load_gallery(folder: Path, docs_dir: Path, shown_folder: str,
         if path.name == "index.md":
             continue
         shown = f"{shown_folder}/{path.name}"
-        exhibit, problems = read_exhibit(path.read_text(encoding="utf-8-sig"),
-                                         path.relative_to(docs_dir).as_posix(), shown,
+        source, problem = read_source(path, shown)
+        if problem:
+            gallery.problems.append(problem)
+            continue
+        exhibit, problems = read_exhibit(source, path.relative_to(docs_dir).as_posix(), shown,
                                          docs_dir, departments)
         gallery.problems += problems
         if exhibit:
@@ -151,7 +154,9 @@ def _images(meta: LineDict, src: str, shown: str,
                                            "add alt: a short description of what the picture shows"))
             continue
         image_src = posixpath.normpath(posixpath.join(posixpath.dirname(src), file.strip()))
-        if image_src.startswith("../") or not (docs_dir / image_src).is_file():
+        # Only files inside content/: not ../ out of it, nor an absolute path
+        if (image_src.startswith(("../", "/")) or image_src == ".."
+                or not (docs_dir / image_src).is_file()):
             problems.append(ContentProblem(shown, line + 1, f"image '{file}' does not exist",
                                            f"put the file at {posixpath.dirname(shown)}/"
                                            f"{file.strip()} or correct the path"))

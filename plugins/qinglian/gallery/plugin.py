@@ -143,7 +143,8 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
     def _load(self, config) -> Gallery:
         docs = Path(config.docs_dir)
         folder = docs / self.config.exhibits_dir
-        departments = (config.extra.get("hospital") or {}).get("departments") or []
+        hospital = config.extra.get("hospital")  # not a mapping: the portal names the mistake
+        departments = (hospital.get("departments") if isinstance(hospital, dict) else None) or []
         return load_gallery(folder, docs, shown_path(str(folder), config.config_file_path),
                             departments)
 

@@ -9,6 +9,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
 from ..common.errors import shown_path
+from ..common.pages import read_source
 from .config import GlossaryConfig
 from .terms import Term, annotate_terms, parse_terms, render_terms
 
@@ -67,7 +68,10 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
         if not path.is_file():
             return [], [f"{shown}: the glossary file does not exist; create it, "
                         "or set the glossary plugin's terms_file"]
-        terms, problems = parse_terms(path.read_text(encoding="utf-8"), shown)
+        text, problem = read_source(path, shown)
+        if problem:
+            return [], [str(problem)]
+        terms, problems = parse_terms(text, shown)
         return terms, [str(problem) for problem in problems]
 
 

@@ -9,6 +9,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils.meta import get_data
 
 from ..common.errors import shown_path
+from ..common.pages import read_source
 from .config import OfflineConfig
 from .guard import (
     OutsideReference,
@@ -102,8 +103,11 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
             relative = path.relative_to(config.docs_dir).as_posix()
             if config.exclude_docs and config.exclude_docs.match_file(relative):
                 continue
-            source = path.read_text(encoding="utf-8-sig")
             shown = shown_path(str(path), config.config_file_path)
+            source, problem = read_source(path, shown)
+            if problem:
+                problems.append(str(problem))
+                continue
             html = markdown.markdown(
                 get_data(source)[0],
                 extensions=config.markdown_extensions,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..common.errors import ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id, find_fences
+from ..common.pages import read_source
 from .lock import LOCK_NAME, lock_problems, read_lock
 from .models import Pledge, read_pledge
 
@@ -25,7 +26,10 @@ def load_pledges(folder: Path, shown_folder: str) -> PledgeLibrary:
     library.lock, library.problems = read_lock(folder / LOCK_NAME, f"{shown_folder}/{LOCK_NAME}")
     for path in sorted(folder.glob("*.md")):
         shown = f"{shown_folder}/{path.name}"
-        source = path.read_text(encoding="utf-8-sig")
+        source, problem = read_source(path, shown)
+        if problem:
+            library.problems.append(problem)
+            continue
         pledge, problems = read_pledge(source, shown)
         library.problems += problems
         if pledge is None:

@@ -31,6 +31,11 @@ def read_lock(path: Path, shown: str) -> tuple[dict, list[ContentProblem]]:
     if not isinstance(lock, dict):
         return {}, [ContentProblem(shown, 1, "the lock file is not a JSON object",
                                    "restore it from version control")]
+    for pledge_id, entries in lock.items():
+        if (not isinstance(entries, list)
+                or not all(isinstance(entry, dict) for entry in entries)):
+            return {}, [ContentProblem(shown, None, f"the lock's entry for '{pledge_id}' is not "
+                                       "a list of versions", "restore it from version control")]
     return lock, []
 
 

@@ -82,6 +82,10 @@ def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProb
         problem("id", f"pledge id '{pledge_id}' may hold only a-z, 0-9 and -", "write e.g. id: staff")
     if audience and audience not in AUDIENCES:
         problem("audience", f"unknown audience '{audience}'", f"use one of {', '.join(AUDIENCES)}")
+    for key in ("id", "version", "title"):
+        if isinstance(data.get(key), (dict, list, bool)):
+            problem(key, f"'{key}' under 'pledge' must be text, not {data[key]!r}",
+                    f"write e.g. {key}: …")
     renew = data.get("renew_every")
     match = RENEW.match(str(renew)) if renew is not None else None
     if renew is not None and not match:

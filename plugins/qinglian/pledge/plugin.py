@@ -12,6 +12,7 @@ from ..common.errors import shown_path
 from ..common.fences import find_fences
 from ..common.i18n import translate
 from ..common.manifest import write_manifest_part
+from ..common.pages import read_source
 from ..common.records import person_fields
 from .config import PledgeConfig
 from .library import PledgeLibrary, load_pledges, resolve_fence
@@ -86,9 +87,10 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         library = self._load(config)
         problems = list(library.problems)
         for path in sorted(Path(config.docs_dir).rglob("*.md")):
-            for fence in find_fences(path.read_text(encoding="utf-8-sig"), {"pledge"}):
-                problem = resolve_fence(fence, shown_path(str(path), config.config_file_path),
-                                        library)[1]
+            shown = shown_path(str(path), config.config_file_path)
+            source, _ = read_source(path, shown)  # a page not in UTF-8: the portal says so
+            for fence in find_fences(source or "", {"pledge"}):
+                problem = resolve_fence(fence, shown, library)[1]
                 if problem:
                     problems.append(problem)
         return [str(problem) for problem in problems]

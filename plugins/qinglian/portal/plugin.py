@@ -9,7 +9,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
+from ..common.errors import shown_path
 from ..common.i18n import translate
+from ..common.pages import read_source
 from .config import HospitalConfig, PortalConfig
 from .sections import build_nav
 
@@ -44,6 +46,17 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         for problem in problems:
             log.warning(problem)
 
+    # MkDocs stops with a traceback on a page that is not UTF-8: name it instead
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return
+
+        for file in files.documentation_pages():
+            shown = shown_path(file.abs_src_path, config.config_file_path)
+            problem = read_source(Path(file.abs_src_path), shown)[1]
+            if problem:
+                raise PluginError(str(problem))
+
     # While previewing, every page shows the problems until they are fixed
     def on_page_content(self, html, *, page, config, files):
         if not self.serving or not self.problems.messages:
@@ -71,7 +84,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         try:
             _resolve_hospital(config.extra.get("hospital"))
         except PluginError as error:
-            problems.append(str(error))
+            problems.append(f"{shown_path(config.config_file_path, config.config_file_path)}: "
+                            f"{error}")
         return problems
 
     def _derive_nav(self, config):

@@ -105,7 +105,12 @@ def _questions(data, shown: str, lesson_exists, problems) -> list[Question]:
             "start the file with 'questions:' followed by items '- id: …'"))
         return []
     entries = data["questions"]
-    if not isinstance(entries, LineList) or not entries:
+    if entries is not None and not isinstance(entries, LineList):
+        problems.append(ContentProblem(
+            shown, data.line_of("questions"), "'questions' must be a list of questions",
+            "write each question as an item '- id: …' under 'questions:'"))
+        return []
+    if not entries:
         problems.append(ContentProblem(
             shown, data.line_of("questions"), "the bank is empty",
             "add at least one question under 'questions:', or delete the file"))
@@ -129,7 +134,8 @@ def _question(r: "_Reader", lesson_exists) -> Question | None:
     standards = r.standards("standards", required=True)
     difficulty = r.choice("difficulty", DIFFICULTIES)
     lesson = r.text("lesson", required=False)
-    if lesson is not None and not lesson_exists(lesson):
+    if lesson is not None and (lesson.startswith(("/", "\\")) or ".." in lesson.split("/")
+                               or not lesson_exists(lesson)):
         r.problem("lesson", f"lesson '{lesson}' does not exist under content/",
                   "give the path of a page relative to content/, e.g. lessons/standard-1.md")
     options = _options(r, kind)

@@ -11,6 +11,7 @@ from ..common.blocks import fill_slots, swap_fences
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import find_fences
 from ..common.i18n import translate
+from ..common.pages import read_source
 from .config import QuizConfig
 from .fence import resolve_fence
 from .loader import Library, load_library
@@ -79,9 +80,9 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         library = self._load_library(config)
         problems: list[ContentProblem] = list(library.problems)
         for path in sorted(Path(config.docs_dir).rglob("*.md")):
-            source = path.read_text(encoding="utf-8-sig")
-            for fence in find_fences(source, {"quiz"}):
-                shown = shown_path(str(path), config.config_file_path)
+            shown = shown_path(str(path), config.config_file_path)
+            source, _ = read_source(path, shown)  # a page not in UTF-8: the portal says so
+            for fence in find_fences(source or "", {"quiz"}):
                 problem = resolve_fence(fence, shown, library)[1]
                 if problem:
                     problems.append(problem)
