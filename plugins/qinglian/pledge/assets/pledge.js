@@ -13,7 +13,7 @@
   Object.assign(q.config.strings, __QINGLIAN_STRINGS__);
   var t = q.t;
   var el = q.element;
-  window.qinglianPledge = { scan: q.mount("form.qinglian-pledge", start) };
+  window.qinglianPledge = { scan: q.mount("form.qinglian-pledge", start), download: download };
 
   function start(form) {
     var pledge = JSON.parse(form.getAttribute("data-pledge"));
@@ -141,15 +141,19 @@
 
     // The person's own records as a file, to carry to a networked PC
     function save(item) {
-      var items = staff ? mine() : [item];
-      var link = el("a", { download: "qinglian-" + pledge.id + "-" + item.record.id.slice(0, 8) + ".json",
-        href: URL.createObjectURL(new Blob([JSON.stringify({ records: items }, null, 2)],
-          { type: "application/json" })) });
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
+      download(staff ? mine() : [item], "qinglian-" + pledge.id + "-" + item.record.id.slice(0, 8) + ".json");
     }
 
     render();
+  }
+
+  // Outbox entries as a file that `qinglian records import` reads; the
+  // route's 换人 (path.js) offers it too
+  function download(items, name) {
+    var link = el("a", { download: name, href: URL.createObjectURL(new Blob(
+      [JSON.stringify({ records: items }, null, 2)], { type: "application/json" })) });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
   }
 })();

@@ -1,0 +1,163 @@
+"""MkDocs adapter for routes: quizzes/paths/*.yml in; the route, "我已学习" buttons,
+nav marks, the certificate and the collector's manifest part out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+
+from ..common.assets import Asset, asset, block_assets, page_assets
+from ..common.errors import shown_path
+from ..common.fences import body_start_line, find_fences, replace_fences
+from ..common.i18n import translate
+from ..common.manifest import write_manifest_part
+from ..common.pages import read_source
+from ..pledge.lock import LOCK_NAME, read_lock
+from ..quiz.loader import Library, load_library
+from .config import PathConfig
+from .render import Tags, manifest_part, render_page, route_payload
+from .routes import FENCES, RouteLibrary, Site, find_blocks, load_routes, resolve_fence
+
+ASSETS = Path(__file__).parent / "assets"
+# The pledge page's records download, which 换人 offers too
+EXPORTER = Path(__file__).parents[1] / "pledge" / "assets" / "pledge.js"
+
+
+class PathPlugin(BasePlugin[PathConfig]):
+
+    def __init__(self):
+        self.library = RouteLibrary()
+        self.payloads: dict[str, dict] = {}
+        self.assets: list[Asset] = []
+        self.exporter: Asset | None = None
+
+    # Make the browser assets once per build (after the portal plugin has
+    # resolved extra.hospital: departments, site id, collector)
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+
+        hospital = config.extra.get("hospital") or {}
+        language = config.theme.get("language", "zh")
+        self.assets = block_assets("path", ASSETS, hospital, config.site_name, language)
+        self.exporter = asset("pledge", EXPORTER, language)
+
+    # Read and check every route once the site's pages are known
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return
+
+        sources = {file.src_uri: file.content_string for file in files.documentation_pages()}
+        self.library = self._load(config, sources)
+        for problem in self.library.problems:
+            log.warning(str(problem))
+
+    # Rebuild the preview when a route changes
+    def on_serve(self, server, *, config, builder):
+        if self.config.enabled:
+            server.watch(str(self._paths_dir(config)))
+        return server
+
+    # Swap each ```path and ```certificate block for a placeholder (run early,
+    # before other plugins treat it as code); its HTML goes in once every
+    # page's title is known
+    @event_priority(50)
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled:
+            return
+
+        path = shown_path(page.file.abs_src_path, config.config_file_path)
+        first_line = body_start_line(page.file.content_string, markdown)
+        fences = find_fences(markdown, set(FENCES), first_line)
+        if not fences:
+            return None
+
+        def placeholder(fence) -> str:
+            route_id, problem = resolve_fence(fence, path, self.library)
+            if problem:
+                log.warning(str(problem))
+            return f"<!-- qinglian-{fence.language}:{route_id} -->" if route_id else ""
+
+        return replace_fences(markdown, fences, placeholder, first_line)
+
+    # Every page has been read, so every title is known: make each route's payload
+    def on_env(self, env, *, config, files):
+        if not self.config.enabled:
+            return
+
+        def page_of(src: str):
+            return files.get_file_from_path(src)
+
+        self.payloads = {route.id: route_payload(route, lambda src: page_of(src).url,
+                                                 lambda src: page_of(src).page.title)
+                         for route in self.library.routes.values()}
+
+    # Put each route block in its page (Material renders page.content next)
+    def on_page_context(self, context, *, page, config, nav):
+        if not self.config.enabled or not self.payloads:
+            return
+
+        scripts, stylesheets = page_assets(self.assets, page.url)
+        tags = Tags(scripts, stylesheets, page_assets([self.exporter], page.url)[0],
+                    translate("path.noscript", config.theme.get("language", "zh")))
+        # page.url is "", "a/b/" (directory URLs) or "a/b.html": one ../ per folder
+        html = render_page(page.content, page.file.src_uri, "../" * page.url.count("/"),
+                           self.library.routes, self.payloads, tags)
+        if html is not None:
+            page.content = html
+        return context
+
+    # Write the browser assets, and the routes into the collector's manifest
+    def on_post_build(self, *, config):
+        if not self.config.enabled:
+            return
+
+        site_dir = Path(config.site_dir)
+        for item in [*self.assets, self.exporter]:
+            item.write(site_dir)
+        write_manifest_part(site_dir, manifest_part(self.library.routes))
+
+    def check(self, config) -> list[str]:
+        """Return every problem of routes and route blocks, for ``qinglian check``."""
+        docs = Path(config.docs_dir)
+        # A page not in UTF-8 is left out: the portal says so
+        sources = {path.relative_to(docs).as_posix(): source for path in sorted(docs.rglob("*.md"))
+                   if (source := read_source(path, "")[0]) is not None}
+        library = self._load(config, sources)
+        problems = list(library.problems)
+        for page, source in sources.items():
+            shown = shown_path(str(docs / page), config.config_file_path)
+            for fence in find_fences(source, set(FENCES)):
+                problem = resolve_fence(fence, shown, library)[1]
+                if problem:
+                    problems.append(problem)
+        return [str(problem) for problem in problems]
+
+    def _paths_dir(self, config) -> Path:
+        return Path(config.config_file_path).parent / self.config.paths_dir
+
+    def _load(self, config, sources: dict[str, str]) -> RouteLibrary:
+        return load_routes(self._paths_dir(config), self.config.paths_dir,
+                           self._site(config, sources))
+
+    @staticmethod
+    def _site(config, sources: dict[str, str]) -> Site:
+        """What routes may name: the pages (``sources``: docs path → Markdown), the quiz
+        plugin's quizzes and the pledge plugin's published pledges, read afresh
+        (``qinglian check`` runs no on_config)."""
+        docs = Path(config.docs_dir)
+        quiz = config.plugins.get("qinglian/quiz")
+        pledge = config.plugins.get("qinglian/pledge")
+        quizzes = Library()
+        if quiz and quiz.config.enabled:
+            quizzes = load_library(Path(config.config_file_path).parent / quiz.config.quizzes_dir,
+                                   quiz.config.quizzes_dir, lambda lesson: (docs / lesson).is_file())
+        lock = {}
+        if pledge and pledge.config.enabled:
+            lock = read_lock(pledge.folder(config) / LOCK_NAME, LOCK_NAME)[0]
+        return Site(frozenset(sources), {key: item.pass_mark for key, item in quizzes.quizzes.items()},
+                    frozenset(quizzes.broken), lock, find_blocks(sources))
+
+
+log = get_plugin_logger(__name__)

@@ -1,0 +1,416 @@
+"""The onboarding route in Chromium: from file:// (and over http for instant navigation),
+keyboard only where a person acts, with every outside request blocked. Playwright's
+clock stands in for the minimum time on a page."""
+
+import base64
+import hashlib
+import json
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PROJECT, build, free_port, run_collector
+from qinglian.common.records import record_problems
+from test_path import block_data
+from test_quiz_browser import answer_all, right_answer, start, submit, tab_to
+
+pytestmark = pytest.mark.browser
+
+STAFF = {"name": "张三", "staff_id": "A001", "department": "内科"}
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Fixed record ids and their code: tests/test_verify.py holds common/verification.py
+# to the same constant
+FIXED_IDS = ["3f2b6a10-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d",
+             "ffffffff-ffff-4fff-bfff-ffffffffffff"]
+FIXED_CODE = "PTFX93YRPCRGDXDE"
+
+
+def expected_code(ids) -> str:
+    """SHA-256 over the sorted ids, one per line; Crockford base32 of its first 80 bits."""
+    digest = hashlib.sha256("\n".join(sorted(ids)).encode("utf-8")).digest()
+    rfc4648 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    return base64.b32encode(digest[:10]).decode().translate(str.maketrans(rfc4648, CROCKFORD))
+
+
+def shown(code: str) -> str:
+    return "-".join(code[n:n + 4] for n in range(0, 16, 4))
+
+
+def page_url(site, page: str) -> str:
+    return (site / page).as_uri()
+
+
+def route_of(site) -> dict:
+    """The route as the built landing page carries it."""
+    return block_data((site / "onboarding" / "index.html").read_text("utf-8"), "path")["route"]
+
+
+def sign_in(page, form: str) -> None:
+    """Fill the profile form inside ``form`` with the keyboard only."""
+    page.locator(f"{form} .qinglian-profile legend").click()  # Tab starts from the form
+    tab_to(page, page.locator(f"{form} input[name=name]"))
+    page.keyboard.type(STAFF["name"])
+    page.keyboard.press("Tab")
+    page.keyboard.type(STAFF["staff_id"])
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")  # 内科, the first department
+    tab_to(page, page.locator(f"{form} .qinglian-profile button"))
+    page.keyboard.press("Enter")
+
+
+def study(page, seconds: int, *, signed_in: bool = True) -> None:
+    """Wait out the page's minimum time on Playwright's clock, then press 我已学习 by keyboard."""
+    form = page.locator("form.qinglian-study")
+    button = form.locator(".qinglian-study__button")
+    expect(form).to_have_attribute("data-state", "reading")
+    if seconds:
+        expect(button).to_be_disabled()
+        expect(form.locator(".qinglian-study__wait")).to_contain_text(f"{seconds} 秒后")
+        page.clock.run_for(seconds * 1000)
+    expect(button).to_be_enabled()
+    form.locator(".qinglian-study__where").click()
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    if not signed_in:
+        sign_in(page, "form.qinglian-study")
+    expect(form).to_have_attribute("data-state", "done")
+    expect(form.locator(".qinglian-study__done")).to_be_focused()
+
+
+def states(page) -> list[str]:
+    return page.locator(".qinglian-path__step").evaluate_all(
+        "steps => steps.map(step => step.getAttribute('data-state'))")
+
+
+def outbox(page) -> list:
+    return page.evaluate("() => window.qinglian.outbox()")
+
+
+def test_complete_route_by_keyboard_from_file(offline_site, open_page):
+    """From an empty profile to the certificate from file://, by keyboard: every page
+    studied after its minimum time, the exam passed, the pledge signed; the code is
+    the one Python computes over exactly those records."""
+    recorded = open_page()
+    page = recorded.page
+    page.clock.install()
+    route = route_of(offline_site)
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    sign_in(page, "form.qinglian-path")
+    go = page.locator(".qinglian-path__go")
+    expect(go).to_be_focused()
+    for step in [s for s in route["steps"] if s["kind"] == "read"]:
+        for entry in step["pages"]:
+            expect(go).to_have_text(f"阅读《{entry['title']}》")
+            page.keyboard.press("Enter")  # the focused link to the next page
+            expect(page).to_have_url(page_url(offline_site, entry["url"]))
+            study(page, step["min_read_seconds"])
+            tab_to(page, go)
+    expect(go).to_have_text("去参加测验")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(page_url(offline_site, "quizzes/onboarding.html"))
+    start(page)
+    answer_all(page, right_answer)
+    submit(page)
+
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    assert states(page) == ["done", "done", "done", "done", "next"]
+    expect(page.locator("[data-step=exam] .qinglian-path__facts")).to_have_text("已完成 · 已通过，100 分")
+    page.locator("h1").click()  # Tab starts from the top of the text
+    tab_to(page, go)
+    expect(go).to_have_text("去签署承诺书")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(page_url(offline_site, "pledges/staff.html"))
+    expect(page.locator("form.qinglian-pledge [name=staff_id]")).to_have_value("A001")  # the profile
+    page.locator("form.qinglian-pledge legend").first.click()
+    tab_to(page, page.locator("input[name=agree]"))
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type(STAFF["name"])
+    page.keyboard.press("Enter")
+    expect(page.locator(".qinglian-pledge__receipt")).to_be_visible()
+
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    expect(page.locator("form.qinglian-path")).to_have_attribute("data-state", "complete")
+    assert states(page) == ["done"] * 5
+    page.locator("h1").click()  # Tab starts from the top of the text
+    tab_to(page, go)
+    expect(go).to_have_text("查看结业证书")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(page_url(offline_site, "onboarding/certificate.html"))
+    certificate = page.locator("form.qinglian-certificate")
+    expect(certificate).to_have_attribute("data-state", "complete")
+    records = [item["record"] for item in outbox(page)]
+    assert [r["kind"] for r in records] == ["progress"] * 13 + ["attempt", "pledge"]
+    assert all(record_problems(record) == [] for record in records)
+    assert records[1]["progress"] == {"path": "onboarding", "step": "lessons:lessons/standard-1.md",
+                                      "done": True}
+    expect(certificate.locator(".qinglian-certificate__code")).to_have_text(
+        shown(expected_code(r["id"] for r in records)))
+    sheet = certificate.locator(".qinglian-certificate__sheet")
+    for text in ["新职工入职培训结业证书", "兹证明 张三 已完成新职工入职培训的全部内容。", "A001", "内科",
+                 "通过入职测验100 分", "签署廉洁从业承诺书第 1 版"]:
+        expect(sheet).to_contain_text(text)
+    # No collector in this build: the records stay here, so it cannot be verified yet
+    expect(certificate.locator(".qinglian-certificate__delivery")).to_contain_text("待验证")
+    expect(certificate.locator(".qinglian-certificate__verify")).to_have_count(0)
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_later_steps_are_locked(offline_site, open_page):
+    """Only the first step not done is open; later ones show no links until it is done."""
+    page = open_page().page
+    page.clock.install()
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    sign_in(page, "form.qinglian-path")
+    assert states(page) == ["next", "locked", "locked", "locked", "locked"]
+    expect(page.locator(".qinglian-path__step--locked a")).to_have_count(0)
+    expect(page.locator("[data-step=exam] .qinglian-path__facts")).to_have_text(
+        "未开放：先完成前面的步骤 · 80% 及格")
+    page.goto(page_url(offline_site, "lessons/index.html"))
+    study(page, 30)
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    assert states(page) == ["done", "next", "locked", "locked", "locked"]
+    lessons = page.locator("[data-step=lessons]")
+    expect(lessons.locator(".qinglian-path__facts")).to_have_text("下一步 · 已学 0/9 页")
+    expect(lessons.locator("a")).to_have_count(9)
+    expect(page.locator(".qinglian-path__next")).to_have_text(
+        "下一步：学习九项准则。 阅读《第一条 合法按劳取酬，不接受商业提成》")
+
+
+def test_reload_keeps_progress_and_marks_the_nav(offline_site, open_page):
+    """Studied on a page before anyone signed in (the block asks who), the progress
+    survives reloads: the page says so, the nav marks it, the route counts it."""
+    recorded = open_page()
+    page = recorded.page
+    page.clock.install()
+    page.goto(page_url(offline_site, "lessons/standard-1.html"))
+    study(page, 60, signed_in=False)
+    page.reload()
+    expect(page.locator("form.qinglian-study")).to_have_attribute("data-state", "done")
+    page.goto(page_url(offline_site, "lessons/standard-2.html"))
+    studied = page.locator(".md-nav--primary a.qinglian-path-studied")
+    expect(studied).to_have_count(1)
+    expect(studied).to_have_attribute("href", "standard-1.html")
+    expect(studied.locator(".qinglian-path-studied__label")).to_have_text("已学习")
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    page.reload()
+    lessons = page.locator("[data-step=lessons]")
+    expect(lessons.locator(".qinglian-path__facts")).to_contain_text("已学 1/9 页")
+    # The overview comes first, so the lessons step is still locked
+    assert states(page)[:2] == ["next", "locked"]
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_nav_marks_follow_instant_navigation(local_server, open_page):
+    """Over http Material swaps pages in place: the new page's nav is marked and its
+    我已学习 block starts, without a reload."""
+    page = open_page().page
+    page.clock.install()
+    page.goto(f"{local_server}lessons/standard-1/")
+    study(page, 60, signed_in=False)
+    page.evaluate("() => { window.sameDocument = true; }")
+    # Material makes nav links absolute for instant navigation
+    page.locator(f".md-nav--primary a.md-nav__link[href='{local_server}lessons/standard-2/']").click()
+    expect(page).to_have_url(f"{local_server}lessons/standard-2/")
+    assert page.evaluate("() => window.sameDocument") is True  # instant navigation
+    expect(page.locator(".md-nav--primary a.qinglian-path-studied")).to_have_attribute(
+        "href", f"{local_server}lessons/standard-1/")
+    expect(page.locator("form.qinglian-study")).to_have_attribute("data-page", "lessons/standard-2.md")
+    expect(page.locator("form.qinglian-study")).to_have_attribute("data-state", "reading")
+
+
+def test_switch_person_clears_at_once_when_all_is_delivered(offline_site, open_page):
+    """换人 with every record delivered: this person's data is cleared, nobody else's."""
+    page = open_page().page
+    page.clock.install()
+    page.goto(page_url(offline_site, "lessons/index.html"))
+    study(page, 30, signed_in=False)
+    page.evaluate("""() => {
+        const items = window.qinglian.outbox().map(item => Object.assign(item, {state: 'sent'}));
+        const other = JSON.parse(JSON.stringify(items[0]));
+        other.record.id = window.qinglian.uuid();
+        other.record.person = {name: '李四', staff_id: 'B002', department: '外科'};
+        other.state = 'kept';
+        window.qinglian.store.set('outbox', items.concat([other]));
+    }""")
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    page.locator("h1").click()  # Tab starts from the top of the text
+    tab_to(page, page.locator(".qinglian-path__switch"))
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-path")).to_have_attribute("data-state", "profile")
+    expect(page.locator("form.qinglian-path [role=status]")).to_have_text(
+        "已从本机清除 张三 的记录，请下一位填写信息。")
+    assert [item["record"]["person"]["staff_id"] for item in outbox(page)] == ["B002"]
+    assert page.evaluate("() => window.qinglian.person()") is None
+    assert page.evaluate("() => window.qinglian.store.get('person:A001')") is None
+
+
+# -----------------------------------------------------------------------------
+# A build whose collector is down
+
+
+@pytest.fixture(scope="module")
+def down_site(tmp_path_factory):
+    """The file:// build, set to deliver to a collector on a port where nothing listens."""
+    port = free_port()
+    site = tmp_path_factory.mktemp("collector-down") / "site"
+    result = build(PROJECT / "mkdocs.offline.yml", site,
+                   env={"QINGLIAN_COLLECTOR_URL": f"http://127.0.0.1:{port}/api/v1/records"})
+    assert result.returncode == 0, result.stderr
+    return {"site": site, "collector": f"http://127.0.0.1:{port}"}
+
+
+def test_switch_person_guards_undelivered_records(down_site, open_page):
+    """换人 with a record still waiting: a warning with the count, nothing cleared; after the
+    download (the pledge page's exporter) it may clear, and clears only this person."""
+    site = down_site["site"]
+    page = open_page().page
+    page.clock.install()
+    page.goto(page_url(site, "lessons/index.html"))
+    study(page, 30, signed_in=False)
+    [item] = outbox(page)
+    assert item["state"] == "waiting"
+    page.goto(page_url(site, "onboarding/index.html"))
+    switch = page.locator(".qinglian-path__switch")
+    page.locator("h1").click()  # Tab starts from the top of the text
+    tab_to(page, switch)
+    page.keyboard.press("Enter")
+    guard = page.locator(".qinglian-path__guard")
+    expect(guard).to_be_focused()
+    expect(guard).to_have_text("张三 还有 1 条记录没有送达医院服务器。换人会从本机清除这些记录：请先下载记录文件，交给培训负责人。")
+    expect(page.locator(".qinglian-path__clear")).to_have_count(0)
+    # Cancel: nothing happened
+    tab_to(page, page.locator(".qinglian-path__cancel"))
+    page.keyboard.press("Enter")
+    expect(switch).to_be_focused()
+    assert page.evaluate("() => window.qinglian.person().profile") == STAFF
+    page.keyboard.press("Enter")
+    tab_to(page, page.locator(".qinglian-path__download"))
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert download.value.suggested_filename == "qinglian-A001.json"
+    assert [entry["record"] for entry in saved["records"]] == [item["record"]]
+    clear = page.locator(".qinglian-path__clear")
+    expect(clear).to_be_focused()
+    expect(guard).to_have_text("张三 的记录都已送达医院服务器或已下载，可以从本机清除。")
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-path")).to_have_attribute("data-state", "profile")
+    expect(page.locator("form.qinglian-path input[name=name]")).to_be_focused()
+    assert outbox(page) == [] and page.evaluate("() => window.qinglian.person()") is None
+
+
+def progress_item(step: str, created: str, state: str = "waiting", done: bool = True) -> dict:
+    return entry("progress", {"path": "onboarding", "step": step, "done": done}, created, state)
+
+
+def entry(kind: str, body: dict, created: str, state: str = "waiting", person: dict = STAFF) -> dict:
+    """An outbox entry holding a record of ``kind`` made at ``created``."""
+    record = {"id": str(uuid.uuid4()), "site": "example-hospital", "kind": kind, "created": created,
+              "person": person, "page": "file:///onboarding.html", kind: body}
+    assert record_problems(record) == []
+    return {"record": record, "state": state, "tries": 0, "next": 0}
+
+
+def attempt(passed: bool, score: int) -> dict:
+    return {"quiz_id": "onboarding", "quiz_hash": "0" * 64, "started": "2026-11-20T08:00:00.000Z",
+            "finished": "2026-11-20T08:20:00.000Z", "score": score, "passed": passed,
+            "answers": [], "by_standard": {}}
+
+
+def route_records(route: dict) -> tuple[list, list]:
+    """Outbox entries of one person: (those that complete the route by the rule, in step
+    order; others that do not count: later repeats, undone, failed, refused, old version)."""
+    pledge_hash = route["steps"][-1]["hashes"][0]
+    chosen, others = [], []
+    for n, (step, page) in enumerate((s["id"], p["src"]) for s in route["steps"] if s["kind"] == "read"
+                                     for p in s["pages"]):
+        chosen.append(progress_item(f"{step}:{page}", f"2026-11-20T07:{n:02d}:00.000Z"))
+        others.append(progress_item(f"{step}:{page}", f"2026-11-20T09:{n:02d}:00.000Z"))  # later again
+    others.append(progress_item("overview:lessons/index.md", "2026-11-20T06:00:00.000Z", done=False))
+    others.append(entry("attempt", attempt(False, 60), "2026-11-20T07:50:00.000Z"))
+    chosen.append(entry("attempt", attempt(True, 85), "2026-11-20T08:20:00.000Z"))
+    others.append(entry("attempt", attempt(True, 95), "2026-11-20T08:40:00.000Z"))
+    others.append(entry("pledge", {"id": "staff", "version": "0", "sha256": pledge_hash},
+                        "2026-11-20T08:45:00.000Z"))
+    others.append(entry("pledge", {"id": "staff", "version": "1", "sha256": pledge_hash},
+                        "2026-11-20T08:50:00.000Z", state="rejected"))
+    chosen.append(entry("pledge", {"id": "staff", "version": "1", "sha256": pledge_hash},
+                        "2026-11-20T09:30:00.000Z"))
+    return chosen, others
+
+
+def store(page, items) -> None:
+    """Put ``items`` in the outbox of STAFF, signed in, and load the page again."""
+    page.evaluate("""([items, profile]) => {
+        window.qinglian.store.set('outbox', items);
+        window.qinglian.signIn(profile);
+    }""", [items, STAFF])
+    page.reload()
+
+
+def test_certificate_shows_the_records_of_the_rule(down_site, open_page):
+    """The certificate takes, per thing to do, the earliest record that does it (refused,
+    failed, undone and other versions never count); it names what is missing until
+    all is done, says 待验证 until every chosen record is delivered, and where to verify."""
+    site = down_site["site"]
+    chosen, others = route_records(route_of(site))
+    page = open_page().page
+    page.goto(page_url(site, "onboarding/certificate.html"))
+    certificate = page.locator("form.qinglian-certificate")
+    expect(certificate).to_have_attribute("data-state", "nobody")
+    store(page, others + chosen[:-1])
+    expect(certificate).to_have_attribute("data-state", "incomplete")
+    expect(certificate.locator(".qinglian-certificate__missing li")).to_have_text(["签署廉洁从业承诺书"])
+    store(page, others + chosen)
+    expect(certificate).to_have_attribute("data-state", "complete")
+    code = expected_code(item["record"]["id"] for item in chosen)
+    expect(certificate.locator(".qinglian-certificate__code")).to_have_text(shown(code))
+    expect(certificate.locator(".qinglian-certificate__sheet")).to_contain_text("通过入职测验85 分")
+    status = certificate.locator(".qinglian-certificate__delivery")
+    expect(status).to_have_text("待验证：还有 15 条记录没有送达医院服务器，送达后即可验证。")
+    expect(certificate.locator(".qinglian-certificate__verify")).to_have_text(
+        f"验证地址：{down_site['collector']}/verify/{shown(code)}")
+    store(page, others + [{**item, "state": "sent"} for item in chosen])
+    expect(status).to_have_text("已送达，可在医院验证。")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", certificate.locator("dd").nth(3).inner_text())
+
+
+@pytest.mark.collector
+def test_certificate_verifies_at_the_collector(down_site, open_page, tmp_path):
+    """Once the collector is up the records go out, the certificate says so, and the
+    collector's page confirms its code; a mistyped or unknown code is not found."""
+    site = down_site["site"]
+    chosen, others = route_records(route_of(site))
+    page = open_page().page
+    page.goto(page_url(site, "onboarding/certificate.html"))
+    store(page, [item for item in others if item["state"] != "rejected"] + chosen)
+    delivery = page.locator(".qinglian-certificate__delivery")
+    expect(delivery).to_contain_text("待验证")
+    code = shown(expected_code(item["record"]["id"] for item in chosen))
+    port = int(down_site["collector"].rsplit(":", 1)[1])
+    with run_collector(tmp_path / "records.db", "--manifest", str(site / "qinglian-manifest.json"),
+                       "--allow-file-origin", port=port) as server:
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        expect(delivery).to_have_text("已送达，可在医院验证。", timeout=30000)
+        address = page.locator(".qinglian-certificate__verify").inner_text().split("：", 1)[1]
+        assert address == f"{down_site['collector']}/verify/{code}"
+        tampered = code[:-1] + ("0" if code[-1] != "0" else "1")
+        for sent, status, text in [(code, 200, "张*"), (tampered, 404, "未找到"),
+                                   ("ABCD-EFGH-JKMN-PQRS", 404, "未找到")]:
+            connection = server.connect()
+            connection.request("GET", f"/verify/{sent}")
+            response = connection.getresponse()
+            body = response.read().decode("utf-8")
+            assert response.status == status and text in body, body
+
+
+def test_code_matches_python(offline_site, open_page):
+    """window.qinglianPath.code gives, at once, the code Python's hashlib and base32 give."""
+    assert expected_code(FIXED_IDS) == FIXED_CODE
+    page = open_page().page
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    assert page.evaluate("ids => window.qinglianPath.code(ids)", FIXED_IDS) == FIXED_CODE
+    assert page.evaluate("ids => window.qinglianPath.code(ids)", list(reversed(FIXED_IDS))) == FIXED_CODE
