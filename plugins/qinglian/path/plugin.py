@@ -49,7 +49,11 @@ class PathPlugin(BasePlugin[PathConfig]):
             return
 
         sources = {file.src_uri: file.content_string for file in files.documentation_pages()}
-        self.library = self._load(config, sources)
+        # The quiz plugin read the banks in its on_config: parsing them again cost a
+        # third of a 1,000-page build (scripts/bench.py, cProfile)
+        quiz = config.plugins.get("qinglian/quiz")
+        self.library = self._load(config, sources,
+                                  quiz.library if quiz and quiz.config.enabled else None)
         for problem in self.library.problems:
             log.warning(str(problem))
 
@@ -137,22 +141,25 @@ class PathPlugin(BasePlugin[PathConfig]):
     def _paths_dir(self, config) -> Path:
         return Path(config.config_file_path).parent / self.config.paths_dir
 
-    def _load(self, config, sources: dict[str, str]) -> RouteLibrary:
+    def _load(self, config, sources: dict[str, str],
+              quizzes: Library | None = None) -> RouteLibrary:
         return load_routes(self._paths_dir(config), self.config.paths_dir,
-                           self._site(config, sources))
+                           self._site(config, sources, quizzes))
 
     @staticmethod
-    def _site(config, sources: dict[str, str]) -> Site:
+    def _site(config, sources: dict[str, str], quizzes: Library | None = None) -> Site:
         """What routes may name: the pages (``sources``: docs path → Markdown), the quiz
-        plugin's quizzes and the pledge plugin's published pledges, read afresh
-        (``qinglian check`` runs no on_config)."""
+        plugin's quizzes (``quizzes`` when a build has read them; else read here, as
+        ``qinglian check`` runs no on_config) and the pledge plugin's published pledges."""
         docs = Path(config.docs_dir)
         quiz = config.plugins.get("qinglian/quiz")
         pledge = config.plugins.get("qinglian/pledge")
-        quizzes = Library()
-        if quiz and quiz.config.enabled:
-            quizzes = load_library(Path(config.config_file_path).parent / quiz.config.quizzes_dir,
-                                   quiz.config.quizzes_dir, lambda lesson: (docs / lesson).is_file())
+        if quizzes is None:
+            quizzes = Library()
+            if quiz and quiz.config.enabled:
+                quizzes = load_library(Path(config.config_file_path).parent / quiz.config.quizzes_dir,
+                                       quiz.config.quizzes_dir,
+                                       lambda lesson: (docs / lesson).is_file())
         lock = {}
         if pledge and pledge.config.enabled:
             lock = read_lock(pledge.folder(config) / LOCK_NAME, LOCK_NAME)[0]
