@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem
 from ..common.yamlio import LineDict, load_yaml
-from ..common.pages import read_source, split_front_matter
+from ..common.pages import read_pages, split_front_matter
 
 KINDS = ("warning", "positive")
 SECTIONS = ("案情", "处理结果", "违反了什么", "启示", "讨论题")
@@ -42,20 +42,8 @@ class CaseLibrary:
 def load_cases(folder: Path, docs_dir: Path, shown_folder: str) -> CaseLibrary:
     """Read every case page in ``folder`` (all .md files but index.md); messages name
     files as ``shown_folder``/name."""
-    library = CaseLibrary()
-    for path in sorted(folder.glob("*.md")):
-        if path.name == "index.md":
-            continue
-        shown = f"{shown_folder}/{path.name}"
-        source, problem = read_source(path, shown)
-        if problem:
-            library.problems.append(problem)
-            continue
-        case, problems = read_case(source, path.relative_to(docs_dir).as_posix(), shown)
-        library.problems += problems
-        if case:
-            library.cases.append(case)
-    return library
+    cases, problems = read_pages(folder, docs_dir, shown_folder, read_case)
+    return CaseLibrary(cases, problems)
 
 
 def read_case(source: str, src: str, shown: str) -> tuple[Case | None, list[ContentProblem]]:

@@ -29,6 +29,26 @@ def read_source(path: Path, shown: str) -> tuple[str | None, ContentProblem | No
                                     "save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)")
 
 
+def read_pages(folder: Path, docs_dir: Path, shown_folder: str, read) -> tuple[list, list[ContentProblem]]:
+    """Read every page of a section ``folder`` but its index.md, in name order, with
+    ``read(source, src, shown)`` → (an item or None, its problems); return the items
+    and all problems. Messages name files as ``shown_folder``/name."""
+    items, problems = [], []
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "index.md":
+            continue
+        shown = f"{shown_folder}/{path.name}"
+        source, problem = read_source(path, shown)
+        if problem:
+            problems.append(problem)
+            continue
+        item, found = read(source, path.relative_to(docs_dir).as_posix(), shown)
+        problems += found
+        if item:
+            items.append(item)
+    return items, problems
+
+
 def insert_before_heading(html: str, heading: str, section: str) -> str:
     """Put ``section`` before the first <h2> reading ``heading`` (a lesson's 自测),
     or at the end of ``html`` when there is none."""

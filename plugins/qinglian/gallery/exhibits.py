@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.pages import read_source, split_front_matter
+from ..common.pages import read_pages, split_front_matter
 from ..common.yamlio import LineDict, LineList, load_yaml
 
 MEDIA = ("书法", "绘画", "摄影", "海报", "其他")
@@ -63,22 +63,11 @@ def load_gallery(folder: Path, docs_dir: Path, shown_folder: str,
                  departments: list[str]) -> Gallery:
     """Read every exhibit page in ``folder`` (all .md files but index.md), newest
     year first; messages name files as ``shown_folder``/name."""
-    gallery = Gallery()
-    for path in sorted(folder.glob("*.md")):
-        if path.name == "index.md":
-            continue
-        shown = f"{shown_folder}/{path.name}"
-        source, problem = read_source(path, shown)
-        if problem:
-            gallery.problems.append(problem)
-            continue
-        exhibit, problems = read_exhibit(source, path.relative_to(docs_dir).as_posix(), shown,
-                                         docs_dir, departments)
-        gallery.problems += problems
-        if exhibit:
-            gallery.exhibits.append(exhibit)
-    gallery.exhibits.sort(key=lambda exhibit: -exhibit.year)
-    return gallery
+    exhibits, problems = read_pages(
+        folder, docs_dir, shown_folder,
+        lambda source, src, shown: read_exhibit(source, src, shown, docs_dir, departments))
+    exhibits.sort(key=lambda exhibit: -exhibit.year)
+    return Gallery(exhibits, problems)
 
 
 def read_exhibit(source: str, src: str, shown: str, docs_dir: Path,
