@@ -122,6 +122,9 @@ def test_refused_record_is_kept_and_shown(delivery, collector, open_page):
             window.qinglian.store.set('outbox', items);
             window.qinglian.flush(true);
         }""")
+        # Reloading while the answer's body is still being read would cut the reason
+        # short (the page keeps the bare status): wait until the refusal is settled
+        page.wait_for_function("() => window.qinglian.outbox()[0].state === 'rejected'")
         page.reload()
         expect(delivery_state(page)).to_contain_text("被服务器拒绝：")
         expect(delivery_state(page)).to_contain_text("already holds a record with other content")
