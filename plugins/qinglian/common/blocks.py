@@ -17,17 +17,18 @@ from .errors import ContentProblem
 from .fences import Fence, body_start_line, find_fences, replace_fences
 
 
-def swap_fences(kind: str, source: str, markdown: str,
+def swap_fences(kinds: set[str], source: str, markdown: str,
                 resolve: Callable[[Fence], tuple[str | None, ContentProblem | None]],
                 report: Callable[[ContentProblem], None]) -> str | None:
-    """Replace each ```KIND fence of a page by a placeholder for its block.
+    """Replace each fence of a page in one of ``kinds`` (```quiz, …) by a placeholder
+    for its block.
 
     ``resolve`` names the item a fence shows, or the problem; a fence with a
     problem is left out (``report`` hears why), never half-rendered. Returns
     None when the page has no such fence.
     """
     first_line = body_start_line(source, markdown)
-    fences = find_fences(markdown, {kind}, first_line)
+    fences = find_fences(markdown, kinds, first_line)
     if not fences:
         return None
 
@@ -35,7 +36,7 @@ def swap_fences(kind: str, source: str, markdown: str,
         item_id, problem = resolve(fence)
         if problem:
             report(problem)
-        return f"<!-- qinglian-{kind}:{item_id} -->" if item_id else ""
+        return f"<!-- qinglian-{fence.language}:{item_id} -->" if item_id else ""
 
     return replace_fences(markdown, fences, placeholder, first_line)
 

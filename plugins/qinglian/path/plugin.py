@@ -9,7 +9,8 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from ..common.assets import Asset, asset, block_assets, page_assets
 from ..common.errors import shown_path
-from ..common.fences import body_start_line, find_fences, replace_fences
+from ..common.blocks import swap_fences
+from ..common.fences import find_fences
 from ..common.i18n import translate
 from ..common.manifest import write_manifest_part
 from ..common.pages import read_source
@@ -72,18 +73,9 @@ class PathPlugin(BasePlugin[PathConfig]):
             return
 
         path = shown_path(page.file.abs_src_path, config.config_file_path)
-        first_line = body_start_line(page.file.content_string, markdown)
-        fences = find_fences(markdown, set(FENCES), first_line)
-        if not fences:
-            return None
-
-        def placeholder(fence) -> str:
-            route_id, problem = resolve_fence(fence, path, self.library)
-            if problem:
-                log.warning(str(problem))
-            return f"<!-- qinglian-{fence.language}:{route_id} -->" if route_id else ""
-
-        return replace_fences(markdown, fences, placeholder, first_line)
+        return swap_fences(set(FENCES), page.file.content_string, markdown,
+                           lambda fence: resolve_fence(fence, path, self.library),
+                           lambda problem: log.warning(str(problem)))
 
     # Every page has been read, so every title is known: make each route's payload
     def on_env(self, env, *, config, files):
