@@ -89,34 +89,29 @@ def _run_new(args) -> int:
 
 
 def _run_preview(args) -> int:
-    from .check import load_site
     from .common.i18n import standard_label, translate
+    from .quiz.loader import load_library
     from .quiz.preview import bank_questions, render_preview
+    from .quiz.transfer_cli import CannotRun, quiz_site
 
     try:
-        config, problems = load_site(args.config_file)
-    except FileNotFoundError as error:
+        site = quiz_site(args.config_file)
+    except CannotRun as error:
         print(f"qinglian preview: {error}", file=sys.stderr)
         return 2
-    plugin = config and config.plugins.get("qinglian/quiz")
-    if plugin is None:
-        print("\n".join(problems) or "qinglian preview: the qinglian/quiz plugin is not enabled",
-              file=sys.stderr)
-        return 2
-    quizzes = Path(config.config_file_path).parent / plugin.config.quizzes_dir
-    if not (quizzes / "banks" / f"{args.name}.yml").is_file():
-        banks = ", ".join(sorted(path.stem for path in (quizzes / "banks").glob("*.yml")))
-        print(f"qinglian preview: there is no bank '{args.name}' in {quizzes}/banks "
+    if not (site.quizzes_dir / "banks" / f"{args.name}.yml").is_file():
+        banks = ", ".join(sorted(path.stem for path in (site.quizzes_dir / "banks").glob("*.yml")))
+        print(f"qinglian preview: there is no bank '{args.name}' in {site.quizzes_dir}/banks "
               f"(banks: {banks or 'none'})", file=sys.stderr)
         return 2
-    library = plugin._load_library(config)
-    shown = f"{plugin.config.quizzes_dir}/banks/{args.name}.yml"
+    library = load_library(site.quizzes_dir, site.shown_dir, site.lesson_exists)
+    shown = f"{site.shown_dir}/banks/{args.name}.yml"
     bank_problems = [str(p) for p in library.problems if p.path == shown]
-    language = config.theme.get("language", "zh")
+    language = site.language
     page = render_preview(args.name, bank_questions(library.questions, args.name), bank_problems,
                           lambda key, **values: translate(key, language, **values),
                           lambda n: standard_label(n, language), language)
-    output = args.output or Path(config.config_file_path).parent / "preview" / f"bank-{args.name}.html"
+    output = args.output or args.config_file.resolve().parent / "preview" / f"bank-{args.name}.html"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(page, encoding="utf-8")
     for problem in bank_problems:

@@ -64,13 +64,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 @dataclass(frozen=True)
-class _Site:
+class QuizSite:
     quizzes_dir: Path
     shown_dir: str  # as messages name it, e.g. "quizzes"
     lesson_exists: Callable[[str], bool]
+    language: str  # the site's, for pages the tools write
 
 
-class _CannotRun(Exception):
+class CannotRun(Exception):
     pass
 
 
@@ -80,12 +81,12 @@ def _run_import(args) -> int:
     from .sheet import Defaults
 
     try:
-        site = _site(args.config_file)
+        site = quiz_site(args.config_file)
         bank = Bank(site.quizzes_dir, site.shown_dir, args.bank, site.lesson_exists)
         sheet = read_sheet(args.file, Defaults(args.standard, args.difficulty))
         plan = plan_import(sheet, bank, ids_in_banks(site.quizzes_dir, site.shown_dir, args.bank),
                            replace=args.replace, skip_bad=args.skip_bad)
-    except _CannotRun as error:
+    except CannotRun as error:
         print(f"qinglian import questions: {error}", file=sys.stderr)
         return 2
     except BankError as error:
@@ -125,13 +126,13 @@ def _run_export(args) -> int:
     from .preview import bank_questions
 
     try:
-        site = _site(args.config_file)
+        site = quiz_site(args.config_file)
         path = site.quizzes_dir / "banks" / f"{args.bank}.yml"
         if not path.is_file():
             banks = ", ".join(sorted(p.stem for p in path.parent.glob("*.yml")))
-            raise _CannotRun(f"there is no bank '{args.bank}' in {path.parent} "
+            raise CannotRun(f"there is no bank '{args.bank}' in {path.parent} "
                              f"(banks: {banks or 'none'})")
-    except _CannotRun as error:
+    except CannotRun as error:
         print(f"qinglian export questions: {error}", file=sys.stderr)
         return 2
     library = load_library(site.quizzes_dir, site.shown_dir, site.lesson_exists)
@@ -164,21 +165,22 @@ def _run_export(args) -> int:
 # -----------------------------------------------------------------------------
 
 
-def _site(config_file: Path) -> _Site:
-    """Return where the site keeps its banks and lessons; raise _CannotRun if it cannot
+def quiz_site(config_file: Path) -> QuizSite:
+    """Return where the site keeps its banks and lessons; raise CannotRun if it cannot
     be read or has no quiz plugin."""
     from ..check import load_site
 
     try:
         config, problems = load_site(config_file)
     except FileNotFoundError as error:
-        raise _CannotRun(str(error)) from None
+        raise CannotRun(str(error)) from None
     plugin = config and config.plugins.get("qinglian/quiz")
     if plugin is None:
-        raise _CannotRun("\n".join(problems) or "the site does not use the qinglian/quiz plugin")
+        raise CannotRun("\n".join(problems) or "the site does not use the qinglian/quiz plugin")
     docs = Path(config.docs_dir)
-    return _Site(Path(config.config_file_path).parent / plugin.config.quizzes_dir,
-                 plugin.config.quizzes_dir, lambda lesson: (docs / lesson).is_file())
+    return QuizSite(Path(config.config_file_path).parent / plugin.config.quizzes_dir,
+                    plugin.config.quizzes_dir, lambda lesson: (docs / lesson).is_file(),
+                    config.theme.get("language", "zh"))
 
 
 def _span(ids: list[str]) -> str:
