@@ -15,7 +15,7 @@ from ..common.i18n import translate
 from ..common.manifest import write_manifest_part
 from ..common.pages import read_source
 from ..pledge.lock import LOCK_NAME, read_lock
-from ..quiz.loader import Library, load_library
+from ..quiz.loader import Library
 from .config import PathConfig
 from .render import Tags, manifest_part, render_page, route_payload
 from .routes import FENCES, RouteLibrary, Site, find_blocks, load_routes, resolve_fence
@@ -50,11 +50,7 @@ class PathPlugin(BasePlugin[PathConfig]):
             return
 
         sources = {file.src_uri: file.content_string for file in files.documentation_pages()}
-        # The quiz plugin read the banks in its on_config: parsing them again cost a
-        # third of a 1,000-page build (scripts/bench.py, cProfile)
-        quiz = config.plugins.get("qinglian/quiz")
-        self.library = self._load(config, sources,
-                                  quiz.library if quiz and quiz.config.enabled else None)
+        self.library = self._load(config, sources)
         for problem in self.library.problems:
             log.warning(str(problem))
 
@@ -133,25 +129,18 @@ class PathPlugin(BasePlugin[PathConfig]):
     def _paths_dir(self, config) -> Path:
         return Path(config.config_file_path).parent / self.config.paths_dir
 
-    def _load(self, config, sources: dict[str, str],
-              quizzes: Library | None = None) -> RouteLibrary:
+    def _load(self, config, sources: dict[str, str]) -> RouteLibrary:
         return load_routes(self._paths_dir(config), self.config.paths_dir,
-                           self._site(config, sources, quizzes))
+                           self._site(config, sources))
 
     @staticmethod
-    def _site(config, sources: dict[str, str], quizzes: Library | None = None) -> Site:
+    def _site(config, sources: dict[str, str]) -> Site:
         """What routes may name: the pages (``sources``: docs path → Markdown), the quiz
-        plugin's quizzes (``quizzes`` when a build has read them; else read here, as
-        ``qinglian check`` runs no on_config) and the pledge plugin's published pledges."""
-        docs = Path(config.docs_dir)
+        plugin's quizzes (read once, shared with it) and the pledge plugin's published
+        pledges."""
         quiz = config.plugins.get("qinglian/quiz")
         pledge = config.plugins.get("qinglian/pledge")
-        if quizzes is None:
-            quizzes = Library()
-            if quiz and quiz.config.enabled:
-                quizzes = load_library(Path(config.config_file_path).parent / quiz.config.quizzes_dir,
-                                       quiz.config.quizzes_dir,
-                                       lambda lesson: (docs / lesson).is_file())
+        quizzes = quiz.site_library(config) if quiz and quiz.config.enabled else Library()
         lock = {}
         if pledge and pledge.config.enabled:
             lock = read_lock(pledge.folder(config) / LOCK_NAME, LOCK_NAME)[0]

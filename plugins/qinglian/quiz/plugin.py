@@ -24,6 +24,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
 
     def __init__(self):
         self.library = Library()
+        self.library_config = None  # the config self.library was read for
         self.assets: list[Asset] = []
 
     # Read and validate every bank and quiz once per build (after the portal
@@ -32,8 +33,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if not self.config.enabled:
             return
 
-        self.library = self._load_library(config)
-        for problem in self.library.problems:
+        self.library_config = None  # a rebuild reads the banks afresh
+        for problem in self.site_library(config).problems:
             log.warning(str(problem))
         self.assets = block_assets("quiz", ASSETS, config.extra.get("hospital") or {},
                                    config.site_name, config.theme.get("language", "zh"))
@@ -77,7 +78,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
 
     def check(self, config) -> list[str]:
         """Return every problem in banks, quizzes and quiz blocks, for ``qinglian check``."""
-        library = self._load_library(config)
+        library = self.site_library(config)
         problems: list[ContentProblem] = list(library.problems)
         for path in sorted(Path(config.docs_dir).rglob("*.md")):
             shown = shown_path(str(path), config.config_file_path)
@@ -91,10 +92,18 @@ class QuizPlugin(BasePlugin[QuizConfig]):
     def _quizzes_dir(self, config) -> Path:
         return Path(config.config_file_path).parent / self.config.quizzes_dir
 
-    def _load_library(self, config) -> Library:
-        docs = Path(config.docs_dir)
-        return load_library(self._quizzes_dir(config), self.config.quizzes_dir,
-                            lambda lesson: (docs / lesson).is_file())
+    def site_library(self, config) -> Library:
+        """Return every bank and quiz of the site, read once per build or check.
+
+        The route plugin asks for them too: parsing the banks twice cost a third
+        of a 1,000-page build (scripts/bench.py, cProfile).
+        """
+        if self.library_config is not config:
+            docs = Path(config.docs_dir)
+            self.library = load_library(self._quizzes_dir(config), self.config.quizzes_dir,
+                                        lambda lesson: (docs / lesson).is_file())
+            self.library_config = config
+        return self.library
 
 
 # -----------------------------------------------------------------------------
