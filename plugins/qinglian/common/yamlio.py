@@ -8,6 +8,12 @@ Duplicate keys, which PyYAML silently overwrites, are reported instead.
 from __future__ import annotations
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from .errors import ContentError, ContentProblem
 
@@ -34,8 +40,30 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+try:
+    from yaml.cyaml import CParser as _Parser  # libyaml: parses 3× faster
+except ImportError:  # a PyYAML built without libyaml: SafeLoader's own parser
+
+    class _Parser(Reader, Scanner, Parser):
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+
+class _LineLoader(Composer, _Parser, SafeConstructor, Resolver):
+    """SafeLoader's parts, with libyaml's parser where PyYAML has it.
+
+    The composer stays in Python even then: libyaml's own composer recurses in C
+    and crashes the process on brackets nested 100,000 deep, where Python's
+    raises RecursionError (reported below as a content problem).
+    """
+
+    def __init__(self, stream):
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -82,8 +110,11 @@ def load_yaml(text: str, path: str):
             "check the indentation and quoting on that line",
         )]) from None
     except yaml.reader.ReaderError as error:
-        # A character YAML refuses (a control character): name its line and code point
-        line = text[:error.position].count("\n") + 1 if isinstance(text, str) else None
+        # A character YAML refuses (a control character) is refused wherever it
+        # stands, so its first occurrence is the one (libyaml counts bytes, not
+        # characters, in error.position)
+        found = text.find(chr(error.character)) if isinstance(text, str) else -1
+        line = text.count("\n", 0, found) + 1 if found >= 0 else None
         raise ContentError([ContentProblem(
             path, line, f"invalid YAML: {error.reason} (U+{error.character:04X})",
             "delete the invisible character on that line (copied from Word or a web page?)",
