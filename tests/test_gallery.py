@@ -12,7 +12,8 @@ import imagefactory as make
 from conftest import PROJECT
 from qinglian.gallery.exhibits import read_exhibit
 from qinglian.gallery.images import ImageProblem, Rendition, Settings, cached_file, process_images
-from qinglian.posters.poster import qr_svg
+from qinglian.posters import qrcodes
+from qinglian.posters.qrcodes import POOL_FROM, QrCodes, qr_svg
 
 DEPARTMENTS = ["内科", "护理部"]
 EXHIBIT_IMAGES = PROJECT / "content" / "exhibits" / "images"
@@ -323,6 +324,38 @@ def test_lesson_and_exhibit_pages_link_a_qr_poster(gallery_site):
         assert qr_svg(url) in poster and f'<span class="url">{url}</span>' in poster
     assert "清风正气的说明。" in gallery_site.read("exhibits/calligraphy/index.poster.html")
     assert not (gallery_site.root / "site" / "exhibits" / "index.poster.html").exists()
+
+
+def test_qr_codes_are_made_by_workers_then_read_from_the_cache(tmp_path, monkeypatch):
+    urls = [f"http://intranet.test/lessons/{n}/" for n in range(POOL_FROM)]
+    expected = [qr_svg(url) for url in urls]
+    codes = QrCodes(tmp_path)
+    codes.start(urls + urls[:3])
+    assert len(codes.jobs) == POOL_FROM and codes.pool  # enough missing codes for workers
+    assert [codes.svg(url) for url in urls] == expected
+    codes.close()
+    assert len(list(tmp_path.glob("*.svg"))) == POOL_FROM and not list(tmp_path.glob("*.tmp"))
+
+    # The next build asks segno for none of them, and starts no workers
+    monkeypatch.setattr(qrcodes, "qr_svg", lambda url: pytest.fail(f"made {url} again"))
+    again = QrCodes(tmp_path)
+    again.start(urls)
+    assert again.pool is None and [again.svg(url) for url in urls] == expected
+
+    # A file cut short is made again, in the build's own process (too few for workers)
+    monkeypatch.undo()
+    again._file(urls[0]).write_text(expected[0][:40], encoding="utf-8")
+    again.start(urls)
+    assert again.pool is None and again.svg(urls[0]) == expected[0]
+    assert again._file(urls[0]).read_text(encoding="utf-8") == expected[0]
+
+
+def test_qr_codes_without_a_writable_cache_are_still_made(tmp_path):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    codes = QrCodes(blocked)
+    codes.start(["http://intranet.test/a/"])
+    assert codes.svg("http://intranet.test/a/") == qr_svg("http://intranet.test/a/")
 
 
 def test_poster_escapes_its_text(make_site):

@@ -10,12 +10,14 @@ from mkdocs.utils import get_relative_url
 from ..common.i18n import translate
 from .config import PostersConfig
 from .poster import render_poster
+from .qrcodes import QrCodes
 
 
 class PostersPlugin(BasePlugin[PostersConfig]):
 
     def __init__(self):
-        self.posters: dict[str, str] = {}  # site path → poster page
+        self.posters: dict[str, dict] = {}  # site path → what its poster shows
+        self.codes: QrCodes | None = None
 
     # Posters point at intranet addresses: without site_url there are none
     def on_config(self, config):
@@ -23,28 +25,29 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         if self.config.enabled:
             for problem in self.check(config):
                 log.warning(problem)
+            self.codes = QrCodes(Path(config.config_file_path).parent / self.config.cache_dir)
 
-    # Make the page's poster and link it at the end of the page
+    # Every page's address is known once the pages exist: start making the QR
+    # codes the cache lacks while the pages render
+    def on_nav(self, nav, *, config, files):
+        if self.config.enabled:
+            self.codes.start([file.page.canonical_url for file in files.documentation_pages()
+                              if file.page and self._has_poster(file.page)])
+
+    # Note the page's poster and link it at the end of the page
     def on_page_content(self, html, *, page, config, files):
-        src = page.file.src_uri
-        if (not self.config.enabled or not page.canonical_url or src.endswith("index.md")
-                or not any(src.startswith(f"{folder}/") for folder in self.config.sections)):
+        if not self.config.enabled or not self._has_poster(page):
             return
-
-        language = config.theme.get("language", "zh")
-
-        def t(key: str) -> str:
-            return translate(key, language)
 
         # Directory URLs: lessons/standard-1/index.html → …/index.poster.html
         dest = page.file.dest_uri.removesuffix(".html") + ".poster.html"
-        self.posters[dest] = render_poster(
+        self.posters[dest] = dict(
             title=page.meta.get("title") or page.title or "",
             text=str(page.meta.get("summary") or page.meta.get("description") or ""),
-            url=page.canonical_url, hospital=(config.extra.get("hospital") or {}).get("name", ""),
-            section=page.parent.title if page.parent else "", language=language, t=t)
+            url=page.canonical_url, section=page.parent.title if page.parent else "")
         href = get_relative_url(dest, page.url)
-        return html + (f'<p class="ql-poster-link"><a href="{href}">{t("poster.link")}</a></p>')
+        link = translate("poster.link", config.theme.get("language", "zh"))
+        return html + f'<p class="ql-poster-link"><a href="{href}">{link}</a></p>'
 
     def check(self, config) -> list[str]:
         """Return the problems of the poster settings, for ``qinglian check``."""
@@ -55,10 +58,30 @@ class PostersPlugin(BasePlugin[PostersConfig]):
 
     # Write the posters
     def on_post_build(self, *, config):
-        for dest, poster in self.posters.items():
-            path = Path(config.site_dir) / dest
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(poster, encoding="utf-8")
+        if not self.config.enabled:
+            return
+
+        language = config.theme.get("language", "zh")
+        hospital = (config.extra.get("hospital") or {}).get("name", "")
+        try:
+            for dest, poster in self.posters.items():
+                path = Path(config.site_dir) / dest
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(render_poster(
+                    **poster, qr=self.codes.svg(poster["url"]), hospital=hospital,
+                    language=language, t=lambda key: translate(key, language)), encoding="utf-8")
+        finally:
+            self.codes.close()
+
+    # A failed build leaves no workers behind
+    def on_build_error(self, *, error):
+        if self.codes:
+            self.codes.close()
+
+    def _has_poster(self, page) -> bool:
+        src = page.file.src_uri
+        return bool(page.canonical_url) and not src.endswith("index.md") and any(
+            src.startswith(f"{folder}/") for folder in self.config.sections)
 
 
 log = get_plugin_logger(__name__)

@@ -1,29 +1,22 @@
 """QR posters: a printable A4/A5 sheet that sends readers from a notice board to a page.
 
 The QR code holds the page's intranet address (from site_url) and is made at
-build time by segno, as inline SVG: the poster needs no script, font or
-request from anywhere else, and prints sharp at any size.
+build time by segno, as inline SVG (qrcodes.py): the poster needs no script,
+font or request from anywhere else, and prints sharp at any size.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-import segno
-
 # Longest text a poster shows; the page itself has the rest
 TEXT_LIMIT = 140
 
 
-def qr_svg(url: str) -> str:
-    """Return the QR code of ``url`` as inline SVG that scales with its box."""
-    return segno.make(url, error="m").svg_inline(scale=1, border=4, omitsize=True,
-                                                  svgclass="ql-poster-qr")
-
-
-def render_poster(*, title: str, text: str, url: str, hospital: str, section: str,
+def render_poster(*, title: str, text: str, url: str, qr: str, hospital: str, section: str,
                   language: str, t) -> str:
-    """Return the poster page: a whole HTML document. ``t(key)`` gives UI strings."""
+    """Return the poster page: a whole HTML document. ``qr`` is the QR code of ``url``
+    as SVG; ``t(key)`` gives UI strings."""
     if len(text) > TEXT_LIMIT:
         text = text[:TEXT_LIMIT - 1] + "…"
     return f"""<!doctype html>
@@ -49,7 +42,7 @@ def render_poster(*, title: str, text: str, url: str, hospital: str, section: st
   <h1>{escape(title)}</h1>
   <p class="text">{escape(text)}</p>
   <figure>
-    {qr_svg(url)}
+    {qr}
     <figcaption>{escape(t("poster.scan"))}<br><span class="url">{escape(url)}</span></figcaption>
   </figure>
 </main>
