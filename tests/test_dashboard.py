@@ -86,6 +86,12 @@ def test_dashboard_from_a_report(tmp_path, dashboard_site):
                       page).group(1)
     assert (site.root / "site" / style).is_file()
     assert not (site.root / "site" / "dashboard" / "data.json").exists()
+    # No name of the report's people anywhere in the site (search index included)
+    people = [f"职工{n}".encode() for n in range(1, 5)]
+    for path in (site.root / "site").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not [who for who in people if who in data], path
 
 
 def test_no_data_is_a_note_not_a_failure(dashboard_site):

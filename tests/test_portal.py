@@ -1,10 +1,13 @@
 """The portal plugin: sections from folders, the hospital's branding, option errors."""
 
 import re
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
+from openpyxl import Workbook
 
 from conftest import PROJECT
 
@@ -140,3 +143,73 @@ def test_repository_site_enables_prune():
     """The repository's mkdocs.yml keeps navigation.prune on."""
     config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "- navigation.prune" in config
+
+
+# Personal data never reaches the site ----------------------------------------------------
+
+PERSONAL = {
+    # HR's roster as Chinese Excel saves CSV: GBK, a title row above the header
+    "content/files/职工名单.csv": ("2026年职工名单\n工号,姓名,科室\n0001,张三,内科\n", "gb18030"),
+    # The collector's export, and a person's records as the browser downloads them
+    "content/files/records.csv": ("id,site,kind,name,staff_id,department\n1,h,pledge,李四,0002,外科\n",
+                                  "utf-8-sig"),
+    "content/files/qinglian-records.json": (
+        '[{"id": "1", "kind": "pledge", "person": {"name": "王五", "staff_id": "0003"}}]', "utf-8"),
+}
+HARMLESS = {
+    "content/files/schedule.csv": "日期,主题\n2026-12-01,廉洁从业九项准则\n",
+    "content/files/data.json": '{"title": "培训安排", "items": [1, 2, 3]}',
+}
+
+
+@pytest.fixture
+def site_with_personal_files(make_site):
+    site = make_site({"content/files/index.md": "# 资料下载\n", **HARMLESS},
+                     config={"plugins": {"qinglian/portal": {"sections": {"files": "资料下载"}}}})
+    for name, (text, encoding) in PERSONAL.items():
+        (site.root / name).write_bytes(text.encode(encoding))
+    folder = site.root / "content" / "files"
+    roster = Workbook()
+    roster.active.append(["姓名", "手机号"])
+    roster.active.append(["赵六", "13800000000"])
+    roster.save(folder / "联系表.xlsx")
+    with closing(sqlite3.connect(folder / "records.db")) as db:  # the collector's database
+        db.execute("create table records (id text)")
+        db.commit()
+    (folder / "backup").write_bytes((folder / "records.db").read_bytes())  # no suffix
+    return site
+
+
+PERSONAL_FILES = {**{name: None for name in PERSONAL}, "content/files/联系表.xlsx": None,
+                  "content/files/records.db": None, "content/files/backup": None}
+
+
+def test_personal_data_in_content_is_left_out_and_fails_strict(site_with_personal_files):
+    site = site_with_personal_files
+    log = site.failed_build_log()
+    for name in PERSONAL_FILES:
+        assert f"{name}: looks like personal data (" in log, name
+    assert "(a table with the column(s) 工号, 姓名)" in log
+    assert "(a table with the column(s) 姓名, 手机号)" in log
+    assert "(a database file)" in log and "content/files/schedule.csv" not in log
+    assert "keep rosters, record exports and databases outside content/" in log
+
+    # Without --strict the site is built, without those files
+    assert site.build(strict=False).returncode == 0
+    published = {path.relative_to(site.root / "site").as_posix()
+                 for path in (site.root / "site").rglob("*") if path.is_file()}
+    assert {"files/schedule.csv", "files/data.json"} <= published
+    assert not {name.removeprefix("content/") for name in PERSONAL_FILES} & published
+    for path in (site.root / "site").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert "张三".encode() not in data and "0002".encode() not in data, path
+
+
+def test_check_names_personal_data_in_content(site_with_personal_files):
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site_with_personal_files.root)
+    assert result.returncode == 1
+    named = {line.split(":")[0] for line in result.stdout.splitlines()
+             if "looks like personal data" in line}
+    assert named == set(PERSONAL_FILES)

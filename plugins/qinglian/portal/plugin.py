@@ -8,11 +8,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import get_files
 
 from ..common.errors import shown_path
 from ..common.i18n import translate
 from ..common.pages import read_source
 from .config import HospitalConfig, PortalConfig
+from .privacy import personal_data
 from .sections import build_nav
 
 
@@ -46,7 +48,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         for problem in problems:
             log.warning(problem)
 
-    # MkDocs stops with a traceback on a page that is not UTF-8: name it instead
+    # Name a page that is not UTF-8 (MkDocs stops with a traceback), and leave
+    # out a roster, a record export or the collector's database dropped into
+    # the content folder (it would be published with names and 工号)
     def on_files(self, files, *, config):
         if not self.config.enabled:
             return
@@ -56,6 +60,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             problem = read_source(Path(file.abs_src_path), shown)[1]
             if problem:
                 raise PluginError(str(problem))
+        for file, problem in _personal_files(files, config):
+            files.remove(file)
+            log.warning(problem)
 
     # While previewing, every page shows the problems until they are fixed
     def on_page_content(self, html, *, page, config, files):
@@ -86,6 +93,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         except PluginError as error:
             problems.append(f"{shown_path(config.config_file_path, config.config_file_path)}: "
                             f"{error}")
+        problems += [problem for _, problem in _personal_files(get_files(config), config)]
         return problems
 
     def _derive_nav(self, config):
@@ -98,6 +106,23 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
 
 # -----------------------------------------------------------------------------
+
+
+def _personal_files(files, config):
+    """Yield (file, problem) for each file of the content folder that holds personal data."""
+    docs = Path(config.docs_dir)
+    for file in list(files):  # the caller removes them from files
+        if (file.is_documentation_page() or file.inclusion.is_excluded()
+                or not file.abs_src_path):
+            continue
+        path = Path(file.abs_src_path)
+        if not path.is_relative_to(docs):
+            continue  # the theme's files
+        reason = personal_data(path)
+        if reason:
+            yield file, (f"{shown_path(str(path), config.config_file_path)}: looks like personal "
+                         f"data ({reason}), so it is left out of the site; keep rosters, record "
+                         f"exports and databases outside {docs.name}/")
 
 
 class _Problems(logging.Handler):

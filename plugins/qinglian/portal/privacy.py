@@ -1,0 +1,51 @@
+"""Files that must never be published: staff rosters, record exports, databases.
+
+MkDocs copies every file under content/ into the site. A roster from HR, the
+collector's CSV export or its database, or a person's downloaded records,
+dropped there by mistake, would put names and 工号 on the intranet for anyone
+to download. The build leaves such files out and says which and why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..common.tables import TableError, read_table
+
+# Headings that name a person in rosters (report.ROSTER_COLUMNS), in the
+# collector's CSV export and in other HR sheets
+PERSON_COLUMNS = ("工号", "职工号", "员工编号", "姓名", "身份证号", "身份证号码", "手机号",
+                  "手机号码", "staff_id", "credit_code")
+DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-wal", ".db-shm", ".dump", ".sql"}
+SQLITE_MAGIC = b"SQLite format 3\x00"
+TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+JSON_LIMIT = 50 * 1024 * 1024  # larger JSON files are not searched for records
+
+
+def personal_data(path: Path) -> str | None:
+    """Return why the file at ``path`` looks like personal data, or None."""
+    suffix = path.suffix.lower()
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(SQLITE_MAGIC))
+    except OSError:
+        return None  # MkDocs names a file it cannot copy
+    if suffix in DATABASE_SUFFIXES or start == SQLITE_MAGIC:
+        return "a database file"
+    if suffix in TABLE_SUFFIXES:
+        return _person_columns(path)
+    if suffix == ".json" and path.stat().st_size <= JSON_LIMIT:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        # Records as the browser's download and the collector's listing hold them
+        if '"person"' in text and ('"staff_id"' in text or '"name"' in text):
+            return "Qinglian records (pledges, quiz attempts) with the people who made them"
+    return None
+
+
+def _person_columns(path: Path) -> str | None:
+    try:
+        table = read_table(path, PERSON_COLUMNS)
+    except TableError:
+        return None  # no heading names a person
+    columns = [column for column in table.columns if column in PERSON_COLUMNS]
+    return f"a table with the column(s) {', '.join(columns)}"
