@@ -1,5 +1,6 @@
 """The gallery: exhibit validation, the image pipeline, the built pages and the QR posters."""
 
+import os
 import re
 import subprocess
 import sys
@@ -197,6 +198,29 @@ def test_cache_entry_missing_a_file_is_made_again(tmp_path):
     calls = []
     _process(tmp_path, source, progress=lambda done, total: calls.append(done))
     assert calls == [1] and cached_file(tmp_path / "cache", rendition, "thumb", "webp").is_file()
+
+
+def test_unchanged_sources_are_not_read_again(tmp_path, monkeypatch):
+    source = make.plain(tmp_path / "a.bmp", colour=(200, 0, 0))  # one size whatever it shows
+    first = _process(tmp_path, source)[source]
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail(f"read {path}")
+                        if path == source else read_bytes(path))
+    assert _process(tmp_path, source)[source] == first
+
+    # Another picture under the same name, even of the same size, is read and made
+    monkeypatch.undo()
+    stat = source.stat()
+    make.plain(source, colour=(0, 0, 200))
+    assert source.stat().st_size == stat.st_size
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    calls = []
+    second = _process(tmp_path, source, progress=lambda done, total: calls.append(done))[source]
+    assert calls == [1] and second.key != first.key
+
+    # A damaged list of digests only costs reading the sources again
+    (tmp_path / "cache" / "sources.json").write_text("{not json", encoding="utf-8")
+    assert _process(tmp_path, source)[source] == second
 
 
 def _near(pixel, colour, tolerance=12) -> bool:
