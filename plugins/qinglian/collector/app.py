@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hmac
 import json
+import logging
 from contextlib import asynccontextmanager
 
 import anyio
@@ -35,6 +36,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from ..common.records import record_schema
 from ..common.verification import formatted, normalised
 from .corrections import apply
+from .errors import StoreUnavailable
 from .export import csv_text
 from .intake import Outcome, receive
 from .ratelimit import RateLimit, TokenBuckets
@@ -44,6 +46,7 @@ from .verify import find, verify_html
 from .xapi import statement
 
 MAX_BODY = 64 * 1024
+RETRY_AFTER = 30  # seconds, when the database cannot take a record now
 KINDS = tuple(record_schema()["properties"]["kind"]["enum"])
 
 # Personal data: never cached, never sniffed as something else
@@ -53,7 +56,7 @@ _STATUS = {Outcome.STORED: 201, Outcome.REPEAT: 200}
 
 def create_app(settings: Settings) -> Starlette:
     """Return the collector app, its store open on ``settings.db``."""
-    store = open_store(settings.db)
+    store = open_store(settings.db, settings.lock_timeout)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -81,7 +84,8 @@ def create_app(settings: Settings) -> Starlette:
         ] + ([Middleware(RateLimit, buckets=TokenBuckets(settings.rate_limit, settings.rate_burst),
                          paths=("/api/v1/records", "/verify/"), refuse=_too_many)]
              if settings.rate_limit else []),
-        exception_handlers={HTTPException: _http_error, 500: _server_error},
+        exception_handlers={HTTPException: _http_error, StoreUnavailable: _unavailable,
+                            500: _server_error},
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -278,5 +282,15 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
                           headers=exc.headers)
 
 
+async def _unavailable(request: Request, exc: StoreUnavailable) -> Response:
+    # Not acknowledged, so the browser keeps the record and sends it again later
+    log.warning("%s (answered 503: the sender keeps the record and tries again)", exc)
+    return error_response(503, "The collector cannot store records just now; "
+                          "try again later.", headers={"Retry-After": str(RETRY_AFTER)})
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "The collector failed; its log says why.")
+
+
+log = logging.getLogger("qinglian.collector")

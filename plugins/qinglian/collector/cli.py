@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import SetupError
+from .errors import SetupError, StoreUnavailable
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -175,8 +175,18 @@ def _run_collector(args) -> int:
         # Past this many connections, answer 503 rather than queue without end
         limit_concurrency=200,
         timeout_graceful_shutdown=10,
+        log_config=_log_config(),
     )
     return 0
+
+
+def _log_config() -> dict:
+    """uvicorn's logging, with the collector's own messages (qinglian.collector) beside its."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    loggers = {**LOGGING_CONFIG["loggers"],
+               "qinglian": {"handlers": ["default"], "level": "INFO", "propagate": False}}
+    return {**LOGGING_CONFIG, "loggers": loggers}
 
 
 def _warnings(settings) -> list[str]:
@@ -207,6 +217,10 @@ def _run_import(args) -> int:
         return 2
     try:
         report = import_records(entries, store, manifests)
+    except StoreUnavailable as error:
+        print(f"qinglian records import: {error}; the records stored so far stay stored, "
+              "run the import again", file=sys.stderr)
+        return 2
     finally:
         store.close()
     for line in report.rejected:

@@ -21,6 +21,7 @@ The tables are created if missing, which needs PostgreSQL 14 or later
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
 from pathlib import Path
@@ -30,8 +31,9 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
-from .errors import SetupError
-from .store import Correction, Evidence, PurgedRecord, StoredRecord, canonical_json, utc_now
+from .errors import SetupError, StoreUnavailable
+from .store import (LOCK_TIMEOUT, Correction, Evidence, PurgedRecord, StoredRecord,
+                    canonical_json, utc_now)
 
 # Connections at most: more than the cores rarely helps PostgreSQL, and the
 # server's default limit (100) leaves room for several collectors and psql
@@ -94,7 +96,7 @@ CREATE OR REPLACE TRIGGER purge_log_no_change BEFORE UPDATE OR DELETE OR TRUNCAT
 class PostgresStore:
     """The collector's tables in one PostgreSQL database, safe to use from many threads."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, lock_timeout: float = LOCK_TIMEOUT):
         self.url = url
         try:
             options = conninfo_to_dict(url)
@@ -110,25 +112,31 @@ class PostgresStore:
                              "port, database, user and password are right") from None
         self._pool = ConnectionPool(
             kwargs={**options, "autocommit": True}, min_size=1, max_size=POOL_SIZE,
-            configure=_configure,
+            configure=functools.partial(_configure, lock_timeout=lock_timeout),
             # A connection the server dropped (a restart) is replaced, not handed out
             check=ConnectionPool.check_connection, open=True)
 
     def add(self, record: dict, evidence: Evidence) -> str | None:
         """Store ``record`` unless its id is taken; return None, or the body stored with that id."""
-        with self._pool.connection() as connection:
-            # Only the id may clash (the primary key); the first writer wins, atomically
-            cursor = connection.execute(
-                "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
-                " user_agent, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (id) DO NOTHING",
-                (record["id"], record["site"], record["kind"], record["created"],
-                 canonical_json(record), evidence.received, evidence.client_ip,
-                 evidence.user_agent, evidence.identity))
-            if cursor.rowcount == 1:
-                return None
-            (stored,) = connection.execute("SELECT body FROM records WHERE id = %s",
-                                           (record["id"],)).fetchone()
+        try:
+            with self._pool.connection() as connection:
+                # Only the id may clash (the primary key); the first writer wins, atomically
+                cursor = connection.execute(
+                    "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
+                    " user_agent, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT (id) DO NOTHING",
+                    (record["id"], record["site"], record["kind"], record["created"],
+                     canonical_json(record), evidence.received, evidence.client_ip,
+                     evidence.user_agent, evidence.identity))
+                if cursor.rowcount == 1:
+                    return None
+                (stored,) = connection.execute("SELECT body FROM records WHERE id = %s",
+                                               (record["id"],)).fetchone()
+        except psycopg.OperationalError as error:
+            # A lock held past lock_timeout, a full disk, the server gone: try again later
+            reason = _masked(" ".join(str(error).split()), self.url)
+            raise StoreUnavailable(f"cannot store a record in the PostgreSQL database "
+                                   f"'{_without_password(self.url)}': {reason}") from None
         return stored
 
     def records(self, site: str | None = None, kind: str | None = None) -> list[StoredRecord]:
@@ -227,9 +235,11 @@ def _create_tables(connection: psycopg.Connection) -> None:
         connection.execute(_SCHEMA)
 
 
-def _configure(connection: psycopg.Connection) -> None:
+def _configure(connection: psycopg.Connection, lock_timeout: float) -> None:
     # A 201 promises the record is on disk, even where the server's default says otherwise
     connection.execute("SET synchronous_commit = on")
+    # A write waits this long for a lock another session holds (the server's default: for ever)
+    connection.execute(f"SET lock_timeout = {round(lock_timeout * 1000)}")
 
 
 def _without_password(url: str) -> str:

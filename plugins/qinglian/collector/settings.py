@@ -23,6 +23,9 @@ class Settings:
     allow_file_origin: bool = False
     admin_token: str | None = None  # None: every read is refused
     body_timeout: float = 10.0  # seconds a client may take to send a record
+    # Seconds a record waits for another program's write lock, then 503: less than the 15 s
+    # after which the browser stops waiting, so it hears "try again later"
+    lock_timeout: float = 10.0
     # Proxies (addresses or networks) whose X-Forwarded-For and identity header count
     trusted_proxies: tuple[str, ...] = ()
     identity_header: str | None = None  # e.g. X-Remote-User, set by the SSO proxy

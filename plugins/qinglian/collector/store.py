@@ -10,6 +10,11 @@ Mistakes in records are fixed by corrections, stored beside them and applied
 when records are read out (``corrections.apply``); the records stay as sent.
 ``open_store`` picks SQLite for a file path and PostgreSQL for a
 ``postgresql://`` URL; both offer the same methods.
+
+A write the database cannot take now (another program holds the write lock
+past ``lock_timeout``, the disk is full or failing) raises ``StoreUnavailable``
+with the reason and what an admin can do; nothing of the record is kept, and
+the sender is told to try again later.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import SetupError
+from .errors import SetupError, StoreUnavailable
 
 USER_AGENT_LIMIT = 500
+# Seconds a write waits for another program's lock before giving up (the admin commands;
+# the service waits less, Settings.lock_timeout)
+LOCK_TIMEOUT = 30.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -144,13 +152,13 @@ def canonical_json(record: dict) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def open_store(db: str | Path):
+def open_store(db: str | Path, lock_timeout: float = LOCK_TIMEOUT):
     """Return the store at ``db``: an SQLite file path, or a postgresql:// URL."""
     if str(db).startswith(("postgresql://", "postgres://")):
         from .postgres import PostgresStore  # psycopg only when PostgreSQL is used
 
-        return PostgresStore(str(db))
-    return Store(Path(db))
+        return PostgresStore(str(db), lock_timeout)
+    return Store(Path(db), lock_timeout)
 
 
 class Store:
@@ -162,11 +170,13 @@ class Store:
     their way.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT):
         self.path = path
+        self.lock_timeout = lock_timeout
         self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writing = threading.Lock()
         try:
             with self._connected() as connection:
                 connection.executescript(_SCHEMA)
@@ -183,15 +193,20 @@ class Store:
     def add(self, record: dict, evidence: Evidence) -> str | None:
         """Store ``record`` unless its id is taken; return None, or the body stored with that id."""
         body = canonical_json(record)
-        with self._connected() as connection:
-            # Only the id may clash (the primary key); the first writer wins, atomically
-            cursor = connection.execute(
-                "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
-                " user_agent, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (id) DO NOTHING",
-                (record["id"], record["site"], record["kind"], record["created"], body,
-                 evidence.received, evidence.client_ip, evidence.user_agent, evidence.identity),
-            )
+        with self._connected() as connection, self._turn_to_write():
+            try:
+                # Only the id may clash (the primary key); the first writer wins, atomically.
+                # Autocommit: a failed INSERT is rolled back whole.
+                cursor = connection.execute(
+                    "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
+                    " user_agent, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO NOTHING",
+                    (record["id"], record["site"], record["kind"], record["created"], body,
+                     evidence.received, evidence.client_ip, evidence.user_agent,
+                     evidence.identity),
+                )
+            except sqlite3.OperationalError as error:
+                raise StoreUnavailable(self._unwritable(error)) from None
             if cursor.rowcount == 1:
                 return None
             (stored,) = connection.execute("SELECT body FROM records WHERE id = ?",
@@ -275,6 +290,27 @@ class Store:
                 connection.close()
             self._all.clear()
 
+    @contextmanager
+    def _turn_to_write(self):
+        """Let this process's writers take turns. SQLite's own wait for the write lock polls
+        and is not fair: under load one writer could lose for seconds. So threads queue
+        here, and SQLite's busy timeout is left for locks other programs hold."""
+        if not self._writing.acquire(timeout=self.lock_timeout):
+            raise StoreUnavailable(f"cannot store a record in '{self.path}': it waited over "
+                                   f"{self.lock_timeout:g} s behind other writes; "
+                                   + _HINTS["BUSY"].format(seconds=f"{self.lock_timeout:g}"))
+        try:
+            yield
+        finally:
+            self._writing.release()
+
+    def _unwritable(self, error: sqlite3.OperationalError) -> str:
+        name = error.sqlite_errorname or "SQLITE_ERROR"
+        # SQLITE_IOERR_WRITE: the primary code (IOERR) says what to look at
+        hint = _HINTS.get(name.split("_")[1], "see SQLite's message")
+        return (f"cannot store a record in '{self.path}': {error} ({name}); "
+                + hint.format(seconds=f"{self.lock_timeout:g}"))
+
     def _rows(self, sql: str, parameters=()) -> list[tuple]:
         with self._connected() as connection:
             return connection.execute(sql, parameters).fetchall()
@@ -285,9 +321,9 @@ class Store:
             connection = self._idle.get_nowait()
         except queue.Empty:
             # Autocommit: each INSERT is its own transaction, committed when execute returns.
-            # The timeout is how long a writer waits for the others (SQLite's busy timeout).
-            connection = sqlite3.connect(self.path, isolation_level=None, timeout=30,
-                                         check_same_thread=False)
+            # The timeout is how long a writer waits for another program's write lock.
+            connection = sqlite3.connect(self.path, isolation_level=None,
+                                         timeout=self.lock_timeout, check_same_thread=False)
             with self._lock:
                 self._all.append(connection)
             connection.execute("PRAGMA journal_mode = WAL")
@@ -296,3 +332,16 @@ class Store:
             yield connection
         finally:
             self._idle.put(connection)
+
+
+# What an admin can do about a write SQLite refused, by its primary result code
+_HINTS = {
+    "FULL": "free space on the disk that holds it",
+    "BUSY": "another program held the write lock for over {seconds} s: an sqlite3 shell "
+            "or a script with an open transaction?",
+    "IOERR": "the write failed: check free space, the kernel log (dmesg) and the disk",
+    "READONLY": "the collector may not write it: check the owner and mode of the file, "
+                "its -wal and -shm files and its folder",
+    "CANTOPEN": "the collector cannot open it: check that the file and its folder exist "
+                "and that the collector may write them",
+}

@@ -1,0 +1,258 @@
+"""The collector under faults: a full or failing disk and a locked database.
+
+A record the collector cannot store is answered 503 with Retry-After: the browser
+keeps it and sends it again, so nothing is lost and nothing is stored twice. The
+real-server tests start ``qinglian collector`` as a process (conftest.run_collector)
+and speak to it over raw sockets or http.client, so nothing between the test and
+uvicorn tidies up what a hostile client sends. (SIGKILL under load is in
+test_collector_load.py.)
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import os
+import re
+import resource
+import sqlite3
+import threading
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from conftest import run_collector
+from qinglian.cli import main
+from qinglian.collector.app import RETRY_AFTER, create_app
+from qinglian.collector.errors import StoreUnavailable
+from qinglian.collector.settings import Settings
+from qinglian.collector.store import Evidence, Store
+from test_collector_api import PARTS, TOKEN, assert_error, record
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+GRACE = 1.5  # seconds a cut-off may come after its deadline on a busy machine
+
+
+def big_record() -> dict:
+    """A valid record of some 15 KB: more than a database page, so storing it needs new pages."""
+    answers = [{"question": f"q-{n}", "answer": "A" * 120, "correct": True} for n in range(100)]
+    return record(attempt={**PARTS["attempt"], "answers": answers})
+
+
+def send(connection: http.client.HTTPConnection, method: str, path: str, body=None,
+         headers: dict | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    connection.request(method, path, body, headers or {})
+    response = connection.getresponse()
+    return response.status, response.headers, response.read()
+
+
+def post(connection: http.client.HTTPConnection, item: dict, **headers: str):
+    return send(connection, "POST", "/api/v1/records", json.dumps(item).encode(),
+                {"Content-Type": "application/json", **headers})
+
+
+def listed(connection: http.client.HTTPConnection) -> list[str]:
+    """Return the ids of the stored records, as an admin reads them."""
+    status, _, body = send(connection, "GET", "/api/v1/records",
+                           headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200, body
+    return [item["record"]["id"] for item in json.loads(body)["records"]]
+
+
+def stored_ids(db: Path) -> list[str]:
+    """Return the ids in the database file, after checking the file is sound."""
+    with closing(sqlite3.connect(db)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        return [row[0] for row in connection.execute("SELECT id FROM records ORDER BY rowid")]
+
+
+def logged(server, text: str, timeout: float = 10) -> bool:
+    """Wait until the collector's output holds ``text`` (read by another thread)."""
+    deadline = time.monotonic() + timeout
+    while text not in server.output():
+        if time.monotonic() > deadline:
+            return False
+        threading.Event().wait(0.05)
+    return True
+
+
+def usage(pid: int) -> tuple[int, int]:
+    """Return the process's resident memory (KB) and its count of open files and sockets."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    return int(re.search(r"VmRSS:\s+(\d+)", status)[1]), len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def settled_files(pid: int, at_most: int, timeout: float = 10) -> int:
+    """Wait until the process holds at most ``at_most`` files; return how many it holds."""
+    deadline = time.monotonic() + timeout
+    while (files := usage(pid)[1]) > at_most and time.monotonic() < deadline:
+        threading.Event().wait(0.05)
+    return files
+
+
+# A full or failing disk -----------------------------------------------------------------
+
+def test_full_disk_is_503_keeps_nothing_and_recovers(tmp_path, caplog):
+    """SQLite says "database or disk is full": the record is refused with 503 and Retry-After,
+    the log says what to do, earlier records stay readable, and the same record is stored,
+    once, when there is room again."""
+    db = tmp_path / "records.db"
+    earlier = [record() for _ in range(3)]
+    with TestClient(create_app(Settings(db=db, admin_token=TOKEN))) as client:
+        for item in earlier:
+            assert client.post("/api/v1/records", json=item).status_code == 201
+        store = client.app.state.store
+        # SQLite's own limit, set on each connection the store has opened: the file is full
+        for connection in store._all:
+            (pages,) = connection.execute("PRAGMA page_count").fetchone()
+            connection.execute(f"PRAGMA max_page_count = {pages}")
+        big = big_record()
+        with caplog.at_level(logging.WARNING, logger="qinglian.collector"):
+            response = client.post("/api/v1/records", json=big)
+        assert_error(response, 503)
+        assert response.headers["retry-after"] == str(RETRY_AFTER)
+        assert "SQLITE" not in response.text and str(db) not in response.text
+        assert (f"cannot store a record in '{db}': database or disk is full (SQLITE_FULL); "
+                "free space on the disk that holds it") in caplog.text
+        reads = client.get("/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert [item["record"]["id"] for item in reads.json()["records"]] == \
+            [item["id"] for item in earlier]
+
+        for connection in store._all:
+            connection.execute("PRAGMA max_page_count = 1000000000")
+        # 201, not 200 "already there": nothing of the refused record was kept
+        assert client.post("/api/v1/records", json=big).status_code == 201
+        assert client.post("/api/v1/records", json=big).status_code == 200
+    assert stored_ids(db) == [item["id"] for item in earlier] + [big["id"]]
+
+
+@pytest.mark.collector
+def test_running_collector_survives_refused_writes_and_recovers(tmp_path):
+    """The system refuses every write of the running collector (its RLIMIT_FSIZE, lowered
+    from outside as a disk that fills up): records get 503, reads and /healthz go on,
+    and when writes work again the same records are stored once, without a restart."""
+    db = tmp_path / "records.db"
+    earlier, refused = [record() for _ in range(3)], [big_record() for _ in range(3)]
+    with run_collector(db, "--rate-limit", "0", token=TOKEN) as server:
+        connection = server.connect()
+        for item in earlier:
+            assert post(connection, item)[0] == 201
+        pid = server.process.pid
+        limits = resource.prlimit(pid, resource.RLIMIT_FSIZE)
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (1, limits[1]))
+        try:
+            for item in refused:
+                status, headers, body = post(connection, item)
+                assert status == 503, body
+                assert headers["Retry-After"] == str(RETRY_AFTER)
+            assert send(connection, "GET", "/healthz")[0] == 200
+            assert listed(connection) == [item["id"] for item in earlier]
+        finally:
+            resource.prlimit(pid, resource.RLIMIT_FSIZE, limits)
+        assert [post(connection, item)[0] for item in refused] == [201] * len(refused)
+        assert logged(server, "disk I/O error (SQLITE_IOERR_WRITE); the write failed: check "
+                              "free space"), server.output()
+        assert "Traceback" not in server.output()
+    assert stored_ids(db) == [item["id"] for item in earlier + refused]
+
+
+def test_records_import_stops_with_the_reason_when_the_store_refuses(tmp_path, capsys,
+                                                                   monkeypatch):
+    """``qinglian records import`` onto a full disk says why and exits 2, no traceback."""
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([record(), record()]), encoding="utf-8")
+
+    def refuse(store, record, evidence):
+        raise StoreUnavailable("cannot store a record in 'r.db': database or disk is full")
+
+    monkeypatch.setattr(Store, "add", refuse)
+    assert main(["records", "import", str(path), "--db", str(tmp_path / "r.db")]) == 2
+    assert capsys.readouterr().err == (
+        "qinglian records import: cannot store a record in 'r.db': database or disk is full; "
+        "the records stored so far stay stored, run the import again\n")
+
+
+# A locked database ----------------------------------------------------------------------
+
+LOCK_TIMEOUT = 0.5
+
+
+@contextmanager
+def write_lock(db: str):
+    """Hold the write lock on the records from another connection until the block ends."""
+    if db.startswith("postgresql://"):
+        with psycopg.connect(db) as connection:  # one transaction until the block ends
+            connection.execute("LOCK TABLE records IN EXCLUSIVE MODE")  # reads still pass
+            yield
+            connection.rollback()
+        return
+    with closing(sqlite3.connect(db, isolation_level=None)) as connection:
+        connection.execute("BEGIN EXCLUSIVE")
+        yield
+        connection.execute("ROLLBACK")
+
+
+def test_locked_database_is_503_in_time_then_stored_once(store_db, caplog):
+    """Another connection holds the write lock past the lock timeout: 503 with Retry-After
+    after that timeout (not 500, not a hang), reads go on, and the record is stored once
+    after the lock is released."""
+    first, second = record(), record()
+    app = create_app(Settings(db=store_db, admin_token=TOKEN, lock_timeout=LOCK_TIMEOUT))
+    with TestClient(app) as client:
+        def ids():
+            reads = client.get("/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"})
+            return [item["record"]["id"] for item in reads.json()["records"]]
+
+        assert client.post("/api/v1/records", json=first).status_code == 201
+        # The pool outermost: a request that hangs is waited for only after the lock is gone
+        with ThreadPoolExecutor(1) as pool, write_lock(store_db), \
+                caplog.at_level(logging.WARNING, logger="qinglian.collector"):
+            started = time.monotonic()
+            sending = pool.submit(client.post, "/api/v1/records", json=second)
+            response = sending.result(timeout=LOCK_TIMEOUT + 5)
+            waited = time.monotonic() - started
+            assert_error(response, 503)
+            assert response.headers["retry-after"] == str(RETRY_AFTER)
+            assert LOCK_TIMEOUT * 0.9 <= waited < LOCK_TIMEOUT + 3
+            assert ids() == [first["id"]]
+        reason = ("lock timeout" if store_db.startswith("postgresql://")
+                  else "database is locked (SQLITE_BUSY); another program held the write lock")
+        assert "cannot store a record in" in caplog.text and reason in caplog.text
+        assert client.post("/api/v1/records", json=second).status_code == 201
+        assert client.post("/api/v1/records", json=second).status_code == 200
+        assert ids() == [first["id"], second["id"]]
+
+
+def test_writers_queued_behind_a_lock_all_give_up_in_time(tmp_path):
+    """Writers of one collector take turns; behind another program's lock each gives up
+    within about twice the lock timeout, however many are queued."""
+    db, timeout, writers = tmp_path / "records.db", 1.0, 6
+    store = Store(db, lock_timeout=timeout)
+
+    def write(_) -> tuple[float, str]:
+        started = time.monotonic()
+        try:
+            store.add(record(), Evidence.now("127.0.0.1", None))
+            outcome = "stored"
+        except StoreUnavailable as error:
+            outcome = str(error)
+        return time.monotonic() - started, outcome
+
+    try:
+        with write_lock(str(db)), ThreadPoolExecutor(writers) as pool:
+            results = list(pool.map(write, range(writers)))
+        assert all(outcome.startswith(f"cannot store a record in '{db}'")
+                   for _, outcome in results), results
+        assert max(seconds for seconds, _ in results) < 2 * timeout + GRACE, results
+        assert write(0)[1] == "stored"
+    finally:
+        store.close()
