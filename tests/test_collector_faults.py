@@ -1,4 +1,5 @@
-"""The collector under faults: a full or failing disk and a locked database.
+"""The collector under faults: a full or failing disk, a locked database, and slow and
+oversized requests.
 
 A record the collector cannot store is answered 503 with Retry-After: the browser
 keeps it and sends it again, so nothing is lost and nothing is stored twice. The
@@ -16,6 +17,7 @@ import logging
 import os
 import re
 import resource
+import socket
 import sqlite3
 import threading
 import time
@@ -39,6 +41,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
+CLIENT_TIMEOUT = 1.5  # --client-timeout of the slow-client tests
 GRACE = 1.5  # seconds a cut-off may come after its deadline on a busy machine
 
 
@@ -256,3 +259,132 @@ def test_writers_queued_behind_a_lock_all_give_up_in_time(tmp_path):
         assert write(0)[1] == "stored"
     finally:
         store.close()
+
+
+# Slow and oversized requests ------------------------------------------------------------
+
+def trickle(port: int, first: bytes, drip: bytes = b"", limit: float = CLIENT_TIMEOUT + GRACE,
+            connected: threading.Barrier | None = None) -> tuple[bytes, float | None]:
+    """Send ``first``, then ``drip`` every 0.25 s, reading all the while; return what came
+    back and when the collector closed the connection (None: not within ``limit``)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        if connected is not None:
+            connected.wait(timeout=30)
+        started, received = time.monotonic(), b""
+        try:
+            raw.sendall(first)
+        except OSError:  # reset: refused before it was all sent
+            pass
+        raw.settimeout(0.25)  # the drip's pace: a read that hears nothing for 0.25 s
+        while time.monotonic() - started < limit:
+            try:
+                chunk = raw.recv(65536)
+            except socket.timeout:
+                try:
+                    raw.sendall(drip)
+                except OSError:  # reset: closed while we wrote
+                    return received, time.monotonic() - started
+                continue
+            except OSError:
+                return received, time.monotonic() - started
+            if not chunk:
+                return received, time.monotonic() - started
+            received += chunk
+        return received, None
+
+
+HEAD = b"POST /api/v1/records HTTP/1.1\r\nHost: collector\r\nContent-Type: application/json\r\n"
+SLOW = {  # what a slow client sends first, what it then drips, the status it gets (if any)
+    "silent": (b"", b"", None),
+    "slow head": (HEAD, b"X-Slow: 1\r\n", None),
+    "slow body": (HEAD + b"Content-Length: 1000\r\n\r\n{", b" ", 408),
+    "slow body nobody reads": (b"GET /healthz HTTP/1.1\r\nHost: c\r\nContent-Length: 1000\r\n\r\n",
+                               b" ", 200),
+    "slow second request": (b"GET /healthz HTTP/1.1\r\nHost: c\r\n\r\nG", b"E", 200),
+}
+
+
+def status_of(answer: bytes) -> int | None:
+    return int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else None
+
+
+@pytest.mark.collector
+def test_slow_clients_are_cut_off_in_time(tmp_path):
+    """Whatever part of a request a client is slow to send (nothing at all, the headers,
+    the body, the next request), the collector closes the connection within
+    --client-timeout, answering 408 to a record that does not arrive in time."""
+    with run_collector(tmp_path / "r.db", "--client-timeout", str(CLIENT_TIMEOUT)) as server:
+        with ThreadPoolExecutor(len(SLOW)) as pool:
+            futures = {kind: pool.submit(trickle, server.port, first, drip)
+                       for kind, (first, drip, _) in SLOW.items()}
+            results = {kind: future.result() for kind, future in futures.items()}
+    for kind, (answer, closed) in results.items():
+        assert closed is not None, f"{kind}: still open after {CLIENT_TIMEOUT + GRACE} s"
+        assert closed >= CLIENT_TIMEOUT * 0.9, f"{kind}: closed early, after {closed:.2f} s"
+        assert status_of(answer) == SLOW[kind][2], f"{kind}: {answer[:200]!r}"
+
+
+@pytest.mark.collector
+def test_oversized_requests_are_refused_without_waiting(tmp_path):
+    """A record announced or sent larger than 64 KB is refused with 413, and a megabyte of
+    headers with 400 (uvicorn's limit), at once, and the connection is closed."""
+    big = b"9" * (200 * 1024)
+    requests = {
+        "announced": (HEAD + b"Content-Length: 104857600\r\n\r\n", 413),
+        "chunked": (HEAD + b"Transfer-Encoding: chunked\r\n\r\n"
+                    + b"%x\r\n%s\r\n" % (len(big), big), 413),
+        "sent": (HEAD + b"Content-Length: %d\r\n\r\n" % len(big) + big, 413),
+        "headers": (HEAD + b"X-Big: " + b"a" * (1024 * 1024) + b"\r\n\r\n", 400),
+    }
+    with run_collector(tmp_path / "r.db", "--client-timeout", "30") as server:
+        for kind, (request, status) in requests.items():
+            answer, closed = trickle(server.port, request, limit=5)
+            assert status_of(answer) == status, f"{kind}: {answer[:200]!r}"
+            assert closed is not None and closed < 5, f"{kind}: not closed at once"
+
+
+@pytest.mark.collector
+def test_many_slow_clients_do_not_keep_a_valid_one_out(tmp_path):
+    """120 slow clients at once do not delay a valid record; 210 (more than uvicorn's
+    limit_concurrency of 200) hold it off with 503 only until they are cut off."""
+    db = tmp_path / "r.db"
+    kinds = ["silent", "slow head", "slow body"]
+    with run_collector(db, "--client-timeout", str(CLIENT_TIMEOUT), "--rate-limit", "0",
+                       token=TOKEN) as server:
+        files = usage(server.process.pid)[1]
+        valid = server.connect()
+        assert send(valid, "GET", "/healthz")[0] == 200
+
+        count = 120
+        connected = threading.Barrier(count + 1)
+        with ThreadPoolExecutor(count) as pool:
+            slow = [pool.submit(trickle, server.port, *SLOW[kinds[n % 3]][:2],
+                                connected=connected) for n in range(count)]
+            connected.wait(timeout=30)  # every slow client is connected
+            timings = []
+            for _ in range(10):
+                started = time.monotonic()
+                assert post(valid, record())[0] == 201
+                timings.append(time.monotonic() - started)
+            assert max(timings) < CLIENT_TIMEOUT / 2, timings  # not after the cut-off
+            assert all(future.result()[1] is not None for future in slow)
+
+        count = 210
+        sockets = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(count)]
+        try:
+            with closing(server.connect()) as retry:
+                # uvicorn answers 503 while it holds limit_concurrency connections …
+                status, _, body = send(retry, "GET", "/healthz")
+                assert status == 503, body
+                # … until the silent ones are cut off
+                started, deadline = time.monotonic(), time.monotonic() + CLIENT_TIMEOUT + GRACE
+                while (status := post(retry, record())[0]) == 503 and time.monotonic() < deadline:
+                    threading.Event().wait(0.1)  # a browser trying again
+                assert status == 201, f"still {status} after {time.monotonic() - started:.1f} s"
+        finally:
+            for raw in sockets:
+                raw.close()
+        valid.close()
+        assert settled_files(server.process.pid, files) <= files
+        with closing(server.connect()) as connection:
+            assert len(listed(connection)) == 11

@@ -45,6 +45,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     collector.add_argument("--rate-limit", type=int, default=120, metavar="N",
                            help="records per minute one client address may send, after a "
                                 "burst of 60 (default: 120; 0: no limit)")
+    collector.add_argument("--client-timeout", type=_seconds, default=10.0, metavar="SECONDS",
+                           help="seconds a client may take to send a request's line and "
+                                "headers, and again to send a record (default: 10)")
     collector.set_defaults(run=_run_collector)
     _register_admin(collector.add_subparsers(dest="action", metavar="ACTION"))
 
@@ -144,6 +147,7 @@ def _run_collector(args) -> int:
 
     from .app import create_app
     from .manifest import Manifests
+    from .protocol import head_timeout_protocol
     from .settings import Settings, admin_token, checked_origin, checked_proxy
 
     try:
@@ -158,6 +162,7 @@ def _run_collector(args) -> int:
             trusted_proxies=tuple(checked_proxy(proxy) for proxy in args.trusted_proxy),
             identity_header=args.identity_header,
             rate_limit=max(args.rate_limit, 0),
+            body_timeout=args.client_timeout,
         )
         app = create_app(settings)
     except SetupError as error:
@@ -170,6 +175,8 @@ def _run_collector(args) -> int:
         # The app itself reads X-Forwarded-For, from --trusted-proxy addresses only
         proxy_headers=False,
         server_header=False,
+        # A client slow to send a request's head is cut off (uvicorn itself waits for ever)
+        http=head_timeout_protocol(args.client_timeout),
         # Idle keep-alive connections give their slot back soon
         timeout_keep_alive=5,
         # Past this many connections, answer 503 rather than queue without end
@@ -314,6 +321,16 @@ def _run_corrections(args, store) -> int:
 
 def _changes(correction) -> str:
     return " ".join(f"{key}={value}" for key, value in correction.changes.items()) or "(all data)"
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < 3600:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0, e.g. 10")
+    return seconds
 
 
 def _age(text: str):
