@@ -1,5 +1,5 @@
-"""The collector under faults: a full or failing disk, a locked database, and slow and
-oversized requests.
+"""The collector under faults: a full or failing disk, a locked database, a flood of
+invalid requests, slow and oversized requests, and reads without the admin token.
 
 A record the collector cannot store is answered 503 with Retry-After: the browser
 keeps it and sends it again, so nothing is lost and nothing is stored twice. The
@@ -22,6 +22,7 @@ import sqlite3
 import threading
 import time
 import warnings
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -35,7 +36,7 @@ from qinglian.collector.app import RETRY_AFTER, create_app
 from qinglian.collector.errors import StoreUnavailable
 from qinglian.collector.settings import Settings
 from qinglian.collector.store import Evidence, Store
-from test_collector_api import PARTS, TOKEN, assert_error, record
+from test_collector_api import PARTS, READS, TOKEN, assert_error, record
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -261,6 +262,111 @@ def test_writers_queued_behind_a_lock_all_give_up_in_time(tmp_path):
         store.close()
 
 
+# A flood of invalid requests ------------------------------------------------------------
+
+FLOOD = 10_000
+FLOODERS = 4
+VALID = 40  # records a ward PC sends while the flood goes on
+
+JSON = {"Content-Type": "application/json"}
+INVALID = [  # method, path, headers, body: each is refused, none is stored
+    ("POST", "/api/v1/records", JSON, b'{"id": '),
+    ("POST", "/api/v1/records", JSON, b'{"not": "a record"}'),
+    ("POST", "/api/v1/records", JSON, json.dumps(record(kind="attempt", site="<script>")).encode()),
+    ("POST", "/api/v1/records", {"Content-Type": "text/plain"}, json.dumps(record()).encode()),
+    ("GET", "/api/v1/records", {"Authorization": "Bearer guess"}, None),
+    ("GET", "/api/v1/export.csv", {}, None),
+    ("DELETE", "/api/v1/records", {}, None),
+    ("GET", "/verify/not-a-code", {}, None),
+    ("GET", "/wp-login.php", {}, None),
+]
+
+
+@pytest.mark.collector
+def test_flood_of_invalid_requests_leaves_valid_senders_served(tmp_path):
+    """10,000 invalid requests from 4 clients at once (via the trusted proxy, from 100
+    addresses; every 100th not even HTTP): the collector stays up, a ward PC behind the
+    same proxy has each record stored during and after the flood, nothing invalid is
+    stored, and memory and open connections come back down."""
+    db = tmp_path / "records.db"
+    done = [0]
+    progress = threading.Condition()
+
+    def flood(number: int, server) -> Counter:
+        statuses: Counter = Counter()
+        connection = server.connect()
+        for n in range(FLOOD // FLOODERS):
+            if n % 100 == 99:
+                statuses[f"not HTTP: {garbage(server)}"] += 1
+            else:
+                method, path, headers, body = INVALID[n % len(INVALID)]
+                address = f"10.66.{number}.{n % 25}"
+                statuses[send(connection, method, path, body,
+                              {**headers, "X-Forwarded-For": address})[0]] += 1
+            with progress:
+                done[0] += 1
+                progress.notify_all()
+        connection.close()
+        return statuses
+
+    def ward_pc(server) -> tuple[list[str], list[str], list[float]]:
+        connection, sent, wrong, seconds = server.connect(), [], [], []
+        for n in range(VALID):
+            with progress:  # spread the records over the flood
+                progress.wait_for(lambda: done[0] >= (n + 1) * FLOOD // (VALID + 1), timeout=120)
+            item, started = record(), time.monotonic()
+            status = post(connection, item, **{"X-Forwarded-For": "10.0.0.7"})[0]
+            seconds.append(time.monotonic() - started)
+            sent.append(item["id"])
+            if status != 201:
+                wrong.append(f"record {n} at flood request {done[0]}: {status}")
+        connection.close()
+        return sent, wrong, seconds
+
+    with run_collector(db, "--trusted-proxy", "127.0.0.1", token=TOKEN) as server:
+        pid = server.process.pid
+        memory, files = usage(pid)
+        started = time.monotonic()
+        with ThreadPoolExecutor(FLOODERS + 1) as pool:
+            pc = pool.submit(ward_pc, server)
+            floods = [pool.submit(flood, number, server) for number in range(FLOODERS)]
+            statuses = sum((future.result() for future in floods), Counter())
+            sent, wrong, seconds = pc.result()
+        elapsed = time.monotonic() - started
+        grown = usage(pid)[0] - memory
+        print(f"{FLOOD} invalid requests in {elapsed:.1f} s: "
+              f"{dict(sorted(statuses.items(), key=str))}; valid records took at most "
+              f"{max(seconds):.2f} s; the collector grew by {grown} KB")
+        assert not wrong, "\n".join(wrong)
+        assert max(seconds) < 5, seconds
+        assert sum(statuses.values()) == FLOOD
+        assert set(statuses) <= {400, 401, 404, 405, 415, 429, "not HTTP: 400"}, statuses
+        assert statuses[429] > FLOOD // 2  # the flood's addresses were slowed down …
+        assert statuses[400] > FLOOD // 50  # … after some of their requests were read and refused
+
+        connection = server.connect()
+        after = [record() for _ in range(5)]
+        for item in after:
+            assert post(connection, item, **{"X-Forwarded-For": "10.0.0.8"})[0] == 201
+        assert send(connection, "GET", "/healthz")[0] == 200
+        assert grown < 30_000, f"the collector grew by {grown} KB"
+        # The flood's connections are gone; this one remains
+        assert settled_files(pid, files + 1) <= files + 1
+        assert listed(connection) == sent + [item["id"] for item in after]
+        connection.close()
+    assert "Traceback" not in server.output()
+
+
+def garbage(server) -> int:
+    """Send bytes that are not HTTP on a new connection; return the status answered."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        raw.sendall(b"\x16\x03\x01\x02\x00 not HTTP at all\r\n\r\n")
+        answer = b""
+        while chunk := raw.recv(4096):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1])
+
+
 # Slow and oversized requests ------------------------------------------------------------
 
 def trickle(port: int, first: bytes, drip: bytes = b"", limit: float = CLIENT_TIMEOUT + GRACE,
@@ -388,3 +494,68 @@ def test_many_slow_clients_do_not_keep_a_valid_one_out(tmp_path):
         assert settled_files(server.process.pid, files) <= files
         with closing(server.connect()) as connection:
             assert len(listed(connection)) == 11
+
+
+# Admin reads never without the token ----------------------------------------------------
+
+PUBLIC = {"/healthz", "/verify/{code}"}  # /verify shows a masked name, a route and a date
+WRONG = [None, "Bearer", "Bearer wrong", f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}",
+         f"Bearer {TOKEN.upper()}", f"Basic {TOKEN}", f"Token {TOKEN}", TOKEN,
+         f"Bearer {TOKEN} {TOKEN}"]
+
+
+def test_every_route_is_public_or_an_admin_read(tmp_path):
+    """A new route must be added here, as public or as a read the next test checks."""
+    app = create_app(Settings(db=tmp_path / "r.db"))
+    assert {route.path for route in app.routes} == PUBLIC | set(READS)
+
+
+def odd_paths(path: str) -> list[str]:
+    """``path`` as a hostile client might spell it."""
+    folder, _, name = path.rpartition("/")
+    return [path, f"{path}/", f"{path}?site=example-hospital&kind=attempt", f"/{path}",
+            f"{folder}/%{ord(name[0]):02X}{name[1:]}", f"{folder}%2F{name}",
+            f"{folder}/./{name}", path.upper(), f"{path}%00", f"{path};.css", f"{path}/..%2F"]
+
+
+@pytest.mark.collector
+def test_admin_reads_never_answer_without_the_token(tmp_path):
+    """Every read, by GET, HEAD or OPTIONS, however its path is spelt, answers 401 (or 404,
+    405, a redirect) with any token but the right one: never a record, never the token
+    given, the same words for every wrong token."""
+    person = {"name": "泄露检查", "staff_id": "LEAK-01", "department": "内科"}
+    item = record(person=person)
+    secrets = [item["id"], person["name"], person["staff_id"]]
+    reached, refusals = [], set()
+    with run_collector(tmp_path / "r.db", "--rate-limit", "0", token=TOKEN) as server:
+        connection = server.connect()
+        assert post(connection, item)[0] == 201
+        for path in READS:
+            status, _, body = send(connection, "GET", path,
+                                   headers={"Authorization": f"Bearer {TOKEN}"})
+            assert status == 200 and person["staff_id"] in body.decode("utf-8")
+            for spelt in odd_paths(path):
+                for method in ("GET", "HEAD", "OPTIONS"):
+                    right = send(connection, method, spelt,
+                                 headers={"Authorization": f"Bearer {TOKEN}"})[0]
+                    if 200 <= right < 300:
+                        reached.append((method, spelt))
+                    for authorization in WRONG:
+                        headers = {"Authorization": authorization} if authorization else {}
+                        status, answer_headers, body = send(connection, method, spelt,
+                                                            headers=headers)
+                        answer = f"{answer_headers}{body.decode('utf-8', 'replace')}"
+                        where = f"{method} {spelt} with {authorization!r}: {status} {answer}"
+                        assert not 200 <= status < 300, where
+                        assert not any(secret in answer for secret in secrets), where
+                        guess = (authorization or "").rpartition(" ")[2]
+                        if guess not in ("", "Bearer"):
+                            assert guess not in answer, where
+                        if 200 <= right < 300:
+                            assert status == 401, where
+                            assert answer_headers["WWW-Authenticate"] == "Bearer", where
+                            if body:
+                                refusals.add(body)
+        connection.close()
+    assert ("GET", "/api/v1/%72ecords") in reached and ("HEAD", "/api/v1/export.csv") in reached
+    assert len(refusals) == 1, refusals  # one answer, whatever was wrong
