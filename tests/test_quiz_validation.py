@@ -4,6 +4,7 @@ import textwrap
 
 import pytest
 
+from qinglian.common import yamlio
 from qinglian.common.fences import Fence, find_fences
 from qinglian.quiz.fence import resolve_fence
 from qinglian.quiz.loader import load_library
@@ -178,3 +179,40 @@ def test_fence_scanner_respects_longer_fences_and_indentation():
         """)
     fences = find_fences(markdown, {"quiz"}, first_line=4)
     assert [(f.start, f.end, f.body, f.indent) for f in fences] == [(11, 13, "id: real", "    ")]
+
+
+def test_parsed_banks_are_kept_in_the_cache(tmp_path, monkeypatch):
+    """A bank parsed once is read from the cache; a changed or broken one is parsed again."""
+    folder = tmp_path / "quizzes" / "banks"
+    folder.mkdir(parents=True)
+    bank = folder / "a.yml"
+    bank.write_text(GOOD_BANK, encoding="utf-8")
+    cache = tmp_path / "cache"
+
+    def load_cached():
+        return load_library(tmp_path / "quizzes", "quizzes", lambda lesson: True, cache)
+
+    first = load_cached()
+    assert list(first.questions) == ["s1-001"] and len(list(cache.glob("*.pickle"))) == 1
+
+    monkeypatch.setattr(yamlio, "load_yaml", lambda *a: pytest.fail("parsed again"))
+    again = load_cached()
+    assert again.questions == first.questions
+    assert again.questions["s1-001"].where == first.questions["s1-001"].where == "quizzes/banks/a.yml:2"
+    monkeypatch.undo()
+
+    # A changed bank is parsed afresh; its mistakes are found at every build, also
+    # when it comes from the cache, and broken YAML is never kept
+    bank.write_text(GOOD_BANK.replace("difficulty: easy", "difficulty: eazy"), encoding="utf-8")
+    for _ in range(2):
+        assert "quizzes/banks/a.yml:9: unknown difficulty 'eazy'" in only_problem(load_cached())
+    bank.write_text(GOOD_BANK + "  - id: [\n", encoding="utf-8")
+    for _ in range(2):
+        assert "quizzes/banks/a.yml:11: invalid YAML" in only_problem(load_cached())
+    assert len(list(cache.glob("*.pickle"))) == 2
+
+    # A cache file cut short is parsed again
+    bank.write_text(GOOD_BANK, encoding="utf-8")
+    for kept in cache.glob("*.pickle"):
+        kept.write_bytes(b"\x80\x05")
+    assert load_cached().questions == first.questions

@@ -7,6 +7,11 @@ Duplicate keys, which PyYAML silently overwrites, are reported instead.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
@@ -125,3 +130,40 @@ def load_yaml(text: str, path: str):
         raise ContentError([ContentProblem(
             path, None, "invalid YAML: brackets or indentation nested too deeply to read",
             "a question bank needs only a few levels; check for runaway [ or {")]) from None
+
+
+class YamlCache:
+    """Parsed YAML kept in a folder by content hash, for files read at every build.
+
+    PyYAML builds the line-keeping containers at about 0.1 ms per question: 0.6 s
+    of a build with 5,000 questions, again at each live-preview rebuild. A file
+    parsed before is unpickled from ``folder`` instead (the folder is the
+    project's own cache, trusted like __pycache__, and safe to delete). Files
+    with errors are not kept, so their problems are reported at every build.
+    """
+
+    VERSION = b"1"  # bump when LineDict or LineList change
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def load(self, text: str, path: str):
+        """Return ``load_yaml(text, path)``, from the cache when it holds the result."""
+        if self.folder is None:
+            return load_yaml(text, path)
+        key = hashlib.sha256(self.VERSION + b"\n" + text.encode())
+        file = self.folder / f"{key.hexdigest()[:32]}.pickle"
+        try:
+            return pickle.loads(file.read_bytes())
+        except Exception:  # absent, cut short or from another Python: parse afresh
+            pass
+        data = load_yaml(text, path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = file.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+            partial.replace(file)
+        except (OSError, RecursionError):  # unwritable, or nested too deep to pickle
+            pass
+        return data
+

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.yamlio import LineDict, LineList, load_yaml
+from ..common.yamlio import LineDict, LineList, YamlCache
 from .models import (
     DIFFICULTIES,
     LETTERS,
@@ -43,22 +43,24 @@ class Library:
     problems: list[ContentProblem] = field(default_factory=list)
 
 
-def load_library(quizzes_dir: Path, shown_dir: str,
-                 lesson_exists: Callable[[str], bool]) -> Library:
+def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str], bool],
+                 cache_dir: Path | None = None) -> Library:
     """Read ``quizzes_dir/banks/*.yml`` and ``quizzes_dir/*.yml`` into a Library.
 
-    ``shown_dir`` is how the folder is named in messages (e.g. "quizzes").
+    ``shown_dir`` is how the folder is named in messages (e.g. "quizzes");
+    ``cache_dir`` keeps the parsed banks for the next build (see YamlCache).
     """
     library = Library()
+    cache = YamlCache(cache_dir)
     for path in sorted((quizzes_dir / "banks").glob("*.yml")):
         shown = f"{shown_dir}/banks/{path.name}"
-        data = _read(path, shown, library.problems)
+        data = _read(path, shown, library.problems, cache)
         if data is not None:
             for question in _questions(data, shown, lesson_exists, library.problems):
                 _add_question(library, question)
     for path in sorted(quizzes_dir.glob("*.yml")):
         shown = f"{shown_dir}/{path.name}"
-        data = _read(path, shown, library.problems)
+        data = _read(path, shown, library.problems, cache)
         if data is not None:
             quiz = _quiz(path.stem, data, shown, library)
             if quiz:
@@ -71,7 +73,7 @@ def load_library(quizzes_dir: Path, shown_dir: str,
 # -----------------------------------------------------------------------------
 
 
-def _read(path: Path, shown: str, problems: list[ContentProblem]):
+def _read(path: Path, shown: str, problems: list[ContentProblem], cache: YamlCache):
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -81,7 +83,7 @@ def _read(path: Path, shown: str, problems: list[ContentProblem]):
             "save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)"))
         return None
     try:
-        return load_yaml(text, shown)
+        return cache.load(text, shown)
     except ContentError as error:
         problems.extend(error.problems)
         return None

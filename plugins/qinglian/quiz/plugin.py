@@ -100,8 +100,10 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         """
         if self.library_config is not config:
             docs = Path(config.docs_dir)
-            self.library = load_library(self._quizzes_dir(config), self.config.quizzes_dir,
-                                        lambda lesson: (docs / lesson).is_file())
+            self.library = load_library(
+                self._quizzes_dir(config), self.config.quizzes_dir,
+                lambda lesson: (docs / lesson).is_file(),
+                Path(config.config_file_path).parent / self.config.cache_dir)
             self.library_config = config
         return self.library
 
