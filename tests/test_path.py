@@ -147,6 +147,24 @@ def test_route_file_not_in_utf8(tmp_path):
                                  "save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)"]
 
 
+def test_route_saved_as_yaml_is_named(tmp_path):
+    """Only *.yml is read: a route saved as .yaml is reported, not silently left out."""
+    library = load(tmp_path, ROUTE, name="onboarding.yaml")
+    assert library.routes == {} and problems(library) == [
+        "quizzes/paths/onboarding.yaml: a route file must end in .yml — rename it to onboarding.yml"]
+
+
+def test_excluded_page_is_named_as_such(tmp_path):
+    """A page exclude_docs leaves out is not "missing": the message says why it is not there."""
+    site = Site(SITE.pages, SITE.quizzes, SITE.broken_quizzes, SITE.lock, SITE.blocks,
+                excluded=frozenset({"pledges/archive/old.md"}))
+    library = load(tmp_path, ROUTE.replace("[lessons/index.md]", "[pledges/archive/old.md]"),
+                   site=site)
+    assert problems(library) == [
+        "quizzes/paths/onboarding.yml:7: page 'pledges/archive/old.md' is left out of the site "
+        "by exclude_docs or draft_docs in mkdocs.yml — name a published page, or publish this one"]
+
+
 def test_route_blocks_name_a_route(tmp_path):
     """A ```path or ```certificate block names a route that loaded: unknown and broken
     ids are reported at the block's line."""
@@ -161,6 +179,9 @@ def test_route_blocks_name_a_route(tmp_path):
     broken = load(tmp_path, ROUTE.replace("quiz: exam", "quiz: exams"))
     assert str(resolve_fence(fences[1], "content/x.md", broken)[1]).startswith(
         "content/x.md:8: route 'onboarding' is left out because its file has errors")
+    # The misspelt id is why the route has no page: the hint still names it
+    assert str(resolve_fence(fences[0], "content/x.md", broken)[1]).startswith(
+        "content/x.md:4: unknown route id 'onbording' (did you mean 'onboarding'?)")
 
 
 # -----------------------------------------------------------------------------
@@ -283,3 +304,20 @@ def test_route_mistake_fails_strict_and_check(route_site):
     assert route_site.build(strict=False).returncode == 0
     assert "qinglian-path" not in route_site.read("onboarding/index.html")
     assert json.loads(route_site.read("qinglian-manifest.json"))["paths"] == {}
+
+
+def test_hostile_titles_come_out_as_text(route_site):
+    """A <script> or {{ … }} in a route's or step's title is text: escaped in the page's
+    data attribute, never markup, and read back unchanged."""
+    hostile = "<script>alert(1)</script>{{ config.site_name }}"
+    (route_site.root / "quizzes/paths/onboarding.yml").write_text(
+        ROUTE.replace("title: 入职培训", f"title: '{hostile}'")
+        .replace("title: 总览", "title: '\"><img src=x onerror=alert(1)>'"), encoding="utf-8")
+    result = route_site.build()
+    assert result.returncode == 0, result.stderr
+    page = route_site.read("onboarding/index.html")
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    route = block_data(page, "path")["route"]
+    assert route["title"] == hostile
+    assert route["steps"][0]["title"] == '"><img src=x onerror=alert(1)>'
+    assert json.loads(route_site.read("qinglian-manifest.json"))["paths"]["onboarding"]["title"] == hostile

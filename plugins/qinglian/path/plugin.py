@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import InclusionLevel, get_files
 
 from ..common.assets import Asset, asset, block_assets, page_assets
 from ..common.errors import shown_path
@@ -50,7 +51,7 @@ class PathPlugin(BasePlugin[PathConfig]):
             return
 
         sources = {file.src_uri: file.content_string for file in files.documentation_pages()}
-        self.library = self._load(config, sources)
+        self.library = self._load(config, sources, _excluded(files))
         for problem in self.library.problems:
             log.warning(str(problem))
 
@@ -113,10 +114,13 @@ class PathPlugin(BasePlugin[PathConfig]):
     def check(self, config) -> list[str]:
         """Return every problem of routes and route blocks, for ``qinglian check``."""
         docs = Path(config.docs_dir)
-        # A page not in UTF-8 is left out: the portal says so
-        sources = {path.relative_to(docs).as_posix(): source for path in sorted(docs.rglob("*.md"))
-                   if (source := read_source(path, "")[0]) is not None}
-        library = self._load(config, sources)
+        # The pages a build has (exclude_docs and drafts left out, as on_files sees
+        # them); a page not in UTF-8 is left out too: the portal says so
+        files = get_files(config)
+        pages = sorted(file.src_uri for file in files.documentation_pages())
+        sources = {page: source for page in pages
+                   if (source := read_source(docs / page, "")[0]) is not None}
+        library = self._load(config, sources, _excluded(files))
         problems = list(library.problems)
         for page, source in sources.items():
             shown = shown_path(str(docs / page), config.config_file_path)
@@ -129,15 +133,15 @@ class PathPlugin(BasePlugin[PathConfig]):
     def _paths_dir(self, config) -> Path:
         return Path(config.config_file_path).parent / self.config.paths_dir
 
-    def _load(self, config, sources: dict[str, str]) -> RouteLibrary:
+    def _load(self, config, sources: dict[str, str], excluded: frozenset[str]) -> RouteLibrary:
         return load_routes(self._paths_dir(config), self.config.paths_dir,
-                           self._site(config, sources))
+                           self._site(config, sources, excluded))
 
     @staticmethod
-    def _site(config, sources: dict[str, str]) -> Site:
+    def _site(config, sources: dict[str, str], excluded: frozenset[str]) -> Site:
         """What routes may name: the pages (``sources``: docs path → Markdown), the quiz
         plugin's quizzes (read once, shared with it) and the pledge plugin's published
-        pledges."""
+        pledges; ``excluded``: the pages MkDocs leaves out, named as such."""
         quiz = config.plugins.get("qinglian/quiz")
         pledge = config.plugins.get("qinglian/pledge")
         quizzes = quiz.site_library(config) if quiz and quiz.config.enabled else Library()
@@ -145,7 +149,16 @@ class PathPlugin(BasePlugin[PathConfig]):
         if pledge and pledge.config.enabled:
             lock = read_lock(pledge.folder(config) / LOCK_NAME, LOCK_NAME)[0]
         return Site(frozenset(sources), {key: item.pass_mark for key, item in quizzes.quizzes.items()},
-                    frozenset(quizzes.broken), lock, find_blocks(sources))
+                    frozenset(quizzes.broken), lock, find_blocks(sources), excluded)
+
+
+# -----------------------------------------------------------------------------
+
+
+def _excluded(files) -> frozenset[str]:
+    """Return the Markdown pages exclude_docs or draft_docs leave out of the site."""
+    return frozenset(file.src_uri for file in
+                     files.documentation_pages(inclusion=InclusionLevel.is_excluded))
 
 
 log = get_plugin_logger(__name__)

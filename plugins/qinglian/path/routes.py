@@ -66,6 +66,7 @@ class Site:
     broken_quizzes: frozenset[str]  # quizzes left out for their errors
     lock: dict  # the pledge lock: pledge id → published versions, oldest first
     blocks: dict[tuple[str, str], str]  # (block kind, id) → the first page showing it
+    excluded: frozenset[str] = frozenset()  # pages exclude_docs or draft_docs leave out
 
 
 @dataclass
@@ -78,6 +79,12 @@ class RouteLibrary:
 def load_routes(folder: Path, shown_dir: str, site: Site) -> RouteLibrary:
     """Read every ``folder/*.yml`` (named ``shown_dir/…`` in messages) into a RouteLibrary."""
     library = RouteLibrary()
+    for path in sorted(folder.glob("*")):
+        if path.suffix.lower() == ".yaml":
+            # Only *.yml is read: a route saved as .yaml would be left out unsaid
+            library.problems.append(ContentProblem(
+                f"{shown_dir}/{path.name}", None, "a route file must end in .yml",
+                f"rename it to {path.stem}.yml"))
     for path in sorted(folder.glob("*.yml")):
         problems: list[ContentProblem] = []
         route = _route(path, f"{shown_dir}/{path.name}", site, problems)
@@ -110,8 +117,9 @@ def resolve_fence(fence: Fence, path: str, library: RouteLibrary) -> tuple[str |
         return None, ContentProblem(path, line, f"route '{route_id}' is left out because its "
                                     "file has errors", "fix the errors reported for that file")
     if route_id not in library.routes:
+        # A misspelt id may be the reason its route is broken (no page shows it)
         return None, ContentProblem(path, line, f"unknown route id '{route_id}'"
-                                    + did_you_mean(route_id, library.routes),
+                                    + did_you_mean(route_id, [*library.routes, *library.broken]),
                                     "use the name of a file in quizzes/paths/ without .yml")
     return route_id, None
 
@@ -205,7 +213,11 @@ def _pages(entry: LineDict, step_id: str, site: Site, shown: str,
             "list the pages to read, e.g. pages: [lessons/standard-1.md]"))
         return ()
     for page, line in zip(pages, pages.item_lines):
-        if not isinstance(page, str) or page not in site.pages:
+        if isinstance(page, str) and page in site.excluded:
+            problems.append(ContentProblem(
+                shown, line, f"page '{page}' is left out of the site by exclude_docs or "
+                "draft_docs in mkdocs.yml", "name a published page, or publish this one"))
+        elif not isinstance(page, str) or page not in site.pages:
             problems.append(ContentProblem(
                 shown, line, f"page '{page}' is not a page of the site"
                 + did_you_mean(page, site.pages),
