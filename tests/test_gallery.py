@@ -11,6 +11,7 @@ from PIL import Image, ImageChops, ImageStat
 
 import imagefactory as make
 from conftest import PROJECT
+from qinglian.gallery.config import GalleryConfig
 from qinglian.gallery.exhibits import read_exhibit
 from qinglian.gallery.images import ImageProblem, Rendition, Settings, cached_file, process_images
 from qinglian.posters import qrcodes
@@ -231,6 +232,59 @@ def _folder(root: Path) -> Path:
     folder = root / "exhibits" / "images"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# --- options in mkdocs.yml ----------------------------------------------------
+
+
+@pytest.mark.parametrize("options, option, message", [
+    # options given, the option named, its message
+    ({"display_size": -5}, "display_size", "Expected a whole number from 16 to 10000 but received: -5"),
+    ({"thumb_size": 0}, "thumb_size", "Expected a whole number from 16 to 10000 but received: 0"),
+    ({"display_size": 10001}, "display_size",
+     "Expected a whole number from 16 to 10000 but received: 10001"),
+    ({"webp_quality": 500}, "webp_quality", "Expected a whole number from 1 to 100 but received: 500"),
+    ({"jpeg_quality": -1}, "jpeg_quality", "Expected a whole number from 1 to 100 but received: -1"),
+    ({"jpeg_quality": 0}, "jpeg_quality", "Expected a whole number from 1 to 100 but received: 0"),
+    ({"jobs": -3}, "jobs", "Expected a whole number from 0 to 64 but received: -3"),
+    ({"jobs": 65}, "jobs", "Expected a whole number from 0 to 64 but received: 65"),
+    ({"display_size": True}, "display_size",
+     "Expected a whole number from 16 to 10000 but received: true"),
+    ({"jobs": False}, "jobs", "Expected a whole number from 0 to 64 but received: false"),
+    ({"webp_quality": "80%"}, "webp_quality",
+     'Expected a whole number from 1 to 100 but received: "80%"'),
+    ({"thumb_size": 400.5}, "thumb_size",
+     "Expected a whole number from 16 to 10000 but received: 400.5"),
+    ({"thumb_size": None}, "thumb_size", "Expected a whole number from 16 to 10000 but received: null"),
+    ({"thumb_size": 2000}, "thumb_size",
+     "2000 is larger than 'display_size' (1600); make it at most 1600"),
+    ({"display_size": 300}, "thumb_size", "400 is larger than 'display_size' (300); make it at most 300"),
+])
+def test_options_out_of_range_are_refused(options, option, message):
+    """Sizes, qualities and jobs are whole numbers within bounds, never true/false."""
+    config = GalleryConfig()
+    config.load_dict(options)
+    errors, _ = config.validate()
+    assert [(key, str(error)) for key, error in errors] == [(option, message)]
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"display_size": 16, "thumb_size": 16, "webp_quality": 1, "jpeg_quality": 100, "jobs": 0},
+    {"display_size": 10000, "thumb_size": 10000, "jobs": 64}])
+def test_options_within_range_are_kept(options):
+    """Control: the defaults and the bounds themselves are accepted as given."""
+    config = GalleryConfig()
+    config.load_dict(options)
+    assert config.validate() == ([], [])
+    assert {key: config[key] for key in options} == options
+
+
+def test_build_refuses_an_option_out_of_range(make_site):
+    """mkdocs build stops on a nonsense option before any image work, naming it."""
+    site = make_site(config={"plugins": {"qinglian/gallery": {"display_size": -5}}})
+    assert ("Config value 'plugins': Plugin 'qinglian/gallery' option 'display_size': Expected "
+            "a whole number from 16 to 10000 but received: -5") in site.failed_build_log()
+    assert not (site.root / ".cache/qinglian/images").exists()
 
 
 # --- the built site --------------------------------------------------------

@@ -1,6 +1,8 @@
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from .options import WholeNumber
+
 
 class GalleryConfig(Config):
     enabled = c.Type(bool, default=True)
@@ -10,13 +12,14 @@ class GalleryConfig(Config):
     # never published as they are, only their cleaned renditions.
     exhibits_dir = c.Type(str, default="exhibits")
 
-    # Settings for images: longest sides in px and encoder qualities
-    display_size = c.Type(int, default=1600)
-    thumb_size = c.Type(int, default=400)
-    webp_quality = c.Type(int, default=80)
-    jpeg_quality = c.Type(int, default=85)
+    # Settings for images: longest sides in px (a thumbnail no larger than the
+    # display image) and encoder qualities
+    display_size = WholeNumber(16, 10000, default=1600)
+    thumb_size = WholeNumber(16, 10000, default=400, at_most="display_size")
+    webp_quality = WholeNumber(1, 100, default=80)
+    jpeg_quality = WholeNumber(1, 100, default=85)
 
     # Settings for the cache, relative to mkdocs.yml: safe to delete (the next
     # build makes the renditions again); jobs: threads, 0 for one per core
     cache_dir = c.Type(str, default=".cache/qinglian/images")
-    jobs = c.Type(int, default=0)
+    jobs = WholeNumber(0, 64, default=0)

@@ -1,0 +1,33 @@
+"""Config options of the gallery that MkDocs 1.x does not have."""
+
+from __future__ import annotations
+
+import json
+
+from mkdocs.config.base import BaseConfigOption, ValidationError
+
+
+class WholeNumber(BaseConfigOption[int]):
+    """A whole number from ``minimum`` to ``maximum``, and not true or false (YAML's
+    booleans are ints to Python); ``at_most`` names an option of the same config
+    it may not exceed."""
+
+    def __init__(self, minimum: int, maximum: int, default: int, *, at_most: str = ""):
+        super().__init__()
+        self.minimum, self.maximum, self.at_most = minimum, maximum, at_most
+        self.default = default
+
+    def run_validation(self, value: object) -> int:
+        if (isinstance(value, bool) or not isinstance(value, int)
+                or not self.minimum <= value <= self.maximum):
+            # Shown as written in mkdocs.yml: true, null, "80%", 2.5
+            shown = json.dumps(value, ensure_ascii=False, default=repr)
+            raise ValidationError(f"Expected a whole number from {self.minimum} to "
+                                  f"{self.maximum} but received: {shown}")
+        return value
+
+    def post_validation(self, config, key_name: str) -> None:
+        if self.at_most and config[key_name] > config[self.at_most]:
+            limit = config[self.at_most]
+            raise ValidationError(f"{config[key_name]} is larger than '{self.at_most}' "
+                                  f"({limit}); make it at most {limit}")
