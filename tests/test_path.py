@@ -9,6 +9,7 @@ import sys
 from datetime import date
 
 import pytest
+import yaml
 
 from qinglian.common.fences import find_fences
 from qinglian.path.routes import Site, load_routes, resolve_fence
@@ -321,3 +322,16 @@ def test_hostile_titles_come_out_as_text(route_site):
     assert route["title"] == hostile
     assert route["steps"][0]["title"] == '"><img src=x onerror=alert(1)>'
     assert json.loads(route_site.read("qinglian-manifest.json"))["paths"]["onboarding"]["title"] == hostile
+
+
+def test_page_not_in_utf8_is_named_whatever_the_plugin_order(route_site):
+    """A GBK page stops the build with its name and line, never a traceback, even with
+    qinglian/path listed before the portal plugin that names such pages."""
+    config = yaml.safe_load(route_site.config_file.read_text(encoding="utf-8"))
+    plugins = config["plugins"]
+    config["plugins"] = {"qinglian/path": plugins.pop("qinglian/path"), **plugins}
+    route_site.config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                      encoding="utf-8")
+    (route_site.root / "content/lessons/index.md").write_bytes("# 九项准则\n\n目录。\n".encode("gbk"))
+    log = route_site.failed_build_log()
+    assert "content/lessons/index.md:1: the file is not UTF-8 text" in log and "Traceback" not in log

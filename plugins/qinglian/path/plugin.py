@@ -14,7 +14,6 @@ from ..common.blocks import swap_fences
 from ..common.fences import find_fences
 from ..common.i18n import translate
 from ..common.manifest import write_manifest_part
-from ..common.pages import read_source
 from ..pledge.lock import LOCK_NAME, read_lock
 from ..quiz.loader import Library
 from .config import PathConfig
@@ -50,8 +49,7 @@ class PathPlugin(BasePlugin[PathConfig]):
         if not self.config.enabled:
             return
 
-        sources = {file.src_uri: file.content_string for file in files.documentation_pages()}
-        self.library = self._load(config, sources, _excluded(files))
+        self.library = self._load(config, _sources(files), _excluded(files))
         for problem in self.library.problems:
             log.warning(str(problem))
 
@@ -114,12 +112,9 @@ class PathPlugin(BasePlugin[PathConfig]):
     def check(self, config) -> list[str]:
         """Return every problem of routes and route blocks, for ``qinglian check``."""
         docs = Path(config.docs_dir)
-        # The pages a build has (exclude_docs and drafts left out, as on_files sees
-        # them); a page not in UTF-8 is left out too: the portal says so
+        # The pages a build has (exclude_docs and drafts left out), as on_files sees them
         files = get_files(config)
-        pages = sorted(file.src_uri for file in files.documentation_pages())
-        sources = {page: source for page in pages
-                   if (source := read_source(docs / page, "")[0]) is not None}
+        sources = _sources(files)
         library = self._load(config, sources, _excluded(files))
         problems = list(library.problems)
         for page, source in sources.items():
@@ -153,6 +148,19 @@ class PathPlugin(BasePlugin[PathConfig]):
 
 
 # -----------------------------------------------------------------------------
+
+
+def _sources(files) -> dict[str, str]:
+    """Return the site's Markdown pages: docs path → text. A page not in UTF-8 is
+    left out: the portal plugin names it and stops the build (the path plugin may
+    come first in mkdocs.yml)."""
+    sources = {}
+    for file in files.documentation_pages():
+        try:
+            sources[file.src_uri] = file.content_string
+        except UnicodeDecodeError:
+            continue
+    return sources
 
 
 def _excluded(files) -> frozenset[str]:
