@@ -2,8 +2,8 @@
 
 tests/corpus/manifest.yml lists the entries. Each lays its files (the folder
 of the same name under tests/corpus/, paths relative to the project) over a
-small site that uses every Qinglian plugin but the onboarding path, or makes
-them with one of the generators below where a file would be huge. Then each
+small site that uses the content plugins (the onboarding path included), or
+makes them with one of the generators below where a file would be huge. Then each
 command it names must exit non-zero with a message naming the file (and line
 where there is one), print no Python traceback, and write nothing in the
 project outside the site dir and the .cache folder.
@@ -120,6 +120,28 @@ images:
 
 # 清风正气
 """
+ROUTE = """\
+title: 新职工入职培训
+min_read_seconds: 60
+steps:
+  - id: overview
+    kind: read
+    title: 了解九项准则总览
+    pages: [lessons/index.md]
+    min_read_seconds: 30
+  - id: cases
+    kind: read
+    title: 阅读警示案例
+    pages: [cases/s1-refuse.md]
+  - id: exam
+    kind: quiz
+    title: 通过练习
+    quiz: practice
+  - id: pledge
+    kind: pledge
+    title: 签署承诺书
+    pledge: staff
+"""
 BASE_FILES = {
     "content/lessons/standard-1.md": "# 第一条\n\n不得统方。\n\n## 自测\n\n```quiz\nid: practice\n```\n",
     "quizzes/banks/base.yml": BANK,
@@ -132,6 +154,9 @@ BASE_FILES = {
     "content/risks/register.yml": RISKS,
     "content/exhibits/index.md": "# 清廉文化\n",
     "content/exhibits/calligraphy.md": EXHIBIT,
+    "quizzes/paths/onboarding.yml": ROUTE,
+    "content/onboarding/index.md": "# 入职培训\n\n按顺序完成：\n\n```path\nid: onboarding\n```\n",
+    "content/onboarding/certificate.md": "# 结业证书\n\n```certificate\nid: onboarding\n```\n",
 }
 BASE_CONFIG = {
     "site_url": "http://intranet.test/",
@@ -140,15 +165,15 @@ BASE_CONFIG = {
     "plugins": {
         "qinglian/portal": {"sections": {
             "lessons": "九项准则", "cases": "警示案例", "exhibits": "清廉文化", "pledges": "承诺",
-            "risks": "风险防控", "glossary": "术语表"}},
+            "risks": "风险防控", "onboarding": "入职培训", "glossary": "术语表"}},
         "qinglian/pledge": {}, "qinglian/cases": {}, "qinglian/risks": {},
-        "qinglian/gallery": {}, "qinglian/posters": {},
+        "qinglian/gallery": {}, "qinglian/posters": {}, "qinglian/path": {},
     },
 }
 
 
 def write_base(root: Path) -> FixtureSite:
-    """Write the corpus's base site (every plugin but the onboarding path) to ``root``."""
+    """Write the corpus's base site (the onboarding path included) to ``root``."""
     for name, text in {**FIXTURE_FILES, **BASE_FILES}.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,6 +214,9 @@ def test_base_site_is_clean(base_site, tmp_path):
     build = run_build(root)
     assert build.returncode == 0, build.stderr
     assert "第一条练习" in (root / "site/lessons/standard-1/index.html").read_text(encoding="utf-8")
+    route = json.loads((root / "site/qinglian-manifest.json").read_text(encoding="utf-8"))["paths"]
+    assert [step["id"] for step in route["onboarding"]["steps"]] == ["overview", "cases", "exam",
+                                                                    "pledge"]
 
 
 # --- generators: entries too big or too odd to keep as files ---------------------
