@@ -15,7 +15,7 @@ from qinglian.gallery.config import GalleryConfig
 from qinglian.gallery.exhibits import read_exhibit
 from qinglian.gallery.images import ImageProblem, Rendition, Settings, cached_file, process_images
 from qinglian.posters import qrcodes
-from qinglian.posters.qrcodes import POOL_FROM, QrCodes, qr_svg
+from qinglian.posters.qrcodes import WORKERS_FROM, QrCodes, qr_svg
 
 DEPARTMENTS = ["内科", "护理部"]
 EXHIBIT_IMAGES = PROJECT / "content" / "exhibits" / "images"
@@ -405,27 +405,57 @@ def test_lesson_and_exhibit_pages_link_a_qr_poster(gallery_site):
 
 
 def test_qr_codes_are_made_by_workers_then_read_from_the_cache(tmp_path, monkeypatch):
-    urls = [f"http://intranet.test/lessons/{n}/" for n in range(POOL_FROM)]
+    urls = [f"http://intranet.test/lessons/{n}/" for n in range(WORKERS_FROM)]
     expected = [qr_svg(url) for url in urls]
     codes = QrCodes(tmp_path)
     codes.start(urls + urls[:3])
-    assert len(codes.jobs) == POOL_FROM and codes.pool  # enough missing codes for workers
+    assert codes.workers  # enough missing codes for a worker
+    workers = list(codes.workers)
     assert [codes.svg(url) for url in urls] == expected
-    codes.close()
-    assert len(list(tmp_path.glob("*.svg"))) == POOL_FROM and not list(tmp_path.glob("*.tmp"))
+    assert [worker.returncode for worker in workers] == [0] * len(workers)
+    assert len(list(tmp_path.glob("*.svg"))) == WORKERS_FROM and not list(tmp_path.glob("*.tmp"))
 
     # The next build asks segno for none of them, and starts no workers
     monkeypatch.setattr(qrcodes, "qr_svg", lambda url: pytest.fail(f"made {url} again"))
     again = QrCodes(tmp_path)
     again.start(urls)
-    assert again.pool is None and [again.svg(url) for url in urls] == expected
+    assert not again.workers and [again.svg(url) for url in urls] == expected
 
     # A file cut short is made again, in the build's own process (too few for workers)
     monkeypatch.undo()
     again._file(urls[0]).write_text(expected[0][:40], encoding="utf-8")
     again.start(urls)
-    assert again.pool is None and again.svg(urls[0]) == expected[0]
+    assert not again.workers and again.svg(urls[0]) == expected[0]
     assert again._file(urls[0]).read_text(encoding="utf-8") == expected[0]
+
+
+def test_qr_codes_are_made_here_when_the_workers_fail(tmp_path, monkeypatch):
+    """A worker that fails (or cannot write the cache) costs only time."""
+    monkeypatch.setattr(qrcodes, "WORKER", [sys.executable, "-c", "raise SystemExit(3)"])
+    urls = [f"http://intranet.test/lessons/{n}/" for n in range(WORKERS_FROM)]
+    codes = QrCodes(tmp_path)
+    codes.start(urls)
+    workers = list(codes.workers)
+    assert workers
+    assert [codes.svg(url) for url in urls] == [qr_svg(url) for url in urls]
+    assert [worker.returncode for worker in workers] == [3] * len(workers)
+    assert len(list(tmp_path.glob("*.svg"))) == WORKERS_FROM
+
+
+def test_build_from_a_script_without_a_main_guard_still_makes_posters(make_site):
+    """The QR workers run only their own module: a multiprocessing pool would run the main
+    script again in each worker, and this one builds the site as it is imported."""
+    lessons = {f"content/lessons/l{n}.md": f"# 第{n}课\n" for n in range(WORKERS_FROM)}
+    site = make_site(lessons, {"site_url": "http://intranet.test/",
+                               "plugins": {"qinglian/posters": {}}})
+    script = site.root / "build.py"
+    script.write_text("import sys\nfrom mkdocs.__main__ import cli\n"
+                      "sys.argv = ['mkdocs', 'build', '-q']\ncli()\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=site.root, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    url = "http://intranet.test/lessons/l3/"
+    assert qr_svg(url) in site.read("lessons/l3/index.poster.html")
 
 
 def test_qr_codes_without_a_writable_cache_are_still_made(tmp_path):

@@ -4,21 +4,29 @@ segno spends about 10 ms on a code, most of it choosing the best of eight
 masks: 10 s of a 1,000-lesson build (scripts/bench.py, cProfile). Codes not in
 the cache are made by worker processes on the other cores while MkDocs renders
 the pages, and kept for the next build. The cache is safe to delete.
+
+The workers are plain subprocesses running this module (``python -m
+qinglian.posters.qrcodes CACHE_DIR`` with the addresses on stdin), not a
+multiprocessing pool: spawned pool workers run the main script again, and a
+build script without an ``if __name__ == "__main__":`` guard would build the
+site once more in each of them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import segno
 
 # Fewer missing codes than this are made in the build's own process: starting
-# workers costs more than it saves
-POOL_FROM = 20
+# a worker costs more than it saves
+WORKERS_FROM = 20
+WORKER = [sys.executable, "-m", "qinglian.posters.qrcodes"]
 
 
 def qr_svg(url: str) -> str:
@@ -32,36 +40,42 @@ class QrCodes:
 
     def __init__(self, cache_dir: Path):
         self.cache_dir = cache_dir
-        self.jobs: dict[str, Future] = {}
-        self.pool: ProcessPoolExecutor | None = None
+        self.workers: list[subprocess.Popen] = []
 
     def start(self, urls: list[str]) -> None:
-        """Start making the codes of ``urls`` that the cache does not hold."""
+        """Start workers making the codes of ``urls`` that the cache does not hold."""
         missing = [url for url in dict.fromkeys(urls) if self._cached(url) is None]
-        if len(missing) < POOL_FROM:
+        if len(missing) < WORKERS_FROM:
             return
-        # spawn, not fork: the build may run threads (mkdocs serve, the gallery)
-        self.pool = ProcessPoolExecutor(max(1, (os.cpu_count() or 1) - 1),
-                                        mp_context=multiprocessing.get_context("spawn"))
-        self.jobs = {url: self.pool.submit(qr_svg, url) for url in missing}
+        count = max(1, (os.cpu_count() or 1) - 1)
+        for part in (missing[start::count] for start in range(count)):
+            try:
+                with tempfile.TemporaryFile() as addresses:
+                    addresses.write("\n".join(part).encode("utf-8"))
+                    addresses.seek(0)
+                    self.workers.append(subprocess.Popen(
+                        [*WORKER, str(self.cache_dir)], stdin=addresses,
+                        stdout=subprocess.DEVNULL))
+            except OSError:  # no process to be had: svg() makes them
+                return
 
     def svg(self, url: str) -> str:
-        """Return the code of ``url``: made by a worker, read from the cache, or made now."""
-        job = self.jobs.pop(url, None)
-        if job:
-            svg = job.result()
-        elif (svg := self._cached(url)) is not None:
-            return svg
-        else:
+        """Return the code of ``url``: from the cache (after the workers), or made now."""
+        for worker in self.workers:
+            worker.wait()
+        self.workers = []
+        svg = self._cached(url)
+        if svg is None:  # not started, failed, or a cache folder it could not write
             svg = qr_svg(url)
-        self._keep(url, svg)
+            self._keep(url, svg)
         return svg
 
     def close(self) -> None:
-        """Stop the workers (after a build, or when it failed half-way)."""
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
-        self.pool, self.jobs = None, {}
+        """Stop the workers (when a build failed half-way)."""
+        for worker in self.workers:
+            worker.kill()
+            worker.wait()
+        self.workers = []
 
     def _file(self, url: str) -> Path:
         # A new segno may draw codes differently: its version is part of the key
@@ -85,3 +99,15 @@ class QrCodes:
             partial.replace(path)
         except OSError:
             pass  # an unwritable cache only costs the next build the time
+
+
+def main() -> None:
+    """A worker: make the code of each address on stdin into the cache folder."""
+    codes = QrCodes(Path(sys.argv[1]))
+    for url in sys.stdin.read().splitlines():
+        if url:
+            codes._keep(url, qr_svg(url))
+
+
+if __name__ == "__main__":
+    main()
