@@ -216,3 +216,12 @@ def test_parsed_banks_are_kept_in_the_cache(tmp_path, monkeypatch):
     for kept in cache.glob("*.pickle"):
         kept.write_bytes(b"\x80\x05")
     assert load_cached().questions == first.questions
+
+
+def test_yaml_files_not_named_yml_are_named(tmp_path):
+    """Only *.yml is read: a bank or quiz saved as .yaml (or .YML) is reported, not skipped."""
+    library = load(tmp_path, banks={"a.yml": GOOD_BANK, "b.yaml": GOOD_BANK.replace("s1-", "s2-")},
+                   quizzes={"practice.YML": GOOD_QUIZ})
+    assert [str(problem) for problem in library.problems] == [
+        "quizzes/banks/b.yaml: a bank file must end in .yml — rename it to b.yml",
+        "quizzes/practice.YML: a quiz file must end in .yml — rename it to practice.yml"]

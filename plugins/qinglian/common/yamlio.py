@@ -132,6 +132,18 @@ def load_yaml(text: str, path: str):
             "a question bank needs only a few levels; check for runaway [ or {")]) from None
 
 
+def misnamed_files(folder: Path, shown_dir: str, what: str) -> list[ContentProblem]:
+    """Return a problem for each YAML file in ``folder`` not named ``*.yml``.
+
+    Banks, quizzes and routes are read from ``*.yml`` only: one saved as
+    ``.yaml`` or ``.YML`` would otherwise be left out without a word.
+    """
+    return [ContentProblem(f"{shown_dir}/{path.name}", None, f"{what} must end in .yml",
+                           f"rename it to {path.stem}.yml")
+            for path in sorted(folder.glob("*"))
+            if path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yml"]
+
+
 class YamlCache:
     """Parsed YAML kept in a folder by content hash, for files read at every build.
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id, find_fences
 from ..common.pages import read_source
-from ..common.yamlio import LineDict, LineList, load_yaml
+from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files
 
 ID = re.compile(r"^[a-z0-9-]{1,64}$")  # the record schema's slug
 KINDS = ("read", "quiz", "pledge")
@@ -79,12 +79,7 @@ class RouteLibrary:
 def load_routes(folder: Path, shown_dir: str, site: Site) -> RouteLibrary:
     """Read every ``folder/*.yml`` (named ``shown_dir/…`` in messages) into a RouteLibrary."""
     library = RouteLibrary()
-    for path in sorted(folder.glob("*")):
-        if path.suffix.lower() == ".yaml":
-            # Only *.yml is read: a route saved as .yaml would be left out unsaid
-            library.problems.append(ContentProblem(
-                f"{shown_dir}/{path.name}", None, "a route file must end in .yml",
-                f"rename it to {path.stem}.yml"))
+    library.problems += misnamed_files(folder, shown_dir, "a route file")
     for path in sorted(folder.glob("*.yml")):
         problems: list[ContentProblem] = []
         route = _route(path, f"{shown_dir}/{path.name}", site, problems)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.yamlio import LineDict, LineList, YamlCache
+from ..common.yamlio import LineDict, LineList, YamlCache, misnamed_files
 from .models import (
     DIFFICULTIES,
     LETTERS,
@@ -51,6 +51,8 @@ def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str
     ``cache_dir`` keeps the parsed banks for the next build (see YamlCache).
     """
     library = Library()
+    library.problems += misnamed_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
+    library.problems += misnamed_files(quizzes_dir, shown_dir, "a quiz file")
     cache = YamlCache(cache_dir)
     for path in sorted((quizzes_dir / "banks").glob("*.yml")):
         shown = f"{shown_dir}/banks/{path.name}"
