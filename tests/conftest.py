@@ -2,8 +2,9 @@
 
 Later test modules reuse these: ``intranet_site`` / ``offline_site`` (built
 with ``--strict``), ``local_server`` (the intranet build on 127.0.0.1),
-``browser`` (Debian's Chromium through Playwright) and ``open_page`` (a page
-that blocks and records every request to anything but file:// or 127.0.0.1).
+``browser`` (Debian's Chromium through Playwright), ``open_page`` (a page
+that blocks and records every request to anything but file:// or 127.0.0.1) and
+``delivery`` / ``collector`` (both builds delivering to a real collector).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import functools
 import http.client
 import http.server
+import json
 import os
 import queue
+import re
 import shutil
 import socket
 import subprocess
@@ -215,9 +218,11 @@ class RecordedPage:
     errors: list[str] = field(default_factory=list)
 
 
-def _is_local(url: str) -> bool:
-    return url.startswith(("file://", "data:", "blob:", "http://127.0.0.1:", "about:",
-                           f"http://{INTRANET_HOST}:"))
+LOCAL_PREFIXES = ("file://", "data:", "blob:", "http://127.0.0.1:", "about:", f"http://{INTRANET_HOST}:")
+# Every other address, matched by Playwright itself: requests to the page's own
+# file:// and 127.0.0.1 never wait for this process, which may be busy waiting
+# for a server the page talks to
+_OUTSIDE = re.compile("^(?!" + "|".join(map(re.escape, LOCAL_PREFIXES)) + ")")
 
 
 @pytest.fixture
@@ -231,14 +236,11 @@ def open_page(browser):
         page = context.new_page()
         recorded = RecordedPage(page)
 
-        def route(route):
-            if _is_local(route.request.url):
-                route.continue_()
-            else:
-                recorded.blocked.append(route.request.url)
-                route.abort()
+        def block(route):
+            recorded.blocked.append(route.request.url)
+            route.abort()
 
-        context.route("**/*", route)
+        context.route(_OUTSIDE, block)
         page.on("console", lambda m: m.type == "error" and recorded.errors.append(m.text))
         page.on("pageerror", lambda e: recorded.errors.append(str(e)))
         return recorded
@@ -318,6 +320,52 @@ def run_collector(db: str | Path, *options: str, token: str | None = None, port:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+# -----------------------------------------------------------------------------
+# The repository's site delivering to a real collector (browser delivery and fault tests)
+
+TOKEN = "delivery-test-token"
+
+
+@pytest.fixture(scope="session")
+def delivery(tmp_path_factory):
+    """Both builds of the repository's site, set to deliver to a collector on a known
+    port, and the intranet build served on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("delivery")
+    collector_port = free_port()
+    server = static_server(root / "intranet")
+    site_port = server.server_address[1]
+    env = {"QINGLIAN_COLLECTOR_URL": f"http://127.0.0.1:{collector_port}/api/v1/records",
+           "QINGLIAN_SITE_URL": f"http://127.0.0.1:{site_port}/"}
+    for config, folder in [("mkdocs.yml", "intranet"), ("mkdocs.offline.yml", "offline")]:
+        result = build(PROJECT / config, root / folder, env=env)
+        assert result.returncode == 0, result.stderr
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {"root": root, "collector_port": collector_port, "site": f"http://127.0.0.1:{site_port}/",
+           "intranet_host": f"http://{INTRANET_HOST}:{site_port}/"}
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def collector(delivery, tmp_path):
+    """A function starting the real collector for these sites, on a fresh database."""
+    def start():
+        return run_collector(
+            tmp_path / "records.db", "--manifest", str(delivery["root"] / "intranet" / "qinglian-manifest.json"),
+            "--origin", delivery["site"].rstrip("/"), "--origin", delivery["intranet_host"].rstrip("/"),
+            "--allow-file-origin", token=TOKEN, port=delivery["collector_port"])
+    return start
+
+
+def stored(server) -> list[dict]:
+    """Every record the collector holds, read through its token-protected listing."""
+    connection = server.connect()
+    connection.request("GET", "/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"})
+    response = connection.getresponse()
+    assert response.status == 200
+    return [item["record"] for item in json.loads(response.read())["records"]]
 
 
 # -----------------------------------------------------------------------------

@@ -3,56 +3,14 @@ exactly once, refused ones shown, from file://, 127.0.0.1 and the non-secure
 intranet.test origin. The collector is the real one, on 127.0.0.1."""
 
 import json
-import threading
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import INTRANET_HOST, PROJECT, build, free_port, run_collector, static_server
+from conftest import stored
 from test_pledge_browser import STAFF, fill, outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.collector]
-
-TOKEN = "delivery-test-token"
-
-
-@pytest.fixture(scope="module")
-def delivery(tmp_path_factory):
-    """Both builds of the repository's site, set to deliver to a collector on a known
-    port, and the intranet build served on 127.0.0.1."""
-    root = tmp_path_factory.mktemp("delivery")
-    collector_port = free_port()
-    server = static_server(root / "intranet")
-    site_port = server.server_address[1]
-    env = {"QINGLIAN_COLLECTOR_URL": f"http://127.0.0.1:{collector_port}/api/v1/records",
-           "QINGLIAN_SITE_URL": f"http://127.0.0.1:{site_port}/"}
-    for config, folder in [("mkdocs.yml", "intranet"), ("mkdocs.offline.yml", "offline")]:
-        result = build(PROJECT / config, root / folder, env=env)
-        assert result.returncode == 0, result.stderr
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"root": root, "collector_port": collector_port, "site": f"http://127.0.0.1:{site_port}/",
-           "intranet_host": f"http://{INTRANET_HOST}:{site_port}/"}
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def collector(delivery, tmp_path):
-    """A function starting the real collector for these sites, on a fresh database."""
-    def start():
-        return run_collector(
-            tmp_path / "records.db", "--manifest", str(delivery["root"] / "intranet" / "qinglian-manifest.json"),
-            "--origin", delivery["site"].rstrip("/"), "--origin", delivery["intranet_host"].rstrip("/"),
-            "--allow-file-origin", token=TOKEN, port=delivery["collector_port"])
-    return start
-
-
-def stored(server) -> list[dict]:
-    connection = server.connect()
-    connection.request("GET", "/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"})
-    response = connection.getresponse()
-    assert response.status == 200
-    return [item["record"] for item in json.loads(response.read())["records"]]
 
 
 def delivery_state(page):
