@@ -31,7 +31,9 @@
     store.problem = "unavailable";
   }
 
-  store.get = function (key) {
+  // `valid`, if given, says whether a value has the right shape: JSON of
+  // another shape is as unreadable as broken JSON
+  store.get = function (key, valid) {
     if (!(key in memory)) {
       try {
         memory[key] = local ? local.getItem(prefix + key) : null;
@@ -40,9 +42,11 @@
         store.problem = "unavailable";
       }
     }
-    if (memory[key] === null) return null;
     try {
-      return JSON.parse(memory[key]);
+      // JSON.parse(null) is null: nothing kept
+      var value = JSON.parse(memory[key]);
+      if (value === null || !valid || valid(value)) return value;
+      throw 0;
     } catch (error) {
       // Keep unreadable data aside instead of overwriting it, and start afresh
       try {
@@ -185,7 +189,7 @@
   var listeners = [];
 
   function outbox() {
-    return store.get("outbox") || [];
+    return store.get("outbox", Array.isArray) || [];
   }
 
   function saveOutbox(items) {

@@ -19,16 +19,23 @@
     var pledge = JSON.parse(form.getAttribute("data-pledge"));
     var body = form.querySelector(".qinglian-pledge__body");
     var status = form.querySelector("[role=status]");
+    // Storage trouble is said, never hidden: a signature is then kept only until the page closes
+    var notice = el("p", { "class": "qinglian-pledge__notice", hidden: true });
     var staff = pledge.audience === "staff";
     var signerField = pledge.audience === "supplier" ? "representative" : "name";
     var submit = null;
+    var shown = null; // the id of the record on the receipt
+    form.insertBefore(notice, body);
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (submit) submit();
     });
-    q.onOutbox(function () {
-      if (form.isConnected && form.getAttribute("data-state") === "signed") render();
+    // Staff see their latest signature; families and suppliers the one they just
+    // made, which is not among "mine" (so it would vanish once delivered)
+    q.onOutbox(function (items) {
+      if (!form.isConnected || form.getAttribute("data-state") !== "signed") return;
+      render(staff ? null : items.filter(function (item) { return item.record.id === shown; })[0]);
     });
 
     // Staff see their own signatures; families and suppliers sign afresh each time
@@ -57,6 +64,8 @@
     }
 
     function show(state, children) {
+      notice.hidden = !q.store.problem;
+      notice.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
       form.setAttribute("data-state", state);
       body.textContent = "";
       children.forEach(function (child) { if (child) body.appendChild(child); });
@@ -107,6 +116,7 @@
       var record = item.record;
       var person = record.person;
       var code = record.id.slice(0, 8).toUpperCase();
+      shown = record.id;
       var rows = [
         ["pledge.receipt_pledge", pledge.title + " · " + t("pledge.version", { version: record.pledge.version })],
         ["pledge.signer", [person.name || person.representative, person.company].filter(Boolean).join(" · ")],

@@ -1,0 +1,288 @@
+"""Faults in Chromium, from file:// and http://127.0.0.1 with every outside request
+blocked: storage that is disabled, full or corrupt; a network that comes and goes while
+records wait; a collector that answers 500, never answers or hangs up. Nothing a person
+entered is lost, nothing is stored twice, and the page says where each record is.
+
+The collector is the real one on the port the sites deliver to; the faulty one stands
+in on the same port, a small HTTP server of the test's own."""
+
+import collections
+import http.server
+import json
+import queue
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import stored
+from test_pledge_browser import STAFF, fill, outbox
+from test_quiz_browser import STORAGE_FAULTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.collector]
+
+FAMILY = [{"name": name, "relationship": "配偶", "staff_name": "张三", "staff_id": "A001"}
+          for name in ("李四", "王芳", "赵敏")]
+WAITING = "等待发送到医院服务器"
+SENT = "已送达医院服务器"
+# What Chromium logs for a request that failed on the way, which these tests cause
+NETWORK_NOISE = ("Failed to load resource",)
+
+
+def pledge_url(delivery, origin: str, audience: str = "staff") -> str:
+    if origin == "file":
+        return (delivery["root"] / "offline" / "pledges" / f"{audience}.html").as_uri()
+    return f"{delivery['site']}pledges/{audience}/"
+
+
+def delivery_state(page):
+    return page.locator(".qinglian-pledge__delivery")
+
+
+def summary(page):
+    return page.locator("form.qinglian-pledge [role=status]")
+
+
+def counts(waiting: int, sent: int) -> str:
+    """What the summary says of the records on this computer (none refused here)."""
+    return f"本机记录：待发送 {waiting} 条，已送达 {sent} 条，被拒绝 0 条。"
+
+
+def notice(page):
+    return page.locator(".qinglian-pledge__notice")
+
+
+def network_back(page) -> None:
+    """Tell the page the network is back, as the browser does, so it tries at once."""
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+
+
+def unexpected(errors: list[str], *allowed: str) -> list[str]:
+    return [error for error in errors if not error.startswith(NETWORK_NOISE + allowed)]
+
+
+def successes(page) -> dict[str, list[int]]:
+    """The collector's successful answers the page receives, by record id, from now
+    on. One each: an answer that is lost on the way never reaches the page, so a
+    second one means the page sent a record it knew was delivered."""
+    answers = collections.defaultdict(list)
+
+    def note(response):
+        if response.request.method == "POST" and response.ok:
+            answers[response.request.post_data_json["id"]].append(response.status)
+
+    page.on("response", note)
+    return answers
+
+
+def downloaded(page) -> list[dict]:
+    """The records the person takes away with 下载我的记录."""
+    with page.expect_download() as download:
+        page.locator("button", has_text="下载我的记录").click()
+    with open(download.value.path(), encoding="utf-8") as file:
+        return [item["record"] for item in json.load(file)["records"]]
+
+
+def test_outside_requests_stay_blocked(delivery, open_page):
+    """The page fixture lets the page reach 127.0.0.1 on its own (a test may be busy
+    waiting for a server meanwhile) and still blocks and records everything else."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(pledge_url(delivery, "http"))
+    outside = ["http://example.com/x", "http://127.0.0.1.example.com/x", "https://intranet.test/x"]
+    outcomes = page.evaluate("""urls => Promise.all(urls.concat(location.href).map(url =>
+        fetch(url).then(() => 'reached', () => 'failed')))""", outside)
+    assert outcomes == ["failed"] * 3 + ["reached"]
+    assert recorded.blocked == outside
+
+
+# -----------------------------------------------------------------------------
+# Storage
+
+
+@pytest.mark.parametrize("fault,origin", [("disabled", "file"), ("full", "http")])
+def test_pledge_without_storage(delivery, collector, open_page, fault, origin):
+    """Storage disabled or full: the pledge is signed, the person is told it is not
+    kept on this computer, can take it away as a file, and it is delivered once."""
+    script, warning = STORAGE_FAULTS[fault]
+    recorded = open_page()
+    page = recorded.page
+    page.add_init_script(script)
+    page.goto(pledge_url(delivery, origin))
+    fill(page, STAFF)
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("张三")
+    expect(notice(page)).to_contain_text(warning)
+    expect(notice(page)).to_contain_text("结果不会保留，关闭页面即丢失")
+    expect(delivery_state(page)).to_have_text(WAITING)
+    [item] = outbox(page)
+    assert downloaded(page) == [item["record"]]
+    with collector() as server:
+        network_back(page)
+        expect(delivery_state(page)).to_have_text(SENT)
+        assert stored(server) == [item["record"]]
+    expect(notice(page)).to_be_visible()  # still true: nothing is kept here
+    # With storage disabled, Material's own palette script throws when it reads it
+    assert unexpected(recorded.errors, *(["denied"] if fault == "disabled" else [])) == []
+    assert recorded.blocked == []
+
+
+@pytest.mark.parametrize("origin", ["file", "http"])
+@pytest.mark.parametrize("broken", ['[{"record": {"id": "3f1c', '{"records": []}'],
+                         ids=["not-json", "not-a-list"])
+def test_corrupt_outbox_is_set_aside(delivery, collector, open_page, origin, broken):
+    """An outbox that cannot be read is kept aside untouched, the person is told, and
+    signing and delivery work afresh."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(pledge_url(delivery, origin))
+    page.evaluate("""broken => localStorage.setItem(
+        'qinglian:v1:' + window.qinglian.config.siteId + ':outbox', broken)""", broken)
+    with collector() as server:
+        page.reload()
+        expect(notice(page)).to_have_text("本机记录已损坏，已另存备份并重新记录。")
+        fill(page, STAFF)
+        expect(delivery_state(page)).to_have_text(SENT)
+        [item] = outbox(page)
+        assert stored(server) == [item["record"]]
+    aside = page.evaluate("""() => Object.keys(localStorage)
+        .filter(key => key.includes(':corrupt:outbox:')).map(key => localStorage.getItem(key))""")
+    assert aside == [broken]
+    assert recorded.errors == [] and recorded.blocked == []
+
+
+# -----------------------------------------------------------------------------
+# The network comes and goes
+
+
+@pytest.mark.parametrize("origin", ["file", "http"])
+def test_flapping_network_delivers_each_record_once(delivery, collector, open_page, origin):
+    """Three family pledges signed while the collector is down and the network comes and
+    goes; it keeps coming and going once the collector is up. In the end each record is
+    stored once, and the page says all three were delivered."""
+    recorded = open_page()
+    page = recorded.page
+    context = page.context
+    answers = successes(page)
+    page.clock.install()
+    page.goto(pledge_url(delivery, origin, "family"))
+    # Time stands still: records go out when the browser says the network is back,
+    # not when their retry is due
+    page.clock.pause_at(datetime.now() + timedelta(seconds=1))
+    for number, person in enumerate(FAMILY):
+        if number:
+            page.locator("button", has_text="再签署一份").click()
+        fill(page, person)
+        expect(delivery_state(page)).to_have_text(WAITING)
+        context.set_offline(number % 2 == 0)
+    expect(summary(page)).to_have_text(counts(waiting=3, sent=0))
+    with collector() as server:
+        for _ in range(6):
+            context.set_offline(False)  # the browser says "online": the page tries at once
+            context.set_offline(True)
+        context.set_offline(False)
+        expect(summary(page)).to_have_text(counts(waiting=0, sent=3))
+        expect(delivery_state(page)).to_have_text(SENT)
+        expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("赵敏")
+        records = stored(server)
+    items = outbox(page)
+    assert sorted(r["id"] for r in records) == sorted(item["record"]["id"] for item in items)
+    assert len({r["id"] for r in records}) == 3 and {item["state"] for item in items} == {"sent"}
+    assert {id: len(statuses) for id, statuses in answers.items()} == {r["id"]: 1 for r in records}
+    assert sorted(r["person"]["name"] for r in records) == sorted(person["name"] for person in FAMILY)
+    assert unexpected(recorded.errors) == [] and recorded.blocked == []
+
+
+# -----------------------------------------------------------------------------
+# A collector that fails
+
+
+class _FaultyHandler(http.server.BaseHTTPRequestHandler):
+    """Answers the CORS preflight as the collector does, then fails every record."""
+
+    def log_message(self, format, *args):
+        pass
+
+    def _allow_origin(self):
+        self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin", "*"))
+
+    def do_OPTIONS(self):
+        self.send_response(200)
+        self._allow_origin()
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "content-type")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self):
+        record = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.posts.put(record["id"])
+        if self.server.fault == "500":
+            body = b'{"error": "internal error"}'
+            self.send_response(500)
+            self._allow_origin()
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.server.fault == "hang":
+            self.server.release.wait(60)  # no answer until the test ends
+        # "close": return without a word; the connection is closed (HTTP/1.0)
+
+
+@contextmanager
+def faulty_collector(port: int, fault: str):
+    """A collector on ``port`` that answers 500, hangs, or closes the connection."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _FaultyHandler)
+    server.fault, server.posts, server.release = fault, queue.Queue(), threading.Event()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+FAULTS = [("500", "file"), ("500", "http"), ("hang", "file"), ("hang", "http"),
+          ("close", "file"), ("close", "http")]
+
+
+@pytest.mark.parametrize("fault,origin", FAULTS)
+def test_failing_collector_is_retried_until_stored_once(delivery, collector, open_page, fault, origin):
+    """The collector fails twice (500, no answer within the page's 15 s, or a closed
+    connection): the record stays waiting, is tried again after 5 s and 10 s on its own,
+    and is stored once the real collector is back."""
+    recorded = open_page()
+    page = recorded.page
+    page.clock.install()
+    answers = successes(page)
+    page.goto(pledge_url(delivery, origin))
+
+    def failed_try(server, tries):
+        """Wait for the page's request, let it fail, and for the page to take note."""
+        assert server.posts.get(timeout=10) == record_id()
+        if fault == "hang":
+            page.clock.fast_forward(15_000)  # the page gives up waiting
+        page.wait_for_function("tries => window.qinglian.outbox()[0].tries === tries", arg=tries)
+        expect(delivery_state(page)).to_have_text(WAITING)
+        expect(summary(page)).to_have_text(counts(waiting=1, sent=0))
+
+    def record_id():
+        return outbox(page)[0]["record"]["id"]
+
+    with faulty_collector(delivery["collector_port"], fault) as server:
+        fill(page, STAFF)
+        failed_try(server, 1)
+        page.clock.fast_forward(5_000)  # the first retry is due
+        failed_try(server, 2)
+        assert server.posts.empty()  # two tries, no more
+    with collector() as server:
+        page.clock.fast_forward(10_000)  # the second retry is due
+        expect(delivery_state(page)).to_have_text(SENT)
+        expect(summary(page)).to_have_text(counts(waiting=0, sent=1))
+        [item] = outbox(page)
+        assert stored(server) == [item["record"]]
+    assert answers == {item["record"]["id"]: [201]}
+    assert unexpected(recorded.errors) == [] and recorded.blocked == []
