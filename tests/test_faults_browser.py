@@ -129,8 +129,8 @@ def test_pledge_without_storage(delivery, collector, open_page, fault, origin):
 
 
 @pytest.mark.parametrize("origin", ["file", "http"])
-@pytest.mark.parametrize("broken", ['[{"record": {"id": "3f1c', '{"records": []}'],
-                         ids=["not-json", "not-a-list"])
+@pytest.mark.parametrize("broken", ['[{"record": {"id": "3f1c', '{"records": []}', '[{}]'],
+                         ids=["not-json", "not-a-list", "not-records"])
 def test_corrupt_outbox_is_set_aside(delivery, collector, open_page, origin, broken):
     """An outbox that cannot be read is kept aside untouched, the person is told, and
     signing and delivery work afresh."""
@@ -285,4 +285,31 @@ def test_failing_collector_is_retried_until_stored_once(delivery, collector, ope
         [item] = outbox(page)
         assert stored(server) == [item["record"]]
     assert answers == {item["record"]["id"]: [201]}
+    assert unexpected(recorded.errors) == [] and recorded.blocked == []
+
+
+# -----------------------------------------------------------------------------
+# Two tabs of the same site
+
+
+def test_two_tabs_keep_each_others_records(delivery, collector, open_page):
+    """A person signs in one tab while another tab of the site is open and signs there
+    too: both records stay in the outbox (a tab never writes back a stale copy), and
+    both are delivered once the collector is up."""
+    recorded = open_page()
+    first = recorded.page
+    first.goto(pledge_url(delivery, "http", "family"))
+    second = first.context.new_page()
+    second.goto(pledge_url(delivery, "http", "family"))  # reads the outbox: empty
+    fill(first, FAMILY[0])
+    expect(delivery_state(first)).to_have_text(WAITING)
+    fill(second, FAMILY[1])
+    expect(delivery_state(second)).to_have_text(WAITING)
+    kept = first.evaluate("""() => JSON.parse(localStorage.getItem(
+        'qinglian:v1:' + window.qinglian.config.siteId + ':outbox'))""")
+    assert sorted(item["record"]["person"]["name"] for item in kept) == ["李四", "王芳"]
+    with collector() as server:
+        network_back(first)
+        expect(summary(first)).to_have_text(counts(waiting=0, sent=2))
+        assert sorted(r["person"]["name"] for r in stored(server)) == ["李四", "王芳"]
     assert unexpected(recorded.errors) == [] and recorded.blocked == []

@@ -52,12 +52,14 @@ def shared_assets(hospital: dict, site_name: str, language: str) -> list[Asset]:
     """Return the browser modules every quiz and pledge page loads, configured for
     this site (``extra.hospital``): the shared module, then the forms module and
     its stylesheet."""
+    # The UI strings travel with the forms module, which every page with the
+    # shared module loads: the shared module's 3 KB (gzipped) are for code
     shared = json.dumps({"siteId": site_id(hospital, site_name),
-                         "collector": hospital.get("collector_url"),
-                         "strings": strings_for(("storage.", "records."), language)},
+                         "collector": hospital.get("collector_url"), "strings": {}},
                         ensure_ascii=False, separators=(",", ":"))
     forms = json.dumps({"staff": person_fields("staff", hospital.get("departments") or []),
-                        "strings": strings_for(("profile.", "form.", "field."), language)},
+                        "strings": strings_for(("profile.", "form.", "field.", "storage.",
+                                                "records."), language)},
                        ensure_ascii=False, separators=(",", ":"))
     return [_configured("qinglian", SHARED_SCRIPT, "__QINGLIAN_CONFIG__", shared),
             _configured("forms", FORMS_SCRIPT, "__QINGLIAN_FORMS__", forms),

@@ -19,7 +19,10 @@
   // localStorage when it works; otherwise memory, and `problem` says why, so
   // pages can tell the person their results will not be kept. Every value is
   // also held in memory, so a failed write never loses what was just typed.
+  // Values are read afresh each time: another tab of the site may have
+  // changed them, and writing back a stale copy would drop its records.
   var memory = {};
+  var unsaved = {}; // keys whose last write failed: memory holds the only copy
   var local = null;
   var store = { problem: null };
   try {
@@ -34,24 +37,26 @@
   // `valid`, if given, says whether a value has the right shape: JSON of
   // another shape is as unreadable as broken JSON
   store.get = function (key, valid) {
-    if (!(key in memory)) {
+    if (local && !unsaved[key]) {
       try {
-        memory[key] = local ? local.getItem(prefix + key) : null;
+        memory[key] = local.getItem(prefix + key);
       } catch (error) {
-        memory[key] = null;
         store.problem = "unavailable";
       }
     }
     try {
       // JSON.parse(null) is null: nothing kept
-      var value = JSON.parse(memory[key]);
+      var value = JSON.parse(key in memory ? memory[key] : null);
       if (value === null || !valid || valid(value)) return value;
       throw 0;
     } catch (error) {
-      // Keep unreadable data aside instead of overwriting it, and start afresh
+      // Keep unreadable data aside, untouched, and start afresh
       try {
         local.setItem(prefix + "corrupt:" + key + ":" + Date.now(), memory[key]);
-      } catch (ignored) { /* nothing more we can do */ }
+        local.removeItem(prefix + key);
+      } catch (ignored) {
+        unsaved[key] = 1; // it stays where it is; this page works from memory
+      }
       memory[key] = null;
       store.problem = "corrupt";
       return null;
@@ -60,10 +65,12 @@
 
   store.set = function (key, value) {
     memory[key] = value === null ? null : JSON.stringify(value);
+    unsaved[key] = 1;
     if (!local) return false;
     try {
       if (value === null) local.removeItem(prefix + key);
       else local.setItem(prefix + key, memory[key]);
+      delete unsaved[key];
       return true;
     } catch (error) {
       store.problem = "full";
@@ -188,8 +195,14 @@
   var retry = null;
   var listeners = [];
 
+  // An outbox of another shape (edited by hand, an old version) is set aside whole
   function outbox() {
-    return store.get("outbox", Array.isArray) || [];
+    return store.get("outbox", function (items) {
+      return Array.isArray(items) && items.every(function (item) {
+        return item && item.record && typeof item.record.id === "string"
+          && typeof item.state === "string";
+      });
+    }) || [];
   }
 
   function saveOutbox(items) {
