@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 def plugin_overhead(grid: Grid, work: Path, report: Report) -> None:
     """Plugin overhead: all qinglian plugins vs plain Material, same pages"""
     medians: dict[tuple[str, int], float] = {}
+    cold: dict[int, float] = {}  # pages → the build of ours without a cache
     lines = ["| Pages | Questions | Build | min | median | max | ms/page |",
              "| ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
     for pages, questions in grid.sites:
@@ -135,6 +136,10 @@ def plugin_overhead(grid: Grid, work: Path, report: Report) -> None:
         if pages in grid.no_prune:
             builds.append(("plain, no prune", write_config(root, "noprune.yml", ours=False,
                                                              prune=False)))
+        # The first build of ours starts without .cache (parsed banks, QR codes, the
+        # word list); the timed ones reuse it, as a trainer's rebuilds do
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        cold[pages] = build(builds[0][1], root / "site")
         for name, config in builds:
             times = time_builds(config, root / "site")
             medians[name, pages] = statistics.median(times)
@@ -162,7 +167,9 @@ def plugin_overhead(grid: Grid, work: Path, report: Report) -> None:
         target = "≤ 5 %" if pages == 1_000 else ""
         report.add(Row(f"Plugin overhead, {pages:,} pages / {questions:,} questions",
                        f"{overhead:+.1f} % ({ours:.1f} s vs {plain:.1f} s, medians)", target,
-                       overhead <= 5 if target else None))
+                       overhead <= 5 if target else None),
+                   Row(f"Plugin overhead, {pages:,} pages, first build (no .cache)",
+                       f"{100 * (cold[pages] - plain) / plain:+.1f} % ({cold[pages]:.1f} s)"))
     smallest, largest = grid.sites[0][0], grid.sites[-1][0]
     for name in ("qinglian", "plain Material"):
         ratio = (medians[name, largest] / largest) / (medians[name, smallest] / smallest)
@@ -213,7 +220,8 @@ def page_weight(grid: Grid, work: Path, report: Report) -> None:
     quiz_raw, quiz_gz = ours["qinglian_raw"], ours["qinglian_gz"]
     report.add(Row("Quiz page, qinglian (HTML + JS + CSS)",
                    f"{ours['raw']:,} B raw / {ours['gz']:,} B gzipped; our quiz JS+CSS "
-                   f"{quiz_raw:,} B / {quiz_gz:,} B in {ours['qinglian_files']} files"))
+                   f"{quiz_raw:,} B / {quiz_gz:,} B in {ours['qinglian_files']} files: "
+                   + "; ".join(ours["qinglian_sizes"])))
     theirs = mkdocs_quiz_weight(root)
     if isinstance(theirs, str):
         report.add(Row("Quiz page, mkdocs-quiz", f"not measured: {theirs}",
@@ -241,16 +249,18 @@ def check_time(grid: Grid, work: Path, report: Report) -> None:
     write_lessons(root, 1_000, count)
     config = write_config(root, "ours.yml", ours=True)
     times = []
-    for _ in range(RUNS):
+    # The first run parses every bank; the timed ones find them in .cache
+    for _ in range(1 + RUNS):
         started = time.perf_counter()
         result = run([PYTHON, "-m", "qinglian.cli", "check", "-f", str(config)], root)
         times.append(time.perf_counter() - started)
         if result.returncode != 0:
             raise BenchError("qinglian check found problems in the synthetic site", result)
+    first, times = times[0], times[1:]
     median = statistics.median(times)
     report.add(Row(f"`qinglian check`, {count:,} questions, 1,000 pages",
-                   f"{median:.2f} s (min {min(times):.2f}, max {max(times):.2f})", "< 5 s",
-                   median < 5))
+                   f"{median:.2f} s (min {min(times):.2f}, max {max(times):.2f}); "
+                   f"first run, no .cache: {first:.2f} s", "< 5 s", median < 5 and first < 5))
 
 
 def collector_throughput(grid: Grid, work: Path, report: Report) -> None:
@@ -640,7 +650,7 @@ def page_bytes(site: Path, page: str) -> dict:
     path = site / page
     html = path.read_text(encoding="utf-8")
     totals = {"raw": len(html.encode()), "gz": gz(html.encode()), "qinglian_raw": 0,
-              "qinglian_gz": 0, "qinglian_files": 0, "qinglian_names": [], "theme_raw": 0,
+              "qinglian_gz": 0, "qinglian_files": 0, "qinglian_names": [], "qinglian_sizes": [], "theme_raw": 0,
               "theme_gz": 0}
     links = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html) + re.findall(
         r'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"|<link[^>]*href="([^"]+)"[^>]*rel="stylesheet"',
@@ -663,6 +673,7 @@ def page_bytes(site: Path, page: str) -> dict:
             totals["qinglian_gz"] += gz(data)
             totals["qinglian_files"] += 1
             totals["qinglian_names"].append(target.name)
+            totals["qinglian_sizes"].append(f"{target.name} {len(data):,} / {gz(data):,}")
         elif relative == "assets/stylesheets/qinglian.css":
             totals["theme_raw"], totals["theme_gz"] = len(data), gz(data)
     return totals
