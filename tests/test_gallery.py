@@ -14,6 +14,7 @@ from conftest import PROJECT
 from qinglian.gallery.config import GalleryConfig
 from qinglian.gallery.exhibits import read_exhibit
 from qinglian.gallery.images import ImageProblem, Rendition, Settings, cached_file, process_images
+from qinglian.gallery.plugin import LinkedRendition
 from qinglian.posters import qrcodes
 from qinglian.posters.qrcodes import WORKERS_FROM, QrCodes, qr_svg
 
@@ -370,6 +371,30 @@ def test_originals_are_not_published_and_no_output_has_gps(gallery_site):
 def test_warm_rebuild_takes_every_image_from_the_cache(gallery_site):
     assert "Gallery images: 3 new, 0 from the cache" in gallery_site.build().stderr
     assert "Gallery images: 0 new, 3 from the cache" in gallery_site.build().stderr
+
+
+def test_renditions_are_linked_from_the_cache_into_the_site(gallery_site):
+    """A warm build links the cached renditions into the site instead of copying them."""
+    for _ in range(2):  # the second build cleans the site and links again
+        assert gallery_site.build().returncode == 0
+        published = list((gallery_site.root / "site" / "assets/qinglian/gallery").iterdir())
+        assert len(published) == 3 * 4  # three pictures, two sizes, WebP and JPEG
+        cached = {path.stat().st_ino for path in (gallery_site.root / ".cache/qinglian/images")
+                  .glob("*/*.*")}
+        assert {path.stat().st_ino for path in published} <= cached
+
+
+def test_rendition_is_copied_where_links_are_refused(tmp_path, monkeypatch):
+    cached = tmp_path / "cache" / "display.jpg"
+    cached.parent.mkdir()
+    cached.write_bytes(b"picture")
+    rendition = LinkedRendition("assets/a.jpg", src_dir=None, dest_dir=str(tmp_path / "site"),
+                                use_directory_urls=True)
+    rendition.abs_src_path = str(cached)
+    monkeypatch.setattr(os, "link", lambda *a: (_ for _ in ()).throw(OSError(18, "cross-device")))
+    rendition.copy_file()
+    output = tmp_path / "site" / "assets" / "a.jpg"
+    assert output.read_bytes() == b"picture" and not output.samefile(cached)
 
 
 def test_bad_exhibit_and_bad_images_fail_the_strict_build(gallery_site):

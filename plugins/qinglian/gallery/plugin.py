@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -57,7 +58,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
         for rendition in self.renditions.values():
             for size in rendition.sizes:
                 for kind in ("webp", "jpg"):
-                    files.append(File.generated(
+                    files.append(LinkedRendition.generated(
                         config, f"{OUTPUT}/{rendition.name(size, kind)}",
                         abs_src_path=str(cached_file(cache_dir, rendition, size, kind))))
         return files
@@ -147,6 +148,29 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
         departments = (hospital.get("departments") if isinstance(hospital, dict) else None) or []
         return load_gallery(folder, docs, shown_path(str(folder), config.config_file_path),
                             departments)
+
+
+class LinkedRendition(File):
+    """A rendition in the cache, hard-linked into the site rather than copied.
+
+    Copying the renditions was most of a warm rebuild's image work (500 photos:
+    2,000 files, 1.7 s, 2.2 % of the cold build; scripts/bench.py). A link costs
+    next to nothing; cleaning the site folder removes only the link, and the
+    cache never changes a file in place (entries are renamed into place whole).
+    Where the site is on another file system, or links are refused, it is copied.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        output = self.abs_dest_path
+        try:
+            if os.path.exists(output):
+                if os.path.samefile(self.abs_src_path, output):
+                    return
+                os.remove(output)
+            os.makedirs(os.path.dirname(output), exist_ok=True)
+            os.link(self.abs_src_path, output)
+        except OSError:
+            super().copy_file(dirty)
 
 
 log = get_plugin_logger(__name__)
