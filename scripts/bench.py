@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 def plugin_overhead(grid: Grid, work: Path, report: Report) -> None:
     """Plugin overhead: all qinglian plugins vs plain Material, same pages"""
     medians: dict[tuple[str, int], float] = {}
+    minimums: dict[tuple[str, int], float] = {}
     cold: dict[int, float] = {}  # pages → the build of ours without a cache
     lines = ["| Pages | Questions | Build | min | median | max | ms/page |",
              "| ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
@@ -140,9 +141,15 @@ def plugin_overhead(grid: Grid, work: Path, report: Report) -> None:
         # word list); the timed ones reuse it, as a trainer's rebuilds do
         shutil.rmtree(root / ".cache", ignore_errors=True)
         cold[pages] = build(builds[0][1], root / "site")
-        for name, config in builds:
-            times = time_builds(config, root / "site")
-            medians[name, pages] = statistics.median(times)
+        # Builds take turns (ours, plain, ours, …), so a slow spell of the machine
+        # falls on both alike
+        runs: dict[str, list[float]] = {name: [] for name, _ in builds}
+        for _ in range(RUNS):
+            for name, config in builds:
+                runs[name].append(build(config, root / "site"))
+        for name, times in runs.items():
+            print(f"  site-{pages} {name}: " + ", ".join(f"{t:.1f} s" for t in times), flush=True)
+            medians[name, pages], minimums[name, pages] = statistics.median(times), min(times)
             lines.append(f"| {pages:,} | {questions:,} | {name} | {min(times):.1f} s | "
                          f"{statistics.median(times):.1f} s | {max(times):.1f} s | "
                          f"{1000 * statistics.median(times) / pages:.0f} |")
@@ -165,9 +172,12 @@ def plugin_overhead(grid: Grid, work: Path, report: Report) -> None:
         ours, plain = medians["qinglian", pages], medians["plain Material", pages]
         overhead = 100 * (ours - plain) / plain
         target = "≤ 5 %" if pages == 1_000 else ""
+        fastest = 100 * (minimums["qinglian", pages] - minimums["plain Material", pages]) \
+            / minimums["plain Material", pages]
         report.add(Row(f"Plugin overhead, {pages:,} pages / {questions:,} questions",
-                       f"{overhead:+.1f} % ({ours:.1f} s vs {plain:.1f} s, medians)", target,
-                       overhead <= 5 if target else None),
+                       f"{overhead:+.1f} % ({ours:.1f} s vs {plain:.1f} s, medians); "
+                       f"{fastest:+.1f} % by the fastest builds", target,
+                       max(overhead, fastest) <= 5 if target else None),
                    Row(f"Plugin overhead, {pages:,} pages, first build (no .cache)",
                        f"{100 * (cold[pages] - plain) / plain:+.1f} % ({cold[pages]:.1f} s)"))
     smallest, largest = grid.sites[0][0], grid.sites[-1][0]
