@@ -8,7 +8,6 @@ Duplicate keys, which PyYAML silently overwrites, are reported instead.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from .cachefiles import keep
 from .errors import ContentError, ContentProblem
 
 
@@ -171,11 +171,8 @@ class YamlCache:
             pass
         data = load_yaml(text, path)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            partial = file.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
-            partial.replace(file)
-        except (OSError, RecursionError):  # unwritable, or nested too deep to pickle
+            keep(file, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+        except RecursionError:  # nested too deep to pickle: parsed again next time
             pass
         return data
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps
 
+from ..common.cachefiles import keep
+
 # Bump when the output of the same source and settings changes
 PIPELINE_VERSION = 1
 
@@ -145,15 +147,8 @@ class _SourceDigests:
         return digest
 
     def save(self) -> None:
-        if self.seen == self.known:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(json.dumps(self.seen), encoding="utf-8")
-            partial.replace(self.path)
-        except OSError:
-            pass  # an unwritable cache only costs the next build the time
+        if self.seen != self.known:
+            keep(self.path, json.dumps(self.seen).encode("utf-8"))
 
 
 def _cached(folder: Path, key: str) -> Rendition | None:

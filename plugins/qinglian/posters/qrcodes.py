@@ -23,6 +23,8 @@ from pathlib import Path
 
 import segno
 
+from ..common.cachefiles import keep
+
 # Fewer missing codes than this are made in the build's own process: starting
 # a worker costs more than it saves
 WORKERS_FROM = 20
@@ -67,7 +69,7 @@ class QrCodes:
         svg = self._cached(url)
         if svg is None:  # not started, failed, or a cache folder it could not write
             svg = qr_svg(url)
-            self._keep(url, svg)
+            keep(self._file(url), svg.encode("utf-8"))
         return svg
 
     def close(self) -> None:
@@ -87,18 +89,8 @@ class QrCodes:
             svg = self._file(url).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        # A file cut short (a full disk, a killed build) is made again
+        # A damaged file (edited, cut short by hand) is made again
         return svg if svg.startswith("<svg") and svg.endswith("</svg>") else None
-
-    def _keep(self, url: str, svg: str) -> None:
-        path = self._file(url)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(svg, encoding="utf-8")
-            partial.replace(path)
-        except OSError:
-            pass  # an unwritable cache only costs the next build the time
 
 
 def main() -> None:
@@ -106,7 +98,7 @@ def main() -> None:
     codes = QrCodes(Path(sys.argv[1]))
     for url in sys.stdin.read().splitlines():
         if url:
-            codes._keep(url, qr_svg(url))
+            keep(codes._file(url), qr_svg(url).encode("utf-8"))
 
 
 if __name__ == "__main__":
