@@ -1,8 +1,12 @@
 """The offline guard: trainers' pages may not fetch anything from an outside host."""
 
-import pytest
+import re
 
-from qinglian.offline.guard import find_cdn_fences, find_outside_references
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qinglian.offline.guard import _tags_holding_slashes, find_cdn_fences, find_outside_references
 
 # A page with one of each mistake, on known lines (front matter included)
 BAD_PAGE = """---
@@ -94,3 +98,11 @@ def test_without_our_shim_material_would_reach_unpkg(make_site):
     }})
     log = site.failed_build_log()
     assert "'https://unpkg.com/iframe-worker/shim'" in log
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='<>/ab1 ="\n', max_size=60))
+def test_tags_holding_slashes_matches_the_tag_pattern(html):
+    """The str.find scan yields exactly the tags the plain regex would find."""
+    pattern = re.compile(r"<[a-zA-Z][^<>]*//[^<>]*>")
+    assert list(_tags_holding_slashes(html)) == pattern.findall(html)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html import escape
 from typing import Callable
 
@@ -17,20 +18,24 @@ from .errors import ContentProblem
 from .fences import Fence, body_start_line, find_fences, replace_fences
 
 
-def swap_fences(kinds: set[str], source: str, markdown: str,
+def swap_fences(kinds: set[str], markdown: str, source: Callable[[], str],
                 resolve: Callable[[Fence], tuple[str | None, ContentProblem | None]],
                 report: Callable[[ContentProblem], None]) -> str | None:
     """Replace each fence of a page in one of ``kinds`` (```quiz, …) by a placeholder
     for its block.
 
+    ``source()`` reads the page's file (for line numbers past its front matter);
     ``resolve`` names the item a fence shows, or the problem; a fence with a
     problem is left out (``report`` hears why), never half-rendered. Returns
     None when the page has no such fence.
     """
-    first_line = body_start_line(source, markdown)
-    fences = find_fences(markdown, kinds, first_line)
+    fences = find_fences(markdown, kinds)
     if not fences:
         return None
+    # Only pages with a block read their file again
+    first_line = body_start_line(source(), markdown)
+    fences = [replace(fence, start=fence.start + first_line - 1, end=fence.end + first_line - 1)
+              for fence in fences]
 
     def placeholder(fence: Fence) -> str:
         item_id, problem = resolve(fence)

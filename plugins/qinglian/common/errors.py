@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,13 @@ class ContentError(Exception):
 
 def shown_path(path: str, config_file_path: str) -> str:
     """Return ``path`` relative to the project (mkdocs.yml's folder), as trainers see it."""
+    return _relative(path, config_file_path, os.getcwd())
+
+
+# Several plugins name every page on every build: relpath is slow enough to count
+# (the working folder is part of the key: either path may be relative)
+@lru_cache(maxsize=8192)
+def _relative(path: str, config_file_path: str, cwd: str) -> str:
     return os.path.relpath(path, os.path.dirname(os.path.abspath(config_file_path)))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import ContentError, ContentProblem, did_you_mean
 from .yamlio import LineDict, load_yaml
@@ -33,6 +34,9 @@ def find_fences(markdown: str, languages: set[str], first_line: int = 1) -> list
     ``first_line`` is the file line on which ``markdown`` starts (after front matter).
     """
     found: list[Fence] = []
+    # Most pages hold none of our blocks: one search spares the line-by-line scan
+    if not _names(frozenset(languages)).search(markdown):
+        return found
     lines = markdown.split("\n")
     index = 0
     while index < len(lines):
@@ -72,6 +76,11 @@ def body_start_line(source: str, markdown: str) -> int:
     if not markdown or not source.endswith(markdown):
         return 1
     return source[: len(source) - len(markdown)].count("\n") + 1
+
+
+@lru_cache(maxsize=64)
+def _names(languages: frozenset[str]) -> re.Pattern:
+    return re.compile("|".join(sorted(map(re.escape, languages))), re.IGNORECASE)
 
 
 def _dedent(line: str, indent: str) -> str:

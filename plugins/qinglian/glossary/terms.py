@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from ..common.errors import ContentError, ContentProblem
@@ -63,8 +64,9 @@ def annotate_terms(html: str, terms: list[Term]) -> str:
     """
     if not terms:
         return html
-    definitions = {term.term: term.definition for term in terms}
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(definitions, key=len, reverse=True)))
+    definitions, pattern = _matcher(tuple(terms))
+    if not pattern.search(html):
+        return html
     skipped, depth = "", 0  # the element whose text is left alone, and its nesting
     used: set[str] = set()
     pieces = []
@@ -102,8 +104,19 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP = {"a", "abbr", "code", "pre", "kbd", "script", "style", "textarea", "button"} | _HEADINGS
 
 
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
+
+
+# Every page is annotated with the same terms: build their pattern once
+@lru_cache(maxsize=8)
+def _matcher(terms: tuple[Term, ...]) -> tuple[dict[str, str], re.Pattern]:
+    definitions = {term.term: term.definition for term in terms}
+    longest_first = sorted(definitions, key=len, reverse=True)
+    return definitions, re.compile("|".join(map(re.escape, longest_first)))
+
+
 def _tag_name(tag: str) -> tuple[str, bool]:
-    match = re.match(r"<\s*(/?)\s*([a-zA-Z0-9]+)", tag)
+    match = _TAG_NAME.match(tag)
     return (match[2].lower(), bool(match[1])) if match else ("", False)
 
 

@@ -15,6 +15,8 @@ from .guard import (
     OutsideReference,
     describe_site_reference,
     fence_problems,
+    find_cdn_fences,
+    find_outside_references,
     is_outside,
     reference_problems,
 )
@@ -57,6 +59,9 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
             return
 
         # Scan the file as written, so line numbers count the front matter too
+        # (read again only when the body has such a fence)
+        if not find_cdn_fences(markdown):
+            return
         path = shown_path(page.file.abs_src_path, config.config_file_path)
         for problem in fence_problems(page.file.content_string, path):
             log.warning(str(problem))
@@ -66,8 +71,11 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         if not self.config.enabled or not self.config.guard:
             return
 
+        references = find_outside_references(output)
+        if not references:
+            return
         path = shown_path(page.file.abs_src_path, config.config_file_path)
-        problems, elsewhere = reference_problems(output, page.file.content_string, path)
+        problems, elsewhere = reference_problems(references, page.file.content_string, path)
         for problem in problems:
             log.warning(str(problem))
         for reference in elsewhere:
@@ -113,7 +121,7 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
                 problems.append(str(problem))
                 continue
             html = converter.reset().convert(get_data(source)[0])
-            found, _ = reference_problems(html, source, shown)
+            found, _ = reference_problems(find_outside_references(html), source, shown)
             problems += [str(p) for p in fence_problems(source, shown) + found]
         return problems
 

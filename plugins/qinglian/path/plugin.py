@@ -68,7 +68,7 @@ class PathPlugin(BasePlugin[PathConfig]):
             return
 
         path = shown_path(page.file.abs_src_path, config.config_file_path)
-        return swap_fences(set(FENCES), page.file.content_string, markdown,
+        return swap_fences(set(FENCES), markdown, lambda: page.file.content_string,
                            lambda fence: resolve_fence(fence, path, self.library),
                            lambda problem: log.warning(str(problem)))
 

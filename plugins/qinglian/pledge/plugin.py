@@ -47,7 +47,7 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
             return
 
         path = shown_path(page.file.abs_src_path, config.config_file_path)
-        return swap_fences({"pledge"}, page.file.content_string, markdown,
+        return swap_fences({"pledge"}, markdown, lambda: page.file.content_string,
                            lambda fence: resolve_fence(fence, path, self.library),
                            lambda problem: log.warning(str(problem)))
 

@@ -53,7 +53,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             return
 
         path = shown_path(page.file.abs_src_path, config.config_file_path)
-        return swap_fences({"quiz"}, page.file.content_string, markdown,
+        return swap_fences({"quiz"}, markdown, lambda: page.file.content_string,
                            lambda fence: resolve_fence(fence, path, self.library),
                            lambda problem: log.warning(str(problem)))
 
