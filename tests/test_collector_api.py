@@ -25,7 +25,8 @@ import pytest
 
 from conftest import free_port
 from qinglian.cli import main
-from qinglian.collector.app import MAX_BODY, create_app
+from qinglian.collector import app as app_module
+from qinglian.collector.app import CHECK_ON_LOOP, MAX_BODY, create_app
 from qinglian.collector.corrections import new_correction
 from qinglian.collector.errors import SetupError
 from qinglian.collector.intake import Outcome, receive
@@ -207,6 +208,29 @@ def test_body_of_exactly_64_kb_is_read(client):
     response = client.post("/api/v1/records", content=body,
                            headers={"Content-Type": "application/json"})
     assert response.status_code == 201
+
+
+def test_small_and_large_records_are_checked_alike(client, monkeypatch):
+    """A record of up to CHECK_ON_LOOP bytes is checked on the event loop, a larger one in
+    a worker thread (its check may take long): the answers are the same."""
+    checked_in_thread = []
+    run_in_threadpool = app_module.run_in_threadpool
+
+    async def counted(function, *args):
+        checked_in_thread.append(function.__name__)
+        return await run_in_threadpool(function, *args)
+
+    monkeypatch.setattr(app_module, "run_in_threadpool", counted)
+    answers = []
+    for item in (record(site="<script>"), record()):
+        text = json.dumps(item)
+        for body in (text, text + " " * CHECK_ON_LOOP):
+            response = client.post("/api/v1/records", content=body.encode(),
+                                   headers={"Content-Type": "application/json"})
+            answers.append((response.status_code, response.json()))
+    assert checked_in_thread == ["problems", "problems"]
+    assert answers[0] == answers[1] and answers[0][0] == 400
+    assert [status for status, _ in answers[2:]] == [201, 200]  # the same record twice
 
 
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])

@@ -38,7 +38,7 @@ from ..common.verification import formatted, normalised
 from .corrections import apply
 from .errors import StoreUnavailable
 from .export import csv_text
-from .intake import Outcome, receive
+from .intake import Outcome, problems, receipt_for
 from .ratelimit import RateLimit, TokenBuckets
 from .settings import Settings, trusted
 from .store import Evidence, open_store
@@ -46,6 +46,7 @@ from .verify import find, verify_html
 from .xapi import statement
 
 MAX_BODY = 64 * 1024
+CHECK_ON_LOOP = 2 * 1024  # bytes: a hostile body this size takes up to some 20 ms to check
 RETRY_AFTER = 30  # seconds, when the database cannot take a record now
 KINDS = tuple(record_schema()["properties"]["kind"]["enum"])
 
@@ -140,11 +141,18 @@ async def post_record(request: Request) -> Response:
     state = request.app.state
     evidence = Evidence.now(request.client.host if request.client else None,
                             request.headers.get("user-agent"), request.scope.get("qinglian.identity"))
-    # Validation and the committing write block: keep them off the event loop
-    receipt = await run_in_threadpool(receive, record, state.store,
-                                      state.settings.manifests, evidence)
-    if receipt.outcome is Outcome.INVALID:
-        return error_response(400, "The record is not valid.", receipt.problems)
+    # Checked on the event loop: a worker thread per record cost as much CPU as the check
+    # itself (thread switches, and the loop waiting for the GIL behind checking threads).
+    # A larger body, whose check can take long (a hostile one: seconds), is checked in a
+    # worker thread so the loop keeps serving.
+    if len(body) <= CHECK_ON_LOOP:
+        found = problems(record, state.settings.manifests)
+    else:
+        found = await run_in_threadpool(problems, record, state.settings.manifests)
+    if found:
+        return error_response(400, "The record is not valid.", found)
+    # The event loop goes on while the record is committed
+    receipt = receipt_for(record, await state.store.add_async(record, evidence))
     if receipt.outcome is Outcome.CONFLICT:
         return error_response(409, "A different record with this id is already stored.",
                               receipt.problems)

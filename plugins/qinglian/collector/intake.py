@@ -25,18 +25,26 @@ class Receipt:
 
 def receive(record: object, store: Store, manifests: Manifests, evidence: Evidence) -> Receipt:
     """Validate ``record`` against the schema and the manifests, then store it once."""
-    problems = record_problems(record)
+    found = problems(record, manifests)
+    if found:
+        return Receipt(Outcome.INVALID, found)
+    return receipt_for(record, store.add(record, evidence))
+
+
+def problems(record: object, manifests: Manifests) -> list[str]:
+    """Return what keeps ``record`` out of the store (schema, then manifests), or []."""
+    found = record_problems(record)
     try:
         canonical_json(record).encode("utf-8")
     except UnicodeEncodeError as error:
         # JSON may spell half of a surrogate pair ("\ud800"); no database can store it
-        problems.append(f"the record holds text that is not valid Unicode "
-                        f"({error.object[error.start:error.end]!a})")
-    if not problems:
-        problems = manifests.problems(record)
-    if problems:
-        return Receipt(Outcome.INVALID, problems)
-    stored = store.add(record, evidence)
+        found.append(f"the record holds text that is not valid Unicode "
+                     f"({error.object[error.start:error.end]!a})")
+    return found or manifests.problems(record)
+
+
+def receipt_for(record: dict, stored: str | None) -> Receipt:
+    """Return the outcome of storing a valid ``record``, given what ``Store.add`` returned."""
     if stored is None:
         return Receipt(Outcome.STORED)
     if stored == canonical_json(record):

@@ -27,6 +27,7 @@ import shlex
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import anyio.to_thread
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
@@ -138,6 +139,11 @@ class PostgresStore:
             raise StoreUnavailable(f"cannot store a record in the PostgreSQL database "
                                    f"'{_without_password(self.url)}': {reason}") from None
         return stored
+
+    async def add_async(self, record: dict, evidence: Evidence) -> str | None:
+        """``add`` for a coroutine, in a worker thread (psycopg's calls block). PostgreSQL
+        itself lets concurrent commits share one flush of its WAL."""
+        return await anyio.to_thread.run_sync(self.add, record, evidence)
 
     def records(self, site: str | None = None, kind: str | None = None) -> list[StoredRecord]:
         """Return the stored records in the order they arrived, of one site and kind if given."""

@@ -1,7 +1,9 @@
 """The append-only record store: one SQLite file, each stored record committed to disk.
 
 WAL lets exports read while records arrive; ``synchronous=FULL`` makes each
-commit survive a power cut, so a 201 means the record is on disk. Nothing here
+commit survive a power cut, so a 201 means the record is on disk. Records that
+arrive together are committed together (group commit): one transaction, one
+sync to disk, and each sender hears back only once it has committed. Nothing here
 updates a row, and triggers refuse it even from an sqlite3 shell. The one
 delete is the retention purge: it opens a permit inside its own transaction
 (no other connection ever sees it), deletes, and logs each record it removed.
@@ -19,7 +21,9 @@ the sender is told to try again later.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import queue
 import sqlite3
 import threading
@@ -34,6 +38,8 @@ USER_AGENT_LIMIT = 500
 # Seconds a write waits for another program's lock before giving up (the admin commands;
 # the service waits less, Settings.lock_timeout)
 LOCK_TIMEOUT = 30.0
+# Seconds the writer thread waits for more records before it ends (the next starts another)
+WRITER_IDLE = 1.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -166,8 +172,11 @@ class Store:
 
     Connections are lent out one operation at a time and come back to an idle
     list: Starlette's worker threads come and go, so a connection per thread
-    would pile up. SQLite serialises the writers; WAL keeps readers out of
-    their way.
+    would pile up. Records to add queue up in arrival order, and one writer thread
+    writes all that are queued in one transaction, so one sync to disk serves many
+    senders. The collector's own writes thus never wait on each other in SQLite,
+    whose wait for the write lock polls and is not fair; its busy timeout is left
+    for locks other programs hold. WAL keeps readers out of the writer's way.
     """
 
     def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT):
@@ -176,7 +185,10 @@ class Store:
         self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._writing = threading.Lock()
+        # Records waiting to be written, oldest first, and the thread writing them
+        self._queue_changed = threading.Condition()
+        self._queue: list[_Write] = []
+        self._writer: threading.Thread | None = None
         try:
             with self._connected() as connection:
                 connection.executescript(_SCHEMA)
@@ -191,27 +203,21 @@ class Store:
                              "or to a database this collector made") from None
 
     def add(self, record: dict, evidence: Evidence) -> str | None:
-        """Store ``record`` unless its id is taken; return None, or the body stored with that id."""
-        body = canonical_json(record)
-        with self._connected() as connection, self._turn_to_write():
-            try:
-                # Only the id may clash (the primary key); the first writer wins, atomically.
-                # Autocommit: a failed INSERT is rolled back whole.
-                cursor = connection.execute(
-                    "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
-                    " user_agent, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (id) DO NOTHING",
-                    (record["id"], record["site"], record["kind"], record["created"], body,
-                     evidence.received, evidence.client_ip, evidence.user_agent,
-                     evidence.identity),
-                )
-            except sqlite3.OperationalError as error:
-                raise StoreUnavailable(self._unwritable(error)) from None
-            if cursor.rowcount == 1:
-                return None
-            (stored,) = connection.execute("SELECT body FROM records WHERE id = ?",
-                                           (record["id"],)).fetchone()
-        return stored
+        """Store ``record`` unless its id is taken; return None, or the body stored with that id.
+
+        Returns once the record is committed to disk, in one transaction with the
+        records that were queued with it."""
+        write = _Write(record, evidence, done=threading.Event())
+        self._enqueue(write)
+        write.done.wait()
+        return write.outcome()
+
+    async def add_async(self, record: dict, evidence: Evidence) -> str | None:
+        """``add`` for a coroutine: the event loop goes on serving while the writer writes."""
+        write = _Write(record, evidence, future=asyncio.get_running_loop().create_future())
+        self._enqueue(write)
+        await write.future
+        return write.outcome()
 
     def records(self, site: str | None = None, kind: str | None = None) -> list[StoredRecord]:
         """Return the stored records in the order they arrived, of one site and kind if given."""
@@ -290,19 +296,75 @@ class Store:
                 connection.close()
             self._all.clear()
 
-    @contextmanager
-    def _turn_to_write(self):
-        """Let this process's writers take turns. SQLite's own wait for the write lock polls
-        and is not fair: under load one writer could lose for seconds. So threads queue
-        here, and SQLite's busy timeout is left for locks other programs hold."""
-        if not self._writing.acquire(timeout=self.lock_timeout):
-            raise StoreUnavailable(f"cannot store a record in '{self.path}': it waited over "
-                                   f"{self.lock_timeout:g} s behind other writes; "
-                                   + _HINTS["BUSY"].format(seconds=f"{self.lock_timeout:g}"))
+    def _enqueue(self, write: _Write) -> None:
+        with self._queue_changed:
+            self._queue.append(write)
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_queued, daemon=True,
+                                                name=f"qinglian writer of {self.path.name}")
+                self._writer.start()
+            else:
+                self._queue_changed.notify()
+
+    def _write_queued(self) -> None:
+        """The writer thread: write all that is queued as one group, again and again, and
+        end once nothing has come for WRITER_IDLE seconds. A group waits at most the busy
+        timeout for another program's lock, so no record waits longer than two of them."""
+        while True:
+            with self._queue_changed:
+                if not self._queue_changed.wait_for(lambda: self._queue, WRITER_IDLE):
+                    self._writer = None
+                    return
+                group, self._queue = self._queue, []
+            try:
+                with self._connected() as connection:
+                    self._write_group(connection, group)
+            except sqlite3.OperationalError as error:  # opening the connection, or a ROLLBACK
+                for write in group:
+                    if not write.settled:
+                        write.settle(error=StoreUnavailable(self._unwritable(error)))
+            except Exception:  # a bug: refuse the group, keep the writer for the next ones
+                log.exception("the writer of '%s' failed", self.path)
+                for write in group:
+                    if not write.settled:
+                        write.settle(error=StoreUnavailable(
+                            f"cannot store a record in '{self.path}': the write failed "
+                            "unexpectedly; the collector's log shows why"))
+            _announce(group)
+
+    def _write_group(self, connection: sqlite3.Connection, group: list[_Write]) -> None:
+        if len(group) > 1:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                stored = [_insert(connection, write) for write in group]
+                connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                if not _busy(error):
+                    # One record's failure (a full disk that has room for smaller ones, say)
+                    # must not refuse the others: each is tried alone
+                    for write in group:
+                        self._write_alone(connection, write)
+                    return
+                # Another program holds the lock: trying each again would make them all
+                # wait once more
+                for write in group:
+                    write.settle(error=StoreUnavailable(self._unwritable(error)))
+                return
+            for write, body in zip(group, stored):
+                write.settle(stored=body)
+        else:
+            self._write_alone(connection, group[0])
+
+    def _write_alone(self, connection: sqlite3.Connection, write: _Write) -> None:
+        # Autocommit: the INSERT is its own transaction, rolled back whole if it fails
         try:
-            yield
-        finally:
-            self._writing.release()
+            write.settle(stored=_insert(connection, write))
+        except sqlite3.OperationalError as error:
+            write.settle(error=StoreUnavailable(self._unwritable(error)))
+        except sqlite3.Error as error:
+            write.settle(error=error)
 
     def _unwritable(self, error: sqlite3.OperationalError) -> str:
         name = error.sqlite_errorname or "SQLITE_ERROR"
@@ -320,8 +382,9 @@ class Store:
         try:
             connection = self._idle.get_nowait()
         except queue.Empty:
-            # Autocommit: each INSERT is its own transaction, committed when execute returns.
-            # The timeout is how long a writer waits for another program's write lock.
+            # Autocommit unless a BEGIN opens a transaction: a lone INSERT commits when
+            # execute returns. The timeout is how long a writer waits for another
+            # program's write lock.
             connection = sqlite3.connect(self.path, isolation_level=None,
                                          timeout=self.lock_timeout, check_same_thread=False)
             with self._lock:
@@ -333,6 +396,74 @@ class Store:
         finally:
             self._idle.put(connection)
 
+
+class _Write:
+    """One record on its way to the database; who waits for it, and what became of it."""
+
+    __slots__ = ("parameters", "done", "future", "settled", "stored", "error")
+
+    def __init__(self, record: dict, evidence: Evidence, *, done: threading.Event | None = None,
+                 future: asyncio.Future | None = None):
+        self.parameters = (record["id"], record["site"], record["kind"], record["created"],
+                           canonical_json(record), evidence.received, evidence.client_ip,
+                           evidence.user_agent, evidence.identity)
+        self.done = done  # a waiting thread's, or
+        self.future = future  # a waiting coroutine's
+        self.settled = False
+        self.stored: str | None = None  # the body already stored with this id, if any
+        self.error: Exception | None = None
+
+    def settle(self, stored: str | None = None, error: Exception | None = None) -> None:
+        self.stored, self.error, self.settled = stored, error, True
+
+    def outcome(self) -> str | None:
+        if self.error is not None:
+            raise self.error
+        return self.stored
+
+
+def _announce(group: list[_Write]) -> None:
+    """Wake the senders of a written group: each thread, and each event loop once for all
+    its coroutines (every wake of a loop from another thread costs a system call)."""
+    futures_by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future]] = {}
+    for write in group:
+        if write.done is not None:
+            write.done.set()
+        else:
+            futures_by_loop.setdefault(write.future.get_loop(), []).append(write.future)
+    for loop, futures in futures_by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_resolve, futures)
+        except RuntimeError:  # the loop has closed: nobody waits any more
+            pass
+
+
+def _resolve(futures: list[asyncio.Future]) -> None:
+    for future in futures:
+        if not future.done():  # not cancelled
+            future.set_result(None)
+
+
+def _insert(connection: sqlite3.Connection, write: _Write) -> str | None:
+    """Insert the record unless its id is taken; return None, or the body stored with that id."""
+    # Only the id may clash (the primary key); the first writer wins, atomically. A record
+    # sent twice in one group is stored by the first and found by the second.
+    cursor = connection.execute(
+        "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
+        " user_agent, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO NOTHING", write.parameters)
+    if cursor.rowcount == 1:
+        return None
+    (stored,) = connection.execute("SELECT body FROM records WHERE id = ?",
+                                   (write.parameters[0],)).fetchone()
+    return stored
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    return (error.sqlite_errorname or "").startswith("SQLITE_BUSY")
+
+
+log = logging.getLogger("qinglian.collector")
 
 # What an admin can do about a write SQLite refused, by its primary result code
 _HINTS = {
