@@ -407,18 +407,22 @@ def test_fill_blank_normalisation_matches_the_build(offline_site, open_page):
     assert folded == [normalize_answer(s) for s in samples]
 
 
-def test_quiz_script_before_shared_module(intranet_site, open_page):
-    """Instant navigation may run page scripts in any order: the quiz and the forms
-    module wait for the shared module instead of failing."""
-    page_html = (intranet_site / EXAM / "index.html").read_text(encoding="utf-8")
-    block = re.search(r'<div class="qinglian-quiz-block".*?</div></form>(.*?)</div>', page_html, re.S)
-    scripts = re.findall(r'<script src="[^"]+"></script>', block.group(1))
-    assert len(scripts) == 3  # shared module, forms, quiz
-    reordered = block.group(0).replace("".join(scripts), "".join(reversed(scripts)))
-    test_page = intranet_site / EXAM / "reordered.html"
-    test_page.write_text(f"<!doctype html><meta charset=utf-8><body>{reordered}", encoding="utf-8")
+def test_route_part_before_the_shared_module(intranet_site, open_page):
+    """Instant navigation may run page scripts in any order: on a lesson, the route's
+    part (its own code only: the quiz's bundle brings the shared module) waits for the
+    shared module instead of failing."""
+    page_html = (intranet_site / LESSON / "index.html").read_text(encoding="utf-8")
+    blocks = {kind: block for block, kind in re.findall(
+        r'(<div class="qinglian-(quiz|study)-block".*?</form>(?:<script[^>]*></script>)+</div>)',
+        page_html, re.S)}
+    scripts = re.findall(r'assets/qinglian/([\w-]+)\.[0-9a-f]{8}\.js', blocks["quiz"] + blocks["study"])
+    assert scripts == ["qinglian-quiz", "path"]  # the shared module comes with the quiz
+    test_page = intranet_site / LESSON / "reordered.html"
+    test_page.write_text(f"<!doctype html><meta charset=utf-8><body>{blocks['study']}{blocks['quiz']}",
+                         encoding="utf-8")
     recorded = open_page()
     recorded.page.goto(test_page.as_uri())
     expect(recorded.page.locator("form.qinglian-quiz .qinglian-profile")).to_have_count(1)
+    expect(recorded.page.locator("form.qinglian-study")).to_have_attribute("data-state", re.compile("."))
     assert recorded.errors == []
     test_page.unlink()

@@ -12,6 +12,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from .i18n import DEFAULT_LANGUAGE, strings_for, translate
+
 SCHEMA_PATH = Path(__file__).parent / "record.schema.json"
 AUDIENCES = ("staff", "family", "supplier")  # the person kinds in the schema
 
@@ -36,11 +38,12 @@ def record_problems(record) -> list[str]:
     return problems
 
 
-def person_fields(audience: str, departments: list[str]) -> list[dict]:
+def person_fields(audience: str, departments: list[str], language: str = DEFAULT_LANGUAGE) -> list[dict]:
     """Return the form fields for a person of ``audience``, derived from the schema.
 
-    Each field: name, pattern (a JavaScript regex source), min and max length,
-    and for the staff department the one list of departments as options.
+    Each field: name, label (in ``language``), pattern (a JavaScript regex
+    source) and the hint shown when a value does not match it, min and max
+    length, and for the staff department the one list of departments as options.
     """
     defs = record_schema()["$defs"]
     kind = defs[audience]
@@ -48,9 +51,13 @@ def person_fields(audience: str, departments: list[str]) -> list[dict]:
     for name, rule in kind["properties"].items():
         if "$ref" in rule:
             rule = defs[rule["$ref"].rsplit("/", 1)[1]]
-        field = {"name": name, "min": rule.get("minLength", 1), "max": rule.get("maxLength", 40)}
+        field = {"name": name, "label": translate(f"field.{name}", language),
+                 "min": rule.get("minLength", 1), "max": rule.get("maxLength", 40)}
         if "pattern" in rule:
             field["pattern"] = rule["pattern"]
+            hint = strings_for((f"field.{name}.hint",), language).get(f"field.{name}.hint")
+            if hint:
+                field["hint"] = hint
         if name == "department" and departments:
             field["options"] = list(departments)
         fields.append(field)

@@ -10,7 +10,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from ..common.assets import Asset, asset
+from ..common.assets import Asset, asset, asset_cache
 from ..common.errors import ContentProblem, shown_path
 from ..common.i18n import translate
 from .config import GalleryConfig
@@ -41,7 +41,8 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
             log.warning(str(problem))
         folder = Path(__file__).parent / "assets"
         language = config.theme.get("language", "zh")
-        self.assets = [asset("gallery", folder / "gallery.js", language),
+        self.assets = [asset("gallery", folder / "gallery.js", language,
+                             asset_cache(config.config_file_path)),
                        asset("gallery", folder / "gallery.css")]
 
     # Keep the originals (EXIF, GPS) out of the site and add their renditions

@@ -8,7 +8,8 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import InclusionLevel, get_files
 
-from ..common.assets import Asset, asset, block_assets, page_assets
+from ..common.assets import (DIGEST_SCRIPT, Asset, Bundle, asset, asset_cache, block_assets,
+                             page_assets)
 from ..common.errors import shown_path
 from ..common.blocks import swap_fences
 from ..common.fences import find_fences
@@ -30,7 +31,7 @@ class PathPlugin(BasePlugin[PathConfig]):
     def __init__(self):
         self.library = RouteLibrary()
         self.payloads: dict[str, dict] = {}
-        self.assets: list[Asset] = []
+        self.bundle: Bundle | None = None
         self.exporter: Asset | None = None
 
     # Make the browser assets once per build (after the portal plugin has
@@ -41,8 +42,11 @@ class PathPlugin(BasePlugin[PathConfig]):
 
         hospital = config.extra.get("hospital") or {}
         language = config.theme.get("language", "zh")
-        self.assets = block_assets("path", ASSETS, hospital, config.site_name, language)
-        self.exporter = asset("pledge", EXPORTER, language)
+        cache = asset_cache(config.config_file_path)
+        # SHA-256 makes the certificate's code
+        self.bundle = block_assets("path", ASSETS, hospital, config.site_name, language, cache,
+                                   extra_scripts=(DIGEST_SCRIPT,))
+        self.exporter = asset("pledge", EXPORTER, language, cache)
 
     # Read and check every route once the site's pages are known
     def on_files(self, files, *, config):
@@ -89,7 +93,8 @@ class PathPlugin(BasePlugin[PathConfig]):
         if not self.config.enabled or not self.payloads:
             return
 
-        scripts, stylesheets = page_assets(self.assets, page.url)
+        # A quiz or pledge block on the page may have brought the shared module already
+        scripts, stylesheets = page_assets(self.bundle.for_page(page.content), page.url)
         tags = Tags(scripts, stylesheets, page_assets([self.exporter], page.url)[0],
                     translate("path.noscript", config.theme.get("language", "zh")))
         # page.url is "", "a/b/" (directory URLs) or "a/b.html": one ../ per folder
@@ -105,7 +110,7 @@ class PathPlugin(BasePlugin[PathConfig]):
             return
 
         site_dir = Path(config.site_dir)
-        for item in [*self.assets, self.exporter]:
+        for item in [*self.bundle.assets, self.exporter]:
             item.write(site_dir)
         write_manifest_part(site_dir, manifest_part(self.library.routes))
 

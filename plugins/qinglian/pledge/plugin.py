@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
-from ..common.assets import Asset, block_assets, page_assets, site_id
+from ..common.assets import Bundle, asset_cache, block_assets, page_assets, site_id
 from ..common.blocks import fill_slots, render_block, swap_fences
 from ..common.errors import shown_path
 from ..common.fences import find_fences
@@ -25,7 +25,7 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
 
     def __init__(self):
         self.library = PledgeLibrary()
-        self.assets: list[Asset] = []
+        self.bundle: Bundle | None = None
 
     # Read every pledge and the lock once per build (after the portal plugin
     # has resolved extra.hospital: departments, site id, collector)
@@ -36,8 +36,9 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         self.library = self._load(config)
         for problem in self.library.problems:
             log.warning(str(problem))
-        self.assets = block_assets("pledge", ASSETS, self._hospital(config), config.site_name,
-                                   config.theme.get("language", "zh"))
+        self.bundle = block_assets("pledge", ASSETS, self._hospital(config), config.site_name,
+                                   config.theme.get("language", "zh"),
+                                   asset_cache(config.config_file_path))
 
     # Swap each ```pledge block for a placeholder (run early, before other
     # plugins treat it as code); its form goes in after Markdown
@@ -56,13 +57,14 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         if not self.config.enabled:
             return
 
-        scripts, stylesheets = page_assets(self.assets, page.url)
+        scripts, stylesheets = page_assets(self.bundle.for_page(html), page.url)
         departments = self._hospital(config).get("departments") or []
-        noscript = translate("pledge.noscript", config.theme.get("language", "zh"))
+        language = config.theme.get("language", "zh")
+        noscript = translate("pledge.noscript", language)
 
         def form(pledge_id: str) -> str:
             pledge = self.library.pledges[pledge_id]
-            payload = pledge_payload(pledge, person_fields(pledge.audience, departments))
+            payload = pledge_payload(pledge, person_fields(pledge.audience, departments, language))
             return render_block("pledge", pledge.id, payload, scripts, stylesheets, noscript)
 
         return fill_slots("pledge", html, form)
@@ -73,7 +75,7 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
             return
 
         site_dir = Path(config.site_dir)
-        for item in self.assets:
+        for item in self.bundle.assets:
             item.write(site_dir)
         hospital = self._hospital(config)
         write_manifest_part(site_dir, {

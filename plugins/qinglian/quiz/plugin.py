@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
-from ..common.assets import Asset, block_assets, page_assets
+from ..common.assets import DIGEST_SCRIPT, Bundle, asset_cache, block_assets, page_assets
 from ..common.blocks import fill_slots, swap_fences
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import find_fences
@@ -25,7 +25,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
     def __init__(self):
         self.library = Library()
         self.library_config = None  # the config self.library was read for
-        self.assets: list[Asset] = []
+        self.bundles: dict[str, Bundle] = {}  # by quiz mode
 
     # Read and validate every bank and quiz once per build (after the portal
     # plugin has resolved extra.hospital, whose departments the profile offers)
@@ -36,8 +36,12 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.library_config = None  # a rebuild reads the banks afresh
         for problem in self.site_library(config).problems:
             log.warning(str(problem))
-        self.assets = block_assets("quiz", ASSETS, config.extra.get("hospital") or {},
-                                   config.site_name, config.theme.get("language", "zh"))
+        # Only exam pages need SHA-256 (their answers are salted digests)
+        settings = (ASSETS, config.extra.get("hospital") or {}, config.site_name,
+                    config.theme.get("language", "zh"), asset_cache(config.config_file_path))
+        self.bundles = {"practice": block_assets("quiz", *settings),
+                        "exam": block_assets("quiz", *settings, name="exam",
+                                             extra_scripts=(DIGEST_SCRIPT,))}
 
     # Rebuild the preview when a bank or quiz changes
     def on_serve(self, server, *, config, builder):
@@ -62,19 +66,25 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if not self.config.enabled:
             return
 
-        scripts, stylesheets = page_assets(self.assets, page.url)
         noscript = translate("quiz.noscript", config.theme.get("language", "zh"))
-        return fill_slots("quiz", html, lambda quiz_id: render_quiz(
-            quiz_payload(self.library.quizzes[quiz_id], self.library.questions),
-            scripts, stylesheets, noscript))
+        blocks: list[str] = []  # this page's quizzes so far: the first brings the shared module
+
+        def block(quiz_id: str) -> str:
+            payload = quiz_payload(self.library.quizzes[quiz_id], self.library.questions)
+            needed = self.bundles[payload["mode"]].for_page(html + "".join(blocks))
+            blocks.append(render_quiz(payload, *page_assets(needed, page.url), noscript))
+            return blocks[-1]
+
+        return fill_slots("quiz", html, block)
 
     # Write the browser assets
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
 
-        for item in self.assets:
-            item.write(Path(config.site_dir))
+        for bundle in self.bundles.values():
+            for item in bundle.assets:
+                item.write(Path(config.site_dir))
 
     def check(self, config) -> list[str]:
         """Return every problem in banks, quizzes and quiz blocks, for ``qinglian check``."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from ..common.assets import Asset, asset
+from ..common.assets import Asset, asset, asset_cache
 from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
 from ..common.pages import insert_before_heading
@@ -29,7 +29,8 @@ class RisksPlugin(BasePlugin[RisksConfig]):
         self.risks, problems = self._load(config)
         for problem in problems:
             log.warning(str(problem))
-        self.script = asset("risks", Path(__file__).parent / "assets" / "risks.js")
+        self.script = asset("risks", Path(__file__).parent / "assets" / "risks.js",
+                            cache_dir=asset_cache(config.config_file_path))
 
     # The register page shows the table; each lesson its standard's risk points
     def on_page_content(self, html, *, page, config, files):

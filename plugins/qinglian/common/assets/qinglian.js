@@ -1,12 +1,15 @@
 /*
- * Qinglian shared browser module: storage, the person, records and their
- * delivery to the collector, UUIDs, SHA-256 and start-up. The quiz and
- * pledge plugins build on it (and on forms.js for what people type).
+ * Qinglian shared browser module: storage, the person and the profile form
+ * (姓名, 工号, 科室), form fields checked with clear messages, records and
+ * their outbox, UUIDs and start-up. The quiz, pledge and
+ * route scripts build on it; the build puts it in one file with each of them
+ * (common/assets.py).
  *
  * Runs on plain-http intranet hosts, which are not secure contexts: no
- * crypto.randomUUID, no crypto.subtle, hence getRandomValues and our own
- * SHA-256. The build fills in __QINGLIAN_CONFIG__ (site id, collector
- * address, UI strings).
+ * crypto.randomUUID, no crypto.subtle, hence getRandomValues here and our own
+ * SHA-256 (sha256.js, on the pages that need it). The build fills in
+ * __QINGLIAN_CONFIG__ (site id, collector address, the staff fields, UI
+ * strings) and writes out the UI strings in the script's language.
  */
 (function (config) {
   "use strict";
@@ -78,77 +81,23 @@
     }
   };
 
-  // Strings, ids, hashing --------------------------------------------------------
-  function t(key, values) {
-    return (config.strings[key] || key).replace(/\{(\w+)\}/g, function (all, name) {
+  // Strings, ids ----------------------------------------------------------------------
+  // The build writes each string out where the scripts name it by key, so
+  // `text` is mostly the string itself; keys made at run time ("storage." +
+  // problem) are looked up in config.strings
+  function t(text, values) {
+    return (config.strings[text] || text).replace(/\{(\w+)\}/g, function (all, name) {
       return values && name in values ? values[name] : all;
     });
   }
 
   function uuid() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
     bytes[6] = (bytes[6] & 15) | 64; // version 4
     bytes[8] = (bytes[8] & 63) | 128; // RFC 4122 variant
-    return Array.prototype.map.call(bytes, function (b) {
+    return [].map.call(bytes, function (b) {
       return (b + 256).toString(16).slice(1);
     }).join("").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
-  }
-
-  // SHA-256 constants: fractional parts of square and cube roots of primes
-  var initial = [];
-  var rounds = [];
-  for (var candidate = 2; rounds.length < 64; candidate++) {
-    for (var divisor = 2; candidate % divisor && divisor * divisor <= candidate; divisor++);
-    if (divisor * divisor > candidate) {
-      if (initial.length < 8) initial.push((Math.pow(candidate, 1 / 2) % 1) * 4294967296 | 0);
-      rounds.push((Math.pow(candidate, 1 / 3) % 1) * 4294967296 | 0);
-    }
-  }
-
-  function rotate(x, n) {
-    return (x >>> n) | (x << (32 - n));
-  }
-
-  function sha256(text) {
-    var bytes = Array.from(new TextEncoder().encode(text));
-    var bits = bytes.length * 8;
-    bytes.push(128);
-    while (bytes.length % 64 !== 56) bytes.push(0);
-    for (var shift = 56; shift >= 0; shift -= 8) bytes.push(shift > 24 ? 0 : (bits >>> shift) & 255);
-    var hash = initial.slice();
-    var w = [];
-    for (var chunk = 0; chunk < bytes.length; chunk += 64) {
-      for (var i = 0; i < 64; i++) {
-        if (i < 16) {
-          var at = chunk + i * 4;
-          w[i] = bytes[at] << 24 | bytes[at + 1] << 16 | bytes[at + 2] << 8 | bytes[at + 3];
-        } else {
-          var a = w[i - 15];
-          var b = w[i - 2];
-          w[i] = (w[i - 16] + (rotate(a, 7) ^ rotate(a, 18) ^ (a >>> 3)) + w[i - 7]
-            + (rotate(b, 17) ^ rotate(b, 19) ^ (b >>> 10))) | 0;
-        }
-      }
-      var s = hash.slice();
-      for (i = 0; i < 64; i++) {
-        var t1 = (s[7] + (rotate(s[4], 6) ^ rotate(s[4], 11) ^ rotate(s[4], 25))
-          + ((s[4] & s[5]) ^ (~s[4] & s[6])) + rounds[i] + w[i]) | 0;
-        var t2 = ((rotate(s[0], 2) ^ rotate(s[0], 13) ^ rotate(s[0], 22))
-          + ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]))) | 0;
-        s = [(t1 + t2) | 0, s[0], s[1], s[2], (s[3] + t1) | 0, s[4], s[5], s[6]];
-      }
-      for (i = 0; i < 8; i++) hash[i] = (hash[i] + s[i]) | 0;
-    }
-    return hash.map(function (h) {
-      return ("0000000" + (h >>> 0).toString(16)).slice(-8);
-    }).join("");
-  }
-
-  // Fill-blank answers compare after folding width (NFKC), spaces and case;
-  // the build folds accepted answers the same way
-  function normalize(text) {
-    return String(text).normalize("NFKC").replace(/\s+/g, "").toLowerCase();
   }
 
   // The person ---------------------------------------------------------------------
@@ -172,10 +121,6 @@
     savePerson(data);
   }
 
-  function signOut() {
-    store.set("current", null);
-  }
-
   // A record (common/record.schema.json): what a person did, with a
   // client-made UUID that makes delivery idempotent
   function record(kind, person, body, id) {
@@ -185,22 +130,18 @@
     return entry;
   }
 
-  // Delivery ------------------------------------------------------------------------
-  // Every record waits in the outbox until the collector has it. Down, 5xx or
-  // too slow: try again (on load, when the network returns, with backoff).
-  // Refused (400, 409, 413, 415): kept as rejected with the reason, never
-  // retried and never dropped. Without a collector, records stay "kept".
-  var sending = false;
-  var again = false; // asked to try now while sending: do so when done
-  var retry = null;
+  // The outbox -----------------------------------------------------------------------
+  // Every record waits in the outbox until the collector has it (delivery.js,
+  // which the build adds when a collector is configured). Without one,
+  // records stay "kept".
   var listeners = [];
 
   // An outbox of another shape (edited by hand, an old version) is set aside whole
   function outbox() {
     return store.get("outbox", function (items) {
       return Array.isArray(items) && items.every(function (item) {
-        return item && item.record && typeof item.record.id === "string"
-          && typeof item.state === "string";
+        return item && item.record && typeof item.record.id == "string"
+          && typeof item.state == "string";
       });
     }) || [];
   }
@@ -214,67 +155,10 @@
     var items = outbox();
     items.push({ record: entry, state: config.collector ? "waiting" : "kept", tries: 0, next: 0 });
     saveOutbox(items);
-    flush();
+    api.flush();
   }
 
-  function settle(id, change) {
-    var items = outbox();
-    items.forEach(function (item) {
-      if (item.record.id === id) for (var key in change) item[key] = change[key];
-    });
-    saveOutbox(items);
-  }
-
-  function post(item) {
-    var abort = new AbortController();
-    var timer = setTimeout(function () { abort.abort(); }, 15000);
-    return fetch(config.collector, { method: "POST", body: JSON.stringify(item.record),
-      headers: { "Content-Type": "application/json" }, signal: abort.signal })
-      .then(function (response) {
-        if (response.ok) return settle(item.record.id, { state: "sent" });
-        if ([400, 409, 413, 415, 422].indexOf(response.status) < 0) throw new Error(response.status);
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          settle(item.record.id, { state: "rejected", reason: [body.error || response.status]
-            .concat(body.problems || []).join("; ") });
-        });
-      })
-      .catch(function () {
-        var wait = Math.min(600000, 5000 * Math.pow(2, item.tries));
-        settle(item.record.id, { tries: item.tries + 1, next: Date.now() + wait });
-      })
-      .then(function () { clearTimeout(timer); });
-  }
-
-  // `now`: the page just loaded or the network came back, so try at once
-  function flush(now) {
-    if (!config.collector) return;
-    if (sending) {
-      again = again || now === true;
-      return;
-    }
-    var due = outbox().filter(function (item) { return item.state === "waiting"; });
-    var ready = due.filter(function (item) { return now === true || item.next <= Date.now(); });
-    clearTimeout(retry);
-    if (!ready.length) {
-      if (due.length) {
-        retry = setTimeout(flush, Math.min.apply(null, due.map(function (i) { return i.next; })) - Date.now());
-      }
-      return;
-    }
-    sending = true;
-    ready.reduce(function (chain, item) {
-      return chain.then(function () { return post(item); });
-    }, Promise.resolve()).then(function () {
-      sending = false;
-      var now = again;
-      again = false;
-      flush(now);
-    });
-  }
-
-  window.addEventListener("online", function () { flush(true); });
-
-  // Start-up ------------------------------------------------------------------------
+  // The page ------------------------------------------------------------------------
   // Run `start` once the page is ready, and again after each instant
   // navigation (Material's document$), when Material is there.
   function onPage(start) {
@@ -282,18 +166,32 @@
       start();
       if (window.document$) window.document$.subscribe(function () { start(); });
     }
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+    if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", ready);
     else ready();
+  }
+
+  // Start `start(node)` once for each node matching `selector`, now and after
+  // every instant navigation
+  function mount(selector, start) {
+    function scan() {
+      [].forEach.call(document.querySelectorAll(selector), function (node) {
+        if (!node.qinglianStarted) {
+          node.qinglianStarted = true;
+          start(node);
+        }
+      });
+    }
+    onPage(scan);
+    return scan;
   }
 
   // DOM: one helper for every script, text always through textContent
   function element(tag, attributes, children) {
     var node = document.createElement(tag);
-    for (var name in attributes || {}) {
-      if (name === "text") node.textContent = attributes[name];
-      else if (attributes[name] !== false && attributes[name] != null) {
-        node.setAttribute(name, attributes[name] === true ? "" : attributes[name]);
-      }
+    for (var name in attributes) {
+      var value = attributes[name];
+      if (name == "text") node.textContent = value;
+      else if (value !== false && value != null) node.setAttribute(name, value === true ? "" : value);
     }
     (children || []).forEach(function (child) {
       if (child) node.appendChild(child);
@@ -301,11 +199,84 @@
     return node;
   }
 
-  window.qinglian = { config: config, store: store, t: t, uuid: uuid, sha256: sha256,
-    normalize: normalize, person: person, savePerson: savePerson, signIn: signIn,
-    signOut: signOut, record: record, send: send, outbox: outbox, flush: flush,
-    onOutbox: function (listener) { listeners.push(listener); }, element: element, onPage: onPage };
-  flush(true);
-  // Start the plugin scripts that ran before this module (see quiz.js)
+  // Forms ------------------------------------------------------------------------------
+  // Fields for `spec` ([{name, label, min, max, pattern, hint, options}], made by
+  // the build from the record schema); read() returns the trimmed values, or
+  // null after marking every field that is wrong and focusing the first
+  function fields(spec, values) {
+    var prefix = "qinglian-" + uuid().slice(0, 8) + "-";
+    var controls = {};
+    var nodes = spec.map(function (field) {
+      var id = prefix + field.name;
+      var control = controls[field.name] = field.options
+        ? element("select", {}, [""].concat(field.options).map(function (option) {
+          return element("option", { value: option, text: option || t("form.choose") });
+        }))
+        : element("input", { type: "text", maxlength: field.max, autocomplete: "off" });
+      control.id = id;
+      control.name = field.name;
+      control.required = true;
+      control.value = (values && values[field.name]) || "";
+      control.setAttribute("aria-describedby", id + "-error");
+      return element("p", { "class": "qinglian-field" }, [element("label", { "for": id, text: field.label }),
+        control, element("span", { "class": "qinglian-field__error", id: id + "-error" })]);
+    });
+    function read() {
+      var result = {};
+      var wrong = null;
+      spec.forEach(function (field) {
+        var control = controls[field.name];
+        var value = result[field.name] = control.value.trim();
+        var message = t(!value ? "form.required"
+          : value.length > field.max || value.length < field.min ? "form.length"
+            : field.pattern && !new RegExp(field.pattern).test(value) ? field.hint || "form.invalid" : "",
+        { field: field.label, min: field.min, max: field.max });
+        document.getElementById(control.id + "-error").textContent = message;
+        control.setAttribute("aria-invalid", !!message);
+        wrong = wrong || message && control;
+      });
+      if (wrong) wrong.focus();
+      return wrong ? null : result;
+    }
+    return { nodes: nodes, controls: controls, read: read };
+  }
+
+  // The profile, asked once and kept per site (see "The person")
+  function profileForm(done) {
+    var form = fields(config.staff);
+    var save = element("button", { type: "button", "class": "md-button", text: t("profile.save") });
+    var box = element("fieldset", { "class": "qinglian-profile" }, [element("legend", { text: t("profile.title") }),
+      element("p", { text: t("profile.hint") })].concat(form.nodes, [save]));
+    function submit() {
+      var profile = form.read();
+      if (profile) {
+        signIn(profile);
+        done(profile);
+      }
+    }
+    save.addEventListener("click", submit);
+    box.addEventListener("keydown", function (event) {
+      if (event.key == "Enter" && event.target.tagName == "INPUT") {
+        event.preventDefault();
+        submit();
+      }
+    });
+    return box;
+  }
+
+  var api = window.qinglian = { config: config, store: store, t: t, uuid: uuid,
+    // Fill-blank answers compare after folding width (NFKC), spaces and case;
+    // the build folds accepted answers the same way
+    normalize: function (text) {
+      return String(text).normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+    },
+    person: person, savePerson: savePerson, signIn: signIn,
+    signOut: function () { store.set("current", null); },
+    record: record, send: send, outbox: outbox, saveOutbox: saveOutbox,
+    // Sends what is due; delivery.js puts in the real one
+    flush: function () {},
+    onOutbox: function (listener) { listeners.push(listener); }, element: element, onPage: onPage,
+    mount: mount, fields: fields, profileForm: profileForm };
+  // Start the scripts that ran before this module (see quiz.js)
   (window.qinglianWaiting || []).splice(0).forEach(function (start) { start(); });
 })(__QINGLIAN_CONFIG__);

@@ -1,0 +1,77 @@
+/*
+ * Qinglian delivery: sends the records in the outbox (qinglian.js) to the
+ * collector, each exactly once. Down, 5xx or too slow: try again (on load,
+ * when the network returns, with backoff). Refused (400, 409, 413, 415, 422):
+ * kept as rejected with the reason, never retried and never dropped. The
+ * build puts it after the shared module when a collector is configured.
+ */
+(function () {
+  "use strict";
+  var q = window.qinglian;
+  // Instant navigation runs page scripts again: keep the first instance
+  if (window.qinglianDelivery) return;
+  window.qinglianDelivery = true;
+
+  var sending = false;
+  var again = false; // asked to try now while sending: do so when done
+  var retry = null;
+
+  function settle(id, change) {
+    var items = q.outbox();
+    items.forEach(function (item) {
+      if (item.record.id === id) Object.assign(item, change);
+    });
+    q.saveOutbox(items);
+  }
+
+  function post(item) {
+    var id = item.record.id;
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, 15000);
+    return fetch(q.config.collector, { method: "POST", body: JSON.stringify(item.record),
+      headers: { "Content-Type": "application/json" }, signal: abort.signal })
+      .then(function (response) {
+        if (response.ok) return settle(id, { state: "sent" });
+        if ([400, 409, 413, 415, 422].indexOf(response.status) < 0) throw 0;
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          settle(id, { state: "rejected", reason: [body.error || response.status]
+            .concat(body.problems || []).join("; ") });
+        });
+      })
+      .catch(function () {
+        settle(id, { tries: item.tries + 1,
+          next: Date.now() + Math.min(600000, 5000 * Math.pow(2, item.tries)) });
+      })
+      .then(function () { clearTimeout(timer); });
+  }
+
+  // `now`: the page just loaded or the network came back, so try at once
+  function flush(now) {
+    if (sending) {
+      again = again || now === true;
+      return;
+    }
+    var due = q.outbox().filter(function (item) { return item.state == "waiting"; });
+    var ready = due.filter(function (item) { return now === true || item.next <= Date.now(); });
+    clearTimeout(retry);
+    if (!ready.length) {
+      if (due.length) {
+        retry = setTimeout(flush, Math.min.apply(null, due.map(function (i) { return i.next; })) - Date.now());
+      }
+      return;
+    }
+    sending = true;
+    ready.reduce(function (chain, item) {
+      return chain.then(function () { return post(item); });
+    }, Promise.resolve()).then(function () {
+      sending = false;
+      now = again;
+      again = false;
+      flush(now);
+    });
+  }
+
+  q.flush = flush;
+  addEventListener("online", function () { flush(true); });
+  flush(true);
+})();
