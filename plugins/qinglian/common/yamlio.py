@@ -107,6 +107,9 @@ def load_yaml(text: str, path: str):
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" in (error.problem or ""):
+            # libyaml 0.2.6 and later stop runaway nesting themselves: say it as below
+            raise ContentError([_too_deep(path)]) from None
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(part for part in (error.context, error.problem) if part)
@@ -127,9 +130,13 @@ def load_yaml(text: str, path: str):
     except yaml.YAMLError as error:
         raise ContentError([ContentProblem(path, None, f"invalid YAML: {error}")]) from None
     except RecursionError:
-        raise ContentError([ContentProblem(
-            path, None, "invalid YAML: brackets or indentation nested too deeply to read",
-            "a question bank needs only a few levels; check for runaway [ or {")]) from None
+        raise ContentError([_too_deep(path)]) from None
+
+
+def _too_deep(path: str) -> ContentProblem:
+    return ContentProblem(path, None,
+                          "invalid YAML: brackets or indentation nested too deeply to read",
+                          "a question bank needs only a few levels; check for runaway [ or {")
 
 
 def misnamed_files(folder: Path, shown_dir: str, what: str) -> list[ContentProblem]:
