@@ -17,6 +17,12 @@ from typing import Callable
 from .errors import ContentProblem
 from .fences import Fence, body_start_line, find_fences, replace_fences
 
+# Blocks go into a page's HTML in on_page_context after Material's search
+# (priority 0) has indexed it: blocks are left out of the index anyway
+# (data-search-exclude), but parsing a quiz's data attribute there cost a
+# fifth of our plugins' build time (scripts/bench.py, 1,000 pages)
+FILL_BLOCKS = -50
+
 
 def swap_fences(kinds: set[str], markdown: str, source: Callable[[], str],
                 resolve: Callable[[Fence], tuple[str | None, ContentProblem | None]],

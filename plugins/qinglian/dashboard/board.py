@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from html import escape
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 DASHBOARD_FORMAT = 1  # bumped when the file changes shape; written by collector/report.py
 
@@ -74,6 +72,10 @@ def read_dashboard(text: str) -> tuple[Dashboard | None, str | None]:
         data = json.loads(text)
     except ValueError as error:
         return None, f"line {getattr(error, 'lineno', '?')}: not valid JSON ({error})"
+    # Imported here: it takes 50 ms, which only sites with a dashboard.json need spend
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
     problem = best_match(Draft202012Validator(_SHAPE).iter_errors(data))
     if problem is not None:
         where = ".".join(str(part) for part in problem.absolute_path) or "the file"

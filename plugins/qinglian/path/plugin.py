@@ -11,7 +11,7 @@ from mkdocs.structure.files import InclusionLevel, get_files
 from ..common.assets import (DIGEST_SCRIPT, Asset, Bundle, asset, asset_cache, block_assets,
                              page_assets)
 from ..common.errors import shown_path
-from ..common.blocks import swap_fences
+from ..common.blocks import FILL_BLOCKS, swap_fences
 from ..common.fences import find_fences
 from ..common.i18n import translate
 from ..common.manifest import write_manifest_part
@@ -88,7 +88,9 @@ class PathPlugin(BasePlugin[PathConfig]):
                                                  lambda src: page_of(src).page.title)
                          for route in self.library.routes.values()}
 
-    # Put each route block in its page (Material renders page.content next)
+    # Put each route block in its page (Material renders page.content next),
+    # once search has indexed the page (see FILL_BLOCKS)
+    @event_priority(FILL_BLOCKS)
     def on_page_context(self, context, *, page, config, nav):
         if not self.config.enabled or not self.payloads:
             return

@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from ..common.assets import Bundle, asset_cache, block_assets, page_assets, site_id
-from ..common.blocks import fill_slots, render_block, swap_fences
+from ..common.blocks import FILL_BLOCKS, fill_slots, render_block, swap_fences
 from ..common.errors import shown_path
 from ..common.fences import find_fences
 from ..common.i18n import translate
@@ -52,12 +52,14 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
                            lambda fence: resolve_fence(fence, path, self.library),
                            lambda problem: log.warning(str(problem)))
 
-    # Put each signing form where its block stood, with its assets
-    def on_page_content(self, html, *, page, config, files):
+    # Put each signing form where its block stood, with its assets, once search
+    # has indexed the page (see FILL_BLOCKS)
+    @event_priority(FILL_BLOCKS)
+    def on_page_context(self, context, *, page, config, nav):
         if not self.config.enabled:
             return
 
-        scripts, stylesheets = page_assets(self.bundle.for_page(html), page.url)
+        scripts, stylesheets = page_assets(self.bundle.for_page(page.content), page.url)
         departments = self._hospital(config).get("departments") or []
         language = config.theme.get("language", "zh")
         noscript = translate("pledge.noscript", language)
@@ -67,7 +69,8 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
             payload = pledge_payload(pledge, person_fields(pledge.audience, departments, language))
             return render_block("pledge", pledge.id, payload, scripts, stylesheets, noscript)
 
-        return fill_slots("pledge", html, form)
+        page.content = fill_slots("pledge", page.content, form) or page.content
+        return context
 
     # Write the browser assets, and the manifest the collector checks records against
     def on_post_build(self, *, config):

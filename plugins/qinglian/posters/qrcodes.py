@@ -19,9 +19,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
-
-import segno
 
 from ..common.cachefiles import keep
 
@@ -29,10 +28,14 @@ from ..common.cachefiles import keep
 # a worker costs more than it saves
 WORKERS_FROM = 20
 WORKER = [sys.executable, "-m", "qinglian.posters.qrcodes"]
+_SEGNO = version("segno")
 
 
 def qr_svg(url: str) -> str:
     """Return the QR code of ``url`` as inline SVG that scales with its box."""
+    # Imported here: it takes 30 ms, which a build with every code in the cache spares
+    import segno
+
     return segno.make(url, error="m").svg_inline(scale=1, border=4, omitsize=True,
                                                   svgclass="ql-poster-qr")
 
@@ -81,7 +84,7 @@ class QrCodes:
 
     def _file(self, url: str) -> Path:
         # A new segno may draw codes differently: its version is part of the key
-        key = hashlib.sha256(f"{segno.__version__}\n{url}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"{_SEGNO}\n{url}".encode()).hexdigest()[:32]
         return self.cache_dir / f"{key}.svg"
 
     def _cached(self, url: str) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from ..common.assets import DIGEST_SCRIPT, Bundle, asset_cache, block_assets, page_assets
-from ..common.blocks import fill_slots, swap_fences
+from ..common.blocks import FILL_BLOCKS, fill_slots, swap_fences
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import find_fences
 from ..common.i18n import translate
@@ -61,8 +61,10 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                            lambda fence: resolve_fence(fence, path, self.library),
                            lambda problem: log.warning(str(problem)))
 
-    # Put each quiz where its fence stood, with its assets (only on such pages)
-    def on_page_content(self, html, *, page, config, files):
+    # Put each quiz where its fence stood, with its assets (only on such pages),
+    # once search has indexed the page (see FILL_BLOCKS)
+    @event_priority(FILL_BLOCKS)
+    def on_page_context(self, context, *, page, config, nav):
         if not self.config.enabled:
             return
 
@@ -71,11 +73,12 @@ class QuizPlugin(BasePlugin[QuizConfig]):
 
         def block(quiz_id: str) -> str:
             payload = quiz_payload(self.library.quizzes[quiz_id], self.library.questions)
-            needed = self.bundles[payload["mode"]].for_page(html + "".join(blocks))
+            needed = self.bundles[payload["mode"]].for_page(page.content + "".join(blocks))
             blocks.append(render_quiz(payload, *page_assets(needed, page.url), noscript))
             return blocks[-1]
 
-        return fill_slots("quiz", html, block)
+        page.content = fill_slots("quiz", page.content, block) or page.content
+        return context
 
     # Write the browser assets
     def on_post_build(self, *, config):
