@@ -1,5 +1,6 @@
 """The gallery: exhibit validation, the image pipeline, the built pages and the QR posters."""
 
+import json
 import os
 import re
 import subprocess
@@ -421,12 +422,16 @@ def test_lesson_and_exhibit_pages_link_a_qr_poster(gallery_site):
     assert gallery_site.build().returncode == 0
     for page, url in (("lessons/standard-1/", "http://intranet.test/lessons/standard-1/"),
                       ("exhibits/calligraphy/", "http://intranet.test/exhibits/calligraphy/")):
-        assert '<p class="ql-poster-link"><a href="index.poster.html">打印二维码海报</a></p>' \
+        assert '<p class="ql-poster-link" data-search-exclude><a href="index.poster.html">打印二维码海报</a></p>' \
             in gallery_site.read(f"{page}index.html")
         poster = gallery_site.read(f"{page}index.poster.html")
         assert qr_svg(url) in poster and f'<span class="url">{url}</span>' in poster
     assert "清风正气的说明。" in gallery_site.read("exhibits/calligraphy/index.poster.html")
     assert not (gallery_site.root / "site" / "exhibits" / "index.poster.html").exists()
+    # The link is not content: searching 海报 must not find every lesson
+    index = json.loads(gallery_site.read("search/search_index.json"))
+    assert "统方" in json.dumps(index, ensure_ascii=False)
+    assert not [doc["location"] for doc in index["docs"] if "二维码海报" in doc["text"]]
 
 
 def test_qr_codes_are_made_by_workers_then_read_from_the_cache(tmp_path, monkeypatch):

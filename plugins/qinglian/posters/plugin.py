@@ -55,7 +55,9 @@ class PostersPlugin(BasePlugin[PostersConfig]):
                                                poster, config))
         href = get_relative_url(dest, page.url)
         link = translate("poster.link", config.theme.get("language", "zh"))
-        return html + f'<p class="ql-poster-link"><a href="{href}">{link}</a></p>'
+        # Left out of search: else "海报" finds every lesson
+        return (html + f'<p class="ql-poster-link" data-search-exclude>'
+                       f'<a href="{href}">{link}</a></p>')
 
     def check(self, config) -> list[str]:
         """Return the problems of the poster settings, for ``qinglian check``."""
