@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -17,14 +16,12 @@ from .qrcodes import QrCodes
 class PostersPlugin(BasePlugin[PostersConfig]):
 
     def __init__(self):
+        self.posters: dict[str, dict] = {}  # site path → what its poster shows
         self.codes: QrCodes | None = None
-        # Writes each poster while MkDocs renders the next pages: 1,000 posters
-        # written at the end took 0.2 s of a 1,000-lesson build (scripts/bench.py)
-        self.writer: ThreadPoolExecutor | None = None
-        self.written: list[Future] = []
 
     # Posters point at intranet addresses: without site_url there are none
     def on_config(self, config):
+        self.posters = {}
         if self.config.enabled:
             for problem in self.check(config):
                 log.warning(problem)
@@ -37,22 +34,17 @@ class PostersPlugin(BasePlugin[PostersConfig]):
             self.codes.start([file.page.canonical_url for file in files.documentation_pages()
                               if file.page and self._has_poster(file.page)])
 
-    # Write the page's poster (MkDocs has emptied the site folder by now) and
-    # link it at the end of the page
+    # Note the page's poster and link it at the end of the page
     def on_page_content(self, html, *, page, config, files):
         if not self.config.enabled or not self._has_poster(page):
             return
 
         # Directory URLs: lessons/standard-1/index.html → …/index.poster.html
         dest = page.file.dest_uri.removesuffix(".html") + ".poster.html"
-        poster = dict(
+        self.posters[dest] = dict(
             title=page.meta.get("title") or page.title or "",
             text=str(page.meta.get("summary") or page.meta.get("description") or ""),
             url=page.canonical_url, section=page.parent.title if page.parent else "")
-        if self.writer is None:
-            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posters")
-        self.written.append(self.writer.submit(self._write, Path(config.site_dir) / dest,
-                                               poster, config))
         href = get_relative_url(dest, page.url)
         link = translate("poster.link", config.theme.get("language", "zh"))
         # Left out of search: else "海报" finds every lesson
@@ -66,36 +58,27 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         return [f"{Path(config.config_file_path).name}: QR posters need the site's intranet address: "
                 "set site_url (or disable qinglian/posters)"]
 
-    # Wait for the posters to be written (a write that failed fails the build)
+    # Write the posters
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
 
-        try:
-            for future in self.written:
-                future.result()
-        finally:
-            self._stop()
-
-    # A failed build leaves no thread or worker behind
-    def on_build_error(self, *, error):
-        self._stop()
-
-    def _write(self, path: Path, poster: dict, config) -> None:
         language = config.theme.get("language", "zh")
         hospital = (config.extra.get("hospital") or {}).get("name", "")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_poster(
-            **poster, qr=self.codes.svg(poster["url"]), hospital=hospital,
-            language=language, t=lambda key: translate(key, language)), encoding="utf-8")
+        try:
+            for dest, poster in self.posters.items():
+                path = Path(config.site_dir) / dest
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(render_poster(
+                    **poster, qr=self.codes.svg(poster["url"]), hospital=hospital,
+                    language=language, t=lambda key: translate(key, language)), encoding="utf-8")
+        finally:
+            self.codes.close()
 
-    def _stop(self) -> None:
-        # Workers first: the writer may be waiting for them
+    # A failed build leaves no workers behind
+    def on_build_error(self, *, error):
         if self.codes:
             self.codes.close()
-        if self.writer:
-            self.writer.shutdown(cancel_futures=True)
-        self.writer, self.written = None, []
 
     def _has_poster(self, page) -> bool:
         src = page.file.src_uri
