@@ -171,11 +171,14 @@ def _minify_style(text: str) -> str:
 
 
 _minified: dict[str, str] = {}  # scripts minified in this process, by source text
+# Local names are shortened; globals (window.qinglian, the build's __QINGLIAN_…__
+# placeholders) keep theirs. A block's last semicolon goes too.
+_MINIFY_OPTIONS = {"obfuscate": True, "obfuscate_globals": False, "drop_semi": True}
 
 
 def _minify_script(text: str, cache_dir: Path | None) -> str:
-    # Keyed by the minifier's version too: a new one may write different code
-    key = sha256_hex(f"calmjs.parse {version('calmjs.parse')}\n{text}")[:32]
+    # Keyed by the minifier's version and options too: either may change the code
+    key = sha256_hex(f"calmjs.parse {version('calmjs.parse')} {_MINIFY_OPTIONS}\n{text}")[:32]
     kept = cache_dir / f"{key}.js" if cache_dir else None
     minified = _minified.get(text)
     if minified is None and kept and kept.is_file():
@@ -189,9 +192,7 @@ def _minify_script(text: str, cache_dir: Path | None) -> str:
         from calmjs.parse import es5
         from calmjs.parse.unparsers.es5 import minify_print
 
-        # Local names are shortened; globals (window.qinglian, the build's
-        # __QINGLIAN_…__ placeholders) keep theirs
-        minified = minify_print(es5(text), obfuscate=True, obfuscate_globals=False)
+        minified = minify_print(es5(text), **_MINIFY_OPTIONS)
     if kept and not kept.is_file():
         keep(kept, minified.encode("utf-8"))
     _minified[text] = minified
