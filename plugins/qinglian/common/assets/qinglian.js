@@ -9,7 +9,9 @@
  * crypto.randomUUID, no crypto.subtle, hence getRandomValues here and our own
  * SHA-256 (sha256.js, on the pages that need it). The build fills in
  * __QINGLIAN_CONFIG__ (site id, collector address, the staff fields, UI
- * strings) and writes out the UI strings in the script's language.
+ * strings) and writes out the UI strings in the script's language: a key
+ * written as a string ("profile.save") becomes its text, so a string that
+ * needs no {placeholders} is used as it is, without t().
  */
 (function (config) {
   "use strict";
@@ -29,8 +31,8 @@
   var local = null;
   var store = { problem: null };
   try {
-    local = window.localStorage;
-    local.setItem(prefix + "probe", "1");
+    local = localStorage;
+    local.setItem(prefix + "probe", 1);
     local.removeItem(prefix + "probe");
   } catch (error) {
     local = null;
@@ -82,22 +84,20 @@
   };
 
   // Strings, ids ----------------------------------------------------------------------
-  // The build writes each string out where the scripts name it by key, so
-  // `text` is mostly the string itself; keys made at run time ("storage." +
-  // problem) are looked up in config.strings
+  // `text` is mostly the string itself (see the top); keys made at run time
+  // ("storage." + problem) are looked up in config.strings
   function t(text, values) {
     return (config.strings[text] || text).replace(/\{(\w+)\}/g, function (all, name) {
       return values && name in values ? values[name] : all;
     });
   }
 
+  // A version 4 UUID: random hex digits, "4" for the version and 8, 9, a or b
+  // for the RFC 4122 variant
   function uuid() {
-    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 15) | 64; // version 4
-    bytes[8] = (bytes[8] & 63) | 128; // RFC 4122 variant
-    return [].map.call(bytes, function (b) {
-      return (b + 256).toString(16).slice(1);
-    }).join("").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (digit) {
+      return (digit ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> digit / 4).toString(16);
+    });
   }
 
   // The person ---------------------------------------------------------------------
@@ -164,7 +164,7 @@
   function onPage(start) {
     function ready() {
       start();
-      if (window.document$) window.document$.subscribe(function () { start(); });
+      if (window.document$) document$.subscribe(start);
     }
     if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", ready);
     else ready();
@@ -185,16 +185,24 @@
     return scan;
   }
 
-  // DOM: one helper for every script, text always through textContent
+  // DOM: one helper for every script. `text` and string children go in as
+  // text, never as markup; a function is a listener for the event it is
+  // named after (click, change, input).
   function element(tag, attributes, children) {
     var node = document.createElement(tag);
     for (var name in attributes) {
       var value = attributes[name];
-      if (name == "text") node.textContent = value;
-      else if (value !== false && value != null) node.setAttribute(name, value === true ? "" : value);
+      if (typeof value == "function") node.addEventListener(name, value);
+      else if (name != "text" && value !== false && value != null) node.setAttribute(name, value === true ? "" : value);
     }
-    (children || []).forEach(function (child) {
-      if (child) node.appendChild(child);
+    return fill(node, [attributes && attributes.text].concat(children));
+  }
+
+  // Put `children` (empty ones skipped) in place of what `node` holds
+  function fill(node, children) {
+    node.textContent = "";
+    children.forEach(function (child) {
+      if (child || child === 0) node.append(child);
     });
     return node;
   }
@@ -207,19 +215,17 @@
     var prefix = "qinglian-" + uuid().slice(0, 8) + "-";
     var controls = {};
     var nodes = spec.map(function (field) {
-      var id = prefix + field.name;
-      var control = controls[field.name] = field.options
-        ? element("select", {}, [""].concat(field.options).map(function (option) {
-          return element("option", { value: option, text: option || t("form.choose") });
-        }))
-        : element("input", { type: "text", maxlength: field.max, autocomplete: "off" });
-      control.id = id;
-      control.name = field.name;
-      control.required = true;
-      control.value = (values && values[field.name]) || "";
-      control.setAttribute("aria-describedby", id + "-error");
-      return element("p", { "class": "qinglian-field" }, [element("label", { "for": id, text: field.label }),
-        control, element("span", { "class": "qinglian-field__error", id: id + "-error" })]);
+      var name = field.name;
+      var id = prefix + name;
+      var options = field.options;
+      var control = controls[name] = element(options ? "select" : "input", { id: id, name: name,
+        type: !options && "text", required: true, maxlength: !options && field.max, autocomplete: "off",
+        "aria-describedby": id + "-error" }, options && [""].concat(options).map(function (option) {
+        return element("option", { value: option, text: option || "form.choose" });
+      }));
+      control.value = (values && values[name]) || "";
+      return element("p", { class: "qinglian-field" }, [element("label", { for: id, text: field.label }),
+        control, element("span", { class: "qinglian-field__error", id: id + "-error" })]);
     });
     function read() {
       var result = {};
@@ -229,24 +235,20 @@
         var value = result[field.name] = control.value.trim();
         var message = t(!value ? "form.required"
           : value.length > field.max || value.length < field.min ? "form.length"
-            : field.pattern && !new RegExp(field.pattern).test(value) ? field.hint || "form.invalid" : "",
-        { field: field.label, min: field.min, max: field.max });
-        document.getElementById(control.id + "-error").textContent = message;
+            : field.pattern && !new RegExp(field.pattern).test(value) ? field.hint || "form.invalid" : "", field);
+        control.nextSibling.textContent = message;
         control.setAttribute("aria-invalid", !!message);
         wrong = wrong || message && control;
       });
       if (wrong) wrong.focus();
       return wrong ? null : result;
     }
-    return { nodes: nodes, controls: controls, read: read };
+    return { nodes: nodes, read: read };
   }
 
   // The profile, asked once and kept per site (see "The person")
   function profileForm(done) {
     var form = fields(config.staff);
-    var save = element("button", { type: "button", "class": "md-button", text: t("profile.save") });
-    var box = element("fieldset", { "class": "qinglian-profile" }, [element("legend", { text: t("profile.title") }),
-      element("p", { text: t("profile.hint") })].concat(form.nodes, [save]));
     function submit() {
       var profile = form.read();
       if (profile) {
@@ -254,14 +256,13 @@
         done(profile);
       }
     }
-    save.addEventListener("click", submit);
-    box.addEventListener("keydown", function (event) {
+    return element("fieldset", { class: "qinglian-profile", keydown: function (event) {
       if (event.key == "Enter" && event.target.tagName == "INPUT") {
         event.preventDefault();
         submit();
       }
-    });
-    return box;
+    } }, [element("legend", { text: "profile.title" }), element("p", { text: "profile.hint" })].concat(form.nodes,
+      [element("button", { type: "button", class: "md-button", text: "profile.save", click: submit })]));
   }
 
   var api = window.qinglian = { config: config, store: store, t: t, uuid: uuid,
@@ -275,8 +276,8 @@
     record: record, send: send, outbox: outbox, saveOutbox: saveOutbox,
     // Sends what is due; delivery.js puts in the real one
     flush: function () {},
-    onOutbox: function (listener) { listeners.push(listener); }, element: element, onPage: onPage,
-    mount: mount, fields: fields, profileForm: profileForm };
+    onOutbox: function (listener) { listeners.push(listener); }, element: element, fill: fill,
+    onPage: onPage, mount: mount, fields: fields, profileForm: profileForm };
   // Start the scripts that ran before this module (see quiz.js)
   (window.qinglianWaiting || []).splice(0).forEach(function (start) { start(); });
 })(__QINGLIAN_CONFIG__);

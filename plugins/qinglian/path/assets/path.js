@@ -108,15 +108,14 @@
     var step = next && next.step;
     var page = next && step.kind === "read" && step.pages[next.found.indexOf(null)];
     return el("p", { "class": "qinglian-path__next" }, [
-      document.createTextNode((next ? t("path.next", { step: step.title }) : t("path.complete")) + " "),
+      (next ? t("path.next", { step: step.title }) : t("path.complete")) + " ",
       el("a", { "class": "qinglian-path__go", href: data.base + (!next ? data.route.certificate : page ? page.url : step.url),
         text: !next ? t("path.view_certificate") : page ? t("path.read", { page: page.title }) : t("path.open_" + step.kind) })]);
   }
 
   function show(form, body, state, children) {
     form.setAttribute("data-state", state);
-    body.textContent = "";
-    children.forEach(function (child) { if (child) body.appendChild(child); });
+    q.fill(body, children);
   }
 
   // Call `render` again when the person's records (with `delivery()`: or
@@ -166,7 +165,7 @@
       var label = link.querySelector(".qinglian-path-studied__label");
       if (studied[link.href] && !label) {
         link.classList.add("qinglian-path-studied");
-        link.appendChild(el("span", { "class": "qinglian-path-studied__label", text: t("path.studied") }));
+        link.append(el("span", { "class": "qinglian-path-studied__label", text: t("path.studied") }));
       } else if (!studied[link.href] && label) {
         link.classList.remove("qinglian-path-studied");
         label.remove();
@@ -215,7 +214,7 @@
         body.querySelector(".qinglian-path__guard").focus();
       });
       return el("p", { "class": "qinglian-path__who" }, [
-        document.createTextNode(t("path.who", person.profile) + " "), change]);
+        t("path.who", person.profile) + " ", change]);
     }
 
     function step(entry, state, index) {
@@ -414,8 +413,8 @@
       rows.push([t("path.code"), value]);
       var waiting = items.filter(function (item) { return item.state !== "sent"; }).length;
       var collector = q.config.collector && new URL(q.config.collector, location.href).origin;
-      var print = el("button", { type: "button", "class": "md-button", text: t("path.print") });
-      print.addEventListener("click", function () { window.print(); });
+      var print = el("button", { type: "button", "class": "md-button", text: t("path.print"),
+        click: function () { window.print(); } });
       show(form, body, "complete", [el("section", { "class": "qinglian-certificate__sheet",
         "aria-labelledby": "qinglian-certificate-" + route.id }, [
         el("h2", { id: "qinglian-certificate-" + route.id, text: t("path.certificate", { route: route.title }) }),

@@ -67,8 +67,7 @@
       notice.hidden = !q.store.problem;
       notice.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
       form.setAttribute("data-state", state);
-      body.textContent = "";
-      children.forEach(function (child) { if (child) body.appendChild(child); });
+      q.fill(body, children);
     }
 
     // `reason`: why to sign again; `refused`: the last signature the collector refused
@@ -80,9 +79,8 @@
         "aria-describedby": "qinglian-pledge-error-" + pledge.id });
       var error = el("p", { "class": "qinglian-pledge__error", role: "alert",
         id: "qinglian-pledge-error-" + pledge.id });
-      var agreeLabel = el("label", {}, [agree, document.createTextNode(" " + t("pledge.agree"))]);
-      var signatureLabel = el("label", {}, [document.createTextNode(t("pledge.signature",
-        { field: t("field." + signerField) })), signature]);
+      var agreeLabel = el("label", {}, [agree, " " + t("pledge.agree")]);
+      var signatureLabel = el("label", {}, [t("pledge.signature", { field: t("field." + signerField) }), signature]);
       show("form", [
         reason && el("p", { "class": "qinglian-pledge__renew", text: t(reason, { version: pledge.version }) }),
         refused && el("p", { "class": "qinglian-pledge__delivery qinglian-pledge__delivery--rejected",
@@ -127,11 +125,11 @@
       var list = el("dl", {}, [].concat.apply([], rows.map(function (row) {
         return [el("dt", { text: t(row[0]) }), el("dd", { text: row[1] })];
       })));
-      var print = el("button", { type: "button", "class": "md-button", text: t("pledge.print") });
-      print.addEventListener("click", function () { window.print(); });
+      var print = el("button", { type: "button", "class": "md-button", text: t("pledge.print"),
+        click: function () { window.print(); } });
       var download = downloadButton(item);
-      var again = !staff && el("button", { type: "button", "class": "md-button", text: t("pledge.another") });
-      if (again) again.addEventListener("click", function () { sign(null, null); });
+      var again = !staff && el("button", { type: "button", "class": "md-button", text: t("pledge.another"),
+        click: function () { sign(null, null); } });
       var state = t("records." + item.state, { reason: item.reason || "" });
       show("signed", [el("section", { "class": "qinglian-pledge__receipt", tabindex: "-1",
         "aria-labelledby": "qinglian-receipt-" + pledge.id }, [
@@ -144,9 +142,8 @@
     }
 
     function downloadButton(item) {
-      var button = el("button", { type: "button", "class": "md-button", text: t("pledge.download") });
-      button.addEventListener("click", function () { save(item); });
-      return button;
+      return el("button", { type: "button", "class": "md-button", text: t("pledge.download"),
+        click: function () { save(item); } });
     }
 
     // The person's own records as a file, to carry to a networked PC
@@ -162,7 +159,7 @@
   function download(items, name) {
     var link = el("a", { download: name, href: URL.createObjectURL(new Blob(
       [JSON.stringify({ records: items }, null, 2)], { type: "application/json" })) });
-    document.body.appendChild(link);
+    document.body.append(link);
     link.click();
     link.remove();
   }

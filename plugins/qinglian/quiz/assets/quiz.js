@@ -4,7 +4,8 @@
  * real form controls, keeps the unfinished attempt in storage so a reload
  * loses nothing, grades it and writes the result into the form's
  * role="status" region. Needs the shared module (window.qinglian), and
- * sha256.js for exams, whose answers are salted digests.
+ * sha256.js for exams, whose answers are salted digests. UI strings are
+ * written as keys ("quiz.submit"), which the build turns into their text.
  */
 (function run() {
   "use strict";
@@ -16,6 +17,7 @@
   if (window.qinglianQuiz) return window.qinglianQuiz.scan();
   var t = q.t;
   var el = q.element;
+  var fill = q.fill;
   window.qinglianQuiz = { scan: q.mount("form.qinglian-quiz", start) };
 
   function shuffle(items) {
@@ -33,35 +35,28 @@
     return Math.floor(seconds / 60) + ":" + ("0" + seconds % 60).slice(-2);
   }
 
-  function verdict(passed) {
-    return t(passed ? "quiz.passed" : "quiz.failed");
-  }
-
-  // Put `children` (nulls skipped) in place of what `node` holds
-  function fill(node, children) {
-    node.textContent = "";
-    children.forEach(function (child) { if (child) node.appendChild(child); });
-  }
-
   function button(name, text, click, type) {
-    var node = el("button", { type: type || "button", "class": name, text: text });
-    if (click) node.addEventListener("click", click);
-    return node;
+    return el("button", { type: type || "button", class: name, text: text, click: click });
   }
 
   function start(form) {
-    var quiz = JSON.parse(form.getAttribute("data-quiz"));
+    var quiz = JSON.parse(form.dataset.quiz);
     var questions = quiz.questions;
     var body = form.querySelector(".qinglian-quiz__body");
     var status = form.querySelector("[role=status]");
-    var notice = el("p", { "class": "qinglian-quiz__notice", hidden: true });
-    var timer = null;
+    var notice = el("p", { class: "qinglian-quiz__notice", hidden: true });
+    var timer;
     form.insertBefore(notice, body);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = q.person();
-      if (data && data.open && data.open[quiz.id]) finish(data);
+      if (data && open(data)) finish(data);
     });
+
+    // The person's unfinished paper of this quiz, if any
+    function open(data) {
+      return (data.open || {})[quiz.id];
+    }
 
     // Storage trouble is said, never hidden: results are then kept only until the page closes
     function save(data) {
@@ -72,12 +67,12 @@
     function warn() {
       var problem = q.store.problem;
       notice.hidden = !problem;
-      notice.textContent = problem ? t({ unavailable: "storage.unavailable", full: "storage.full",
-        corrupt: "storage.corrupt" }[problem]) : "";
+      notice.textContent = problem ? { unavailable: "storage.unavailable", full: "storage.full",
+        corrupt: "storage.corrupt" }[problem] : "";
     }
 
     function show(state, children) {
-      form.setAttribute("data-state", state);
+      form.dataset.state = state;
       fill(body, children);
     }
 
@@ -85,61 +80,55 @@
       var data = q.person();
       warn();
       if (!data) return show("profile", [q.profileForm(render)]);
-      var open = data.open && data.open[quiz.id];
-      if (open) return paper(data, open);
+      if (open(data)) return paper(data, open(data));
       // Before an attempt: the rules, the last result, and start (if attempts are left)
       var done = (data.attempts || []).filter(function (a) { return a.attempt.quiz_id === quiz.id; });
-      var left = quiz.max_attempts - done.length;
+      var max = quiz.max_attempts;
+      var left = Math.max(max - done.length, 0);
       var last = done[done.length - 1];
-      var allowed = !quiz.max_attempts || left > 0;
-      show(allowed ? "intro" : "locked", [who(data),
-        el("p", { "class": "qinglian-quiz__facts", text: [t("quiz.count", { n: quiz.size }),
-          t("quiz.pass_mark", { n: quiz.pass_mark }),
-          quiz.time_limit && t("quiz.time_limit", { n: quiz.time_limit }),
-          quiz.max_attempts && t("quiz.attempts_left", { n: Math.max(left, 0), max: quiz.max_attempts })]
+      show(!max || left ? "intro" : "locked", [who(data),
+        el("p", { class: "qinglian-quiz__facts", text: [t("quiz.count", quiz), t("quiz.pass_mark", quiz),
+          quiz.time_limit && t("quiz.time_limit", quiz), max && t("quiz.attempts_left", { n: left, max: max })]
           .filter(Boolean).join(" · ") }),
-        last && el("p", { text: t("quiz.last", { score: last.attempt.score, verdict: verdict(last.attempt.passed) }) }),
-        allowed ? button("md-button md-button--primary qinglian-quiz__start",
-          t(done.length ? "quiz.again" : "quiz.start"), function () { begin(data); })
-          : el("p", { "class": "qinglian-quiz__locked", text: t("quiz.no_attempts_left") })]);
+        last && el("p", { text: t("quiz.last", { score: last.attempt.score,
+          verdict: last.attempt.passed ? "quiz.passed" : "quiz.failed" }) }),
+        !max || left ? button("md-button md-button--primary qinglian-quiz__start",
+          done.length ? "quiz.again" : "quiz.start", function () { begin(data); })
+          : el("p", { class: "qinglian-quiz__locked", text: "quiz.no_attempts_left" })]);
     }
 
     function who(data) {
-      return el("p", { "class": "qinglian-quiz__who", text: t("profile.current", data.profile) + " " }, [
-        button("qinglian-quiz__not-you", t("profile.not_you"), function () {
+      return el("p", { class: "qinglian-quiz__who" }, [t("profile.current", data.profile) + " ",
+        button("qinglian-quiz__not-you", "profile.not_you", function () {
           q.signOut();
           render();
         })]);
     }
 
-    // Each attempt draws afresh, questions this person has not seen first
+    // Each attempt draws afresh, questions this person has not seen first;
+    // then they count as seen
     function draw(data) {
-      var seen = {};
-      var taken = {};
-      var items = [];
-      (data.seen || []).forEach(function (id) { seen[id] = 1; });
+      var seen = data.seen = data.seen || [];
+      var taken = [];
       quiz.draw.forEach(function (rule) {
-        var pool = rule.pool.filter(function (id) { return !taken[id]; });
+        var pool = rule.pool.filter(function (id) { return taken.indexOf(id) < 0; });
         if (!rule.fixed) {
           // sort() keeps the shuffled order among the unseen and among the seen
-          pool = shuffle(pool).sort(function (a, b) { return !!seen[a] - !!seen[b]; });
+          pool = shuffle(pool).sort(function (a, b) { return (seen.indexOf(a) >= 0) - (seen.indexOf(b) >= 0); });
         }
-        pool.slice(0, rule.count).forEach(function (id) {
-          taken[id] = 1;
-          var order = questions[id].options.map(function (option, index) { return index; });
-          items.push({ id: id, order: quiz.shuffle_options ? shuffle(order) : order });
-        });
+        taken = taken.concat(pool.slice(0, rule.count));
       });
-      return items;
+      return taken.map(function (id) {
+        if (seen.indexOf(id) < 0) seen.push(id);
+        var order = questions[id].options.map(function (option, index) { return index; });
+        return { id: id, order: quiz.shuffle_options ? shuffle(order) : order };
+      });
     }
 
     function begin(data) {
       var now = Date.now();
-      var attempt = { id: q.uuid(), started: now, answers: {}, checked: {},
-        deadline: quiz.time_limit ? now + quiz.time_limit * 60000 : null, items: draw(data) };
-      (data.open = data.open || {})[quiz.id] = attempt;
-      data.seen = (data.seen || []).concat(attempt.items.map(function (item) { return item.id; }))
-        .filter(function (id, i, all) { return all.indexOf(id) === i; });
+      var attempt = (data.open = data.open || {})[quiz.id] = { id: q.uuid(), started: now, answers: {},
+        checked: {}, deadline: quiz.time_limit ? now + quiz.time_limit * 60000 : null, items: draw(data) };
       save(data);
       status.textContent = "";
       paper(data, attempt);
@@ -148,23 +137,23 @@
     }
 
     function paper(data, attempt) {
-      var clock = attempt.deadline && el("p", { "class": "qinglian-quiz__timer", role: "timer" });
+      var clock = attempt.deadline && el("p", { class: "qinglian-quiz__timer", role: "timer" });
       show("running", [who(data), clock].concat(attempt.items.map(function (item, index) {
         return question(data, attempt, item, index);
-      }), [button("md-button md-button--primary qinglian-quiz__submit", t("quiz.submit"), null, "submit")]));
+      }), [button("md-button md-button--primary qinglian-quiz__submit", "quiz.submit", null, "submit")]));
       if (clock) countdown(attempt, clock);
     }
 
     function countdown(attempt, clock) {
-      var warned = false;
+      var warned;
       function tick() {
         var left = attempt.deadline - Date.now();
-        if (!form.isConnected || form.getAttribute("data-state") != "running") return clearInterval(timer);
+        if (!form.isConnected || form.dataset.state != "running") return clearInterval(timer);
         clock.textContent = t("quiz.time_left", { time: minutes(left) });
         if (left <= 60000 && !warned) {
-          warned = true;
+          warned = 1;
           clock.classList.add("qinglian-quiz__timer--warning");
-          status.textContent = t("quiz.one_minute");
+          status.textContent = "quiz.one_minute";
         }
         if (left <= 0) finish(q.person(), true);
       }
@@ -174,48 +163,43 @@
     }
 
     function question(data, attempt, item, index) {
-      var spec = questions[item.id];
+      var id = item.id;
+      var spec = questions[id];
       var type = spec.type;
-      var name = "q-" + quiz.id + "-" + item.id;
-      var given = attempt.answers[item.id];
-      var box = el("div", { "class": "qinglian-question__controls" });
+      var name = "q-" + quiz.id + "-" + id;
+      var given = attempt.answers[id];
+      var kind = type == "multiple" ? "checkbox" : "radio";
       function remember(value) {
-        attempt.answers[item.id] = value;
+        attempt.answers[id] = value;
         save(data);
       }
-      if (type == "fill_blank") {
-        var text = el("input", { type: "text", name: name, autocomplete: "off", id: name, value: given || "" });
-        text.addEventListener("input", function () { remember(text.value); });
-        fill(box, [el("label", { "for": name, text: t("quiz.answer") }), text]);
-      } else {
-        var kind = type == "multiple" ? "checkbox" : "radio";
-        fill(box, (type == "true_false" ? [["true", t("quiz.true")], ["false", t("quiz.false")]]
+      var box = el("div", { class: "qinglian-question__controls" }, type == "fill_blank"
+        ? [el("label", { for: name, text: "quiz.answer" }), el("input", { type: "text", name: name, id: name,
+          autocomplete: "off", value: given || "", input: function () { remember(this.value); } })]
+        : (type == "true_false" ? [["true", "quiz.true"], ["false", "quiz.false"]]
           : item.order.map(function (option, shown) {
             return [String(option), String.fromCharCode(65 + shown) + ". " + spec.options[option]];
           })).map(function (choice) {
-          var input = el("input", { type: kind, name: name, value: choice[0],
-            checked: given != null && [].concat(given).indexOf(choice[0]) >= 0 });
-          input.addEventListener("change", function () {
-            var picked = [].map.call(box.querySelectorAll(":checked"), function (node) { return node.value; });
-            remember(kind == "checkbox" ? picked : picked[0]);
-          });
-          return el("label", { "class": "qinglian-question__option" }, [input, el("span", { text: choice[1] })]);
+          return el("label", { class: "qinglian-question__option" }, [el("input", { type: kind, name: name,
+            value: choice[0], checked: [].concat(given).indexOf(choice[0]) >= 0, change: function () {
+              var picked = [].map.call(box.querySelectorAll(":checked"), function (node) { return node.value; });
+              remember(kind == "checkbox" ? picked : picked[0]);
+            } }), el("span", { text: choice[1] })]);
         }));
-      }
-      var feedback = el("div", { "class": "qinglian-question__feedback", hidden: true });
-      var fieldset = el("fieldset", { "class": "qinglian-question", "data-question-id": item.id }, [
-        el("legend", { text: (index + 1) + ". " + spec.stem + " " + t({ single: "quiz.type.single",
+      // Last in the fieldset, where review() finds it
+      var feedback = el("div", { class: "qinglian-question__feedback", hidden: true, tabindex: -1 });
+      var fieldset = el("fieldset", { class: "qinglian-question", "data-question-id": id }, [
+        el("legend", { text: (index + 1) + ". " + spec.stem + " " + { single: "quiz.type.single",
           multiple: "quiz.type.multiple", true_false: "quiz.type.true_false",
-          fill_blank: "quiz.type.fill_blank" }[type]) }), box,
+          fill_blank: "quiz.type.fill_blank" }[type] }), box,
         // Practice: check each answer on the spot, then on to the next question
-        quiz.mode == "practice" && button("md-button qinglian-question__check", t("quiz.check"), function () {
-          attempt.checked[item.id] = true;
+        quiz.mode == "practice" && button("md-button qinglian-question__check", "quiz.check", function () {
+          attempt.checked[id] = true;
           save(data);
-          review(fieldset, item, attempt.answers[item.id]);
-          var next = fieldset.nextElementSibling.querySelector("input");
-          (next || feedback).focus();
+          review(fieldset, item, attempt.answers[id]);
+          (fieldset.nextElementSibling.querySelector("input") || feedback).focus();
         }), feedback]);
-      if (attempt.checked[item.id]) review(fieldset, item, given);
+      if (attempt.checked[id]) review(fieldset, item, given);
       return fieldset;
     }
 
@@ -231,35 +215,35 @@
     // (practice), the answer and why
     function review(fieldset, item, given) {
       var spec = questions[item.id];
-      var answer = canonical(spec, given);
-      var right = answer !== null && (spec.digests
-        ? spec.digests.indexOf(q.sha256(spec.salt + ":" + answer)) >= 0
-        : (spec.type == "fill_blank" ? spec.answer.map(q.normalize) : [canonical(spec, spec.answer)])
-          .indexOf(answer) >= 0);
-      var lines = [t(right ? "quiz.right" : "quiz.wrong") + " · "
+      var answer = spec.answer;
+      var type = spec.type;
+      var mine = canonical(spec, given);
+      var right = mine !== null && (spec.digests
+        ? spec.digests.indexOf(q.sha256(spec.salt + ":" + mine)) >= 0
+        : (type == "fill_blank" ? answer.map(q.normalize) : [canonical(spec, answer)]).indexOf(mine) >= 0);
+      var lines = [(right ? "quiz.right" : "quiz.wrong") + " · "
         + spec.standards.map(function (n) { return t("quiz.standard", { n: n }); }).join("、")];
-      if (spec.answer != null) {
+      if (answer != null) {
         if (!right) {
-          lines.push(t("quiz.correct_answer", { answer: spec.type == "fill_blank" ? spec.answer.join(" / ")
-            : spec.type == "true_false" ? t(spec.answer ? "quiz.true" : "quiz.false")
-              : spec.answer.map(function (option) {
+          lines.push(t("quiz.correct_answer", { answer: type == "fill_blank" ? answer.join(" / ")
+            : type == "true_false" ? (answer ? "quiz.true" : "quiz.false")
+              : answer.map(function (option) {
                 return String.fromCharCode(65 + item.order.indexOf(option));
               }).sort().join("、") }));
         }
         lines.push(spec.explanation);
       }
-      var feedback = fieldset.querySelector(".qinglian-question__feedback");
+      var feedback = fieldset.lastChild;
       fill(feedback, lines.map(function (line) { return el("p", { text: line }); }));
       feedback.hidden = false;
-      feedback.tabIndex = -1;
       fieldset.classList.add(right ? "qinglian-question--right" : "qinglian-question--wrong");
       fieldset.disabled = true;
       return right;
     }
 
     function finish(data, timedOut) {
-      var attempt = data.open[quiz.id];
-      var fieldsets = body.querySelectorAll("fieldset.qinglian-question");
+      var attempt = open(data);
+      var fieldsets = body.querySelectorAll(".qinglian-question");
       var byStandard = {};
       var right = 0;
       var answers = attempt.items.map(function (item, index) {
@@ -291,22 +275,22 @@
       [].forEach.call(body.querySelectorAll(".qinglian-quiz__submit,.qinglian-quiz__timer"), function (node) {
         node.remove();
       });
-      form.setAttribute("data-state", "done");
+      form.dataset.state = "done";
       // The result, read out by the role="status" region
-      fill(status, [el("p", { "class": "qinglian-quiz__score", text: (timedOut ? t("quiz.timed_out") + " " : "")
-        + t("quiz.result", { score: score + "%", verdict: verdict(passed),
+      fill(status, [el("p", { class: "qinglian-quiz__score", text: (timedOut ? t("quiz.timed_out") + " " : "")
+        + t("quiz.result", { score: score + "%", verdict: passed ? "quiz.passed" : "quiz.failed",
           time: minutes(Math.round((now - attempt.started) / 1000) * 1000) }) }),
-      el("table", { "class": "qinglian-quiz__breakdown" }, [
-        el("caption", { text: t("quiz.by_standard") }),
-        el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: t("quiz.standard_column") }),
-          el("th", { scope: "col", text: t("quiz.correct_column") }), el("td")])]),
+      el("table", { class: "qinglian-quiz__breakdown" }, [
+        el("caption", { text: "quiz.by_standard" }),
+        el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: "quiz.standard_column" }),
+          el("th", { scope: "col", text: "quiz.correct_column" }), el("td")])]),
         el("tbody", {}, Object.keys(byStandard).map(function (n) {
           var entry = byStandard[n];
           return el("tr", {}, [el("th", { scope: "row", text: t("quiz.standard", { n: n }) }),
             el("td", { text: entry.correct + " / " + entry.total }),
             el("td", {}, [el("meter", { min: 0, max: entry.total, value: entry.correct, "aria-hidden": "true" })])]);
         }))])]);
-      body.appendChild(el("p", {}, [button("md-button qinglian-quiz__again", t("quiz.back"), function () {
+      body.append(el("p", {}, [button("md-button qinglian-quiz__again", "quiz.back", function () {
         status.textContent = "";
         render();
         (body.querySelector("button") || form).focus();
