@@ -12,13 +12,14 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qinglian.cases.library import read_case
 from qinglian.common.errors import ContentError
-from qinglian.common.yamlio import LineDict, LineList, load_yaml
+from qinglian.common.yamlio import CONTROL, LineDict, LineList, load_yaml
 from qinglian.gallery.exhibits import read_exhibit
 from qinglian.glossary.terms import parse_terms
 from qinglian.pledge.models import read_pledge
@@ -80,8 +81,13 @@ def test_load_yaml_gives_a_value_or_content_error(text):
 def test_load_yaml_keeps_values_and_lines(value):
     """What safe_dump writes reads back as PyYAML reads it (which is the value itself but
     for YAML's own line-break folding of characters such as U+0085), with a line on every
-    mapping and list."""
+    mapping and list; text holding a control character (which safe_dump writes as an
+    escape) is refused instead."""
     dumped = yaml.safe_dump(value, allow_unicode=True)
+    if any(CONTROL.search(text) for text in _texts(yaml.safe_load(dumped))):
+        with pytest.raises(ContentError, match="control characters are not allowed"):
+            load_yaml(dumped, "x.yml")
+        return
     loaded = load_yaml(dumped, "x.yml")
     assert loaded == yaml.safe_load(dumped)
 
@@ -96,6 +102,19 @@ def test_load_yaml_keeps_values_and_lines(value):
                 walk(item)
 
     walk(loaded)
+
+
+def _texts(value):
+    """Yield every string in ``value``: mapping keys, values and list items."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 @SETTINGS

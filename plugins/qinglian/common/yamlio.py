@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,10 @@ from yaml.scanner import Scanner
 
 from .cachefiles import keep
 from .errors import ContentError, ContentProblem
+
+
+# Control characters other than tab and line breaks: invisible, and they break pages
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class LineDict(dict):
@@ -42,6 +47,10 @@ class LineList(list):
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _EscapedControl(yaml.MarkedYAMLError):
     pass
 
 
@@ -95,6 +104,18 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return sequence
 
 
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    # The reader refuses control characters as written; an escape ("\e",
+    # "\x07") makes one after it, so it is refused here
+    text = loader.construct_scalar(node)
+    bad = CONTROL.search(text)
+    if bad:
+        raise _EscapedControl(problem=f"control characters are not allowed (U+{ord(bad[0]):04X}, "
+                                      "written as an escape)", problem_mark=node.start_mark)
+    return text
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -115,6 +136,8 @@ def load_yaml(text: str, path: str):
         what = " ".join(part for part in (error.context, error.problem) if part)
         raise ContentError([ContentProblem(
             path, line, f"invalid YAML: {what}",
+            "delete the escape (\\e, \\a, \\x1b …) from that text"
+            if isinstance(error, _EscapedControl) else
             "check the indentation and quoting on that line",
         )]) from None
     except yaml.reader.ReaderError as error:
@@ -161,7 +184,7 @@ class YamlCache:
     with errors are not kept, so their problems are reported at every build.
     """
 
-    VERSION = b"1"  # bump when LineDict or LineList change
+    VERSION = b"2"  # bump when LineDict, LineList or what the loader refuses change
 
     def __init__(self, folder: Path | None):
         self.folder = folder

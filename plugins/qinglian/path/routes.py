@@ -21,6 +21,12 @@ from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files
 
 ID = re.compile(r"^[a-z0-9-]{1,64}$")  # the record schema's slug
 KINDS = ("read", "quiz", "pledge")
+# Words trainers reach for that name another kind, and no kind looks like
+_KIND_MEANT = {word: f" ({what} step is kind: {kind})" for words, what, kind in (
+    (("exam", "test", "考试", "测验"), "an exam or practice", "quiz"),
+    (("lesson", "page", "学习", "阅读"), "a reading", "read"),
+    (("sign", "承诺", "签署"), "a signing", "pledge"))
+    for word in words}
 ROUTE_KEYS = ("title", "min_read_seconds", "steps")
 STEP_KEYS = {"read": ("id", "kind", "title", "pages", "min_read_seconds"),
              "quiz": ("id", "kind", "title", "quiz"),
@@ -181,7 +187,8 @@ def _step(entry, line: int, seconds: int, shown: str, site: Site,
     if kind not in KINDS:
         problems.append(ContentProblem(
             shown, entry.line_of("kind"),
-            f"unknown kind '{kind}'" + did_you_mean(kind, KINDS) if "kind" in entry
+            f"unknown kind '{kind}'" + (_KIND_MEANT.get(str(kind)) or did_you_mean(kind, KINDS))
+            if "kind" in entry
             else "missing 'kind'", f"write kind: and one of {', '.join(KINDS)}"))
         return None
     _unknown_keys(entry, STEP_KEYS[kind], f" for a {kind} step", shown, problems)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..common.yamlio import CONTROL
 from .loader import ID
 from .models import LETTERS, Question
 
@@ -60,8 +61,6 @@ _STANDARD_SEPARATORS = re.compile(r"[\s,;、/和及]+")
 _ALTERNATIVES = re.compile(r"[|｜]")
 # What CSV export puts before = + - @ so Excel does not run the cell as a formula
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
-# Control characters other than tab and line breaks, which cells may hold
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ def read_row(cells: dict[str, str], columns: dict[str, str],
     problems: list[str] = []
     # A control character (NUL, a bell, an escape) is invisible in Excel and breaks pages
     for column, text in cells.items():
-        bad = next((char for char in text if _CONTROL.match(char)), None)
+        bad = next((char for char in text if CONTROL.match(char)), None)
         if bad:
             problems.append(f"the {column} cell holds the control character U+{ord(bad):04X}; "
                             "delete it (retype the cell)")
