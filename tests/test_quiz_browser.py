@@ -426,3 +426,37 @@ def test_route_part_before_the_shared_module(intranet_site, open_page):
     expect(recorded.page.locator("form.qinglian-study")).to_have_attribute("data-state", re.compile("."))
     assert recorded.errors == []
     test_page.unlink()
+
+
+CONTRAST = """(element) => {
+  // WCAG contrast of the element's text against the page background
+  const channels = (colour) => colour.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const luminance = (colour) => {
+    const [r, g, b] = channels(colour).map((c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const text = luminance(getComputedStyle(element).color);
+  const page = luminance(getComputedStyle(document.body).backgroundColor);
+  return (Math.max(text, page) + 0.05) / (Math.min(text, page) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_verdicts_are_readable_in_light_and_dark(local_server, open_page, scheme):
+    """'回答正确/错误' keeps 4.5:1 contrast on Material's light and dark pages."""
+    page = open_page().page
+    page.goto(url(local_server, LESSON))
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    fill_profile(page)
+    start(page)
+    questions = page.locator("fieldset.qinglian-question")
+    for index, choose in ((0, right_answer), (1, wrong_answer)):
+        question = questions.nth(index)
+        answer(page, question, choose(question.get_attribute("data-question-id")))
+        question.locator(".qinglian-question__check").click()
+        verdict = question.locator(".qinglian-question__feedback > :first-child")
+        expect(verdict).to_contain_text("回答正确" if index == 0 else "回答错误")
+        assert verdict.evaluate(CONTRAST) >= 4.5
