@@ -112,7 +112,12 @@ def test_offline_build_links_files_and_ships_worker(offline_site):
     assert 'href="lessons/index.html"' in html
     shim = re.search(r'<script src="(assets/qinglian/iframe-worker\.[0-9a-f]{8}\.js)"', html)
     assert shim and (offline_site / shim.group(1)).is_file()
-    assert (offline_site / "search" / "search_index.js").is_file()
+    # The index inlined for file://, as UTF-8: the same data as search_index.json
+    script = (offline_site / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert script.startswith("var __index = {") and "统方" in script
+    assert not re.search(r"\\u[4-9a-f][0-9a-f]{3}", script)  # no escaped Chinese
+    assert json.loads(script.removeprefix("var __index = ")) == json.loads(
+        (offline_site / "search" / "search_index.json").read_text(encoding="utf-8"))
 
 
 def test_intranet_build_has_no_worker_shim(intranet_site):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import markdown
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils.meta import get_data
 
 from ..common.errors import shown_path
@@ -20,7 +20,7 @@ from .guard import (
     is_outside,
     reference_problems,
 )
-from .worker import find_search_worker, render_worker_script
+from .worker import compact_index_script, find_search_worker, render_worker_script
 
 ASSET_DIR = "assets/qinglian"
 
@@ -85,7 +85,7 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
                 log.warning(describe_site_reference(reference))
 
     # Write the file:// search worker shim into the site
-    def on_post_build(self, *, config):
+    def _write_worker(self, *, config):
         if not self.worker_script:
             return
 
@@ -93,6 +93,16 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         folder = Path(config.site_dir) / ASSET_DIR
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(script, encoding="utf-8")
+
+    # Material's offline plugin (priority -100) inlines the search index into a
+    # script with every Chinese character escaped (\u4e5d: 6 bytes for 3): write
+    # it as UTF-8, half the size for the page to load before search can start
+    @event_priority(-110)
+    def _compact_search_index(self, *, config):
+        if self.worker_script:
+            compact_index_script(Path(config.site_dir) / "search" / "search_index.js")
+
+    on_post_build = CombinedEvent(_write_worker, _compact_search_index)
 
 
     def check(self, config) -> list[str]:
