@@ -92,12 +92,15 @@
     });
   }
 
-  // A version 4 UUID: random hex digits, "4" for the version and 8, 9, a or b
-  // for the RFC 4122 variant
+  // A version 4 UUID: 16 random bytes in hex, "4" for the version and 8, 9, a
+  // or b for the RFC 4122 variant
   function uuid() {
-    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (digit) {
-      return (digit ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> digit / 4).toString(16);
-    });
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    var hex = "";
+    bytes[6] = bytes[6] & 15 | 64;
+    bytes[8] = bytes[8] & 63 | 128;
+    for (var i = 0; i < 16; i++) hex += (i > 3 && i < 11 && !(i % 2) ? "-" : "") + (bytes[i] + 256).toString(16).slice(1);
+    return hex;
   }
 
   // The person ---------------------------------------------------------------------
