@@ -101,19 +101,22 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--full", action="store_true", help="the whole grid of issue 11")
     parser.add_argument("--output", type=Path, default=RESULTS,
                         help=f"where to write the table (default: {RESULTS.relative_to(REPO)})")
+    parser.add_argument("--only", choices=[step.__name__ for step in STEPS], action="append",
+                        help="measure only this figure (repeatable); mind --output, which "
+                             "the table overwrites")
     args = parser.parse_args(argv)
     grid = FULL if args.full else QUICK
     started = time.monotonic()
     report = Report()
     with tempfile.TemporaryDirectory(prefix="qinglian-bench-") as temp:
         work = Path(temp)
-        for step in (plugin_overhead, image_work, page_weight, check_time, collector_throughput,
-                     offline_search):
+        for step in (step for step in STEPS if not args.only or step.__name__ in args.only):
             print(f"\n## {step.__doc__.splitlines()[0]}", flush=True)
             report.loads.append((step.__name__, os.getloadavg()[0]))
             step(grid, work / step.__name__, report)
     minutes = (time.monotonic() - started) / 60
-    text = render(report, "--full" if args.full else "--quick", minutes)
+    mode = " ".join(["--full" if args.full else "--quick", *(f"--only {name}" for name in args.only or ())])
+    text = render(report, mode, minutes)
     print("\n" + text)
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")
@@ -357,6 +360,10 @@ def offline_search(grid: Grid, work: Path, report: Report) -> None:
                        "first result ≤ 1 s, no task > 200 ms" if target else "",
                        (first <= 1 and longest <= 200) if target else None))
         shutil.rmtree(root)
+
+
+STEPS = (plugin_overhead, image_work, page_weight, check_time, collector_throughput,
+         offline_search)
 
 
 # Synthetic sites ------------------------------------------------------------------------
