@@ -159,3 +159,15 @@ def test_pledge_block_mistakes(pledge_site, files, message):
         (pledge_site.root / name).write_text(text, encoding="utf-8")
     assert message in pledge_site.failed_build_log()
     assert message in run_qinglian(pledge_site, "check").stdout
+
+
+def test_second_signing_form_on_a_page_loads_nothing_more(pledge_site):
+    """A pledge shown twice on a page (top and bottom of a long text) loads its bundle once."""
+    assert run_qinglian(pledge_site, "pledge", "lock").returncode == 0
+    (pledge_site.root / "content/pledges/index.md").write_text(
+        "# 承诺\n\n```pledge\nid: staff\n```\n\n正文。\n\n```pledge\nid: staff\n```\n", encoding="utf-8")
+    assert pledge_site.build().returncode == 0
+    page = pledge_site.read("pledges/index.html")
+    assert page.count('<form class="qinglian-pledge"') == 2
+    assert re.findall(r'assets/qinglian/([a-z-]+)\.[0-9a-f]{8}\.(js|css)"', page) == [
+        ("qinglian-pledge", "css"), ("qinglian-pledge", "js")]

@@ -168,6 +168,17 @@ def test_page_with_a_practice_and_an_exam_loads_the_shared_module_once(make_site
     assert "sha256" in exam_part and "__QINGLIAN_CONFIG__" not in exam_part
 
 
+def test_second_quiz_of_a_kind_loads_nothing_more(make_site):
+    """Two practice quizzes on one page: the bundle is loaded once, by the first."""
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,
+                      "content/lessons/twice.md": QUIZ_PAGE + "\n```quiz\nid: practice\n```\n"})
+    assert site.build().returncode == 0
+    page = site.read("lessons/twice/index.html")
+    assert page.count('<form class="qinglian-quiz"') == 2
+    assert re.findall(r'assets/qinglian/([a-z-]+)\.[0-9a-f]{8}\.(js|css)"', page) == [
+        ("qinglian-quiz", "css"), ("qinglian-quiz", "js")]
+
+
 @pytest.mark.parametrize("mode_text", [PRACTICE, EXAM])
 def test_quiz_inside_admonition(make_site, mode_text):
     """A quiz block indented inside an admonition is rendered inside it."""

@@ -72,7 +72,11 @@ class Bundle:
         return [*self.full, *self.part]
 
     def for_page(self, html: str) -> list[Asset]:
-        """Return what a page whose HTML so far is ``html`` needs to load."""
+        """Return what a page whose HTML so far is ``html`` needs to load: nothing more
+        after an earlier block of this kind, the block's own part after another
+        kind's bundle (which brought the shared module), else the whole bundle."""
+        if any(f'assets/qinglian/{item.name}"' in html for item in self.assets):
+            return []
         return list(self.part if _SHARED_CARRIER.search(html) else self.full)
 
 

@@ -59,15 +59,18 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         if not self.config.enabled:
             return
 
-        scripts, stylesheets = page_assets(self.bundle.for_page(page.content), page.url)
         departments = self._hospital(config).get("departments") or []
         language = config.theme.get("language", "zh")
         noscript = translate("pledge.noscript", language)
+        forms: list[str] = []  # this page's forms so far: the first brings the assets
 
         def form(pledge_id: str) -> str:
             pledge = self.library.pledges[pledge_id]
             payload = pledge_payload(pledge, person_fields(pledge.audience, departments, language))
-            return render_block("pledge", pledge.id, payload, scripts, stylesheets, noscript)
+            needed = self.bundle.for_page(page.content + "".join(forms))
+            forms.append(render_block("pledge", pledge.id, payload, *page_assets(needed, page.url),
+                                      noscript))
+            return forms[-1]
 
         page.content = fill_slots("pledge", page.content, form) or page.content
         return context
