@@ -52,11 +52,19 @@ def swap_fences(kinds: set[str], markdown: str, source: Callable[[], str],
     return replace_fences(markdown, fences, placeholder, first_line)
 
 
-def fill_slots(kind: str, html: str, render: Callable[[str], str]) -> str | None:
-    """Replace the placeholders of :func:`swap_fences` by ``render(item id)``; None if none."""
+def fill_slots(kind: str, html: str, render: Callable[[str, str], str]) -> str | None:
+    """Replace the placeholders of :func:`swap_fences` by ``render(item id, so_far)``;
+    None if none. ``so_far`` is ``html`` and the blocks rendered before this one: what
+    the page already loads (see Bundle.for_page)."""
     if f"<!-- qinglian-{kind}:" not in html:
         return None
-    return re.sub(rf"<!-- qinglian-{kind}:([a-z0-9-]+) -->", lambda match: render(match[1]), html)
+    rendered: list[str] = []
+
+    def fill(match: re.Match) -> str:
+        rendered.append(render(match[1], html + "".join(rendered)))
+        return rendered[-1]
+
+    return re.sub(rf"<!-- qinglian-{kind}:([a-z0-9-]+) -->", fill, html)
 
 
 def render_block(kind: str, item_id: str, payload: dict, scripts: list[str],

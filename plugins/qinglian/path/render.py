@@ -67,7 +67,7 @@ def render_page(html: str, page: str, base: str, routes: dict[str, Route],
     shown = html
     for kind in FENCES:
         extra = tags.exporter if kind == "path" else []
-        shown = fill_slots(kind, shown, lambda route_id, kind=kind, extra=extra: render_block(
+        shown = fill_slots(kind, shown, lambda route_id, _so_far, kind=kind, extra=extra: render_block(
             kind, route_id, _data(base, payloads[route_id]), tags.scripts + extra,
             tags.stylesheets, tags.noscript)) or shown
     for route in routes.values():

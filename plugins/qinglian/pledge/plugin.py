@@ -62,15 +62,12 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         departments = self._hospital(config).get("departments") or []
         language = config.theme.get("language", "zh")
         noscript = translate("pledge.noscript", language)
-        forms: list[str] = []  # this page's forms so far: the first brings the assets
 
-        def form(pledge_id: str) -> str:
+        def form(pledge_id: str, so_far: str) -> str:
             pledge = self.library.pledges[pledge_id]
             payload = pledge_payload(pledge, person_fields(pledge.audience, departments, language))
-            needed = self.bundle.for_page(page.content + "".join(forms))
-            forms.append(render_block("pledge", pledge.id, payload, *page_assets(needed, page.url),
-                                      noscript))
-            return forms[-1]
+            needed = self.bundle.for_page(so_far)
+            return render_block("pledge", pledge.id, payload, *page_assets(needed, page.url), noscript)
 
         page.content = fill_slots("pledge", page.content, form) or page.content
         return context

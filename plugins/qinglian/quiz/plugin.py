@@ -69,13 +69,11 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             return
 
         noscript = translate("quiz.noscript", config.theme.get("language", "zh"))
-        blocks: list[str] = []  # this page's quizzes so far: the first brings the shared module
 
-        def block(quiz_id: str) -> str:
+        def block(quiz_id: str, so_far: str) -> str:
             payload = quiz_payload(self.library.quizzes[quiz_id], self.library.questions)
-            needed = self.bundles[payload["mode"]].for_page(page.content + "".join(blocks))
-            blocks.append(render_quiz(payload, *page_assets(needed, page.url), noscript))
-            return blocks[-1]
+            needed = self.bundles[payload["mode"]].for_page(so_far)
+            return render_quiz(payload, *page_assets(needed, page.url), noscript)
 
         page.content = fill_slots("quiz", page.content, block) or page.content
         return context
