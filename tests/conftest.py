@@ -167,9 +167,9 @@ def offline_site(tmp_path_factory) -> Path:
 
 def site_pages(site_dir: Path, *, posters: bool = False) -> list[Path]:
     """Every Material page of a built site, except 404.html (its asset paths need a
-    server); with ``posters``, the standalone QR poster pages too."""
+    server); with ``posters``, the standalone QR poster sheets too."""
     return sorted(p for p in site_dir.rglob("*.html") if p.name != "404.html"
-                  and (posters or not p.name.endswith(".poster.html")))
+                  and (posters or not p.name.endswith(".posters.html")))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -418,16 +418,22 @@ def test_bad_exhibit_and_bad_images_fail_the_strict_build(gallery_site):
     assert gallery_site.read("exhibits/broken/index.html").count('"ql-exhibit-figure"') == 1
 
 
-def test_lesson_and_exhibit_pages_link_a_qr_poster(gallery_site):
+def test_lesson_and_exhibit_pages_link_their_poster_on_the_folders_sheet(gallery_site):
     assert gallery_site.build().returncode == 0
-    for page, url in (("lessons/standard-1/", "http://intranet.test/lessons/standard-1/"),
-                      ("exhibits/calligraphy/", "http://intranet.test/exhibits/calligraphy/")):
-        assert '<p class="ql-poster-link" data-search-exclude><a href="index.poster.html">打印二维码海报</a></p>' \
-            in gallery_site.read(f"{page}index.html")
-        poster = gallery_site.read(f"{page}index.poster.html")
+    for page, sheet, name in (("lessons/standard-1/", "lessons/", "standard-1"),
+                              ("exhibits/calligraphy/", "exhibits/", "calligraphy")):
+        assert ('<p class="ql-poster-link" data-search-exclude>'
+                f'<a href="../index.posters.html#{name}">打印二维码海报</a></p>'
+                in gallery_site.read(f"{page}index.html"))
+        poster = _poster_on_sheet(gallery_site.read(f"{sheet}index.posters.html"), name)
+        url = f"http://intranet.test/{page}"
         assert qr_svg(url) in poster and f'<span class="url">{url}</span>' in poster
-    assert "清风正气的说明。" in gallery_site.read("exhibits/calligraphy/index.poster.html")
-    assert not (gallery_site.root / "site" / "exhibits" / "index.poster.html").exists()
+    # One sheet per folder, in the order of the nav; index pages have no poster
+    exhibits = gallery_site.read("exhibits/index.posters.html")
+    assert re.findall(r'<article class="poster" id="([^"]+)">', exhibits) == ["calligraphy", "photo"]
+    assert "清风正气的说明。" in _poster_on_sheet(exhibits, "calligraphy")
+    assert "显示本栏目全部 2 张海报" in exhibits
+    assert not list((gallery_site.root / "site").rglob("*.poster.html"))
     # The link is not content: searching 海报 must not find every lesson
     index = json.loads(gallery_site.read("search/search_index.json"))
     assert "统方" in json.dumps(index, ensure_ascii=False)
@@ -485,7 +491,7 @@ def test_build_from_a_script_without_a_main_guard_still_makes_posters(make_site)
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     url = "http://intranet.test/lessons/l3/"
-    assert qr_svg(url) in site.read("lessons/l3/index.poster.html")
+    assert qr_svg(url) in _poster_on_sheet(site.read("lessons/index.posters.html"), "l3")
 
 
 def test_qr_codes_without_a_writable_cache_are_still_made(tmp_path):
@@ -501,7 +507,7 @@ def test_poster_escapes_its_text(make_site):
                       '---\ntitle: "<script>alert(1)</script>"\nsummary: "a & <b>"\n---\n\n# 第一条\n'},
                      {"site_url": "http://intranet.test/", "plugins": {"qinglian/posters": {}}})
     assert site.build().returncode == 0
-    poster = site.read("lessons/standard-1/index.poster.html")
+    poster = site.read("lessons/index.posters.html")
     assert "<script>alert" not in poster and "&lt;script&gt;alert(1)&lt;/script&gt;" in poster
     assert "a &amp; &lt;b&gt;" in poster
 
@@ -561,3 +567,10 @@ def test_build_reports_progress_with_many_new_images(make_site):
     log = site.build().stderr
     assert [int(done) for done in re.findall(r"Gallery images: (\d+)/12 made", log)] == list(range(1, 13))
     assert "Gallery images: 12 new, 0 from the cache" in log
+
+
+def _poster_on_sheet(sheet: str, name: str) -> str:
+    """Return the poster of the page ``name`` from a folder's sheet of posters."""
+    found = re.search(rf'<article class="poster" id="{name}">.*?</article>', sheet, re.S)
+    assert found, f"no poster {name!r} on the sheet"
+    return found[0]

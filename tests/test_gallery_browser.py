@@ -68,7 +68,7 @@ def test_exhibit_page_opens_its_picture_in_the_lightbox(offline_site, open_page)
     recorded = open_page()
     page = recorded.page
     exhibit = next(path for path in sorted((offline_site / "exhibits").glob("*.html"))
-                   if path.name != "index.html" and not path.name.endswith(".poster.html"))
+                   if path.name != "index.html" and not path.name.endswith(".posters.html"))
     page.goto(exhibit.as_uri())
     figure = page.locator(".ql-exhibit-figure a[data-ql-lightbox]").first
     figure.click()
@@ -114,10 +114,20 @@ def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
 def test_poster_prints_on_one_a4_or_a5_sheet(offline_site, open_page):
     recorded = open_page()
     page = recorded.page
-    page.goto((offline_site / "lessons" / "standard-1.html").as_uri())
+    page.goto((offline_site / "lessons" / "standard-5.html").as_uri())
     page.get_by_role("link", name="打印二维码海报").click()
-    expect(page.locator("svg.ql-poster-qr")).to_be_visible()
+    # The folder's sheet shows this lesson's poster only (the fifth of nine)
+    posters = page.locator("article.poster")
+    expect(page.locator("article.poster:visible")).to_have_count(1)
+    expect(page.locator("#standard-5 svg.ql-poster-qr")).to_be_visible()
     assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(595, 842)]  # A4
     page.get_by_label("A5").check()
     assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(420, 595)]  # A5
+    # …or every poster of the folder, one sheet of paper each
+    count = posters.count()
+    assert count >= 9
+    page.get_by_role("link", name=f"显示本栏目全部 {count} 张海报").click()
+    expect(page.locator("article.poster:visible")).to_have_count(count)
+    expect(page.get_by_role("link", name=f"显示本栏目全部 {count} 张海报")).to_be_hidden()
+    assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(420, 595)] * count
     assert recorded.blocked == [] and recorded.errors == []

@@ -1,27 +1,31 @@
-"""MkDocs adapter for QR posters: one printable poster beside each chosen page."""
+"""MkDocs adapter for QR posters: a printable poster for each chosen page, one sheet
+file per folder."""
 
 from __future__ import annotations
 
+import posixpath
+from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
 from ..common.i18n import translate
 from .config import PostersConfig
-from .poster import render_poster
+from .poster import SHEET_NAME, Poster, render_sheet
 from .qrcodes import QrCodes
 
 
 class PostersPlugin(BasePlugin[PostersConfig]):
 
     def __init__(self):
-        self.posters: dict[str, dict] = {}  # site path → what its poster shows
+        self.sheets: dict[str, list[Poster]] = {}  # sheet's site path → its posters
         self.codes: QrCodes | None = None
 
     # Posters point at intranet addresses: without site_url there are none
     def on_config(self, config):
-        self.posters = {}
+        self.sheets = {}
         if self.config.enabled:
             for problem in self.check(config):
                 log.warning(problem)
@@ -39,17 +43,19 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         if not self.config.enabled or not self._has_poster(page):
             return
 
-        # Directory URLs: lessons/standard-1/index.html → …/index.poster.html
-        dest = page.file.dest_uri.removesuffix(".html") + ".poster.html"
-        self.posters[dest] = dict(
-            title=page.meta.get("title") or page.title or "",
-            text=str(page.meta.get("summary") or page.meta.get("description") or ""),
-            url=page.canonical_url, section=page.parent.title if page.parent else "")
-        href = get_relative_url(dest, page.url)
+        # lessons/standard-1.md → lessons/index.posters.html#standard-1
+        folder, name = posixpath.split(page.file.src_uri)
+        sheet = posixpath.join(folder, SHEET_NAME)
+        poster = Poster(anchor=posixpath.splitext(name)[0],
+                        title=page.meta.get("title") or page.title or "",
+                        text=str(page.meta.get("summary") or page.meta.get("description") or ""),
+                        url=page.canonical_url, section=page.parent.title if page.parent else "")
+        self.sheets.setdefault(sheet, []).append(poster)
+        href = f"{get_relative_url(sheet, page.url)}#{quote(poster.anchor)}"
         link = translate("poster.link", config.theme.get("language", "zh"))
         # Left out of search: else "海报" finds every lesson
         return (html + f'<p class="ql-poster-link" data-search-exclude>'
-                       f'<a href="{href}">{link}</a></p>')
+                       f'<a href="{escape(href)}">{link}</a></p>')
 
     def check(self, config) -> list[str]:
         """Return the problems of the poster settings, for ``qinglian check``."""
@@ -58,7 +64,7 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         return [f"{Path(config.config_file_path).name}: QR posters need the site's intranet address: "
                 "set site_url (or disable qinglian/posters)"]
 
-    # Write the posters
+    # Write the sheets
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
@@ -66,12 +72,13 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         language = config.theme.get("language", "zh")
         hospital = (config.extra.get("hospital") or {}).get("name", "")
         try:
-            for dest, poster in self.posters.items():
-                path = Path(config.site_dir) / dest
+            for sheet, posters in self.sheets.items():
+                path = Path(config.site_dir) / sheet
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(render_poster(
-                    **poster, qr=self.codes.svg(poster["url"]), hospital=hospital,
-                    language=language, t=lambda key: translate(key, language)), encoding="utf-8")
+                path.write_text(render_sheet(
+                    posters, [self.codes.svg(poster.url) for poster in posters], hospital=hospital,
+                    language=language, t=lambda key, **values: translate(key, language, **values)),
+                    encoding="utf-8")
         finally:
             self.codes.close()
 

@@ -1,24 +1,41 @@
-"""QR posters: a printable A4/A5 sheet that sends readers from a notice board to a page.
+"""QR posters: printable A4/A5 sheets that send readers from a notice board to a page.
+
+The posters of one folder's pages share one file (``index.posters.html``): a
+site with 1,000 lessons would otherwise write 1,000 more files, which cost
+about 5 % of its build (scripts/bench.py). A page links its own poster as
+``index.posters.html#<page name>``; the sheet then shows and prints only
+that poster, and offers the whole folder's, one per sheet of paper.
 
 The QR code holds the page's intranet address (from site_url) and is made at
-build time by segno, as inline SVG (qrcodes.py): the poster needs no script,
-font or request from anywhere else, and prints sharp at any size.
+build time by segno, as inline SVG (qrcodes.py): the sheet needs no font or
+request from anywhere else, and prints sharp at any size.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 # Longest text a poster shows; the page itself has the rest
 TEXT_LIMIT = 140
+SHEET_NAME = "index.posters.html"
 
 
-def render_poster(*, title: str, text: str, url: str, qr: str, hospital: str, section: str,
-                  language: str, t) -> str:
-    """Return the poster page: a whole HTML document. ``qr`` is the QR code of ``url``
-    as SVG; ``t(key)`` gives UI strings."""
-    if len(text) > TEXT_LIMIT:
-        text = text[:TEXT_LIMIT - 1] + "…"
+@dataclass(frozen=True)
+class Poster:
+    anchor: str  # the page's file name without .md: its poster's id on the sheet
+    title: str
+    text: str
+    url: str  # the page's intranet address, which the QR code holds
+    section: str
+
+
+def render_sheet(posters: list[Poster], qr_codes: list[str], *, hospital: str, language: str,
+                 t) -> str:
+    """Return the sheet of ``posters`` (with their QR codes as SVG): a whole HTML
+    document. ``t(key, **values)`` gives UI strings."""
+    title = posters[0].section or posters[0].title
+    items = "".join(_poster(poster, qr, hospital, t) for poster, qr in zip(posters, qr_codes))
     return f"""<!doctype html>
 <html lang="{escape(language)}">
 <head>
@@ -29,36 +46,68 @@ def render_poster(*, title: str, text: str, url: str, qr: str, hospital: str, se
 </head>
 <body>
 <form class="controls" aria-label="{escape(t("poster.controls"))}">
+  <h1>{escape(title)} · {escape(t("poster.title"))}</h1>
   <fieldset><legend>{escape(t("poster.paper"))}</legend>
     <label><input type="radio" name="paper" value="a4" checked> A4</label>
     <label><input type="radio" name="paper" value="a5" id="paper-a5"> A5</label>
   </fieldset>
   <button type="button" onclick="window.print()">{escape(t("poster.print"))}</button>
+  <a class="all" href="#" hidden>{escape(t("poster.all", count=len(posters)))}</a>
   <p>{escape(t("poster.hint"))}</p>
 </form>
-<main class="poster">
-  <p class="hospital">{escape(hospital)}</p>
-  <p class="section">{escape(section)}</p>
-  <h1>{escape(title)}</h1>
-  <p class="text">{escape(text)}</p>
-  <figure>
-    {qr}
-    <figcaption>{escape(t("poster.scan"))}<br><span class="url">{escape(url)}</span></figcaption>
-  </figure>
-</main>
+<main>{items}</main>
+<script>{_SCRIPT}</script>
 </body>
 </html>
 """
 
 
-# A4 by default; choosing A5 switches the named page and the sizes (no script)
+def _poster(poster: Poster, qr: str, hospital: str, t) -> str:
+    text = poster.text
+    if len(text) > TEXT_LIMIT:
+        text = text[:TEXT_LIMIT - 1] + "…"
+    return f"""
+<article class="poster" id="{escape(poster.anchor)}">
+  <p class="hospital">{escape(hospital)}</p>
+  <p class="section">{escape(poster.section)}</p>
+  <h2>{escape(poster.title)}</h2>
+  <p class="text">{escape(text)}</p>
+  <figure>
+    {qr}
+    <figcaption>{escape(t("poster.scan"))}<br><span class="url">{escape(poster.url)}</span></figcaption>
+  </figure>
+</article>"""
+
+
+# A page's link names its poster in the fragment: show (and print) only that
+# one, with a link back to all. Without scripts every poster is shown.
+_SCRIPT = """
+(function () {
+  var all = document.querySelector(".all");
+  function show() {
+    var one = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (one && !one.classList.contains("poster")) one = null;
+    [].forEach.call(document.querySelectorAll(".poster"), function (poster) {
+      poster.hidden = !!one && poster !== one;
+    });
+    all.hidden = !one;
+  }
+  addEventListener("hashchange", show);
+  show();
+})();
+"""
+
+# A4 by default; choosing A5 switches the named page and the sizes (no script).
+# Each poster is a sheet of paper of its own.
 _STYLE = """
 @page { size: A4; margin: 15mm; }
 @page a5 { size: A5; margin: 10mm; }
+[hidden] { display: none !important; }
 body { margin: 0; font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
   color: #222; background: #eee; }
 .controls { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center;
   padding: .8rem 1.2rem; background: #fff; border-bottom: 1px solid #ccc; }
+.controls h1 { flex-basis: 100%; margin: 0; font-size: 1.2rem; }
 .controls fieldset { border: 0; margin: 0; padding: 0; }
 .controls legend { float: left; margin-right: .6rem; }
 .controls button { font: inherit; padding: .3rem 1.2rem; }
@@ -66,9 +115,10 @@ body { margin: 0; font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei",
 .poster { box-sizing: border-box; width: 180mm; min-height: 267mm; margin: 1.5rem auto;
   padding: 18mm 16mm; background: #fff; border-top: 12mm solid #b71c1c;
   display: flex; flex-direction: column; align-items: center; text-align: center; }
+.poster + .poster { break-before: page; }
 .hospital { margin: 0; font-size: 14pt; color: #b71c1c; letter-spacing: .2em; }
 .section { margin: .4em 0 0; font-size: 12pt; color: #666; }
-h1 { margin: .8em 0 .5em; font-size: 30pt; line-height: 1.3; }
+h2 { margin: .8em 0 .5em; font-size: 30pt; line-height: 1.3; }
 .text { margin: 0 0 1.5em; font-size: 15pt; line-height: 1.7; text-align: justify; }
 figure { margin: auto 0 0; }
 .ql-poster-qr { display: block; width: 70mm; height: 70mm; margin: 0 auto; }
@@ -76,7 +126,7 @@ figcaption { margin-top: .6em; font-size: 13pt; }
 .url { font-size: 9pt; color: #555; word-break: break-all; }
 body:has(#paper-a5:checked) .poster { page: a5; width: 128mm; min-height: 190mm;
   padding: 10mm; border-top-width: 8mm; }
-body:has(#paper-a5:checked) h1 { font-size: 22pt; }
+body:has(#paper-a5:checked) h2 { font-size: 22pt; }
 body:has(#paper-a5:checked) .text { font-size: 12pt; }
 body:has(#paper-a5:checked) .ql-poster-qr { width: 50mm; height: 50mm; }
 @media print {
