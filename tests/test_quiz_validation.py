@@ -7,6 +7,7 @@ import pytest
 from qinglian.common import yamlio
 from qinglian.common.fences import Fence, find_fences
 from qinglian.quiz.fence import resolve_fence
+from qinglian.quiz import loader
 from qinglian.quiz.loader import load_library
 
 GOOD_QUESTION = """\
@@ -216,6 +217,34 @@ def test_parsed_banks_are_kept_in_the_cache(tmp_path, monkeypatch):
     for kept in cache.glob("*.pickle"):
         kept.write_bytes(b"\x80\x05")
     assert load_cached().questions == first.questions
+
+
+def test_the_validated_library_is_kept_and_its_lessons_checked_again(tmp_path, monkeypatch):
+    """The next build takes the whole checked library from the cache, unless a file or a
+    lesson a question names has changed since."""
+    folder = tmp_path / "quizzes"
+    (folder / "banks").mkdir(parents=True)
+    (folder / "banks" / "a.yml").write_text(GOOD_BANK + "    lesson: lessons/standard-1.md\n",
+                                            encoding="utf-8")
+    (folder / "practice.yml").write_text(GOOD_QUIZ, encoding="utf-8")
+    lessons = {"lessons/standard-1.md"}
+
+    def load_cached():
+        return load_library(folder, "quizzes", lambda lesson: lesson in lessons, tmp_path / "cache")
+
+    first = load_cached()
+    assert not first.problems and list(first.quizzes) == ["practice"]
+    monkeypatch.setattr(loader, "_question", lambda *a: pytest.fail("checked again"))
+    again = load_cached()
+    assert again.questions == first.questions and again.quizzes == first.quizzes
+    monkeypatch.undo()
+
+    lessons.clear()  # the lesson was deleted: so is the question, and the quiz with it
+    assert "quizzes/banks/a.yml:10: lesson 'lessons/standard-1.md' does not exist" \
+        in str(load_cached().problems[0])
+    lessons.add("lessons/standard-1.md")
+    (folder / "practice.yml").write_text(GOOD_QUIZ.replace("60", "600"), encoding="utf-8")
+    assert "quizzes/practice.yml:4" in only_problem(load_cached())
 
 
 def test_yaml_files_not_named_yml_are_named(tmp_path):
