@@ -606,6 +606,7 @@ def build(config: Path, site: Path) -> float:
     # for the bigger of two sites) otherwise fell on the next build, ours or plain
     shutil.rmtree(site, ignore_errors=True)
     os.sync()
+    drop_page_cache()
     started = time.perf_counter()
     result = run([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
                  config.parent)
@@ -620,6 +621,22 @@ def build(config: Path, site: Path) -> float:
 
 
 WARNED: set[Path] = set()
+
+# On this VM a build's kernel time grew with the page cache, from 0.4 s to 1.5 s
+# over a few builds, the same for ours and plain, so medians wandered by 20 %;
+# rm + sync did not help, dropping the cache did (plain: 9.0-9.2 s -> 7.2-7.7 s).
+# Only root may drop it; the report says whether it was.
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+PAGE_CACHE = {"dropped": None}  # True/False once a build has tried
+
+
+def drop_page_cache() -> None:
+    """Start the next build from an empty page cache, where allowed."""
+    try:
+        DROP_CACHES.write_text("1")
+        PAGE_CACHE["dropped"] = True
+    except OSError:
+        PAGE_CACHE["dropped"] = False
 
 
 def time_builds(config: Path, site: Path) -> list[float]:
@@ -844,10 +861,13 @@ def render(report: Report, mode: str, minutes: float) -> str:
             + ", ".join(name for name, _ in busy) + " started; other processes ran at the same "
             "time, so those figures are slower than on an idle machine."
             if busy else "The load average stayed at or below the number of cores.")
+    dropped = {True: "the page cache dropped before each build",
+               False: "the page cache kept between builds (dropping it needs root)",
+               None: "no builds"}[PAGE_CACHE["dropped"]]
     return "\n".join([
         f"Measured with `python scripts/bench.py {mode}` on {time.strftime('%Y-%m-%d')}: "
         f"{cores} cores, Python {sys.version.split()[0]}, {minutes:.1f} min in all; "
-        f"min/median/max of {RUNS} builds, medians compared.", "",
+        f"min/median/max of {RUNS} builds, medians compared; {dropped}.", "",
         *lines, "",
         f"Load average (1 min) when each figure started: {load_line}. {note}", "",
         *report.details,
