@@ -8,9 +8,11 @@ width, spaces and case the way the browser does.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import unicodedata
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import yaml
@@ -18,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qinglian.cases.library import read_case
+from qinglian.common import fences
 from qinglian.common.errors import ContentError
+from qinglian.common.fences import Fence, fence_id
 from qinglian.common.yamlio import CONTROL, LineDict, LineList, load_yaml
 from qinglian.gallery.exhibits import read_exhibit
 from qinglian.glossary.terms import parse_terms
@@ -222,3 +226,18 @@ def test_full_width_and_case_do_not_matter(text):
 def test_normalising_is_nfkc(text):
     """Composed and decomposed forms (é, e + ◌́) give the same answer."""
     assert normalize_answer(unicodedata.normalize("NFD", text)) == normalize_answer(text)
+
+
+@SETTINGS
+@given(st.sampled_from(["id:", "id: ", "id:\t", "id:  "]),
+       st.text(alphabet="abcyesnotrulfs0129-_.~:# ", max_size=12) | st.sampled_from(
+           ["yes", "no", "on", "off", "true", "false", "null", "y", "n", "2024-01-01", "1e3"]),
+       st.sampled_from(["", "\n", " ", "\n\n", " # note", "\nx: 1"]))
+def test_a_blocks_id_is_read_as_yaml_reads_it(start, value, end):
+    """The usual ```quiz body, "id: <id>", is read without YAML: always to what YAML
+    reads, or to the same problem."""
+    fence = Fence("quiz", 5, 7, "", start + value + end)
+    with patch.object(fences, "_PLAIN_ID", re.compile("(?!)")):  # YAML only
+        expected = fence_id(fence, "x.md")
+    found = fence_id(fence, "x.md")
+    assert (found[0], found[1], str(found[2])) == (expected[0], expected[1], str(expected[2]))
