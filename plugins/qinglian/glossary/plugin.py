@@ -8,6 +8,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
+from ..common.blocks import FILL_BLOCKS
 from ..common.errors import shown_path
 from ..common.pages import read_source
 from .config import GlossaryConfig
@@ -48,14 +49,20 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
 
     on_config = CombinedEvent(_prepare_jieba, _load_terms)
 
-    # Show the glossary on its page, and explain terms where lessons use them
+    # Show the glossary on its page (before search indexes it: the terms are found)
     def on_page_content(self, html, *, page, config, files):
-        if not self.config.enabled:
-            return
-        if page.file.src_uri == self.config.page:
+        if self.config.enabled and page.file.src_uri == self.config.page:
             return html + render_terms(self.terms)
-        if page.file.src_uri.startswith(tuple(self.config.tooltips_in)):
-            return annotate_terms(html, self.terms)
+
+    # Explain terms where lessons use them, once search has indexed the page: its
+    # parser read every tooltip's definition again, and the index drops the tags
+    @event_priority(FILL_BLOCKS)
+    def on_page_context(self, context, *, page, config, nav):
+        src = page.file.src_uri
+        if (self.config.enabled and src != self.config.page
+                and src.startswith(tuple(self.config.tooltips_in))):
+            page.content = annotate_terms(page.content, self.terms)
+        return context
 
 
     def check(self, config) -> list[str]:
