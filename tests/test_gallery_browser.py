@@ -130,4 +130,7 @@ def test_poster_prints_on_one_a4_or_a5_sheet(offline_site, open_page):
     expect(page.locator("article.poster:visible")).to_have_count(count)
     expect(page.get_by_role("link", name=f"显示本栏目全部 {count} 张海报")).to_be_hidden()
     assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(420, 595)] * count
+    # A mistyped fragment shows them all, without a script error
+    page.goto(page.url.split("#")[0] + "#%E0")
+    expect(page.locator("article.poster:visible")).to_have_count(count)
     assert recorded.blocked == [] and recorded.errors == []

@@ -85,7 +85,10 @@ _SCRIPT = """
 (function () {
   var all = document.querySelector(".all");
   function show() {
-    var one = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var one = null;
+    try {
+      one = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    } catch (error) {} // a mistyped address ("#%E0"): show them all
     if (one && !one.classList.contains("poster")) one = null;
     [].forEach.call(document.querySelectorAll(".poster"), function (poster) {
       poster.hidden = !!one && poster !== one;
