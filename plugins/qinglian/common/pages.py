@@ -20,7 +20,11 @@ def split_front_matter(source: str) -> tuple[str, str]:
 def read_source(path: Path, shown: str) -> tuple[str | None, ContentProblem | None]:
     """Return the text of a trainer's file (UTF-8, with or without a BOM), or None and
     the problem naming the line of the first byte that is not UTF-8."""
-    data = path.read_bytes()
+    return decode_source(path.read_bytes(), shown)
+
+
+def decode_source(data: bytes, shown: str) -> tuple[str | None, ContentProblem | None]:
+    """Return the text of a trainer's file read as ``data`` (see read_source)."""
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..common.cachefiles import keep
 from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.pages import decode_source
 from ..common.yamlio import LineDict, LineList, YamlCache, misnamed_files
 from .models import (
     DIFFICULTIES,
@@ -87,7 +88,7 @@ class _LibraryCache:
     """
 
     CODE = [Path(__file__).with_name(name) for name in ("loader.py", "models.py")] + [
-        Path(__file__).parent.parent / "common" / name for name in ("yamlio.py", "errors.py")]
+        Path(__file__).parent.parent / "common" / name for name in ("yamlio.py", "errors.py", "pages.py")]
 
     def __init__(self, folder: Path | None, sources: dict[str, bytes]):
         self.file = folder / "library.bin" if folder else None
@@ -138,13 +139,9 @@ def _validated(banks: dict[str, bytes], quizzes: dict[str, bytes], lesson_exists
 
 
 def _read(data: bytes, shown: str, problems: list[ContentProblem], cache: YamlCache):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problems.append(ContentProblem(
-            shown, line, "the file is not UTF-8 text",
-            "save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)"))
+    text, problem = decode_source(data, shown)
+    if problem:
+        problems.append(problem)
         return None
     try:
         return cache.load(text, shown)
