@@ -8,6 +8,7 @@ width, spaces and case the way the browser does.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import unicodedata
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 from qinglian.cases.library import read_case
 from qinglian.common import fences
-from qinglian.common.errors import ContentError
+from qinglian.common.errors import ContentError, shown_path
 from qinglian.common.fences import Fence, fence_id
 from qinglian.common.yamlio import CONTROL, LineDict, LineList, load_yaml
 from qinglian.gallery.exhibits import read_exhibit
@@ -241,3 +242,14 @@ def test_a_blocks_id_is_read_as_yaml_reads_it(start, value, end):
         expected = fence_id(fence, "x.md")
     found = fence_id(fence, "x.md")
     assert (found[0], found[1], str(found[2])) == (expected[0], expected[1], str(expected[2]))
+
+
+@given(st.lists(st.sampled_from(["docs", "..", ".", ".hidden", "课程", "a b", "docs2", ""]),
+                max_size=5),
+       st.sampled_from(["/srv/site/mkdocs.yml", "/srv/site/sub/../mkdocs.yml", "mkdocs.yml",
+                        "/mkdocs.yml"]))
+def test_shown_path_is_relpath(parts, config):
+    """Cutting the project folder off a page's path names it as os.path.relpath does."""
+    path = os.path.join("/srv/site", *parts, "page.md")
+    project = os.path.dirname(os.path.abspath(config))
+    assert shown_path(path, config) == os.path.relpath(path, project)

@@ -33,14 +33,18 @@ class ContentError(Exception):
 
 def shown_path(path: str, config_file_path: str) -> str:
     """Return ``path`` relative to the project (mkdocs.yml's folder), as trainers see it."""
-    return _relative(path, config_file_path, os.getcwd())
+    project = _project_folder(config_file_path, os.getcwd())
+    # Several plugins name every page on every build, and relpath cost 25 µs a
+    # call: a plain path inside the project is cut instead
+    if path.startswith(project) and os.sep + "." not in path:
+        return path[len(project):]
+    return os.path.relpath(path, project)
 
 
-# Several plugins name every page on every build: relpath is slow enough to count
-# (the working folder is part of the key: either path may be relative)
-@lru_cache(maxsize=8192)
-def _relative(path: str, config_file_path: str, cwd: str) -> str:
-    return os.path.relpath(path, os.path.dirname(os.path.abspath(config_file_path)))
+# (the working folder is part of the key: mkdocs.yml's path may be relative)
+@lru_cache(maxsize=8)
+def _project_folder(config_file_path: str, cwd: str) -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(config_file_path)), "")
 
 
 def did_you_mean(value, choices) -> str:
