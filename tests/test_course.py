@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT
-from qinglian.glossary.terms import Term, annotate_terms, parse_terms
+from qinglian.glossary.terms import Term, annotate_terms, parse_terms, tooltips_for
 from qinglian.quiz.loader import load_library
 from qinglian.quiz.models import DIFFICULTIES, QUESTION_TYPES
 
@@ -95,7 +95,7 @@ TERMS = [Term("统方", "统计用量"), Term("方", "一个字"), Term("医联�
 def test_term_tooltips(html, expected):
     """Longest term first, no word boundaries, first use per section, never in code,
     links, headings or our blocks."""
-    assert annotate_terms(html, TERMS) == expected
+    assert annotate_terms(html, tooltips_for(TERMS)) == expected
 
 
 def test_lessons_show_term_tooltips(intranet_site):

@@ -12,13 +12,14 @@ from ..common.blocks import FILL_BLOCKS
 from ..common.errors import shown_path
 from ..common.pages import read_source
 from .config import GlossaryConfig
-from .terms import Term, annotate_terms, parse_terms, render_terms
+from .terms import Term, annotate_terms, parse_terms, render_terms, tooltips_for
 
 
 class GlossaryPlugin(BasePlugin[GlossaryConfig]):
 
     def __init__(self):
         self.terms: list[Term] = []
+        self.tooltips = tooltips_for([])
 
     # Check jieba before Material's search plugin configures itself (run first:
     # without jieba, search silently splits Chinese badly, or crashes with a
@@ -43,6 +44,7 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
         self.terms, problems = self._read_terms(config)
         for problem in problems:
             log.warning(problem)
+        self.tooltips = tooltips_for(self.terms)
         jieba = _import_jieba()
         for term in self.terms:
             jieba.add_word(term.term)
@@ -61,7 +63,7 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
         src = page.file.src_uri
         if (self.config.enabled and src != self.config.page
                 and src.startswith(tuple(self.config.tooltips_in))):
-            page.content = annotate_terms(page.content, self.terms)
+            page.content = annotate_terms(page.content, self.tooltips)
         return context
 
 
