@@ -56,10 +56,15 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             return
 
         for file in files.documentation_pages():
-            shown = shown_path(file.abs_src_path, config.config_file_path)
-            problem = read_source(Path(file.abs_src_path), shown)[1]
+            where = file.abs_src_path
+            text, problem = read_source(Path(where), shown_path(where, config.config_file_path))
             if problem:
                 raise PluginError(str(problem))
+            # MkDocs, the route plugin and the block plugins then read the page
+            # from here, not from disk again (the setter forgets the path: put it
+            # back). With --dirty, every page then counts as changed.
+            file.content_string = text
+            file.abs_src_path = where
         for file, problem in _personal_files(files, config):
             files.remove(file)
             log.warning(problem)
