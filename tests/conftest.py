@@ -172,6 +172,24 @@ def site_pages(site_dir: Path, *, posters: bool = False) -> list[Path]:
                   and (posters or not p.name.endswith(".posters.html")))
 
 
+def block_data(page_html: str, kind: str) -> dict:
+    """Return the data of the first <form class="qinglian-KIND"> of a built page, read
+    by an HTML parser as a browser reads it (whatever the attribute's quoting)."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Forms(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if tag == "form" and attributes.get("class") == f"qinglian-{kind}" and not found:
+                found.append(attributes[f"data-{kind}"])
+
+    Forms().feed(page_html)
+    assert found, f"no qinglian-{kind} form on the page"
+    return json.loads(found[0])
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass

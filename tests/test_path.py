@@ -1,7 +1,6 @@
 """Routes (quizzes/paths/*.yml): every mistake named with file and line, the manifest
 part the collector loads, and the route's blocks as built."""
 
-import html
 import json
 import re
 import subprocess
@@ -11,6 +10,7 @@ from datetime import date
 import pytest
 import yaml
 
+from conftest import block_data
 from qinglian.common.fences import find_fences
 from qinglian.path.routes import Site, load_routes, resolve_fence
 from qinglian.pledge.lock import update_lock, write_lock
@@ -187,11 +187,6 @@ def test_route_blocks_name_a_route(tmp_path):
 
 # -----------------------------------------------------------------------------
 # The repository's site as built
-
-
-def block_data(page_html: str, kind: str) -> dict:
-    match = re.search(rf'data-{kind}="([^"]*)"', page_html)
-    return json.loads(html.unescape(match.group(1)))
 
 
 def test_manifest_names_the_onboarding_route(intranet_site):

@@ -11,9 +11,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PROJECT, build, free_port, run_collector
+from conftest import PROJECT, block_data, build, free_port, run_collector
 from qinglian.common.records import record_problems
-from test_path import block_data
 from test_quiz_browser import answer_all, right_answer, start, submit, tab_to
 
 pytestmark = pytest.mark.browser

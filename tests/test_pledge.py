@@ -1,7 +1,6 @@
 """Pledges: the hash of the signed words, the lock rules, `qinglian pledge lock`, the build."""
 
 import hashlib
-import html
 import json
 import re
 import subprocess
@@ -10,6 +9,7 @@ import unicodedata
 
 import pytest
 
+from conftest import block_data
 from qinglian.pledge.lock import update_lock
 from qinglian.pledge.models import read_pledge
 
@@ -118,7 +118,7 @@ def test_unlocked_pledge_fails_strict_until_locked(pledge_site):
     assert run_qinglian(pledge_site, "pledge", "lock").stdout == "Every pledge is locked already.\n"
     assert pledge_site.build().returncode == 0
     page = pledge_site.read("pledges/staff/index.html")
-    data = json.loads(html.unescape(re.search(r'data-pledge="([^"]*)"', page).group(1)))
+    data = block_data(page, "pledge")
     assert data["sha256"] == lock["staff"][0]["sha256"] and data["renew_days"] == 365
     assert [f["name"] for f in data["fields"]] == ["name", "staff_id", "department"]
     manifest = json.loads(pledge_site.read("qinglian-manifest.json"))

@@ -1,7 +1,6 @@
 """Quiz pages as built: the DOM contract, exam secrecy, assets only where needed, size budget."""
 
 import gzip
-import html
 import json
 import re
 
@@ -9,6 +8,7 @@ import pytest
 
 from qinglian.common.assets import DIGEST_SCRIPT, block_assets
 from qinglian.quiz.plugin import ASSETS
+from conftest import block_data
 from test_quiz_validation import GOOD_BANK
 
 QUIZ_PAGE = "# 练习\n\n正文。\n\n```quiz\nid: practice\n```\n"
@@ -17,8 +17,7 @@ EXAM = "title: 考试\nmode: exam\nquestions: [s1-001]\npass_mark: 60\n"
 
 
 def quiz_data(page_html: str) -> dict:
-    match = re.search(r'<form class="qinglian-quiz"[^>]*data-quiz="([^"]*)"', page_html)
-    return json.loads(html.unescape(match.group(1)))
+    return block_data(page_html, "quiz")
 
 
 def test_practice_page_has_the_dom_contract(intranet_site):
@@ -144,6 +143,19 @@ def test_bank_error_fails_strict(make_site):
     log = site.failed_build_log()
     assert "quizzes/banks/a.yml:6: answer 'E' is not among the options A–C" in log
     assert "content/lessons/quiz.md:6: quiz 'practice' is left out" in log
+
+
+def test_quotes_and_markup_in_a_question_stay_inside_its_data(make_site):
+    """Quotes, ampersands and markup a trainer writes reach the script as written, and
+    cannot end the data attribute or the form."""
+    stem = """他说'不收'，又说"不收" &amp; <b>不收</b>'></form><script>alert(1)</script>"""
+    bank = GOOD_BANK.replace("stem: 下列做法正确的是？", "stem: " + json.dumps(stem, ensure_ascii=False))
+    site = make_site({"quizzes/banks/a.yml": bank, "quizzes/practice.yml": PRACTICE,
+                      "content/lessons/quiz.md": QUIZ_PAGE})
+    assert site.build().returncode == 0
+    page = site.read("lessons/quiz/index.html")
+    assert [q["stem"] for q in quiz_data(page)["questions"].values()] == [stem]
+    assert "<script>alert" not in page and page.count("<form") == page.count("</form>")
 
 
 def test_example_in_longer_fence_stays_code(make_site):
