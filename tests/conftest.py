@@ -25,6 +25,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import psycopg
@@ -175,8 +176,6 @@ def site_pages(site_dir: Path, *, posters: bool = False) -> list[Path]:
 def block_data(page_html: str, kind: str) -> dict:
     """Return the data of the first <form class="qinglian-KIND"> of a built page, read
     by an HTML parser as a browser reads it (whatever the attribute's quoting)."""
-    from html.parser import HTMLParser
-
     found = []
 
     class Forms(HTMLParser):
