@@ -1,14 +1,17 @@
 """Every mistake a trainer can make in banks and quizzes: file, line, what, how to fix."""
 
+import json
 import textwrap
+from html import unescape
 
 import pytest
 
 from qinglian.common import yamlio
 from qinglian.common.fences import Fence, find_fences
 from qinglian.quiz.fence import resolve_fence
-from qinglian.quiz import loader
+from qinglian.quiz import loader, render
 from qinglian.quiz.loader import load_library
+from qinglian.quiz.render import QuizBlocks
 
 GOOD_QUESTION = """\
   - id: s1-001
@@ -245,6 +248,38 @@ def test_the_validated_library_is_kept_and_its_lessons_checked_again(tmp_path, m
     lessons.add("lessons/standard-1.md")
     (folder / "practice.yml").write_text(GOOD_QUIZ.replace("60", "600"), encoding="utf-8")
     assert "quizzes/practice.yml:4" in only_problem(load_cached())
+
+
+def test_quiz_blocks_are_kept_until_a_bank_or_quiz_changes(tmp_path, monkeypatch):
+    """A quiz's block is made once and taken from the cache by the next build; a
+    changed question or a cache file cut short makes it afresh."""
+    folder = tmp_path / "quizzes"
+    (folder / "banks").mkdir(parents=True)
+    (folder / "banks" / "a.yml").write_text(GOOD_BANK, encoding="utf-8")
+    (folder / "practice.yml").write_text(GOOD_QUIZ, encoding="utf-8")
+    cache = tmp_path / "cache"
+
+    def build_blocks():
+        return QuizBlocks(load_library(folder, "quizzes", lambda lesson: True, cache), cache)
+
+    def stem(block):
+        return json.loads(unescape(block.data))["questions"]["s1-001"]["stem"]
+
+    first = build_blocks()
+    block = first["practice"]
+    assert (block.id, block.mode, stem(block)) == ("practice", "practice", "下列做法正确的是？")
+    first.keep()
+
+    monkeypatch.setattr(render, "quiz_payload", lambda *a: pytest.fail("made again"))
+    assert build_blocks()["practice"] == block
+    monkeypatch.undo()
+
+    (folder / "banks" / "a.yml").write_text(GOOD_BANK.replace("正确", "错误"), encoding="utf-8")
+    changed = build_blocks()
+    assert stem(changed["practice"]) == "下列做法错误的是？"
+    changed.keep()
+    (cache / "blocks.bin").write_bytes(b"\x80\x05")
+    assert stem(build_blocks()["practice"]) == "下列做法错误的是？"
 
 
 def test_yaml_files_not_named_yml_are_named(tmp_path):

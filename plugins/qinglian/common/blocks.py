@@ -67,14 +67,19 @@ def fill_slots(kind: str, html: str, render: Callable[[str, str], str]) -> str |
     return re.sub(rf"<!-- qinglian-{kind}:([a-z0-9-]+) -->", fill, html)
 
 
-def render_block(kind: str, item_id: str, payload: dict, scripts: list[str],
-                 stylesheets: list[str], noscript: str, heading: str = "",
-                 attributes: str = "") -> str:
-    """Return ``<div class=qinglian-KIND-block>`` holding the form the script starts from."""
+def block_data(payload: dict) -> str:
+    """Return ``payload`` as JSON escaped for an HTML attribute in single quotes."""
     # In single quotes, the JSON's own quotes stay as they are: in double quotes
     # each became &quot;, 1.5 KB of a 10-question quiz's 4.8 KB attribute
-    data = escape(json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+    return escape(json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
                   quote=False).replace("'", "&#x27;")
+
+
+def render_block(kind: str, item_id: str, data: str, scripts: list[str],
+                 stylesheets: list[str], noscript: str, heading: str = "",
+                 attributes: str = "") -> str:
+    """Return ``<div class=qinglian-KIND-block>`` holding the form the script starts
+    from; ``data`` is its payload from :func:`block_data`."""
     tags = "".join(f'<script src="{escape(src)}"></script>' for src in scripts)
     links = "".join(f'<link rel="stylesheet" href="{escape(href)}">' for href in stylesheets)
     return (

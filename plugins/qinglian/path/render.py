@@ -10,12 +10,11 @@ instant navigation.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from html import escape
 from typing import Callable
 
-from ..common.blocks import fill_slots, render_block
+from ..common.blocks import block_data, fill_slots, render_block
 from .routes import FENCES, Route, Step
 
 
@@ -100,8 +99,8 @@ def _manifest_step(step: Step) -> dict:
     return entry
 
 
-def _data(base: str, payload: dict) -> dict:
-    return {"base": base, "route": payload}
+def _data(base: str, payload: dict) -> str:
+    return block_data({"base": base, "route": payload})
 
 
 def _missing(urls: list[str], html: str) -> list[str]:
@@ -109,7 +108,6 @@ def _missing(urls: list[str], html: str) -> list[str]:
     return [url for url in urls if f'"{escape(url)}"' not in html]
 
 
-def _nav_data(data: dict, scripts: list[str]) -> str:
-    value = escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=True)
+def _nav_data(data: str, scripts: list[str]) -> str:
     tags = "".join(f'<script src="{escape(src)}"></script>' for src in scripts)
-    return f'<div class="qinglian-path-nav" data-path-nav="{value}" hidden></div>{tags}'
+    return f"<div class=\"qinglian-path-nav\" data-path-nav='{data}' hidden></div>{tags}"

@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from ..common.assets import Bundle, asset_cache, block_assets, page_assets, site_id
-from ..common.blocks import FILL_BLOCKS, fill_slots, render_block, swap_fences
+from ..common.blocks import FILL_BLOCKS, block_data, fill_slots, render_block, swap_fences
 from ..common.errors import shown_path
 from ..common.fences import find_fences
 from ..common.i18n import translate
@@ -67,7 +67,8 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
             pledge = self.library.pledges[pledge_id]
             payload = pledge_payload(pledge, person_fields(pledge.audience, departments, language))
             needed = self.bundle.for_page(so_far)
-            return render_block("pledge", pledge.id, payload, *page_assets(needed, page.url), noscript)
+            return render_block("pledge", pledge.id, block_data(payload), *page_assets(needed, page.url),
+                                noscript)
 
         page.content = fill_slots("pledge", page.content, form) or page.content
         return context

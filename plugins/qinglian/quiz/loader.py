@@ -45,6 +45,9 @@ class Library:
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # quiz ids left out for their errors
     problems: list[ContentProblem] = field(default_factory=list)
+    # Names the bank and quiz files and the code it was read from (see
+    # _LibraryCache), for caches of what is made from it
+    key: str = ""
 
 
 def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str], bool],
@@ -68,6 +71,7 @@ def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str
             return checked[lesson]
 
         library = _validated(banks, quizzes, exists, YamlCache(cache_dir))
+        library.key = kept.key
         kept.keep(library, checked)
     library.problems[:0] = (misnamed_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
                             + misnamed_files(quizzes_dir, shown_dir, "a quiz file"))

@@ -15,7 +15,7 @@ from ..common.pages import read_source
 from .config import QuizConfig
 from .fence import resolve_fence
 from .loader import Library, load_library
-from .render import quiz_payload, render_quiz
+from .render import QuizBlocks, render_quiz
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -25,6 +25,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
     def __init__(self):
         self.library = Library()
         self.library_config = None  # the config self.library was read for
+        self.blocks = QuizBlocks(self.library, None)
         self.bundles: dict[str, Bundle] = {}  # by quiz mode
 
     # Read and validate every bank and quiz once per build (after the portal
@@ -36,6 +37,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.library_config = None  # a rebuild reads the banks afresh
         for problem in self.site_library(config).problems:
             log.warning(str(problem))
+        self.blocks = QuizBlocks(self.library, self._cache_dir(config))
         # Only exam pages need SHA-256 (their answers are salted digests)
         settings = (ASSETS, config.extra.get("hospital") or {}, config.site_name,
                     config.theme.get("language", "zh"), asset_cache(config.config_file_path))
@@ -71,14 +73,14 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         noscript = translate("quiz.noscript", config.theme.get("language", "zh"))
 
         def block(quiz_id: str, so_far: str) -> str:
-            payload = quiz_payload(self.library.quizzes[quiz_id], self.library.questions)
-            needed = self.bundles[payload["mode"]].for_page(so_far)
-            return render_quiz(payload, *page_assets(needed, page.url), noscript)
+            quiz = self.blocks[quiz_id]
+            needed = self.bundles[quiz.mode].for_page(so_far)
+            return render_quiz(quiz, *page_assets(needed, page.url), noscript)
 
         page.content = fill_slots("quiz", page.content, block) or page.content
         return context
 
-    # Write the browser assets
+    # Write the browser assets; keep the quiz blocks made for the next build
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
@@ -86,6 +88,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         for bundle in self.bundles.values():
             for item in bundle.assets:
                 item.write(Path(config.site_dir))
+        self.blocks.keep()
 
     def check(self, config) -> list[str]:
         """Return every problem in banks, quizzes and quiz blocks, for ``qinglian check``."""
@@ -103,6 +106,9 @@ class QuizPlugin(BasePlugin[QuizConfig]):
     def _quizzes_dir(self, config) -> Path:
         return Path(config.config_file_path).parent / self.config.quizzes_dir
 
+    def _cache_dir(self, config) -> Path:
+        return Path(config.config_file_path).parent / self.config.cache_dir
+
     def site_library(self, config) -> Library:
         """Return every bank and quiz of the site, read once per build or check.
 
@@ -113,8 +119,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             docs = Path(config.docs_dir)
             self.library = load_library(
                 self._quizzes_dir(config), self.config.quizzes_dir,
-                lambda lesson: (docs / lesson).is_file(),
-                Path(config.config_file_path).parent / self.config.cache_dir)
+                lambda lesson: (docs / lesson).is_file(), self._cache_dir(config))
             self.library_config = config
         return self.library
 
