@@ -512,6 +512,25 @@ def test_poster_escapes_its_text(make_site):
     assert "a &amp; &lt;b&gt;" in poster
 
 
+@pytest.mark.parametrize("name, config", [
+    ("content/lessons/index.posters.md", {"use_directory_urls": False}),
+    ("content/lessons/index.posters.html", {}),
+])
+def test_a_file_where_a_folders_posters_go_fails_the_strict_build(make_site, name, config):
+    """A page or file published as lessons/index.posters.html is not overwritten by the
+    folder's poster sheet: the strict build fails and names it."""
+    site = make_site({name: "# 自制海报\n" if name.endswith(".md") else "<p>自制海报</p>"},
+                     {"site_url": "http://intranet.test/", "plugins": {"qinglian/posters": {}},
+                      **config})
+    log = site.failed_build_log()
+    assert (f"{name}: it would be published as lessons/index.posters.html, where this folder's "
+            "QR posters go — rename the file: index.posters.html is kept for the posters") in log
+    assert "Traceback" not in log
+    assert site.build(strict=False).returncode == 0
+    kept = site.read("lessons/index.posters.html")
+    assert "自制海报" in kept and '<article class="poster"' not in kept
+
+
 def test_posters_without_site_url_fail_the_strict_build(make_site):
     site = make_site(config={"plugins": {"qinglian/posters": {}}})
     assert "QR posters need the site's intranet address: set site_url" in site.failed_build_log()

@@ -8,9 +8,10 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
+from ..common.errors import ContentProblem, shown_path
 from ..common.i18n import translate
 from .config import PostersConfig
 from .poster import SHEET_NAME, Poster, render_sheet
@@ -22,6 +23,7 @@ class PostersPlugin(BasePlugin[PostersConfig]):
     def __init__(self):
         self.sheets: dict[str, list[Poster]] = {}  # sheet's site path → its posters
         self.codes: QrCodes | None = None
+        self.in_the_way: dict[str, str] = {}  # site path of a file named like a sheet → its source
 
     # Posters point at intranet addresses: without site_url there are none
     def on_config(self, config):
@@ -30,6 +32,15 @@ class PostersPlugin(BasePlugin[PostersConfig]):
             for problem in self.check(config):
                 log.warning(problem)
             self.codes = QrCodes(Path(config.config_file_path).parent / self.config.cache_dir)
+
+    # Note where every file of the site goes (after other plugins added theirs):
+    # a sheet may not overwrite one
+    @event_priority(-100)
+    def on_files(self, files, *, config):
+        if self.config.enabled:
+            self.in_the_way = {file.dest_uri: shown_path(file.abs_src_path, config.config_file_path)
+                               for file in files
+                               if file.dest_uri.endswith(SHEET_NAME) and file.abs_src_path}
 
     # Every page's address is known once the pages exist: start making the QR
     # codes the cache lacks while the pages render
@@ -73,6 +84,12 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         hospital = (config.extra.get("hospital") or {}).get("name", "")
         try:
             for sheet, posters in self.sheets.items():
+                if sheet in self.in_the_way:
+                    log.warning(str(ContentProblem(
+                        self.in_the_way[sheet], None,
+                        f"it would be published as {sheet}, where this folder's QR posters go",
+                        f"rename the file: {SHEET_NAME} is kept for the posters")))
+                    continue
                 path = Path(config.site_dir) / sheet
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(render_sheet(
