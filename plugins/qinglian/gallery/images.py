@@ -17,12 +17,17 @@ import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
+from functools import cache
 from io import BytesIO
 from pathlib import Path
-
-from PIL import Image, ImageCms, ImageOps
+from typing import TYPE_CHECKING
 
 from ..common.cachefiles import keep
+
+# Pillow is imported where an image is made (12 ms of every build otherwise,
+# also when every rendition comes from the cache)
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Bump when the output of the same source and settings changes
 PIPELINE_VERSION = 1
@@ -32,10 +37,6 @@ FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF", "MPO"}
 
 SIZES = ("display", "thumb")
 TYPES = ("webp", "jpg")
-
-# Pillow warns about images above its pixel limit; we refuse them with a
-# problem of our own instead (see _open)
-warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,11 @@ def _make(path: Path, key: str, settings: Settings, cache_dir: Path) -> Renditio
 def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
     """Return the source decoded, upright, 8-bit sRGB and without metadata, with notes
     on what was converted; raise _Refused for what cannot be shown."""
+    from PIL import Image, ImageOps
+
+    # Pillow warns about images above its pixel limit; we refuse them with a
+    # problem of our own instead
+    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
     if path.stat().st_size == 0:
         raise _Refused("the image file is empty (0 bytes)",
                        "copy the image again from its original")
@@ -239,6 +245,8 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
 
 def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
     """Return ``image`` as 8-bit RGB in sRGB, noting each conversion that is not plain."""
+    from PIL import Image
+
     profile = image.info.get("icc_profile")
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
         # A plain convert to 8 bits clips everything above 255 to white
@@ -268,12 +276,14 @@ def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
 
 
 def _through_profile(image, profile: bytes, mode: str, notes: list[str], source: str):
+    from PIL import ImageCms
+
     try:
         source_profile = ImageCms.ImageCmsProfile(BytesIO(profile))
         name = ImageCms.getProfileDescription(source_profile).strip()
         if "srgb" in name.lower():
             return image
-        converted = ImageCms.profileToProfile(image, source_profile, _SRGB, outputMode=mode)
+        converted = ImageCms.profileToProfile(image, source_profile, _srgb(), outputMode=mode)
     except (ImageCms.PyCMSError, OSError, ValueError) as error:
         notes.append(f"its ICC profile cannot be used ({error}): colours kept as they are")
         return image
@@ -282,6 +292,8 @@ def _through_profile(image, profile: bytes, mode: str, notes: list[str], source:
 
 
 def _fit(image: Image.Image, longest: int) -> Image.Image:
+    from PIL import Image
+
     if max(image.size) <= longest:
         return image
     scale = longest / max(image.size)
@@ -294,4 +306,10 @@ def _bomb(error: Exception) -> str:
 
 
 _BOMB_FIX = "scale it down (e.g. to 4000 px on the longest side) and save it again"
-_SRGB = ImageCms.createProfile("sRGB")
+
+
+@cache
+def _srgb():
+    from PIL import ImageCms
+
+    return ImageCms.createProfile("sRGB")
