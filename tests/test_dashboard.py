@@ -12,14 +12,20 @@ import re
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qinglian.collector.report import (CurrentPledge, Person, Published, Roster, build_report,
                                        write_report)
 from qinglian.collector.store import StoredRecord
+from qinglian.dashboard.board import Figures, pool_small
 
 SITE = "test-hospital"
 HASH = "a" * 64
 DATA = "content/dashboard/data.json"
+# A row of the table: name, staff, the widths of its two bars
+ROWS = re.compile(r'<tr><th scope="row">(.*?)</th><td class="ql-dashboard-num">(\d+)</td>'
+                  r'.*?width: ([\d.]+)%.*?width: ([\d.]+)%')
 
 
 def report_data(tmp_path, departments: dict[str, list[tuple[bool, bool]]]) -> str:
@@ -55,12 +61,12 @@ def _record(who: dict, kind: str, **part) -> StoredRecord:
 def dashboard_site(make_site):
     """Return a function making a site with the dashboard page and ``data`` (None: no file)."""
 
-    def dashboard_site(data: str | None):
+    def dashboard_site(data: str | None, **options):
         return make_site(
             files={"content/dashboard/index.md": "# 数据看板\n\n各科室完成情况。\n", DATA: data},
             config={"extra": {"hospital": {"site_id": SITE}},
                     "plugins": {"qinglian/portal": {"sections": {"dashboard": "数据看板"}},
-                                "qinglian/dashboard": {}}})
+                                "qinglian/dashboard": options}})
 
     return dashboard_site
 
@@ -69,14 +75,13 @@ def test_dashboard_from_a_report(tmp_path, dashboard_site):
     """A report's dashboard.json becomes a table with a bar per figure, and its date."""
     data = report_data(tmp_path, {"内科": [(True, True), (True, False), (False, False)],
                                   "外科": [(True, True)]})
-    site = dashboard_site(data)
+    site = dashboard_site(data, min_group=1)  # every department alone, however small
     result = site.build()
     assert result.returncode == 0, result.stderr
     page = site.read("dashboard/index.html")
     assert "数据截至 2026-11-24，全院名单共 4 人。" in page
     assert "签署率按承诺书的当前版本计算：廉洁从业承诺书（第 3 版）。" in page
-    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td class="ql-dashboard-num">(\d+)</td>'
-                      r'.*?width: ([\d.]+)%.*?width: ([\d.]+)%', page)
+    rows = ROWS.findall(page)
     assert rows == [("内科", "3", "66.7", "33.3"), ("外科", "1", "100", "100"),
                     ("全院", "4", "75", "50")]
     assert "66.7%（2/3）" in page and "33.3%（1/3）" in page
@@ -92,6 +97,35 @@ def test_dashboard_from_a_report(tmp_path, dashboard_site):
         if path.is_file():
             data = path.read_bytes()
             assert not [who for who in people if who in data], path
+
+
+@pytest.mark.parametrize("sizes, rows, pooled", [
+    # people per department → the rows shown (name, staff), the pooled departments
+    ({"内科": 6, "儿科": 7, "外科": 3, "药剂科": 2},
+     [("内科", "6"), ("儿科", "7"), ("其他科室（合并）", "5")], "外科、药剂科"),
+    # a pool of 3 would be the total less the other rows: the smallest (内科) joins it
+    ({"内科": 6, "儿科": 7, "外科": 2, "药剂科": 1}, [("儿科", "7"), ("其他科室（合并）", "9")],
+     "内科、外科、药剂科"),
+    ({"内科": 5, "外科": 9}, [("内科", "5"), ("外科", "9")], None),
+])
+def test_departments_too_small_to_hide_a_person_are_pooled(tmp_path, dashboard_site, sizes,
+                                                          rows, pooled):
+    """By default no row stands for fewer than 5 people: the page would show each one's
+    progress to all staff. The pooled row's figures are its people's."""
+    data = report_data(tmp_path, {name: [(True, n % 2 == 0) for n in range(size)]
+                                  for name, size in sizes.items()})
+    site = dashboard_site(data)
+    assert site.build().returncode == 0
+    page = site.read("dashboard/index.html")
+    shown = [(name, staff) for name, staff, _, _ in ROWS.findall(page)]
+    assert shown == rows + [("全院", str(sum(sizes.values())))]
+    note = ("为免显示个人的完成情况，不足 5 人的科室合并为一行（必要时并入人数最少的其他科室）："
+            f"{pooled}。")
+    assert (note in page) == bool(pooled)
+    if pooled:
+        people = sum(sizes[name] for name in pooled.split("、"))
+        passed = sum((size + 1) // 2 for name, size in sizes.items() if name in pooled.split("、"))
+        assert f"100%（{people}/{people}）" in page and f"（{passed}/{people}）" in page
 
 
 def test_no_data_is_a_note_not_a_failure(dashboard_site):
@@ -156,3 +190,21 @@ def test_report_data_round_trips(tmp_path):
     assert (dashboard.total.staff, dashboard.total.pledge_signed,
             dashboard.total.onboarding_passed) == (1, 1, 0)
     assert json.loads((tmp_path / "report" / "dashboard.json").read_text())["format"] == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=8), st.integers(1, 10))
+def test_no_row_stands_for_fewer_people_than_min_group(sizes, min_group):
+    """Every row shown alone, and the pooled row unless it is empty, holds at least
+    min_group people (or is the whole hospital); no one is lost or counted twice."""
+    departments = [(f"科室{n}", Figures(size, size // 2, 0.0, size // 3, 0.0))
+                   for n, size in enumerate(sizes)]
+    alone, pooled, pool = pool_small(departments, min_group)
+    assert all(figures.staff >= min_group for _, figures in alone)
+    if pool is not None and alone:
+        assert pool.staff == 0 or pool.staff >= min_group
+    # Each department once: alone or pooled
+    assert sorted([name for name, _ in alone] + pooled) == sorted(name for name, _ in departments)
+    staff = sum(figures.staff for _, figures in alone) + (pool.staff if pool else 0)
+    signed = sum(figures.pledge_signed for _, figures in alone) + (pool.pledge_signed if pool else 0)
+    assert (staff, signed) == (sum(sizes), sum(size // 2 for size in sizes))

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from ..common.i18n import translate
 from ..common.tables import TableError, normalise_header, read_table
-from ..dashboard.board import DASHBOARD_FORMAT
+from ..dashboard.board import DASHBOARD_FORMAT, percent
 from .corrections import REDACTED
 from .errors import SetupError
 from ..common.tables import csv_document
@@ -260,9 +260,9 @@ def dashboard_data(report: Report) -> dict:
     def figures(counts: Counts) -> dict:
         return {"staff": counts.staff,
                 "pledge_signed": counts.pledge_signed,
-                "pledge_signed_percent": _percent(counts.pledge_signed, counts.staff),
+                "pledge_signed_percent": percent(counts.pledge_signed, counts.staff),
                 "onboarding_passed": counts.onboarding_passed,
-                "onboarding_passed_percent": _percent(counts.onboarding_passed, counts.staff)}
+                "onboarding_passed_percent": percent(counts.onboarding_passed, counts.staff)}
 
     return {
         "format": DASHBOARD_FORMAT,
@@ -314,10 +314,6 @@ def id_key(staff_id: str) -> str:
 def name_key(name) -> str:
     """A name as compared: full-width folded, without spaces (张 三 is 张三)."""
     return "".join(unicodedata.normalize("NFKC", str(name or "")).split())
-
-
-def _percent(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
 
 
 # Writing the report ----------------------------------------------------------------------
@@ -468,8 +464,7 @@ def _count_cells(counts: Counts, t) -> str:
 
 
 def _fraction(part: int, whole: int, t) -> str:
-    percent = f"{_percent(part, whole):g}"
-    return escape(t("report.fraction", part=part, whole=whole, percent=percent))
+    return escape(t("report.fraction", part=part, whole=whole, percent=f"{percent(part, whole):g}"))
 
 
 def _pledge_cell(status: PledgeStatus, t, tz) -> str:

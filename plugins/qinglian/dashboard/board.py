@@ -1,10 +1,11 @@
 """The dashboard (数据看板): completion of pledges and onboarding by department.
 
 Its data is the ``dashboard.json`` that ``qinglian report`` writes: counts and
-percentages per department, never a name or a 工号, so the page can be
-published to every member of staff. An admin copies the file into the site's
-sources, and the next build shows it as a table with bars; the page needs no
-script and no request to the collector.
+percentages per department, never a name or a 工号. An admin copies the file
+into the site's sources, and the next build shows it as a table with bars; the
+page needs no script and no request to the collector. It is read by every
+member of staff, so departments too small to hide a person are shown only
+pooled (see pool_small).
 """
 
 from __future__ import annotations
@@ -94,8 +95,40 @@ def read_dashboard(text: str) -> tuple[Dashboard | None, str | None]:
     ), None
 
 
-def render_dashboard(dashboard: Dashboard, t, tz: tzinfo | None = None) -> str:
-    """Return the dashboard as HTML: the data's date, then a table with a bar per figure.
+def percent(part: int, whole: int) -> float:
+    """Return ``part`` of ``whole`` in percent, to one decimal (0 of nobody is 0)."""
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def pool_small(departments: list[tuple[str, Figures]], min_group: int
+               ) -> tuple[list[tuple[str, Figures]], list[str], Figures | None]:
+    """Split ``departments`` into those shown alone and those pooled into one row
+    (their names, and the row's figures; None when none is pooled).
+
+    A department of fewer than ``min_group`` people would show each one's
+    progress to every member of staff. Such departments are pooled, and while
+    the pool itself holds fewer, the smallest other department joins it (else
+    the total less the other rows would give it away).
+    """
+    alone = [row for row in departments if row[1].staff >= min_group]
+    pooled = [row for row in departments if row[1].staff < min_group]
+    while alone and 0 < sum(figures.staff for _, figures in pooled) < min_group:
+        smallest = min(alone, key=lambda row: row[1].staff)
+        alone.remove(smallest)
+        pooled.append(smallest)
+    if not pooled:
+        return alone, [], None
+    staff, signed, passed = (sum(getattr(figures, name) for _, figures in pooled)
+                             for name in ("staff", "pledge_signed", "onboarding_passed"))
+    row = Figures(staff, signed, percent(signed, staff), passed, percent(passed, staff))
+    shown = {name for name, _ in alone}
+    return alone, [name for name, _ in departments if name not in shown], row
+
+
+def render_dashboard(dashboard: Dashboard, t, tz: tzinfo | None = None, *,
+                     min_group: int = 1) -> str:
+    """Return the dashboard as HTML: the data's date, then a table with a bar per figure,
+    departments of fewer than ``min_group`` people pooled (see pool_small).
     ``t(key, **values)`` gives UI strings; the date is shown in ``tz`` (default: local)."""
     date = datetime.fromisoformat(dashboard.generated).astimezone(tz).date().isoformat()
     notes = [t("dashboard.date", date=date, staff=dashboard.total.staff)]
@@ -103,8 +136,12 @@ def render_dashboard(dashboard: Dashboard, t, tz: tzinfo | None = None) -> str:
         notes.append(t("dashboard.pledges", pledges="、".join(
             t("dashboard.pledge_version", title=title, version=version)
             for title, version in dashboard.pledges)))
+    alone, pooled, pool = pool_small(dashboard.departments, min_group)
+    if pool:
+        notes.append(t("dashboard.pooled", size=min_group, departments="、".join(pooled)))
+        alone.append((t("dashboard.pooled_row"), pool))
     rows = "".join(f'<tr><th scope="row">{escape(name)}</th>{_cells(figures, t)}</tr>'
-                   for name, figures in dashboard.departments)
+                   for name, figures in alone)
     head = "".join(f'<th scope="col">{escape(t(f"dashboard.{key}"))}</th>'
                    for key in ("department", "staff", "pledge", "onboarding"))
     return ('<div class="ql-dashboard">'

@@ -56,7 +56,7 @@ class DashboardPlugin(BasePlugin[DashboardConfig]):
         if self.dashboard is None:
             body = render_no_data(self._shown_data_path(config), t)
         else:
-            body = render_dashboard(self.dashboard, t)
+            body = render_dashboard(self.dashboard, t, min_group=self.config.min_group)
         return html + f'<link rel="stylesheet" href="{style}">' + body
 
     # Write the dashboard's stylesheet

@@ -1,7 +1,7 @@
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .options import WholeNumber
+from ..common.options import WholeNumber
 
 
 class GalleryConfig(Config):

@@ -1,4 +1,4 @@
-"""Config options of the gallery that MkDocs 1.x does not have."""
+"""Config options our plugins need that MkDocs 1.x does not have."""
 
 from __future__ import annotations
 
