@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from conftest import PROJECT, block_data, build, free_port, run_collector
 from qinglian.common.records import record_problems
-from test_quiz_browser import answer_all, right_answer, start, submit, tab_to
+from test_quiz_browser import CONTRAST, answer_all, right_answer, start, submit, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -279,6 +279,13 @@ def test_switch_person_guards_undelivered_records(down_site, open_page):
     guard = page.locator(".qinglian-path__guard")
     expect(guard).to_be_focused()
     expect(guard).to_have_text("张三 还有 1 条记录没有送达医院服务器。换人会从本机清除这些记录：请先下载记录文件，交给培训负责人。")
+    # Readable, and not a glaring light box, on Material's dark pages too
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    assert guard.evaluate(CONTRAST) >= 4.5
+    background = guard.evaluate("(e) => getComputedStyle(e).backgroundColor")
+    assert max(map(int, re.findall(r"\d+", background)[:3])) < 100, background  # a dark box
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
+    assert guard.evaluate(CONTRAST) >= 4.5
     expect(page.locator(".qinglian-path__clear")).to_have_count(0)
     # Cancel: nothing happened
     tab_to(page, page.locator(".qinglian-path__cancel"))

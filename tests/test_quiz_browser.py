@@ -429,7 +429,7 @@ def test_route_part_before_the_shared_module(intranet_site, open_page):
 
 
 CONTRAST = """(element) => {
-  // WCAG contrast of the element's text against the page background
+  // WCAG contrast of the element's text against its own background, else the page's
   const channels = (colour) => colour.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const luminance = (colour) => {
     const [r, g, b] = channels(colour).map((c) => {
@@ -438,20 +438,27 @@ CONTRAST = """(element) => {
     });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
+  const own = getComputedStyle(element).backgroundColor;
   const text = luminance(getComputedStyle(element).color);
-  const page = luminance(getComputedStyle(document.body).backgroundColor);
-  return (Math.max(text, page) + 0.05) / (Math.min(text, page) + 0.05);
+  const ground = luminance(own === "rgba(0, 0, 0, 0)" ? getComputedStyle(document.body).backgroundColor : own);
+  return (Math.max(text, ground) + 0.05) / (Math.min(text, ground) + 0.05);
 }"""
+
+
+def start_in_scheme(page, address: str, scheme: str) -> None:
+    """Open ``address`` in Material's light (default) or dark (slate) scheme and start
+    its quiz."""
+    page.goto(address)
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    fill_profile(page)
+    start(page)
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_verdicts_are_readable_in_light_and_dark(local_server, open_page, scheme):
     """'回答正确/错误' keeps 4.5:1 contrast on Material's light and dark pages."""
     page = open_page().page
-    page.goto(url(local_server, LESSON))
-    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
-    fill_profile(page)
-    start(page)
+    start_in_scheme(page, url(local_server, LESSON), scheme)
     questions = page.locator("fieldset.qinglian-question")
     for index, choose in ((0, right_answer), (1, wrong_answer)):
         question = questions.nth(index)
@@ -460,3 +467,16 @@ def test_verdicts_are_readable_in_light_and_dark(local_server, open_page, scheme
         verdict = question.locator(".qinglian-question__feedback > :first-child")
         expect(verdict).to_contain_text("回答正确" if index == 0 else "回答错误")
         assert verdict.evaluate(CONTRAST) >= 4.5
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_timer_hides_the_questions_scrolling_beneath_it(local_server, open_page, scheme):
+    """The sticky countdown has an opaque background (the page's colour under its tint),
+    so questions scrolling under it do not show through its digits."""
+    page = open_page().page
+    start_in_scheme(page, url(local_server, EXAM), scheme)
+    timer = page.locator(".qinglian-quiz__timer")
+    expect(timer).to_be_visible()
+    colour = timer.evaluate("(element) => getComputedStyle(element).backgroundColor")
+    page_colour = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert colour == page_colour and not colour.startswith("rgba"), colour
