@@ -30,7 +30,7 @@ def swap_fences(kinds: set[str], markdown: str, source: Callable[[], str],
     """Replace each fence of a page in one of ``kinds`` (```quiz, …) by a placeholder
     for its block.
 
-    ``source()`` reads the page's file (for line numbers past its front matter);
+    ``source()`` returns the page's whole source (for line numbers past its front matter);
     ``resolve`` names the item a fence shows, or the problem; a fence with a
     problem is left out (``report`` hears why), never half-rendered. Returns
     None when the page has no such fence.
@@ -38,7 +38,8 @@ def swap_fences(kinds: set[str], markdown: str, source: Callable[[], str],
     fences = find_fences(markdown, kinds)
     if not fences:
         return None
-    # Only pages with a block read their file again
+    # Only pages with a block need their source again (the portal plugin keeps it
+    # in memory; without it, this reads the file)
     first_line = body_start_line(source(), markdown)
     fences = [replace(fence, start=fence.start + first_line - 1, end=fence.end + first_line - 1)
               for fence in fences]
