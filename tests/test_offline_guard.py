@@ -1,6 +1,8 @@
 """The offline guard: trainers' pages may not fetch anything from an outside host."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -67,6 +69,24 @@ def test_bad_page_fails_strict_build_with_file_and_line(make_site):
     assert "content/lessons/bad.md:15: a 'mermaid' fence cannot be shown offline" in log
     assert "nhc.gov.cn" not in log
     assert "download the file into the page's folder" in log
+
+
+def test_check_finds_them_without_building(make_site):
+    """`qinglian check` names the same references and fence by file and line; markup
+    shown as code (highlighted or not, it is text) is not one."""
+    shown = '\n```html\n<img src="https://code.example/shown.png">\n```\n'
+    site = make_site({"content/lessons/bad.md": BAD_PAGE + shown})
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"], cwd=site.root,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    for line in ("content/lessons/bad.md:7: <img src> loads 'https://example.com/logo.png'",
+                 "content/lessons/bad.md:9: <iframe src> loads '//video.example.com/embed/1'",
+                 "content/lessons/bad.md:11: CSS url() in <div style> loads 'http://example.com/bg.jpg'",
+                 "content/lessons/bad.md:13: CSS @import in <style> loads 'https://fonts.example.com/css'",
+                 "content/lessons/bad.md:15: a 'mermaid' fence cannot be shown offline"):
+        assert line in result.stdout
+    assert "code.example" not in result.stdout and "nhc.gov.cn" not in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_outside_script_in_config_is_reported_once(make_site):
