@@ -282,6 +282,30 @@ def test_quiz_blocks_are_kept_until_a_bank_or_quiz_changes(tmp_path, monkeypatch
     assert stem(build_blocks()["practice"]) == "下列做法错误的是？"
 
 
+def test_a_drawn_quiz_loses_a_question_whose_lesson_was_deleted(tmp_path):
+    """The banks are unchanged, but a question's lesson is gone: the kept block, which
+    still drew from it, is not used."""
+    folder = tmp_path / "quizzes"
+    (folder / "banks").mkdir(parents=True)
+    second = GOOD_QUESTION.replace("s1-001", "s1-002") + "    lesson: lessons/standard-1.md\n"
+    (folder / "banks" / "a.yml").write_text(GOOD_BANK + second, encoding="utf-8")
+    (folder / "drawn.yml").write_text(
+        "title: 测验\nmode: practice\npass_mark: 60\ndraw:\n  - standards: [1]\n    count: 1\n",
+        encoding="utf-8")
+    cache, lessons = tmp_path / "cache", {"lessons/standard-1.md"}
+
+    def pool():
+        library = load_library(folder, "quizzes", lambda lesson: lesson in lessons, cache)
+        blocks = QuizBlocks(library, cache)
+        data = json.loads(unescape(blocks["drawn"].data))
+        blocks.keep()
+        return data["draw"][0]["pool"]
+
+    assert pool() == ["s1-001", "s1-002"]
+    lessons.clear()
+    assert pool() == ["s1-001"]
+
+
 def test_yaml_files_not_named_yml_are_named(tmp_path):
     """Only *.yml is read: a bank or quiz saved as .yaml (or .YML) is reported, not skipped."""
     library = load(tmp_path, banks={"a.yml": GOOD_BANK, "b.yaml": GOOD_BANK.replace("s1-", "s2-")},

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..common.cachefiles import keep
 from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.hashing import sha256_hex
 from ..common.pages import decode_source
 from ..common.yamlio import LineDict, LineList, YamlCache, misnamed_files
 from .models import (
@@ -45,8 +46,8 @@ class Library:
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # quiz ids left out for their errors
     problems: list[ContentProblem] = field(default_factory=list)
-    # Names the bank and quiz files and the code it was read from (see
-    # _LibraryCache), for caches of what is made from it
+    # Names the bank and quiz files, the code it was read from (see _LibraryCache)
+    # and which of the lessons its questions name exist, for caches of what is made from it
     key: str = ""
 
 
@@ -71,7 +72,8 @@ def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str
             return checked[lesson]
 
         library = _validated(banks, quizzes, exists, YamlCache(cache_dir))
-        library.key = kept.key
+        # The same files give another library when a lesson a question names comes or goes
+        library.key = sha256_hex(f"{kept.key}\n{sorted(checked.items())}")
         kept.keep(library, checked)
     library.problems[:0] = (misnamed_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
                             + misnamed_files(quizzes_dir, shown_dir, "a quiz file"))
