@@ -71,9 +71,11 @@ class PathPlugin(BasePlugin[PathConfig]):
         if not self.config.enabled:
             return
 
-        path = shown_path(page.file.abs_src_path, config.config_file_path)
+        # The page is named only in messages: most pages have no fence to resolve
         return swap_fences(set(FENCES), markdown, lambda: page.file.content_string,
-                           lambda fence: resolve_fence(fence, path, self.library),
+                           lambda fence: resolve_fence(
+                               fence, shown_path(page.file.abs_src_path, config.config_file_path),
+                               self.library),
                            lambda problem: log.warning(str(problem)))
 
     # Every page has been read, so every title is known: make each route's payload

@@ -47,9 +47,11 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         if not self.config.enabled:
             return
 
-        path = shown_path(page.file.abs_src_path, config.config_file_path)
+        # The page is named only in messages: most pages have no fence to resolve
         return swap_fences({"pledge"}, markdown, lambda: page.file.content_string,
-                           lambda fence: resolve_fence(fence, path, self.library),
+                           lambda fence: resolve_fence(
+                               fence, shown_path(page.file.abs_src_path, config.config_file_path),
+                               self.library),
                            lambda problem: log.warning(str(problem)))
 
     # Put each signing form where its block stood, with its assets, once search
