@@ -42,11 +42,12 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "scripts" / "bench-results.md"
 PYTHON = sys.executable
 RUNS = 3  # builds per measurement: min / median / max
-# Ours and plain Material take turns this many times: this VM runs up to 25 %
-# slower for minutes at a time, and a median of five outlasts two such spells
-# (with three, two slow builds of ours put 1,000 pages at +22 % in a run where
-# 100 and 5,000 pages measured +2.5 % and +3.5 %)
-OVERHEAD_RUNS = 5
+# Ours and plain Material take turns more often: this VM runs up to 25 % slower
+# for minutes at a time (builds of the same 1,000 pages took 7.6-12.2 s within
+# ten minutes; with three turns, two slow builds of ours put 1,000 pages at
+# +22 % in a run where 100 and 5,000 pages measured +2.5 % and +3.5 %). A median
+# of nine turns outlasts four slow spells; 5,000 pages (40 s a build) take five
+OVERHEAD_RUNS, OVERHEAD_RUNS_LARGE = 9, 5
 PAGES_PER_PART = 50  # a section (folder) never holds more pages than this
 PARTS_PER_VOLUME = 10
 QUESTIONS_PER_BANK = 500
@@ -153,9 +154,11 @@ def plugin_overhead(grid: Grid, work: Path, report: Report) -> None:
         # Builds take turns (ours, plain, ours, …), so a slow spell of the machine
         # falls on both alike
         runs: dict[str, list[float]] = {name: [] for name, _ in builds}
-        for _ in range(OVERHEAD_RUNS):
+        for turn in range(OVERHEAD_RUNS if pages <= 1_000 else OVERHEAD_RUNS_LARGE):
             for name, config in builds:
-                runs[name].append(build(config, root / "site"))
+                # The no-prune baseline is shown, not compared: RUNS builds of it do
+                if name != "plain, no prune" or turn < RUNS:
+                    runs[name].append(build(config, root / "site"))
         for name, times in runs.items():
             print(f"  site-{pages} {name}: " + ", ".join(f"{t:.1f} s" for t in times), flush=True)
             medians[name, pages], minimums[name, pages] = statistics.median(times), min(times)
@@ -912,7 +915,8 @@ def render(report: Report, mode: str, minutes: float) -> str:
         f"Measured with `python scripts/bench.py {mode}` on {time.strftime('%Y-%m-%d')}: "
         f"{cores} cores, Python {sys.version.split()[0]}, {minutes:.1f} min in all; "
         f"min/median/max of {OVERHEAD_RUNS} builds each of ours and plain Material taking "
-        f"turns ({RUNS} elsewhere), medians compared; {dropped}; qinglian's "
+        f"turns ({OVERHEAD_RUNS_LARGE} at 5,000 pages, {RUNS} elsewhere), medians compared; "
+        f"{dropped}; qinglian's "
         "modules compiled to bytecode first, as pip compiles Material's.", "",
         *lines, "",
         f"Load average (1 min) when each figure started: {load_line}. {note}", "",
