@@ -25,7 +25,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
     def __init__(self):
         self.library = Library()
         self.library_config = None  # the config self.library was read for
-        self.blocks = QuizBlocks(self.library, None)
+        self.blocks: QuizBlocks | None = None  # made for self.library at each build
         self.bundles: dict[str, Bundle] = {}  # by quiz mode
 
     # Read and validate every bank and quiz once per build (after the portal
