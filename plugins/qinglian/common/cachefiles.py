@@ -8,6 +8,7 @@ next one; a cache folder that cannot be written costs only that time.
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 
@@ -20,3 +21,21 @@ def keep(path: Path, data: bytes) -> None:
         partial.replace(path)
     except OSError:
         pass
+
+
+def keep_pickled(path: Path, key: str, value) -> None:
+    """Store ``value`` at ``path`` under ``key`` (see kept_pickle), if it can be pickled."""
+    try:
+        keep(path, pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
+    except RecursionError:  # nested too deep to pickle: made again next time
+        pass
+
+
+def kept_pickle(path: Path, key: str):
+    """Return the value keep_pickled stored at ``path`` under ``key``, or None: absent,
+    cut short, from another version of the code, or kept under another key."""
+    try:
+        kept_key, value = pickle.loads(path.read_bytes())
+    except Exception:
+        return None
+    return value if kept_key == key else None

@@ -8,13 +8,12 @@ out, so a broken quiz is never half-rendered.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..common.cachefiles import keep
+from ..common.cachefiles import keep_pickled, kept_pickle
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.hashing import sha256_hex
 from ..common.pages import decode_source
@@ -106,22 +105,17 @@ class _LibraryCache:
 
     def library(self, lesson_exists: Callable[[str], bool]) -> Library | None:
         """Return the kept library if it was made from the same files and lessons."""
-        if self.file is None:
+        kept = kept_pickle(self.file, self.key) if self.file else None
+        if kept is None:  # nothing kept for these files: validate afresh
             return None
-        try:
-            key, lessons, library = pickle.loads(self.file.read_bytes())
-        except Exception:  # absent, cut short or from another version: validate afresh
-            return None
-        if key != self.key or any(lesson_exists(lesson) != found for lesson, found in lessons.items()):
+        lessons, library = kept
+        if any(lesson_exists(lesson) != found for lesson, found in lessons.items()):
             return None
         return library
 
     def keep(self, library: Library, lessons: dict[str, bool]) -> None:
         if self.file is not None:
-            try:
-                keep(self.file, pickle.dumps((self.key, lessons, library), pickle.HIGHEST_PROTOCOL))
-            except RecursionError:
-                pass
+            keep_pickled(self.file, self.key, (lessons, library))
 
 
 def _validated(banks: dict[str, bytes], quizzes: dict[str, bytes], lesson_exists,

@@ -10,7 +10,6 @@ view-source, not a determined cheater.
 from __future__ import annotations
 
 import json
-import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 from ..common.blocks import block_data, render_block
-from ..common.cachefiles import keep
+from ..common.cachefiles import keep_pickled, kept_pickle
 from ..common.hashing import sha256_hex, short_hash
 from .loader import Library
 from .models import Question, Quiz
@@ -90,7 +89,8 @@ class QuizBlocks:
         self.file = folder / "blocks.bin" if folder and library.key else None
         self.key = sha256_hex("\n".join([library.key, *(sha256_hex(path.read_bytes())
                                                          for path in self.CODE)]))
-        self.blocks: dict[str, QuizBlock] = self._kept()
+        self.blocks: dict[str, QuizBlock] = (kept_pickle(self.file, self.key) if self.file
+                                             else None) or {}
         self.made = 0  # blocks made in this build, not kept yet
 
     def __getitem__(self, quiz_id: str) -> QuizBlock:
@@ -104,17 +104,8 @@ class QuizBlocks:
     def keep(self) -> None:
         """Store the blocks for the next build, if any were made in this one."""
         if self.file and self.made:
-            keep(self.file, pickle.dumps((self.key, self.blocks), pickle.HIGHEST_PROTOCOL))
+            keep_pickled(self.file, self.key, self.blocks)
             self.made = 0
-
-    def _kept(self) -> dict[str, QuizBlock]:
-        if self.file is None:
-            return {}
-        try:
-            key, blocks = pickle.loads(self.file.read_bytes())
-        except Exception:  # absent, cut short or from another version: made afresh
-            return {}
-        return blocks if key == self.key else {}
 
 
 def render_quiz(block: QuizBlock, scripts: list[str], stylesheets: list[str], noscript: str) -> str:
