@@ -50,12 +50,18 @@ VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                       | st.dictionaries(KEYS, inner, max_size=5), max_leaves=20)
 
 
+# Values that parse as YAML but that PyYAML's constructors then refuse with a plain
+# ValueError or TypeError (an impossible date, a bad !!int, a list as a key)
+REFUSED = st.sampled_from(["2026-02-30", "2026-13-01", "2026-01-01 25:00:00", "!!int 0x",
+                           "!!float x", "[A, B]: A", "{a: 1}: 2", "? [x]\n: y"])
+
+
 @st.composite
 def yamlish(draw) -> str:
     text = yaml.safe_dump(draw(VALUES), allow_unicode=True)
     if draw(st.booleans()):
         at = draw(st.integers(0, len(text)))
-        text = text[:at] + draw(st.text(max_size=10)) + text[at:]
+        text = text[:at] + draw(st.text(max_size=10) | REFUSED) + text[at:]
     return text
 
 

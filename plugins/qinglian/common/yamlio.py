@@ -54,6 +54,10 @@ class _EscapedControl(yaml.MarkedYAMLError):
     pass
 
 
+class _UnreadableValue(yaml.MarkedYAMLError):
+    pass
+
+
 try:
     from yaml.cyaml import CParser as _Parser  # libyaml: parses 3× faster
 except ImportError:  # a PyYAML built without libyaml: SafeLoader's own parser
@@ -79,6 +83,19 @@ class _LineLoader(Composer, _Parser, SafeConstructor, Resolver):
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
 
+    def construct_object(self, node, deep=False):
+        # PyYAML's own constructors raise plain ValueError for a value that looks
+        # like a date but is none (2026-13-45) or a bad !!int / !!float
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as error:
+            date = node.tag.endswith(":timestamp")
+            raise _UnreadableValue(
+                problem=f"'{node.value}' is not a valid {'date' if date else node.tag.rsplit(':', 1)[-1]} "
+                        f"({error})", problem_mark=node.start_mark,
+                note=("write a date as YYYY-MM-DD, or " if date else "") + "put text in quotes ('…')"
+            ) from None
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
@@ -87,6 +104,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict, set)):
+            raise _UnreadableValue(problem="a key cannot be a list or a mapping",
+                                   problem_mark=key_node.start_mark,
+                                   note="write the key as plain text before the colon")
         if key in mapping:
             raise _DuplicateKey(
                 problem=f"duplicate key '{key}' (first on line {mapping.key_lines[key]})",
@@ -138,6 +159,7 @@ def load_yaml(text: str, path: str):
             path, line, f"invalid YAML: {what}",
             "delete the escape (\\e, \\a, \\x1b …) from that text"
             if isinstance(error, _EscapedControl) else
+            error.note if isinstance(error, _UnreadableValue) else
             "check the indentation and quoting on that line",
         )]) from None
     except yaml.reader.ReaderError as error:
