@@ -71,15 +71,13 @@
   store.set = function (key, value) {
     memory[key] = value === null ? null : JSON.stringify(value);
     unsaved[key] = 1;
-    if (!local) return false;
+    if (!local) return;
     try {
       if (value === null) local.removeItem(prefix + key);
       else local.setItem(prefix + key, memory[key]);
       delete unsaved[key];
-      return true;
     } catch (error) {
       store.problem = "full";
-      return false;
     }
   };
 
@@ -114,7 +112,7 @@
   }
 
   function savePerson(data) {
-    return store.set("person:" + data.profile.staff_id, data);
+    store.set("person:" + data.profile.staff_id, data);
   }
 
   function signIn(profile) {
