@@ -8,6 +8,8 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from .common.yamlio import unreadable_value
+
 
 def load_site(config_file: Path):
     """Return (the MkDocs config or None, the problems of mkdocs.yml itself).
@@ -25,6 +27,11 @@ def load_site(config_file: Path):
         config = load_config(str(config_file))
     except (Abort, ConfigurationError) as error:
         return None, [f"{config_file}: {message}" for message in collector.messages or [str(error)]]
+    except ValueError as error:
+        # PyYAML's own constructors raise it for a value they cannot make
+        found = unreadable_value(config_file.read_text(encoding="utf-8", errors="replace"),
+                                 str(config_file))
+        return None, [str(found) if found else f"{config_file}: MkDocs cannot read it ({error})"]
     finally:
         logger.removeHandler(collector)
     return config, [f"{config_file}: {message}" for message in collector.messages]

@@ -178,6 +178,30 @@ def load_yaml(text: str, path: str):
         raise ContentError([_too_deep(path)]) from None
 
 
+class _AnyTagLoader(_LineLoader):
+    """_LineLoader that reads every tag it does not know (!ENV, !!python/name:…) as null."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def unreadable_value(text: str, path: str) -> ContentProblem | None:
+    """Return where ``text`` holds a value YAML parses but cannot make (the date
+    2026-13-45, a list as a key), whatever tags it uses, or None.
+
+    MkDocs reads mkdocs.yml with PyYAML's own loader, which raises a bare
+    ValueError or TypeError for such a value, naming no line.
+    """
+    try:
+        yaml.load(text, Loader=_AnyTagLoader)
+    except _UnreadableValue as error:
+        return ContentProblem(path, error.problem_mark.line + 1, f"invalid YAML: {error.problem}",
+                              error.note)
+    except (yaml.YAMLError, RecursionError):
+        pass  # problems MkDocs names itself
+    return None
+
+
 def _too_deep(path: str) -> ContentProblem:
     return ContentProblem(path, None,
                           "invalid YAML: brackets or indentation nested too deeply to read",
