@@ -347,6 +347,91 @@ def test_corrupt_storage_is_set_aside(offline_site, open_page):
     start(page)
 
 
+PREFIX = "qinglian:v1:example-hospital:"
+PROFILE = {"name": "李四", "staff_id": "C003", "department": "内科"}
+# Valid JSON that the scripts cannot use: hand edits, an old version's data
+MISSHAPEN = {
+    "no-profile": {"attempts": []},
+    "attempts-not-a-list": {"profile": PROFILE, "attempts": "3"},
+    "attempt-null": {"profile": PROFILE, "attempts": [None]},
+    "paper-without-items": {"profile": PROFILE, "open": {"standard-1-practice": {"answers": {}}}},
+    "seen-a-mapping": {"profile": PROFILE, "seen": {"s1-001": 1}},
+}
+
+
+@pytest.mark.parametrize("shape", sorted(MISSHAPEN))
+def test_stored_person_of_another_shape_is_set_aside(offline_site, open_page, shape):
+    """A person's saved data of the wrong shape is kept aside untouched, said, and
+    the quiz starts afresh (it used to stop with a script error)."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(url(offline_site, LESSON))
+    stored = json.dumps(MISSHAPEN[shape])
+    page.evaluate("""([prefix, stored]) => {
+        localStorage.setItem(prefix + 'current', '"C003"');
+        localStorage.setItem(prefix + 'person:C003', stored);
+    }""", [PREFIX, stored])
+    page.reload()
+    expect(page.locator(".qinglian-quiz__notice")).to_contain_text("本机记录已损坏")
+    kept = page.evaluate("""(prefix) => Object.keys(localStorage)
+        .filter(k => k.startsWith(prefix + 'corrupt:person:C003:')).map(k => localStorage.getItem(k))""", PREFIX)
+    assert kept == [stored]
+    fill_profile(page, staff_id="C003")
+    start(page)
+    assert not recorded.errors
+
+
+def _stored_person(page, staff_id="A001") -> dict:
+    return json.loads(page.evaluate("([prefix, id]) => localStorage.getItem(prefix + 'person:' + id)",
+                                    [PREFIX, staff_id]))
+
+
+def test_unfinished_paper_survives_a_bank_change(offline_site, open_page):
+    """Questions taken out of the quiz (or whose options changed in number) since the
+    paper was drawn leave it, said in the status region; the other answers stay."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    start(page)
+    ids = answer_all(page, right_answer)
+    # As if the trainer had since removed one question and given another an option more
+    person = _stored_person(page)
+    paper = person["open"]["standard-1-practice"]
+    paper["items"][0]["id"] = "s1-removed"
+    paper["items"][1]["order"].append(len(paper["items"][1]["order"]))
+    page.evaluate("([prefix, person]) => localStorage.setItem(prefix + 'person:A001', person)",
+                  [PREFIX, json.dumps(person)])
+    page.reload()
+    expect(status(page)).to_contain_text("未交卷答卷中的 2 道题已撤下")
+    fieldsets = page.locator("fieldset.qinglian-question")
+    expect(fieldsets).to_have_count(len(ids) - 2)
+    assert [fieldsets.nth(i).get_attribute("data-question-id") for i in range(len(ids) - 2)] == ids[2:]
+    # The answers given before stay on the paper and count
+    assert len(_stored_person(page)["open"]["standard-1-practice"]["answers"]) == len(ids)
+    fieldsets.last.locator("legend").click()  # Tab on from the last question, as after answering
+    submit(page)
+    expect(status(page)).to_contain_text("得分 100%，通过")
+    assert not recorded.errors
+
+
+def test_paper_of_withdrawn_questions_only_is_dropped(offline_site, open_page):
+    """With none of its questions left, the unfinished paper goes and the quiz can start again."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    start(page)
+    person = _stored_person(page)
+    for item in person["open"]["standard-1-practice"]["items"]:
+        item["id"] = "gone-" + item["id"]
+    page.evaluate("([prefix, person]) => localStorage.setItem(prefix + 'person:A001', person)",
+                  [PREFIX, json.dumps(person)])
+    page.reload()
+    expect(status(page)).to_contain_text("道题已撤下")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "intro")
+    assert "standard-1-practice" not in _stored_person(page)["open"]
+    start(page)
+
 def test_instant_navigation_starts_the_quiz(local_server, open_page):
     """With instant navigation (no page load), the quiz on the new page starts once."""
     recorded = open_page()

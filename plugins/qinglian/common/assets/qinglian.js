@@ -107,8 +107,25 @@
   // ward PC nobody inherits another's history.
   function person() {
     var staffId = store.get("current");
-    var data = staffId && store.get("person:" + staffId);
-    return data && data.profile ? data : null;
+    return staffId && store.get("person:" + staffId, personShape) || null;
+  }
+
+  // A person's data of another shape (edited by hand, an old version) is set
+  // aside like broken JSON: the quiz, pledge and route scripts rely on this shape
+  function personShape(data) {
+    var open = data.open || {};
+    return isObject(data.profile) && typeof data.profile.staff_id == "string"
+      && [data.attempts || [], data.seen || []].every(Array.isArray)
+      && (data.attempts || []).every(function (entry) { return isObject(entry) && isObject(entry.attempt); })
+      && isObject(open) && Object.keys(open).every(function (id) {
+        var paper = open[id];
+        return isObject(paper) && isObject(paper.answers) && isObject(paper.checked) && Array.isArray(paper.items)
+          && paper.items.every(function (item) { return isObject(item) && Array.isArray(item.order); });
+      });
+  }
+
+  function isObject(value) {
+    return !!value && typeof value == "object" && !Array.isArray(value);
   }
 
   function savePerson(data) {
@@ -116,7 +133,7 @@
   }
 
   function signIn(profile) {
-    var data = store.get("person:" + profile.staff_id) || {};
+    var data = store.get("person:" + profile.staff_id, personShape) || {};
     data.profile = profile;
     store.set("current", profile.staff_id);
     savePerson(data);

@@ -80,6 +80,7 @@
       var data = q.person();
       warn();
       if (!data) return show("profile", [q.profileForm(render)]);
+      if (open(data)) withdraw(data, open(data));
       if (open(data)) return paper(data, open(data));
       // Before an attempt: the rules, the last result, and start (if attempts are left)
       var done = (data.attempts || []).filter(function (a) { return a.attempt.quiz_id === quiz.id; });
@@ -95,6 +96,21 @@
         !max || left ? button("md-button md-button--primary qinglian-quiz__start",
           done.length ? "quiz.again" : "quiz.start", function () { begin(data); })
           : el("p", { class: "qinglian-quiz__locked", text: "quiz.no_attempts_left" })]);
+    }
+
+    // The bank changed since this paper was drawn: questions taken out of the quiz,
+    // or whose options changed in number, leave the paper; the other answers stay
+    function withdraw(data, attempt) {
+      var kept = attempt.items.filter(function (item) {
+        var spec = questions[item.id];
+        return spec && item.order.length == spec.options.length;
+      });
+      var gone = attempt.items.length - kept.length;
+      if (!gone) return;
+      attempt.items = kept;
+      if (!kept.length) delete data.open[quiz.id];
+      save(data);
+      status.textContent = t("quiz.withdrawn", { n: gone });
     }
 
     function who(data) {
