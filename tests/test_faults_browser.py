@@ -129,8 +129,9 @@ def test_pledge_without_storage(delivery, collector, open_page, fault, origin):
 
 
 @pytest.mark.parametrize("origin", ["file", "http"])
-@pytest.mark.parametrize("broken", ['[{"record": {"id": "3f1c', '{"records": []}', '[{}]'],
-                         ids=["not-json", "not-a-list", "not-records"])
+@pytest.mark.parametrize("broken", ['[{"record": {"id": "3f1c', '{"records": []}', '[{}]',
+                                    '[{"record": {"id": "3f1c", "kind": "pledge"}, "state": "kept"}]'],
+                         ids=["not-json", "not-a-list", "not-records", "record-without-body"])
 def test_corrupt_outbox_is_set_aside(delivery, collector, open_page, origin, broken):
     """An outbox that cannot be read is kept aside untouched, the person is told, and
     signing and delivery work afresh."""

@@ -154,12 +154,14 @@
   // records stay "kept".
   var listeners = [];
 
-  // An outbox of another shape (edited by hand, an old version) is set aside whole
+  // An outbox of another shape (edited by hand, an old version) is set aside whole;
+  // the pages read each record's id, person and body (record.pledge, record.attempt …)
   function outbox() {
     return store.get("outbox", function (items) {
       return Array.isArray(items) && items.every(function (item) {
-        return item && item.record && typeof item.record.id == "string"
-          && typeof item.state == "string";
+        var entry = isObject(item) && item.record;
+        return isObject(entry) && typeof entry.id == "string" && isObject(entry.person)
+          && isObject(entry[entry.kind]) && typeof item.state == "string";
       });
     }) || [];
   }
