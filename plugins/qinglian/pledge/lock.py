@@ -8,6 +8,7 @@ build only reads it: a text that changed without a new version fails.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -36,7 +37,21 @@ def read_lock(path: Path, shown: str) -> tuple[dict, list[ContentProblem]]:
                 or not all(isinstance(entry, dict) for entry in entries)):
             return {}, [ContentProblem(shown, None, f"the lock's entry for '{pledge_id}' is not "
                                        "a list of versions", "restore it from version control")]
+        for number, entry in enumerate(entries, start=1):
+            # The build, the routes and the collector's reports read these two
+            wrong = [key for key, valid in _ENTRY_KEYS.items() if not valid(entry.get(key))]
+            if wrong:
+                return {}, [ContentProblem(
+                    shown, None, f"the lock's entry for '{pledge_id}', version {number} in its list, "
+                    f"has no valid '{wrong[0]}'",
+                    "restore it from version control, then run qinglian pledge lock")]
     return lock, []
+
+
+_ENTRY_KEYS = {
+    "version": lambda value: isinstance(value, str) and value != "",
+    "sha256": lambda value: isinstance(value, str) and re.fullmatch("[0-9a-f]{64}", value) is not None,
+}
 
 
 def lock_status(pledge: Pledge, lock: dict) -> str:
