@@ -448,6 +448,15 @@ def test_unreadable_inputs_exit_2_with_a_message(tmp_path, capsys, manifest, sto
     xls.write_bytes(b"\xd0\xcf\x11\xe0")
     not_records = tmp_path / "x.json"
     not_records.write_text('{"records": [1]}', encoding="utf-8")
+    # Hand-edited: a pledge id that is an object, a record without its person
+    edited = signature(person("1001", "张三"))
+    edited["pledge"]["id"] = {"id": "staff"}
+    edited_export = tmp_path / "edited.json"
+    edited_export.write_text(json.dumps([signature(person("1002", "李四")), edited]), encoding="utf-8")
+    no_person = signature(person("1001", "张三"))
+    del no_person["person"]
+    no_person_export = tmp_path / "no-person.json"
+    no_person_export.write_text(json.dumps([no_person]), encoding="utf-8")
     cases = [
         (["--db", str(tmp_path / "none.db"), "--roster", str(roster), "--manifest", str(manifest)],
          f"no database at '{tmp_path / 'none.db'}'"),
@@ -461,6 +470,10 @@ def test_unreadable_inputs_exit_2_with_a_message(tmp_path, capsys, manifest, sto
          f"manifest '{manifest}' is for site '{SITE}', not 'other'"),
         (["--export", str(not_records), "--roster", str(roster), "--manifest", str(manifest)],
          "entry 1 is not a record"),
+        (["--export", str(edited_export), "--roster", str(roster), "--manifest", str(manifest)],
+         "entry 2 is not a record (pledge.id is not as the collector stores it)"),
+        (["--export", str(no_person_export), "--roster", str(roster), "--manifest", str(manifest)],
+         "entry 1 is not a record (person is not as the collector stores it)"),
         (["--export", str(tmp_path / "none.json"), "--roster", str(roster),
           "--manifest", str(manifest)], "cannot read"),
     ]

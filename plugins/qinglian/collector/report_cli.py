@@ -84,9 +84,11 @@ def records_from(db: str | None, export: Path | None, site: str | None) -> list:
         for number, entry in enumerate(entries, start=1):
             wrapped = isinstance(entry, dict) and "record" in entry
             record = entry["record"] if wrapped else entry
-            if not isinstance(record, dict):
-                raise SetupError(f"'{export}': entry {number} is not a record; give the "
-                                 "file the collector or the site wrote, unedited")
+            wrong = "record" if not isinstance(record, dict) else _misshapen_field(record)
+            if wrong:
+                raise SetupError(f"'{export}': entry {number} is not a record ({wrong} is not as "
+                                 "the collector stores it); give the file the collector or the "
+                                 "site wrote, unedited")
             records.append(StoredRecord(record=record,
                                         received=str(entry.get("received", "")) if wrapped else "",
                                         client_ip=None, user_agent=None))
@@ -98,3 +100,24 @@ def records_from(db: str | None, export: Path | None, site: str | None) -> list:
         return apply(store.records(site=site), store.corrections())
     finally:
         store.close()
+
+
+def _misshapen_field(record: dict) -> str | None:
+    """Name the first field of ``record`` that the reports read and that is not of the
+    kind the collector stores (text, a number, true/false), or None.
+
+    Not the whole schema: redacted records (（已删除）) no longer match it.
+    """
+    for key in ("id", "site", "kind", "created"):
+        if not isinstance(record.get(key), str):
+            return key
+    for part in ("person", record["kind"]):
+        fields = record.get(part)
+        if not isinstance(fields, dict):
+            return part
+        # An attempt's answers and its counts per standard are the only nested fields
+        nested = [name for name, value in fields.items() if isinstance(value, (dict, list))
+                  and (part, name) not in (("attempt", "answers"), ("attempt", "by_standard"))]
+        if nested:
+            return f"{part}.{nested[0]}"
+    return None
