@@ -11,6 +11,18 @@ from .errors import ContentProblem
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 
 
+def is_content_file(docs_dir: Path, relative: str) -> bool:
+    """Say whether ``relative`` (a path a trainer wrote) names a file in ``docs_dir``.
+
+    A name the system refuses (longer than it allows) is no file: Path.is_file
+    raises OSError for it, where a missing file gives False.
+    """
+    try:
+        return (docs_dir / relative).is_file()
+    except OSError:
+        return False
+
+
 def split_front_matter(source: str) -> tuple[str, str]:
     """Return (front matter YAML, body) of a Markdown file."""
     match = FRONT_MATTER.match(source)
