@@ -190,7 +190,7 @@ def unreadable_value(text: str, path: str) -> ContentProblem | None:
     2026-13-45, a list as a key), whatever tags it uses, or None.
 
     MkDocs reads mkdocs.yml with PyYAML's own loader, which raises a bare
-    ValueError or TypeError for such a value, naming no line.
+    ValueError for such a date or number, naming no line.
     """
     try:
         yaml.load(text, Loader=_AnyTagLoader)
