@@ -8,7 +8,6 @@ Duplicate keys, which PyYAML silently overwrites, are reported instead.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from .cachefiles import keep
+from .cachefiles import keep_pickled, kept_pickle
 from .errors import ContentError, ContentProblem
 
 
@@ -230,7 +229,7 @@ class YamlCache:
     with errors are not kept, so their problems are reported at every build.
     """
 
-    VERSION = b"2"  # bump when LineDict, LineList or what the loader refuses change
+    VERSION = b"3"  # bump when LineDict, LineList or what the loader refuses change
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -239,16 +238,11 @@ class YamlCache:
         """Return ``load_yaml(text, path)``, from the cache when it holds the result."""
         if self.folder is None:
             return load_yaml(text, path)
-        key = hashlib.sha256(self.VERSION + b"\n" + text.encode())
-        file = self.folder / f"{key.hexdigest()[:32]}.pickle"
-        try:
-            return pickle.loads(file.read_bytes())
-        except Exception:  # absent, cut short or from another Python: parse afresh
-            pass
-        data = load_yaml(text, path)
-        try:
-            keep(file, pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
-        except RecursionError:  # nested too deep to pickle: parsed again next time
-            pass
+        key = hashlib.sha256(self.VERSION + b"\n" + text.encode()).hexdigest()
+        file = self.folder / f"{key[:32]}.pickle"
+        data = kept_pickle(file, key)
+        if data is None:  # not kept (or an empty file): parse afresh
+            data = load_yaml(text, path)
+            keep_pickled(file, key, data)
         return data
 
