@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from conftest import INTRANET_HOST, PROJECT
 from qinglian.common.records import record_problems
 from qinglian.quiz.loader import load_library
+from test_quiz_validation import GOOD_BANK, GOOD_QUIZ
 
 pytestmark = pytest.mark.browser
 
@@ -431,6 +432,34 @@ def test_paper_of_withdrawn_questions_only_is_dropped(offline_site, open_page):
     expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "intro")
     assert "standard-1-practice" not in _stored_person(page)["open"]
     start(page)
+
+def test_ids_that_name_an_objects_own_property(make_site, open_page):
+    """A quiz and a question may both be called "constructor" (a valid id): the
+    person's papers, answers and checked questions are looked up by their own keys,
+    never finding the property every JavaScript object inherits."""
+    bank = GOOD_BANK.replace("s1-001", "constructor")
+    site = make_site({"quizzes/banks/a.yml": bank,
+                      "quizzes/constructor.yml": GOOD_QUIZ.replace("s1-001", "constructor"),
+                      "content/lessons/standard-1.md": "# 第一条\n\n```quiz\nid: constructor\n```\n"},
+                     {"extra": {"hospital": {"departments": ["内科", "外科"]}}})
+    assert site.build().returncode == 0
+    recorded = open_page()
+    page = recorded.page
+    page.goto((site.root / "site" / "lessons" / "standard-1" / "index.html").as_uri())
+    fill_profile(page)
+    start(page)
+    question = page.locator("fieldset.qinglian-question")
+    expect(question).to_have_attribute("data-question-id", "constructor")
+    expect(question).to_be_enabled()  # not shown as checked already
+    expect(question.locator(".qinglian-question__feedback")).to_be_hidden()
+    page.reload()  # the unfinished paper is found again
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    submit(page)  # unanswered: no answer recorded, not Object's constructor read as one
+    expect(status(page)).to_contain_text("得分 0%，未通过")
+    assert person(page)["attempts"][0]["attempt"]["answers"] == [
+        {"question": "constructor", "answer": None, "correct": False}]
+    assert not recorded.errors
+
 
 def test_instant_navigation_starts_the_quiz(local_server, open_page):
     """With instant navigation (no page load), the quiz on the new page starts once."""

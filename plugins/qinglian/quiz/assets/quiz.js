@@ -35,6 +35,12 @@
     return Math.floor(seconds / 60) + ":" + ("0" + seconds % 60).slice(-2);
   }
 
+  // Ids are keys of plain objects, and "constructor" (a valid id) would find
+  // the one every object inherits: look up only an object's own keys
+  function own(object, key) {
+    return {}.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  }
+
   function button(name, text, click, type) {
     return el("button", { type: type || "button", class: name, text: text, click: click });
   }
@@ -55,7 +61,7 @@
 
     // The person's unfinished paper of this quiz, if any
     function open(data) {
-      return (data.open || {})[quiz.id];
+      return own(data.open || {}, quiz.id);
     }
 
     // Storage trouble is said, never hidden: results are then kept only until the page closes
@@ -102,7 +108,7 @@
     // or whose options changed in number, leave the paper; the other answers stay
     function withdraw(data, attempt) {
       var kept = attempt.items.filter(function (item) {
-        var spec = questions[item.id];
+        var spec = own(questions, item.id);
         return spec && item.order.length == spec.options.length;
       });
       var gone = attempt.items.length - kept.length;
@@ -183,7 +189,7 @@
       var spec = questions[id];
       var type = spec.type;
       var name = "q-" + quiz.id + "-" + id;
-      var given = attempt.answers[id];
+      var given = own(attempt.answers, id);
       var kind = type == "multiple" ? "checkbox" : "radio";
       function remember(value) {
         attempt.answers[id] = value;
@@ -212,10 +218,10 @@
         quiz.mode == "practice" && button("md-button qinglian-question__check", "quiz.check", function () {
           attempt.checked[id] = true;
           save(data);
-          review(fieldset, item, attempt.answers[id]);
+          review(fieldset, item, own(attempt.answers, id));
           (fieldset.nextElementSibling.querySelector("input") || feedback).focus();
         }), feedback]);
-      if (attempt.checked[id]) review(fieldset, item, given);
+      if (own(attempt.checked, id)) review(fieldset, item, given);
       return fieldset;
     }
 
@@ -264,7 +270,7 @@
       var right = 0;
       var answers = attempt.items.map(function (item, index) {
         var spec = questions[item.id];
-        var given = attempt.answers[item.id];
+        var given = own(attempt.answers, item.id);
         var correct = review(fieldsets[index], item, given);
         var answer = canonical(spec, given);
         right += correct;
