@@ -183,9 +183,16 @@ _minified: dict[str, str] = {}  # scripts minified in this process, by source te
 _MINIFY_OPTIONS = {"obfuscate": True, "obfuscate_globals": False, "drop_semi": True}
 
 
+@cache
+def _minifier() -> str:
+    # Asked once: importlib.metadata scans the installed packages each time
+    # (3 ms a script, ~40 ms a build)
+    return f"calmjs.parse {version('calmjs.parse')} {_MINIFY_OPTIONS}"
+
+
 def _minify_script(text: str, cache_dir: Path | None) -> str:
     # Keyed by the minifier's version and options too: either may change the code
-    key = sha256_hex(f"calmjs.parse {version('calmjs.parse')} {_MINIFY_OPTIONS}\n{text}")[:32]
+    key = sha256_hex(f"{_minifier()}\n{text}")[:32]
     kept = cache_dir / f"{key}.js" if cache_dir else None
     minified = _minified.get(text)
     if minified is None and kept and kept.is_file():
