@@ -289,6 +289,39 @@ def test_failing_collector_is_retried_until_stored_once(delivery, collector, ope
     assert unexpected(recorded.errors) == [] and recorded.blocked == []
 
 
+@pytest.mark.parametrize("origin", ["file", "http"])
+def test_retry_count_of_another_shape_counts_as_zero(delivery, collector, open_page, origin):
+    """An outbox entry whose try count or retry time is not a number (saved by another
+    version, or edited by hand) is retried on the usual schedule after a failed try,
+    not at once again and again, and is stored once the collector is back."""
+    recorded = open_page()
+    page = recorded.page
+    page.clock.install()
+    page.goto(pledge_url(delivery, origin))
+    with faulty_collector(delivery["collector_port"], "500") as server:
+        fill(page, STAFF)
+        server.posts.get(timeout=10)
+        page.wait_for_function("() => window.qinglian.outbox()[0].tries === 1")
+        page.evaluate("""() => {
+            var items = window.qinglian.outbox();
+            items[0].tries = "x";
+            delete items[0].next;
+            window.qinglian.saveOutbox(items);
+        }""")
+        page.reload()  # tried at once, as on every load, and fails
+        server.posts.get(timeout=10)
+        page.wait_for_function("""() => {
+            var item = window.qinglian.outbox()[0];
+            return item.tries === 1 && item.next > Date.now();
+        }""")
+    with collector() as server:
+        page.clock.fast_forward(5_000)  # the retry is due
+        expect(delivery_state(page)).to_have_text(SENT)
+        [item] = outbox(page)
+        assert stored(server) == [item["record"]]
+    assert unexpected(recorded.errors) == [] and recorded.blocked == []
+
+
 # -----------------------------------------------------------------------------
 # Two tabs of the same site
 

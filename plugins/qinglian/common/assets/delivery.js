@@ -16,6 +16,12 @@
   var again = false; // asked to try now while sending: do so when done
   var retry = null;
 
+  // A try count or retry time saved by another version, or edited by hand, that is
+  // not a number counts as 0: else a failed try is retried at once, again and again
+  function number(value) {
+    return typeof value == "number" && isFinite(value) ? value : 0;
+  }
+
   function settle(id, change) {
     var items = q.outbox();
     items.forEach(function (item) {
@@ -39,8 +45,8 @@
         });
       })
       .catch(function () {
-        settle(id, { tries: item.tries + 1,
-          next: Date.now() + Math.min(600000, 5000 * Math.pow(2, item.tries)) });
+        var tries = number(item.tries);
+        settle(id, { tries: tries + 1, next: Date.now() + Math.min(600000, 5000 * Math.pow(2, tries)) });
       })
       .then(function () { clearTimeout(timer); });
   }
@@ -52,11 +58,11 @@
       return;
     }
     var due = q.outbox().filter(function (item) { return item.state == "waiting"; });
-    var ready = due.filter(function (item) { return now === true || item.next <= Date.now(); });
+    var ready = due.filter(function (item) { return now === true || number(item.next) <= Date.now(); });
     clearTimeout(retry);
     if (!ready.length) {
       if (due.length) {
-        retry = setTimeout(flush, Math.min.apply(null, due.map(function (i) { return i.next; })) - Date.now());
+        retry = setTimeout(flush, Math.min.apply(null, due.map(function (i) { return number(i.next); })) - Date.now());
       }
       return;
     }
