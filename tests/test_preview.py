@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
+
 from qinglian.cli import main
+from test_quiz_build import PRACTICE
 
 BANK = """questions:
   - id: b-001
@@ -53,8 +56,14 @@ def test_preview_lists_answers_by_standard_and_difficulty(make_site, capsys):
     assert "<tfoot><tr><th scope='row'>合计</th><td>2</td><td>0</td><td>1</td><td>3</td>" in page
 
 
-def test_preview_of_an_unknown_bank(make_site, capsys):
-    site = make_site({"quizzes/banks/demo.yml": BANK})
-    assert main(["preview", "bank", "demi", "-f", str(site.config_file)]) == 2
+@pytest.mark.parametrize("name", ["demi", "../practice", "x" * 300],
+                         ids=["misspelt", "a-quiz-beside-the-banks", "too-long-for-the-system"])
+def test_preview_of_an_unknown_bank(make_site, capsys, name):
+    """A name that is not a bank's: exit 2 naming the banks there are, nothing written
+    (a path outside banks/ is not followed, a name too long is no traceback)."""
+    site = make_site({"quizzes/banks/demo.yml": BANK, "quizzes/practice.yml": PRACTICE})
+    before = sorted(site.root.rglob("*"))
+    assert main(["preview", "bank", name, "-f", str(site.config_file)]) == 2
     err = capsys.readouterr().err
-    assert "there is no bank 'demi'" in err and "(banks: demo)" in err
+    assert f"there is no bank '{name}'" in err and "(banks: demo)" in err
+    assert sorted(site.root.rglob("*")) == before

@@ -99,10 +99,12 @@ def _run_preview(args) -> int:
     except CannotRun as error:
         print(f"qinglian preview: {error}", file=sys.stderr)
         return 2
-    if not (site.quizzes_dir / "banks" / f"{args.name}.yml").is_file():
-        banks = ", ".join(sorted(path.stem for path in (site.quizzes_dir / "banks").glob("*.yml")))
+    # Looked up among the banks, never as a path: "../onboarding" (a quiz, and a
+    # page written outside preview/) or a name too long for the system is none of them
+    banks = sorted(path.stem for path in (site.quizzes_dir / "banks").glob("*.yml"))
+    if args.name not in banks:
         print(f"qinglian preview: there is no bank '{args.name}' in {site.quizzes_dir}/banks "
-              f"(banks: {banks or 'none'})", file=sys.stderr)
+              f"(banks: {', '.join(banks) or 'none'})", file=sys.stderr)
         return 2
     library = load_library(site.quizzes_dir, site.shown_dir, site.lesson_exists)
     shown = f"{site.shown_dir}/banks/{args.name}.yml"
