@@ -387,3 +387,19 @@ def test_bad_input_is_refused(entry, base_site, tmp_path):
     changed = sorted(path for path in set(before) | set(after)
                      if before.get(path) != after.get(path) and not path.startswith(WRITABLE))
     assert changed == [], f"written outside {WRITABLE}: {changed}"
+
+
+@pytest.mark.parametrize("command", [
+    ["check"], ["new", "lesson", "abc"], ["preview", "bank", "base"], ["pledge", "lock"],
+    ["import", "questions", "sheet.csv", "--bank", "base"],
+    ["export", "questions", "--bank", "base", "--format", "csv", "-o", "out.csv"],
+], ids=lambda command: " ".join(command[:2]))
+def test_configuration_name_too_long_for_the_system(tmp_path, command):
+    """-f naming a file longer than the system allows is no configuration, as a missing
+    one is (Path.is_file raises OSError for such a name): exit 2, no traceback."""
+    (tmp_path / "sheet.csv").write_text("题型,题干,答案\n判断,可以收红包。,错\n", encoding="utf-8")
+    result = run_qinglian(tmp_path, *command, "-f", "x" * 300 + ".yml")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "no MkDocs configuration at 'xxx" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["sheet.csv"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from .common.pages import is_file
 from .common.yamlio import unreadable_value
 
 
@@ -16,7 +17,7 @@ def load_site(config_file: Path):
 
     Raises FileNotFoundError when there is no such file.
     """
-    if not config_file.is_file():
+    if not is_file(config_file):
         raise FileNotFoundError(f"no MkDocs configuration at '{config_file}'")
 
     # MkDocs reports configuration problems through its log, not as values

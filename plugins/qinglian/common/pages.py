@@ -11,14 +11,14 @@ from .errors import ContentProblem
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 
 
-def is_content_file(docs_dir: Path, relative: str) -> bool:
-    """Say whether ``relative`` (a path a trainer wrote) names a file in ``docs_dir``.
+def is_file(path: Path) -> bool:
+    """Say whether ``path`` (made from what a trainer or admin wrote) names a file.
 
     A name the system refuses (longer than it allows) is no file: Path.is_file
     raises OSError for it, where a missing file gives False.
     """
     try:
-        return (docs_dir / relative).is_file()
+        return path.is_file()
     except OSError:
         return False
 

@@ -11,7 +11,7 @@ from ..common.blocks import FILL_BLOCKS, fill_slots, swap_fences
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import find_fences
 from ..common.i18n import translate
-from ..common.pages import is_content_file, read_source
+from ..common.pages import is_file, read_source
 from .config import QuizConfig
 from .fence import resolve_fence
 from .loader import Library, load_library
@@ -121,7 +121,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             docs = Path(config.docs_dir)
             self.library = load_library(
                 self._quizzes_dir(config), self.config.quizzes_dir,
-                lambda lesson: is_content_file(docs, lesson), self._cache_dir(config))
+                lambda lesson: is_file(docs / lesson), self._cache_dir(config))
             self.library_config = config
         return self.library
 
