@@ -201,6 +201,23 @@ def test_restore_refuses_a_damaged_or_foreign_file(tmp_path, capsys):
     assert not (tmp_path / "r.db").exists()
 
 
+@pytest.mark.parametrize("where", ["missing folder", "name too long"])
+def test_backup_and_restore_to_a_place_that_cannot_be_written(tmp_path, capsys, where):
+    """A backup or a restore aimed at a folder that does not exist, or at a name
+    longer than the system allows: exit 2 saying where and what to give, no traceback."""
+    db = tmp_path / "records.db"
+    assert main(["collector", "backup", "--db", str(db), str(tmp_path / "first.db")]) == 0
+    target = tmp_path / ("missing/copy.db" if where == "missing folder" else "x" * 300 + ".db")
+    capsys.readouterr()
+    assert main(["collector", "backup", "--db", str(db), str(target)]) == 2
+    assert main(["collector", "restore", "--db", str(target), str(tmp_path / "first.db")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in err] == ["qinglian collector backup",
+                                                     "qinglian collector restore"]
+    assert all(f"cannot write '{target}'" in line and "existing, writable folder" in line
+               for line in err)
+
+
 # Rate limits, proxies, identity -------------------------------------------------------
 
 def test_token_bucket_refills_and_punishes():

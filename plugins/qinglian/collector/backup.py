@@ -7,10 +7,12 @@ database before anything is replaced.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from .errors import SetupError
+from .store import open_copy
 
 
 def restore(backup: Path, db: str, *, replace: bool) -> int:
@@ -19,12 +21,13 @@ def restore(backup: Path, db: str, *, replace: bool) -> int:
         raise SetupError("restore a PostgreSQL database with pg_restore: "
                          f"pg_restore --clean --if-exists --dbname '<URL>' {backup}")
     target = Path(db)
-    if target.exists() and not replace:
+    # os.path.exists: Path.exists raises for a name longer than the system allows
+    if os.path.exists(target) and not replace:
         raise SetupError(f"'{target}' exists; stop the collector and give --replace to put "
                          "the backup in its place")
     count = _checked(backup)
     source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    destination = sqlite3.connect(target)
+    destination = open_copy(target)
     try:
         source.backup(destination)
     finally:

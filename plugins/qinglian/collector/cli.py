@@ -261,7 +261,8 @@ def _admin_command(run):
 
 @_admin_command
 def _run_backup(args, store) -> int:
-    if args.out.exists():
+    # os.path.exists: Path.exists raises for a name longer than the system allows
+    if os.path.exists(args.out):
         raise SetupError(f"'{args.out}' exists; give a new file name (backups never overwrite)")
     count = store.backup(args.out)
     print(f"backed up {count} records to {args.out}")

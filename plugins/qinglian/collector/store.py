@@ -158,6 +158,16 @@ def canonical_json(record: dict) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def open_copy(path: Path) -> sqlite3.Connection:
+    """Open the SQLite file a backup is copied into (or restored to); raise SetupError
+    when it cannot be made there (no such folder, a name the system refuses)."""
+    try:
+        return sqlite3.connect(path)
+    except sqlite3.Error as error:
+        raise SetupError(f"cannot write '{path}': {error}; give a path in an existing, "
+                         "writable folder") from None
+
+
 def open_store(db: str | Path, lock_timeout: float = LOCK_TIMEOUT):
     """Return the store at ``db``: an SQLite file path, or a postgresql:// URL."""
     if str(db).startswith(("postgresql://", "postgres://")):
@@ -280,7 +290,7 @@ class Store:
     def backup(self, target: Path) -> int:
         """Write a consistent copy of the database to ``target`` while records keep
         arriving (SQLite's online backup API); return how many records it holds."""
-        destination = sqlite3.connect(target)
+        destination = open_copy(target)
         try:
             with self._connected() as connection:
                 connection.backup(destination)
