@@ -320,6 +320,21 @@ def test_a_correction_makes_the_person_count(tmp_path, capsys, manifest, store_w
     assert rows["1001"] == "是"
 
 
+def test_a_redacted_persons_records_are_left_out(tmp_path, capsys, manifest, store_with):
+    """Records hidden on the person's request read （已删除） and match nobody; they are not
+    listed as unmatched either, so a redacted person still on the roster shows as not
+    signed (matching them back would undo the redaction)."""
+    db = store_with(signature(person("1001", "张三")), signature(person("1002", "李四")),
+                    corrections=[new_correction(site=SITE, staff_id="1001", operator="纪检监察室",
+                                                reason="本人书面申请", redact=True)])
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0 and "1 signed every current pledge" in out
+    assert read_csv(tmp_path / "out" / "unmatched.csv") == []
+    rows = {r["工号"]: r["已签署当前版本"] for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["1001"], rows["1002"]) == ("否", "是")
+
+
 def test_unmatched_records_say_why(tmp_path, capsys, manifest, store_with):
     """An unknown 工号, and a known 工号 under another name, are listed and not counted;
     family pledges, practice quizzes and other sites are not the roster's business."""
