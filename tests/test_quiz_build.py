@@ -122,6 +122,17 @@ def test_collector_and_exams_add_their_code_only_where_needed(tmp_path):
     assert "window.qinglian=" not in exam.part[0].content.replace(" ", "")
 
 
+def test_quiz_inside_a_quote_fails_strict_and_is_left_out(make_site):
+    """A quiz block inside a quote fails --strict at its line and leaves no code behind."""
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,
+                      "content/lessons/quiz.md": "# 练习\n\n> ```quiz\n> id: practice\n> ```\n"})
+    assert ("content/lessons/quiz.md:3: the quiz block stands inside a quote (>)"
+            in site.failed_build_log())
+    assert site.build(strict=False).returncode == 0
+    page = site.read("lessons/quiz/index.html")
+    assert "id: practice" not in page and "qinglian-quiz" not in page
+
+
 def test_broken_quiz_fails_strict_and_is_left_out(make_site):
     """A quiz block naming an unknown quiz fails --strict at the page's line; without
     --strict the page builds with no half-rendered quiz."""

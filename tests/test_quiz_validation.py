@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 
 from qinglian.common import yamlio
-from qinglian.common.fences import Fence, find_fences
+from qinglian.common.fences import Fence, fence_id, find_fences
 from qinglian.quiz.fence import resolve_fence
 from qinglian.quiz import loader, render
 from qinglian.quiz.loader import load_library
@@ -183,6 +183,38 @@ def test_fence_scanner_respects_longer_fences_and_indentation():
         """)
     fences = find_fences(markdown, {"quiz"}, first_line=4)
     assert [(f.start, f.end, f.body, f.indent) for f in fences] == [(11, 13, "id: real", "    ")]
+
+
+def test_a_block_inside_a_quote_is_refused_by_name():
+    """Markdown would show a quiz inside a quote (>) as code there: the block is found,
+    its quote marks taken off, and refused at its opening line; a quoted fence closes
+    only the block it opened, and "> ```" lines inside a ```-example stay code."""
+    markdown = textwrap.dedent("""\
+        ```markdown
+        > ```quiz
+        > id: example
+        > ```
+        ```
+
+        > 自测：
+        >
+        > > ```quiz
+        > > id: standard-1-practice
+        > > ```
+
+        ```quiz
+        id: after
+        ```
+        """)
+    fences = find_fences(markdown, {"quiz"})
+    assert [(f.start, f.end, f.indent, f.body) for f in fences] == [
+        (9, 11, "> > ", "id: standard-1-practice"), (13, 15, "", "id: after")]
+    quiz_id, line, problem = fence_id(fences[0], "content/lessons/a.md")
+    assert (quiz_id, line) == (None, 9)
+    assert str(problem) == ("content/lessons/a.md:9: the quiz block stands inside a quote (>), "
+                            "where it cannot be shown — start the ```quiz line and the lines "
+                            "after it without '>'")
+    assert fence_id(fences[1], "content/lessons/a.md")[0] == "after"
 
 
 def test_parsed_banks_are_kept_in_the_cache(tmp_path, monkeypatch):

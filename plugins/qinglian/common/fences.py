@@ -16,7 +16,9 @@ from functools import lru_cache
 from .errors import ContentError, ContentProblem, did_you_mean
 from .yamlio import LineDict, load_yaml
 
-_OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})[ \t]*\{?\.?(?P<info>[^\s`{}]*)")
+# The indentation may hold quote marks ("> "): such a block is found so that it can be
+# refused by name (see fence_id), not left for Markdown to show as code in the quote
+_OPENING = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]*)*)(?P<marker>`{3,}|~{3,})[ \t]*\{?\.?(?P<info>[^\s`{}]*)")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ def find_fences(markdown: str, languages: set[str], first_line: int = 1) -> list
             index += 1
             continue
         indent, marker = opening["indent"], opening["marker"]
-        closing = re.compile(rf"^[ \t]*{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        prefix = r"[ \t>]*" if ">" in indent else r"[ \t]*"
+        closing = re.compile(rf"^{prefix}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
         end = index + 1
         while end < len(lines) and not closing.match(lines[end]):
             end += 1
@@ -98,10 +101,14 @@ def _dedent(line: str, indent: str) -> str:
 def fence_id(fence: Fence, path: str) -> tuple[str | None, int, ContentProblem | None]:
     """Read a block whose body is ``id: <id>``: return (id, file line of the id, None),
     or (None, line, the problem)."""
+    what = f"the {fence.language} block"
+    if ">" in fence.indent:
+        return None, fence.start, ContentProblem(
+            path, fence.start, f"{what} stands inside a quote (>), where it cannot be shown",
+            f"start the ```{fence.language} line and the lines after it without '>'")
     plain = _PLAIN_ID.fullmatch(fence.body)
     if plain and plain[1] not in _YAML_WORDS:
         return plain[1], fence.start + 1, None
-    what = f"the {fence.language} block"
     try:
         data = load_yaml(fence.body, path)
     except ContentError:
