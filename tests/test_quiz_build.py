@@ -194,7 +194,8 @@ def test_page_with_a_practice_and_an_exam_loads_the_shared_module_once(make_site
 def test_second_quiz_of_a_kind_loads_nothing_more(make_site):
     """Two practice quizzes on one page: the bundle is loaded once, by the first."""
     site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,
-                      "content/lessons/twice.md": QUIZ_PAGE + "\n```quiz\nid: practice\n```\n"})
+                      "quizzes/practice-2.yml": PRACTICE,
+                      "content/lessons/twice.md": QUIZ_PAGE + "\n```quiz\nid: practice-2\n```\n"})
     assert site.build().returncode == 0
     page = site.read("lessons/twice/index.html")
     assert page.count('<form class="qinglian-quiz"') == 2
@@ -211,6 +212,25 @@ def test_quiz_inside_admonition(make_site, mode_text):
     assert site.build().returncode == 0
     page = site.read("lessons/q/index.html")
     assert re.search(r'class="admonition tip".*<form class="qinglian-quiz"', page, re.S)
+
+
+def test_the_same_quiz_twice_on_a_page_is_refused_at_the_second(make_site):
+    """Two forms of one quiz on a page would share field ids and each keep its own copy
+    of the person's paper: check and --strict name the second block and the first; the
+    page keeps the first."""
+    import subprocess
+    import sys
+    block = "```quiz\nid: practice\n```\n"
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,
+                      "content/lessons/quiz.md": f"# 练习\n\n{block}\n## 再练一次\n\n{block}"})
+    message = ("content/lessons/quiz.md:9: quiz 'practice' is already shown on this page "
+               "(line 3) — show each quiz once on a page")
+    check = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"], capture_output=True,
+                           text=True, cwd=site.root)
+    assert check.returncode == 1 and message in check.stdout
+    assert message in site.failed_build_log()
+    assert site.build(strict=False).returncode == 0
+    assert site.read("lessons/quiz/index.html").count('<form class="qinglian-quiz"') == 1
 
 
 def test_check_reports_quiz_problems(make_site):

@@ -44,13 +44,14 @@ def swap_fences(kinds: set[str], markdown: str, source: Callable[[], str],
     fences = [replace(fence, start=fence.start + first_line - 1, end=fence.end + first_line - 1)
               for fence in fences]
 
-    def placeholder(fence: Fence) -> str:
+    # Resolved in page order (a resolver may remember the blocks before), then replaced
+    placeholders = {}
+    for fence in fences:
         item_id, problem = resolve(fence)
         if problem:
             report(problem)
-        return f"<!-- qinglian-{fence.language}:{item_id} -->" if item_id else ""
-
-    return replace_fences(markdown, fences, placeholder, first_line)
+        placeholders[fence.start] = f"<!-- qinglian-{fence.language}:{item_id} -->" if item_id else ""
+    return replace_fences(markdown, fences, lambda fence: placeholders[fence.start], first_line)
 
 
 def fill_slots(kind: str, html: str, render: Callable[[str, str], str]) -> str | None:

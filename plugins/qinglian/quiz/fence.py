@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ..common.errors import ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id
 from .loader import Library
@@ -21,3 +23,22 @@ def resolve_fence(fence: Fence, path: str, library: Library) -> tuple[str | None
                                     + did_you_mean(quiz_id, library.quizzes),
                                     "use the name of a file in quizzes/ without .yml")
     return quiz_id, None
+
+
+def page_resolver(library: Library) -> Callable[[Fence, str], tuple[str | None, ContentProblem | None]]:
+    """Return what resolves one page's quiz blocks, in order: as resolve_fence, and a quiz
+    shown a second time on the page is a problem there (two forms would share their
+    fields' ids, and each keep its own copy of the person's paper)."""
+    shown_at: dict[str, int] = {}  # quiz id → the line of its block
+
+    def resolve(fence: Fence, path: str) -> tuple[str | None, ContentProblem | None]:
+        quiz_id, problem = resolve_fence(fence, path, library)
+        if quiz_id in shown_at:
+            return None, ContentProblem(path, fence.start, f"quiz '{quiz_id}' is already shown "
+                                        f"on this page (line {shown_at[quiz_id]})",
+                                        "show each quiz once on a page")
+        if quiz_id:
+            shown_at[quiz_id] = fence.start
+        return quiz_id, problem
+
+    return resolve

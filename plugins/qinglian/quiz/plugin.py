@@ -13,7 +13,7 @@ from ..common.fences import find_fences
 from ..common.i18n import translate
 from ..common.pages import is_file, read_source
 from .config import QuizConfig
-from .fence import resolve_fence
+from .fence import page_resolver
 from .loader import Library, load_library
 from .render import QuizBlocks, render_quiz
 
@@ -59,10 +59,10 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             return
 
         # The page is named only in messages: most pages have no fence to resolve
+        resolve = page_resolver(self.library)
         return swap_fences({"quiz"}, markdown, lambda: page.file.content_string,
-                           lambda fence: resolve_fence(
-                               fence, shown_path(page.file.abs_src_path, config.config_file_path),
-                               self.library),
+                           lambda fence: resolve(
+                               fence, shown_path(page.file.abs_src_path, config.config_file_path)),
                            lambda problem: log.warning(str(problem)))
 
     # Put each quiz where its fence stood, with its assets (only on such pages),
@@ -99,8 +99,9 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         for path in sorted(Path(config.docs_dir).rglob("*.md")):
             shown = shown_path(str(path), config.config_file_path)
             source, _ = read_source(path, shown)  # a page not in UTF-8: the portal says so
+            resolve = page_resolver(library)
             for fence in find_fences(source or "", {"quiz"}):
-                problem = resolve_fence(fence, shown, library)[1]
+                problem = resolve(fence, shown)[1]
                 if problem:
                     problems.append(problem)
         return [str(problem) for problem in problems]
