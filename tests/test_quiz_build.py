@@ -122,6 +122,18 @@ def test_collector_and_exams_add_their_code_only_where_needed(tmp_path):
     assert "window.qinglian=" not in exam.part[0].content.replace(" ", "")
 
 
+@pytest.mark.parametrize("item", ["- ", "1. "])
+def test_quiz_in_a_list_item_is_rendered_there(make_site, item):
+    """A quiz block that opens a list item ("- ```quiz") is shown in the item, not as code."""
+    pad = " " * len(item)
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,
+                      "content/lessons/q.md": f"# 题\n\n{item}```quiz\n{pad}id: practice\n{pad}```\n"})
+    assert site.build().returncode == 0
+    page = site.read("lessons/q/index.html")
+    assert re.search(r'<li><div class="qinglian-quiz-block".*<form class="qinglian-quiz"', page, re.S)
+    assert "id: practice" not in page
+
+
 def test_quiz_inside_a_quote_fails_strict_and_is_left_out(make_site):
     """A quiz block inside a quote fails --strict at its line and leaves no code behind."""
     site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,

@@ -16,9 +16,11 @@ from functools import lru_cache
 from .errors import ContentError, ContentProblem, did_you_mean
 from .yamlio import LineDict, load_yaml
 
-# The indentation may hold quote marks ("> "): such a block is found so that it can be
-# refused by name (see fence_id), not left for Markdown to show as code in the quote
-_OPENING = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]*)*)(?P<marker>`{3,}|~{3,})[ \t]*\{?\.?(?P<info>[^\s`{}]*)")
+# What stands before the marker may hold quote marks ("> "): such a block is found so
+# that it can be refused by name (see fence_id), not left for Markdown to show as code
+# in the quote; and a list item's marker ("- ", "1. "): the block goes in the item
+_OPENING = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)"
+                      r"(?P<marker>`{3,}|~{3,})[ \t]*\{?\.?(?P<info>[^\s`{}]*)")
 
 
 @dataclass(frozen=True)
