@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
-from .common.pages import is_file
 from .common.yamlio import unreadable_value
 
 
@@ -17,7 +17,8 @@ def load_site(config_file: Path):
 
     Raises FileNotFoundError when there is no such file.
     """
-    if not is_file(config_file):
+    # os.path.isfile: Path.is_file raises for a name longer than the system allows
+    if not os.path.isfile(config_file):
         raise FileNotFoundError(f"no MkDocs configuration at '{config_file}'")
 
     # MkDocs reports configuration problems through its log, not as values

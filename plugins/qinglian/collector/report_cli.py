@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from ..common.pages import is_file
 from .errors import SetupError
 
 
@@ -94,7 +94,7 @@ def records_from(db: str | None, export: Path | None, site: str | None) -> list:
                                         received=str(entry.get("received", "")) if wrapped else "",
                                         client_ip=None, user_agent=None))
         return [stored for stored in records if site is None or stored.record.get("site") == site]
-    if "://" not in db and not is_file(Path(db)):
+    if "://" not in db and not os.path.isfile(db):
         raise SetupError(f"no database at '{db}'; give the collector's --db file")
     store = open_store(db)
     try:

@@ -11,18 +11,6 @@ from .errors import ContentProblem
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 
 
-def is_file(path: Path) -> bool:
-    """Say whether ``path`` (made from what a trainer or admin wrote) names a file.
-
-    A name the system refuses (longer than it allows) is no file: Path.is_file
-    raises OSError for it, where a missing file gives False.
-    """
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
 def split_front_matter(source: str) -> tuple[str, str]:
     """Return (front matter YAML, body) of a Markdown file."""
     match = FRONT_MATTER.match(source)

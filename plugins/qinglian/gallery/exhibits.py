@@ -17,12 +17,13 @@ Front matter of an exhibit page::
 from __future__ import annotations
 
 import datetime
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.pages import is_file, read_pages, split_front_matter
+from ..common.pages import read_pages, split_front_matter
 from ..common.yamlio import LineDict, LineList, load_yaml
 
 MEDIA = ("书法", "绘画", "摄影", "海报", "其他")
@@ -145,7 +146,7 @@ def _images(meta: LineDict, src: str, shown: str,
         image_src = posixpath.normpath(posixpath.join(posixpath.dirname(src), file.strip()))
         # Only files inside content/: not ../ out of it, nor an absolute path
         if (image_src.startswith(("../", "/")) or image_src == ".."
-                or not is_file(docs_dir / image_src)):
+                or not os.path.isfile(docs_dir / image_src)):
             problems.append(ContentProblem(shown, line + 1, f"image '{file}' does not exist",
                                            f"put the file at {posixpath.dirname(shown)}/"
                                            f"{file.strip()} or correct the path"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -11,7 +12,7 @@ from ..common.blocks import FILL_BLOCKS, fill_slots, swap_fences
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import find_fences
 from ..common.i18n import translate
-from ..common.pages import is_file, read_source
+from ..common.pages import read_source
 from .config import QuizConfig
 from .fence import page_resolver
 from .loader import Library, load_library
@@ -122,7 +123,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
             docs = Path(config.docs_dir)
             self.library = load_library(
                 self._quizzes_dir(config), self.config.quizzes_dir,
-                lambda lesson: is_file(docs / lesson), self._cache_dir(config))
+                # os.path.isfile: Path.is_file raises for a name longer than the system allows
+                lambda lesson: os.path.isfile(docs / lesson), self._cache_dir(config))
             self.library_config = config
         return self.library
 

@@ -4,6 +4,7 @@ Excel, CSV, QTI 2.1 and Moodle XML."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -169,7 +170,6 @@ def quiz_site(config_file: Path) -> QuizSite:
     """Return where the site keeps its banks and lessons; raise CannotRun if it cannot
     be read or has no quiz plugin."""
     from ..check import load_site
-    from ..common.pages import is_file
 
     try:
         config, problems = load_site(config_file)
@@ -180,7 +180,7 @@ def quiz_site(config_file: Path) -> QuizSite:
         raise CannotRun("\n".join(problems) or "the site does not use the qinglian/quiz plugin")
     docs = Path(config.docs_dir)
     return QuizSite(Path(config.config_file_path).parent / plugin.config.quizzes_dir,
-                    plugin.config.quizzes_dir, lambda lesson: is_file(docs / lesson),
+                    plugin.config.quizzes_dir, lambda lesson: os.path.isfile(docs / lesson),
                     config.theme.get("language", "zh"))
 
 
