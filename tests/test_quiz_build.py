@@ -145,6 +145,23 @@ def test_quiz_inside_a_quote_fails_strict_and_is_left_out(make_site):
     assert "id: practice" not in page and "qinglian-quiz" not in page
 
 
+def test_quiz_markdown_shows_as_code_fails_strict_and_is_left_out(make_site):
+    """A quiz block indented 4 spaces at the top of a page (Markdown's indented code)
+    fails --strict at its line and leaves no code behind; the same block indented
+    inside an admonition is shown."""
+    block = "".join(f"    {line}\n" for line in ("```quiz", "id: practice", "```"))
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK, "quizzes/practice.yml": PRACTICE,
+                      "content/lessons/code.md": f"# 练习\n\n正文。\n\n{block}",
+                      "content/lessons/tip.md": f"# 自测\n\n!!! tip \"自测\"\n\n{block}"},
+                     {"markdown_extensions": ["admonition"]})
+    assert ("content/lessons/code.md:5: the quiz block is indented 4 or more spaces past the "
+            "text it belongs to, so Markdown shows it as code" in site.failed_build_log())
+    assert site.build(strict=False).returncode == 0
+    page = site.read("lessons/code/index.html")
+    assert "qinglian-quiz" not in page and "<pre" not in page
+    assert '<form class="qinglian-quiz"' in site.read("lessons/tip/index.html")
+
+
 def test_broken_quiz_fails_strict_and_is_left_out(make_site):
     """A quiz block naming an unknown quiz fails --strict at the page's line; without
     --strict the page builds with no half-rendered quiz."""

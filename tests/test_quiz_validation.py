@@ -185,6 +185,51 @@ def test_fence_scanner_respects_longer_fences_and_indentation():
     assert [(f.start, f.end, f.body, f.indent) for f in fences] == [(11, 13, "id: real", "    ")]
 
 
+# What stands above a quiz block, and whether Markdown (with the site's extensions)
+# then shows the block as an indented code block: checked against real builds
+_ABOVE_AND_CODE = [
+    ("文字。\n\n", "  ", False),
+    ("文字。\n\n", "    ", True),
+    ("文字。\n\n", "\t", True),
+    ("", "    ", True),
+    ("文字。\n", "    ", True),  # not even a blank line: still not a block of its own
+    ("!!! note\n\n", "    ", False),
+    ("!!! note\n\t说明。\n\n", "\t", False),
+    ("!!! note\n    说明。\n\n", "        ", True),
+    ("!!! note\n\n    - 条目\n\n", "        ", False),
+    ("!!! note\n    说明。\n\n正文。\n\n", "    ", True),
+    ('??? note "详情"\n\n', "    ", False),
+    ('=== "甲"\n\n', "    ", False),
+    ("- 条目\n\n", "    ", False),
+    ("- 条目\n\n", "        ", True),
+    ("- 条目\n\n    段落。\n\n", "        ", True),
+    ("1. 条目\n\n", "   ", False),
+    ("术语\n:   释义。\n\n", "    ", False),
+    ("  !!! note\n\n", "      ", True),  # an indented "!!!" is text, not an admonition
+    ("    !!! note\n\n", "    ", True),  # … and from 4 columns on it is code itself
+    ("正文[^1]。\n\n[^1]: 注释。\n", "    ", False),
+]
+
+
+@pytest.mark.parametrize("above, indent, code", _ABOVE_AND_CODE)
+def test_a_block_markdown_shows_as_code_is_refused_by_name(above, indent, code):
+    """A block indented 4 or more columns past the text it belongs to is an indented
+    code block to Markdown: found, and refused at its opening line with how to fix it;
+    the same block inside an admonition, a tab or a list item is shown."""
+    markdown = f"# 题\n\n{above}" + "".join(f"{indent}{line}\n" for line in
+                                              ("```quiz", "id: practice", "```"))
+    (fence,) = find_fences(markdown, {"quiz"})
+    quiz_id, line, problem = fence_id(fence, "content/lessons/a.md")
+    if not code:
+        assert (quiz_id, problem) == ("practice", None)
+        return
+    assert (quiz_id, line) == (None, fence.start) and fence.start == markdown.count("\n") - 2
+    assert str(problem) == (
+        f"content/lessons/a.md:{line}: the quiz block is indented 4 or more spaces past the "
+        "text it belongs to, so Markdown shows it as code — indent the ```quiz line and the "
+        "lines after it as much as that text (at the top of a page: not at all)")
+
+
 def test_a_block_inside_a_quote_is_refused_by_name():
     """Markdown would show a quiz inside a quote (>) as code there: the block is found,
     its quote marks taken off, and refused at its opening line; a quoted fence closes

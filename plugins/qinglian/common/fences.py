@@ -30,6 +30,8 @@ class Fence:
     end: int  # line of the closing fence (the last line when it is never closed)
     indent: str  # what stands before the opening marker, kept when replacing
     body: str  # the lines between, with the opening's indentation removed
+    # Indented 4 columns past the text it belongs to: Markdown shows it as code
+    code_block: bool = False
 
 
 def find_fences(markdown: str, languages: set[str], first_line: int = 1) -> list[Fence]:
@@ -58,7 +60,7 @@ def find_fences(markdown: str, languages: set[str], first_line: int = 1) -> list
         if language in languages:
             body = "\n".join(_dedent(line, indent) for line in lines[index + 1:end])
             found.append(Fence(language, first_line + index, first_line + min(end, len(lines) - 1),
-                               indent, body))
+                               indent, body, _text_column(lines, index) is None))
         index = end + 1
     return found
 
@@ -91,6 +93,51 @@ _PLAIN_ID = re.compile(r"id:[ \t]+([a-z][a-z0-9-]*)[ \t]*\n?")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 
 
+# Where Markdown (tab_length 4) reads the lines after it 4 columns further in: an
+# admonition or details title and a content tab at the text's own column; a list
+# item, a definition and a footnote up to 3 columns past it
+_TITLE = re.compile(r"(?:!!!|\?\?\?\+?|===)[ \t]")
+_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)]|:|\[\^[^\]]+\]:)[ \t]")
+
+
+def _width(line: str) -> int:
+    """Return the columns of ``line``'s leading whitespace, tabs to the next stop of 4."""
+    column = 0
+    for char in line:
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column += 4 - column % 4
+        else:
+            break
+    return column
+
+
+def _text_column(lines: list[str], index: int) -> int | None:
+    """Return the column at which the text that ``lines[index]`` belongs to starts
+    (0 at the top of the page, 4 inside an admonition, …), or None when the line
+    stands 4 or more columns past it: Markdown shows it as indented code."""
+    width = _width(lines[index])
+    column = _outer_column(lines, index, width) if width else 0
+    return None if column is None or width - column >= 4 else column
+
+
+def _outer_column(lines: list[str], index: int, width: int) -> int | None:
+    # The nearest line above that stands further out holds the answer
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if not line.strip() or _width(line) >= width:
+            continue
+        column = _text_column(lines, above)
+        if column is None:
+            return None  # inside indented code, all of it is code
+        head = line.lstrip(" \t")
+        opens = (_width(line) == column and _TITLE.match(head + " ")) or \
+            (_width(line) - column <= 3 and _ITEM.match(head + " "))
+        return column + 4 if opens and width >= column + 4 else column
+    return 0
+
+
 @lru_cache(maxsize=64)
 def _names(languages: frozenset[str]) -> re.Pattern:
     return re.compile("|".join(sorted(map(re.escape, languages))), re.IGNORECASE)
@@ -108,6 +155,12 @@ def fence_id(fence: Fence, path: str) -> tuple[str | None, int, ContentProblem |
         return None, fence.start, ContentProblem(
             path, fence.start, f"{what} stands inside a quote (>), where it cannot be shown",
             f"start the ```{fence.language} line and the lines after it without '>'")
+    if fence.code_block:
+        return None, fence.start, ContentProblem(
+            path, fence.start, f"{what} is indented 4 or more spaces past the text it "
+            "belongs to, so Markdown shows it as code",
+            f"indent the ```{fence.language} line and the lines after it as much as that text "
+            "(at the top of a page: not at all)")
     plain = _PLAIN_ID.fullmatch(fence.body)
     if plain and plain[1] not in _YAML_WORDS:
         return plain[1], fence.start + 1, None
