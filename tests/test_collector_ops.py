@@ -78,6 +78,25 @@ def test_redaction_hides_the_person_also_in_family_records(tmp_path):
     assert other["name"] == "赵六"
 
 
+def test_redaction_and_correction_find_the_staff_id_in_any_case_and_hide_the_sign_on(tmp_path):
+    """A001 and a001 are one person, as in the reports; the single-sign-on user goes too."""
+    db = tmp_path / "records.db"
+    client = _client(db, trusted_proxies=("testclient",), identity_header="X-Remote-User")
+    for staff_id in ("A001", "a001"):
+        assert client.post("/api/v1/records", json=record("pledge", person={**STAFF, "staff_id": staff_id}),
+                           headers={"X-Remote-User": f"zhangsan-{staff_id}"}).status_code == 201
+    assert main(["collector", "correct", "--db", str(db), "--site", SITE, "--staff-id", "a001",
+                 "--set", "department=外科", "--operator", "人事科 王", "--reason", "调岗"]) == 0
+    assert [row["department"] for row in _exported(client)] == ["外科", "外科"]
+    assert main(["collector", "redact", "--db", str(db), "--site", SITE, "--staff-id", "A001",
+                 "--operator", "纪检监察室", "--reason", "本人申请"]) == 0
+    assert [(row["name"], row["staff_id"]) for row in _exported(client)] == [("（已删除）", "（已删除）")] * 2
+    listed = client.get("/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert [entry["identity"] for entry in listed["records"]] == [None, None]
+    assert "zhangsan" not in client.get("/api/v1/export.csv",
+                                        headers={"Authorization": f"Bearer {TOKEN}"}).text
+
+
 @pytest.mark.parametrize("arguments, message", [
     (["--set", "email=x"], "'email' cannot be corrected"),
     (["--set", "staff_id"], "write FIELD=VALUE"),

@@ -39,6 +39,11 @@ def new_correction(*, site: str, staff_id: str, operator: str, reason: str,
                       {} if redact else {key: str(value).strip() for key, value in changes.items()})
 
 
+def id_key(staff_id: str) -> str:
+    """工号 as compared: letters in any case (the schema allows A-Z and a-z)."""
+    return staff_id.strip().upper()
+
+
 def apply(records: list[StoredRecord], corrections: list[Correction]) -> list[StoredRecord]:
     """Return ``records`` as the corrections say they should read."""
     return [_corrected(stored, corrections) for stored in records]
@@ -48,7 +53,9 @@ def _corrected(stored: StoredRecord, corrections: list[Correction]) -> StoredRec
     record = stored.record
     for correction in corrections:
         person = record.get("person") or {}
-        if correction.site != record.get("site") or person.get("staff_id") != correction.staff_id:
+        # The same person for a correction as for the reports: A001 is a001
+        if (correction.site != record.get("site")
+                or id_key(str(person.get("staff_id", ""))) != id_key(correction.staff_id)):
             continue
         # A family member's record names the staff member as staff_name and staff_id
         family = "relationship" in person
@@ -56,7 +63,7 @@ def _corrected(stored: StoredRecord, corrections: list[Correction]) -> StoredRec
             keys = ("staff_name", "staff_id") if family else [k for k in person if k != "department"]
             record = {**record, "person": {**person, **{key: REDACTED for key in keys}}}
             if not family:
-                stored = replace(stored, client_ip=None, user_agent=None)
+                stored = replace(stored, client_ip=None, user_agent=None, identity=None)
         else:
             changes = correction.changes
             if family:

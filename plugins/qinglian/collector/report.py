@@ -29,7 +29,7 @@ from urllib.parse import quote
 from ..common.i18n import translate
 from ..common.tables import TableError, normalise_header, read_table
 from ..dashboard.board import DASHBOARD_FORMAT, percent
-from .corrections import REDACTED
+from .corrections import REDACTED, id_key
 from .errors import SetupError
 from ..common.tables import csv_document
 from .manifest import Manifests
@@ -304,11 +304,6 @@ def _departments(roster: Roster, published: Published,
 def _mapping(value) -> dict:
     """Return ``value`` if it is a JSON object, else {}: an export file may hold anything."""
     return value if isinstance(value, dict) else {}
-
-
-def id_key(staff_id: str) -> str:
-    """工号 as compared: letters in any case (the schema allows A-Z and a-z)."""
-    return staff_id.strip().upper()
 
 
 def name_key(name) -> str:
