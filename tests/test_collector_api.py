@@ -173,6 +173,17 @@ def test_same_id_other_content_is_409(client):
     ({"created": "2026-11-24 02:00"}, "created:"),
     ({"attempt": {**PARTS["attempt"], "score": 101}}, "attempt.score:"),
     ({"extra": 1}, "record:"),
+    # A pattern's "$" is the end of the text, as in JSON Schema (Python's also
+    # matches before a last newline: "A001\n" was a 工号, "<id>\n" a second record)
+    ({"person": {**STAFF, "staff_id": "A001\n"}}, "person.staff_id:"),
+    ({"id": "0b7c6a48-4f5e-4d3a-9b2c-1d0e9f8a7b6c\n"}, "id:"),
+    ({"created": "2026-11-24T02:00:00Z\n"}, "created:"),
+    ({"attempt": {**PARTS["attempt"], "by_standard": {"1\n": {"correct": 1, "total": 1}}}},
+     "attempt.by_standard:"),
+    # Digits are 0-9 only, and a time must exist
+    ({"created": "٢٠٢٦-١١-٢٤T٠٢:٠٠:٠٠Z"}, "created:"),
+    ({"created": "2026-02-30T02:00:00Z"}, "created: '2026-02-30T02:00:00Z' is not a time that exists"),
+    ({"attempt": {**PARTS["attempt"], "finished": "2026-11-24T25:61:61Z"}}, "attempt.finished:"),
 ])
 def test_invalid_record_is_400_naming_the_field(client, change, problem):
     """Schema problems come back one per field, as 'field.path: message'."""

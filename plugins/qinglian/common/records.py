@@ -9,6 +9,8 @@ agree on what a name or a 统一社会信用代码 may hold.
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -26,11 +28,8 @@ def record_schema() -> dict:
 
 def record_problems(record) -> list[str]:
     """Return one message per problem of ``record`` ("field.path: what is wrong"), or []."""
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(record_schema())
     problems = []
-    for error in sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path)):
+    for error in sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path)):
         # oneOf over the person kinds says little; name the closest kind's problem
         leaf = min(error.context, key=lambda e: len(list(e.schema_path))) if error.context else error
         path = ".".join(str(part) for part in leaf.absolute_path) or "record"
@@ -64,7 +63,52 @@ def person_fields(audience: str, departments: list[str], language: str = DEFAULT
     return fields
 
 
+@cache
+def _validator():
+    """Return the record schema's validator, made once: patterns read as JSON Schema
+    means them, and times checked for existing."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    formats = FormatChecker(formats=())
+    formats.checks("date-time", raises=ValueError)(_existing_time)
+    return Draft202012Validator(_whole_text_patterns(record_schema()), format_checker=formats)
+
+
+def _whole_text_patterns(schema):
+    """Return ``schema`` with each pattern's final "$" as Python's "\\Z".
+
+    JSON Schema's patterns are JavaScript's, where "$" is the end of the text;
+    in Python it also matches before a last newline, so "A001\\n" was a 工号 and
+    a record id with a newline was a second record. Browsers get the schema's
+    own patterns (person_fields).
+    """
+    if isinstance(schema, list):
+        return [_whole_text_patterns(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {key: _whole_text_patterns(value) for key, value in schema.items()}
+    if isinstance(copy.get("pattern"), str):
+        copy["pattern"] = _END.sub(r"\\Z", copy["pattern"])
+    if isinstance(copy.get("patternProperties"), dict):
+        copy["patternProperties"] = {_END.sub(r"\\Z", key): value
+                                     for key, value in copy["patternProperties"].items()}
+    return copy
+
+
+# A "$" at the end of a pattern that is not an escaped "\\$"
+_END = re.compile(r"(?<!\\)\$$")
+
+
+def _existing_time(value) -> bool:
+    # The pattern checks the form; 2026-02-30T25:61:00Z has it too
+    if isinstance(value, str):
+        datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+    return True
+
+
 def _describe(error) -> str:
+    if error.validator == "format":
+        return f"{error.instance!r} is not a time that exists"
     if error.validator == "pattern":
         return f"{error.instance!r} is not in the expected form"
     if error.validator == "additionalProperties":
