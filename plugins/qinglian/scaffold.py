@@ -146,7 +146,7 @@ class ScaffoldError(Exception):
 def create(kind: str, name: str, docs_dir: Path, quizzes_dir: Path) -> tuple[Path, str]:
     """Write the new file; return its path and what to fill in. Raises ScaffoldError for a
     bad name or a file that exists (never overwritten)."""
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise ScaffoldError(f"'{name}' is not a file name; use lower-case letters, digits and "
                             "hyphens, e.g. case-tongfang")
     template = TEMPLATES[kind]

@@ -78,7 +78,7 @@ def checked_origin(value: str) -> str:
     origin = value.rstrip("/")
     if origin == "null":
         raise SetupError("--origin null: use --allow-file-origin to accept pages opened from files")
-    if not _ORIGIN.match(origin):
+    if not _ORIGIN.fullmatch(origin):
         raise SetupError(f"--origin '{value}' is not an origin; give scheme, host and port only, "
                          "as in http://intranet.example:8000")
     return origin

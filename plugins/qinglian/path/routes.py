@@ -132,7 +132,7 @@ def _route(path: Path, shown: str, site: Site, problems: list[ContentProblem]) -
     data = _read(path, shown, problems)
     if problems:
         return None
-    if not ID.match(path.stem):
+    if not ID.fullmatch(path.stem):
         problems.append(ContentProblem(
             shown, 1, f"route id '{path.stem}' (the file name) may hold only a-z, 0-9 and -",
             "rename the file, e.g. onboarding.yml"))
@@ -179,7 +179,7 @@ def _step(entry, line: int, seconds: int, shown: str, site: Site,
         return None
     before = len(problems)
     step_id = _text(entry, "id", shown, problems)
-    if step_id is not None and not ID.match(step_id):
+    if step_id is not None and not ID.fullmatch(step_id):
         problems.append(ContentProblem(shown, entry.line_of("id"), f"step id '{step_id}' may "
                                        "hold only a-z, 0-9 and -", "write e.g. id: lessons"))
     title = _text(entry, "title", shown, problems)

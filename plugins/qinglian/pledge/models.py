@@ -78,8 +78,8 @@ def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProb
         if data.get(key) in (None, ""):
             problem(None, f"'pledge' is missing '{key}'", f"add '{key}: …' under 'pledge:'")
     pledge_id, audience = str(data.get("id", "")), data.get("audience")
-    if data.get("id") and not ID.match(pledge_id):
-        problem("id", f"pledge id '{pledge_id}' may hold only a-z, 0-9 and -", "write e.g. id: staff")
+    if data.get("id") and not ID.fullmatch(pledge_id):
+        problem("id", f"pledge id {pledge_id!r} may hold only a-z, 0-9 and -", "write e.g. id: staff")
     if audience and audience not in AUDIENCES:
         problem("audience", f"unknown audience '{audience}'", f"use one of {', '.join(AUDIENCES)}")
     for key in ("id", "version", "title"):
@@ -87,7 +87,7 @@ def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProb
             problem(key, f"'{key}' under 'pledge' must be text, not {data[key]!r}",
                     f"write e.g. {key}: …")
     renew = data.get("renew_every")
-    match = RENEW.match(str(renew)) if renew is not None else None
+    match = RENEW.fullmatch(str(renew)) if renew is not None else None
     if renew is not None and not match:
         problem("renew_every", f"renew_every '{renew}' is not a period",
                 "write a number and d, w, m or y, e.g. renew_every: 1y")

@@ -277,7 +277,7 @@ _ANSWER_FORMS = {
 
 def _quiz(quiz_id: str, data, shown: str, library: Library) -> Quiz | None:
     problems = library.problems
-    if not ID.match(quiz_id):
+    if not ID.fullmatch(quiz_id):
         problems.append(ContentProblem(
             shown, 1, f"quiz id '{quiz_id}' (the file name) may hold only a-z, 0-9 and -",
             "rename the file, e.g. standard-1-practice.yml"))
@@ -385,7 +385,7 @@ class _Reader:
 
     def identifier(self, key) -> str | None:
         value = self.text(key)
-        if value is not None and not ID.match(value):
+        if value is not None and not ID.fullmatch(value):
             return self.problem(key, f"{key} '{value}' may hold only a-z, 0-9 and -",
                                 "write e.g. s1-001")
         return value

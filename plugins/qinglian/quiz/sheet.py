@@ -139,7 +139,7 @@ def read_row(cells: dict[str, str], columns: dict[str, str],
     entry: dict = {}
     entry_id = values.get("id")
     if entry_id:
-        if ID.match(entry_id):
+        if ID.fullmatch(entry_id):
             entry["id"] = entry_id
         else:
             problems.append(f'ID "{entry_id}" may hold only a-z, 0-9 and - (e.g. s1-001); '

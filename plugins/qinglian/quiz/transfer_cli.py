@@ -190,7 +190,7 @@ def _span(ids: list[str]) -> str:
 
 def _bank_name(text: str) -> str:
     name = text.removesuffix(".yml")
-    if not BANK_NAME.match(name):
+    if not BANK_NAME.fullmatch(name):
         raise argparse.ArgumentTypeError(f"'{text}' may hold only a-z, 0-9 and - (the bank's "
                                          "file name without .yml, e.g. hygiene-2026)")
     return name

@@ -144,8 +144,8 @@ def _risk(entry, line: int, shown: str) -> tuple[Risk | None, list[ContentProble
     for key in ("id", "department", "post", "risk", "owner"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             problem(key, f"'{key}' is missing or empty", f"add '{key}: …'")
-    if isinstance(entry.get("id"), str) and not ID.match(entry["id"]):
-        problem("id", f"id '{entry['id']}' may hold only a-z, 0-9 and -", "write e.g. id: r-001")
+    if isinstance(entry.get("id"), str) and not ID.fullmatch(entry["id"]):
+        problem("id", f"id {entry['id']!r} may hold only a-z, 0-9 and -", "write e.g. id: r-001")
     standards = entry.get("standards")
     if (not isinstance(standards, list) or not standards
             or any(isinstance(s, bool) or s not in range(1, 10) for s in standards)):
