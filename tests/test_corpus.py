@@ -350,6 +350,27 @@ def _run(command: list[str], root: Path) -> subprocess.CompletedProcess:
 ENTRIES = MANIFEST["entries"]
 
 
+def test_windows_line_endings_read_like_unix_ones(base_site, tmp_path):
+    """Every page, bank and route saved with CRLF (Notepad) checks and builds as the
+    same site with LF: front matter, fences and blocks are all found."""
+    pages = ["lessons/standard-1/index.html", "pledges/staff/index.html",
+             "cases/s1-refuse/index.html", "onboarding/index.html"]
+    built = {}
+    for ending in ("\n", "\r\n"):
+        root = tmp_path / ("crlf" if ending == "\r\n" else "lf")
+        shutil.copytree(base_site.root, root)
+        for path in [*root.glob("content/**/*.md"), *root.glob("quizzes/**/*.yml"),
+                     *root.glob("content/**/*.yml")]:
+            path.write_bytes(path.read_bytes().replace(b"\n", ending.encode()))
+        check = run_qinglian(root, "check")
+        assert check.returncode == 0, check.stdout + check.stderr
+        build = run_build(root)
+        assert build.returncode == 0, build.stderr
+        built[ending] = [(root / "site" / page).read_text(encoding="utf-8") for page in pages]
+    assert built["\r\n"] == built["\n"]
+    assert "信息科工程师拒绝统方</h1>" in built["\r\n"][2]
+
+
 def test_manifest_is_well_formed():
     """Names are unique, each entry has its files or a generator, and ≥ 40 entries."""
     names = [entry["name"] for entry in ENTRIES]

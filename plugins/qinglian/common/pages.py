@@ -24,13 +24,17 @@ def read_source(path: Path, shown: str) -> tuple[str | None, ContentProblem | No
 
 
 def decode_source(data: bytes, shown: str) -> tuple[str | None, ContentProblem | None]:
-    """Return the text of a trainer's file read as ``data`` (see read_source)."""
+    """Return the text of a trainer's file read as ``data`` (see read_source), with
+    Windows (CRLF) and old Mac (CR) line ends as "\\n", as MkDocs reads pages."""
     try:
-        return data.decode("utf-8-sig"), None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return None, ContentProblem(shown, data[:error.start].count(b"\n") + 1,
                                     "the file is not UTF-8 text",
                                     "save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)")
+    # Notepad saves CRLF: a fence's closing "```\r" or front matter's "---\r"
+    # would not be seen, and the page shows its YAML as text
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
 def read_pages(folder: Path, docs_dir: Path, shown_folder: str, read) -> tuple[list, list[ContentProblem]]:
