@@ -213,3 +213,20 @@ def test_check_names_personal_data_in_content(site_with_personal_files):
     named = {line.split(":")[0] for line in result.stdout.splitlines()
              if "looks like personal data" in line}
     assert named == set(PERSONAL_FILES)
+
+
+def test_page_that_cannot_be_read_is_named_not_a_traceback(make_site):
+    """A page that is a shortcut to a deleted file stops the build with its name;
+    qinglian check names it too (and passes over a folder named like a page)."""
+    site = make_site()
+    (site.root / "content/lessons/standard-2.md").symlink_to(site.root / "gone.md")
+    (site.root / "content/lessons/archive.md").mkdir()
+    log = site.failed_build_log()
+    assert "content/lessons/standard-2.md: the file cannot be read (No such file or directory)" in log
+    assert "Traceback" not in log
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        "content/lessons/standard-2.md: the file cannot be read (No such file or directory) "
+        "— restore the file, or delete it"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import ContentProblem
+from .errors import ContentError, ContentProblem
+from .yamlio import LineDict, load_yaml
 
 # MkDocs' own front matter rule: a YAML block between --- lines at the very top
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
@@ -17,10 +18,43 @@ def split_front_matter(source: str) -> tuple[str, str]:
     return (match.group(1), source[match.end():]) if match else ("", source)
 
 
+def front_matter_problems(source: str, shown: str) -> list[ContentProblem]:
+    """Return what MkDocs would pass over in a page's front matter: YAML it cannot
+    read or that is no mapping (it then shows the block as page text and drops the
+    title), a title that is not text, a lesson's standard that is not one of the nine."""
+    front, _ = split_front_matter(source)
+    if not front:
+        return []
+    try:
+        meta = load_yaml(front, shown)
+    except ContentError as error:  # its lines count from the first line after ---
+        return [ContentProblem(p.path, (p.line or 0) + 1, p.message, p.fix) for p in error.problems]
+    if not isinstance(meta, LineDict):
+        return [ContentProblem(shown, 2, "the front matter between the --- lines is not "
+                               "'key: value' lines", "write e.g. title: 第一条 …")]
+    problems = []
+    title = meta.get("title")
+    if "title" in meta and not (isinstance(title, str) and title.strip()):
+        problems.append(ContentProblem(shown, meta.line_of("title") + 1,
+                                       f"'title' must be text, not {title!r}",
+                                       "put the title in quotes, e.g. title: \"2024\""))
+    standard = meta.get("standard")
+    if "standard" in meta and (isinstance(standard, bool) or standard not in range(1, 10)):
+        problems.append(ContentProblem(shown, meta.line_of("standard") + 1,
+                                       f"standard {standard!r} is not one of the nine (1–9)",
+                                       "write the standard's number, e.g. standard: 1"))
+    return problems
+
+
 def read_source(path: Path, shown: str) -> tuple[str | None, ContentProblem | None]:
     """Return the text of a trainer's file (UTF-8, with or without a BOM), or None and
-    the problem naming the line of the first byte that is not UTF-8."""
-    return decode_source(path.read_bytes(), shown)
+    the problem: the line of the first byte that is not UTF-8, or why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # a shortcut to a file that is gone, a folder named x.md
+        return None, ContentProblem(shown, None, f"the file cannot be read ({error.strerror})",
+                                    "restore the file, or delete it")
+    return decode_source(data, shown)
 
 
 def decode_source(data: bytes, shown: str) -> tuple[str | None, ContentProblem | None]:

@@ -12,7 +12,7 @@ from mkdocs.structure.files import get_files
 
 from ..common.errors import shown_path
 from ..common.i18n import translate
-from ..common.pages import read_source
+from ..common.pages import front_matter_problems, read_source
 from .config import HospitalConfig, PortalConfig
 from .privacy import personal_data
 from .sections import build_nav
@@ -48,18 +48,22 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         for problem in problems:
             log.warning(problem)
 
-    # Name a page that is not UTF-8 (MkDocs stops with a traceback), and leave
-    # out a roster, a record export or the collector's database dropped into
-    # the content folder (it would be published with names and 工号)
+    # Name a page that is not UTF-8 or cannot be read (MkDocs stops with a
+    # traceback), and front matter that MkDocs would show as text; leave out a
+    # roster, a record export or the collector's database dropped into the
+    # content folder (it would be published with names and 工号)
     def on_files(self, files, *, config):
         if not self.config.enabled:
             return
 
         for file in files.documentation_pages():
             where = file.abs_src_path
-            text, problem = read_source(Path(where), shown_path(where, config.config_file_path))
+            shown = shown_path(where, config.config_file_path)
+            text, problem = read_source(Path(where), shown)
             if problem:
                 raise PluginError(str(problem))
+            for problem in front_matter_problems(text, shown):
+                log.warning(str(problem))
             # MkDocs, the route plugin and the block plugins then read the page
             # from here, not from disk again (the setter forgets the path: put it
             # back). With --dirty, every page then counts as changed.
@@ -68,6 +72,15 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         for file, problem in _personal_files(files, config):
             files.remove(file)
             log.warning(problem)
+
+    # A title that is not text (title: 2024) was said in on_files; templates and the
+    # other plugins get it as text, so the build ends on that warning, not a traceback
+    # (run first: the others read titles)
+    @event_priority(100)
+    def on_page_markdown(self, markdown, *, page, config, files):
+        title = page.meta.get("title")
+        if self.config.enabled and title is not None and not isinstance(title, str):
+            page.meta["title"] = str(title)
 
     # While previewing, every page shows the problems until they are fixed
     def on_page_content(self, html, *, page, config, files):
@@ -98,7 +111,12 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         except PluginError as error:
             problems.append(f"{shown_path(config.config_file_path, config.config_file_path)}: "
                             f"{error}")
-        problems += [problem for _, problem in _personal_files(get_files(config), config)]
+        files = get_files(config)
+        for file in files.documentation_pages():
+            shown = shown_path(file.abs_src_path, config.config_file_path)
+            text, problem = read_source(Path(file.abs_src_path), shown)
+            problems += [str(p) for p in ([problem] if problem else front_matter_problems(text, shown))]
+        problems += [problem for _, problem in _personal_files(files, config)]
         return problems
 
     def _derive_nav(self, config):
