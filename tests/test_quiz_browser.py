@@ -594,3 +594,67 @@ def test_timer_hides_the_questions_scrolling_beneath_it(local_server, open_page,
     colour = timer.evaluate("(element) => getComputedStyle(element).backgroundColor")
     page_colour = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert colour == page_colour and not colour.startswith("rgba"), colour
+
+
+def test_enter_in_an_answer_keeps_the_paper_open(local_server, open_page):
+    """Enter on an option or in a fill-in box answers, it does not hand in the paper;
+    交卷 does, and the focus then rests on the result."""
+    page = open_page().page
+    page.goto(url(local_server, EXAM))
+    fill_profile(page)
+    start(page)
+    boxes = [page.locator(f"fieldset.qinglian-question input[type={kind}]").first
+             for kind in ("radio", "text") if page.locator(f"input[type={kind}]").count()]
+    for box in boxes:
+        tab_to(page, box)
+        page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # after the Enter's own work, whatever it did
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    assert "attempts" not in person(page)
+    submit(page)
+    expect(status(page).locator(".qinglian-quiz__score")).to_be_focused()
+
+
+def test_checked_verdict_takes_the_focus(offline_site, open_page):
+    """检查 moves the focus to the verdict, so it is read out, in any order of questions."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    start(page)
+    fieldsets = page.locator("fieldset.qinglian-question")
+    for index in (1, 0):
+        fieldset = fieldsets.nth(index)
+        fieldset.locator("legend").click()  # Tab navigation starts at the question
+        answer(page, fieldset, right_answer(fieldset.get_attribute("data-question-id")))
+        tab_to(page, fieldset.locator(".qinglian-question__check"))
+        page.keyboard.press("Enter")
+        expect(fieldset.locator(".qinglian-question__feedback")).to_be_focused()
+
+
+def test_a_second_tab_never_writes_back_an_old_copy(local_server, open_page):
+    """Two tabs of the exam: what one hands in stays, the other says so and carries on
+    from there; one record per paper, and the timer of a paper handed in elsewhere stops."""
+    recorded = open_page()
+    first = recorded.page
+    first.clock.install()
+    first.goto(url(local_server, EXAM))
+    fill_profile(first)
+    second = first.context.new_page()
+    second.clock.install()
+    second.goto(url(local_server, EXAM))
+    start(second)
+    first.reload()  # the paper begun in the second tab
+    answer_all(first, right_answer)
+    submit(first)
+    # The second tab still shows the paper: answering it finds it handed in
+    box = second.locator("fieldset.qinglian-question input").first
+    box.focus()
+    second.keyboard.type("x") if box.get_attribute("type") == "text" else second.keyboard.press("Space")
+    expect(status(second)).to_contain_text("已在本网站的另一窗口交卷")
+    expect(second.locator(".qinglian-quiz__facts")).to_contain_text("剩余 2/3 次")
+    second.clock.run_for("31:00")  # its old paper's deadline passes: nothing more happens
+    start(second)
+    attempts = person(second)["attempts"]
+    assert len(attempts) == 1 and attempts[0]["attempt"]["score"] == 100
+    assert len(second.evaluate("() => window.qinglian.outbox()")) == 1
+    assert recorded.errors == []

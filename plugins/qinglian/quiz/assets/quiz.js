@@ -52,12 +52,32 @@
     var status = form.querySelector("[role=status]");
     var notice = el("p", { class: "qinglian-quiz__notice", hidden: true });
     var timer;
+    var shown = {}; // the staff id and paper on screen: another tab may have changed either
     form.insertBefore(notice, body);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var data = q.person();
-      if (data && open(data)) finish(data);
+      var data = fresh(shown.paper);
+      if (data) finish(data);
     });
+    // Enter in an answer box or on an option would hand in the whole paper
+    form.addEventListener("keydown", function (event) {
+      if (event.key == "Enter" && !event.isComposing && event.target.tagName == "INPUT") event.preventDefault();
+    });
+
+    // The person's data as stored now, if they are still the one on screen and
+    // (given an open paper) it is still open; else the screen is drawn afresh.
+    // Every change starts here: a copy read earlier would write back what another
+    // tab of the site has changed since (an attempt handed in, a paper begun)
+    function fresh(paper) {
+      var data = q.person();
+      var current = data && open(data);
+      if (data && data.profile.staff_id === shown.staffId && (!paper || current && current.id === paper.id)) {
+        return data;
+      }
+      render();
+      if (paper) status.textContent = "quiz.changed_elsewhere";
+      return null;
+    }
 
     // The person's unfinished paper of this quiz, if any
     function open(data) {
@@ -84,6 +104,7 @@
 
     function render() {
       var data = q.person();
+      shown = { staffId: data && data.profile.staff_id };
       warn();
       if (!data) return show("profile", [q.profileForm(render)]);
       if (open(data)) withdraw(data, open(data));
@@ -100,7 +121,7 @@
         last && el("p", { text: t("quiz.last", { score: last.attempt.score,
           verdict: last.attempt.passed ? "quiz.passed" : "quiz.failed" }) }),
         !max || left ? button("md-button md-button--primary qinglian-quiz__start",
-          done.length ? "quiz.again" : "quiz.start", function () { begin(data); })
+          done.length ? "quiz.again" : "quiz.start", function () { begin(fresh()); })
           : el("p", { class: "qinglian-quiz__locked", text: "quiz.no_attempts_left" })]);
     }
 
@@ -148,6 +169,9 @@
     }
 
     function begin(data) {
+      if (!data) return;
+      // A paper begun meanwhile in another tab is resumed, not replaced
+      if (open(data)) return render();
       var now = Date.now();
       var attempt = (data.open = data.open || {})[quiz.id] = { id: q.uuid(), started: now, answers: {},
         checked: {}, deadline: quiz.time_limit ? now + quiz.time_limit * 60000 : null, items: draw(data) };
@@ -159,9 +183,10 @@
     }
 
     function paper(data, attempt) {
+      shown.paper = attempt;
       var clock = attempt.deadline && el("p", { class: "qinglian-quiz__timer", role: "timer" });
       show("running", [who(data), clock].concat(attempt.items.map(function (item, index) {
-        return question(data, attempt, item, index);
+        return question(attempt, item, index);
       }), [button("md-button md-button--primary qinglian-quiz__submit", "quiz.submit", null, "submit")]));
       if (clock) countdown(attempt, clock);
     }
@@ -177,14 +202,17 @@
           clock.classList.add("qinglian-quiz__timer--warning");
           status.textContent = "quiz.one_minute";
         }
-        if (left <= 0) finish(q.person(), true);
+        if (left <= 0) {
+          var data = fresh(attempt);
+          return data ? finish(data, true) : clearInterval(timer);
+        }
       }
       clearInterval(timer);
       timer = setInterval(tick, 1000);
       tick();
     }
 
-    function question(data, attempt, item, index) {
+    function question(attempt, item, index) {
       var id = item.id;
       var spec = questions[id];
       var type = spec.type;
@@ -192,7 +220,9 @@
       var given = own(attempt.answers, id);
       var kind = type == "multiple" ? "checkbox" : "radio";
       function remember(value) {
-        attempt.answers[id] = value;
+        var data = fresh(attempt);
+        if (!data) return;
+        open(data).answers[id] = value;
         save(data);
       }
       var box = el("div", { class: "qinglian-question__controls" }, type == "fill_blank"
@@ -216,10 +246,13 @@
           fill_blank: "quiz.type.fill_blank" }[type] }), box,
         // Practice: check each answer on the spot, then on to the next question
         quiz.mode == "practice" && button("md-button qinglian-question__check", "quiz.check", function () {
-          attempt.checked[id] = true;
+          var data = fresh(attempt);
+          if (!data) return;
+          open(data).checked[id] = true;
           save(data);
-          review(fieldset, item, own(attempt.answers, id));
-          (fieldset.nextElementSibling.querySelector("input") || feedback).focus();
+          review(fieldset, item, own(open(data).answers, id));
+          // The verdict, read out where the focus lands; Tab goes on to the next question
+          feedback.focus();
         }), feedback]);
       if (own(attempt.checked, id)) review(fieldset, item, given);
       return fieldset;
@@ -299,7 +332,7 @@
       });
       form.dataset.state = "done";
       // The result, read out by the role="status" region
-      fill(status, [el("p", { class: "qinglian-quiz__score", text: (timedOut ? t("quiz.timed_out") + " " : "")
+      fill(status, [el("p", { class: "qinglian-quiz__score", tabindex: -1, text: (timedOut ? t("quiz.timed_out") + " " : "")
         + t("quiz.result", { score: score + "%", verdict: passed ? "quiz.passed" : "quiz.failed",
           time: minutes(Math.round((now - attempt.started) / 1000) * 1000) }) }),
       el("table", { class: "qinglian-quiz__breakdown" }, [
@@ -317,6 +350,8 @@
         render();
         (body.querySelector("button") || form).focus();
       })]));
+      // The button that had the focus is gone: keep the person at the result
+      status.querySelector(".qinglian-quiz__score").focus();
     }
 
     render();
