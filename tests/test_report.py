@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -359,6 +360,36 @@ def test_unmatched_records_say_why(tmp_path, capsys, manifest, store_with):
     assert rows["1003"]["入职测验次数"] == "0"
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "名单中工号 1002 的姓名是“李四”" in index
+
+
+@pytest.fixture
+def local_zone(monkeypatch):
+    """Return a function that sets this process's time zone, the pages' default, for
+    one test."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("zone, created", [("Asia/Shanghai", "9999-12-31T23:59:59Z"),
+                                           ("America/New_York", "0001-01-01T00:00:00Z")])
+def test_a_time_at_the_calendars_end_shows_as_recorded(tmp_path, capsys, manifest, store_with,
+                                                       local_zone, zone, created):
+    """A ward PC with a wrong clock may stamp year 9999 or year 1; in a zone that would
+    push it past the calendar the pages show the recorded UTC text, never fail."""
+    local_zone(zone)
+    db = store_with(signature(person("1001", "张三"), created=created),
+                    signature(person("9999", "钱八"), created=created))
+    code, _, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0, err
+    assert created in (tmp_path / "out" / "departments" / "内科.html").read_text(encoding="utf-8")
+    assert created in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
 
 def test_onboarding_best_score_and_passed(tmp_path, manifest):

@@ -498,12 +498,13 @@ def _yes_no(value: bool, t) -> str:
 
 
 def local_time(value, tz) -> str:
-    """Return an ISO UTC time as local wall-clock time, 2026-11-24 10:00."""
+    """Return an ISO UTC time as local wall-clock time, 2026-11-24 10:00, or the text as
+    recorded when it is no time, or a time the zone would push past year 9999 or before
+    year 1 (a ward PC with a wrong clock): a report never fails on one record's time."""
     try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
+        return datetime.fromisoformat(str(value)).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):
         return str(value or "")
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def page_names(departments: list[str]) -> dict[str, str]:
