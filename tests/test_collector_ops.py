@@ -21,7 +21,7 @@ from qinglian.collector.app import create_app
 from qinglian.collector.ratelimit import TokenBuckets
 from qinglian.collector.retention import cutoff
 from qinglian.collector.settings import Settings
-from qinglian.collector.store import Evidence, Store
+from qinglian.collector.store import Evidence, Store, open_store
 from test_collector_api import FAMILY, SITE, STAFF, TOKEN, record
 
 with warnings.catch_warnings():
@@ -104,10 +104,51 @@ def test_redaction_and_correction_find_the_staff_id_in_any_case_and_hide_the_sig
     ([], "nothing to change"),
 ])
 def test_bad_corrections_are_refused(tmp_path, capsys, arguments, message):
+    Store(tmp_path / "r.db").close()
     code = main(["collector", "correct", "--db", str(tmp_path / "r.db"), "--site", SITE,
                  "--staff-id", "A001", "--operator", "王", "--reason", "x", *arguments])
     assert code == 2 and message in capsys.readouterr().err
     assert Store(tmp_path / "r.db").corrections() == []
+
+
+# Each admin command, with the arguments it needs besides --db
+ADMIN_COMMANDS = [
+    ["backup", "copy.db"],
+    ["purge", "--older-than", "3y", "--dry-run"],
+    ["correct", "--site", SITE, "--staff-id", "A001", "--set", "name=张三丰",
+     "--operator", "人事科 王", "--reason", "工单 2026-118"],
+    ["redact", "--site", SITE, "--staff-id", "A001", "--operator", "纪检监察室",
+     "--reason", "本人申请"],
+    ["corrections"],
+]
+
+
+def test_admin_commands_refuse_a_mistyped_database(tmp_path, capsys, monkeypatch):
+    """A --db with no file behind it is named, with the fix, and no empty database is
+    made: a redaction must never 'succeed' on a throwaway file."""
+    monkeypatch.chdir(tmp_path)
+    Store(tmp_path / "records.db").close()
+    for action, *arguments in ADMIN_COMMANDS:
+        assert main(["collector", action, "--db", "recrods.db", *arguments]) == 2, action
+        captured = capsys.readouterr()
+        assert captured.err == (f"qinglian collector {action}: no database at 'recrods.db'; "
+                                "give the collector's --db file\n")
+        assert captured.out == ""
+    assert [path.name for path in tmp_path.iterdir()] == ["records.db"]
+
+
+def test_admin_commands_run_on_an_existing_database_of_each_backend(store_db, tmp_path,
+                                                                    monkeypatch):
+    """Only an SQLite --db is a file: a PostgreSQL URL is never taken for a missing one."""
+    monkeypatch.chdir(tmp_path)
+    open_store(store_db).close()
+    for action, *arguments in ADMIN_COMMANDS:
+        if action == "backup" and store_db.startswith("postgresql://"):
+            continue  # pg_dump's work, tested with the PostgreSQL store
+        assert main(["collector", action, "--db", store_db, *arguments]) == 0, action
+    store = open_store(store_db)
+    assert len(store.corrections()) == 2
+    store.close()
 
 
 # Retention ---------------------------------------------------------------------------
@@ -226,6 +267,7 @@ def test_backup_and_restore_to_a_place_that_cannot_be_written(tmp_path, capsys, 
     """A backup or a restore aimed at a folder that does not exist, or at a name
     longer than the system allows: exit 2 saying where and what to give, no traceback."""
     db = tmp_path / "records.db"
+    Store(db).close()
     assert main(["collector", "backup", "--db", str(db), str(tmp_path / "first.db")]) == 0
     target = tmp_path / ("missing/copy.db" if where == "missing folder" else "x" * 300 + ".db")
     capsys.readouterr()

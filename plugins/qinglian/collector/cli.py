@@ -73,7 +73,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "2 when the inputs cannot be read.")
     verify.add_argument("code", metavar="CODE", help="e.g. ABCD-EFGH-JKMN-PQRS")
     source = verify.add_mutually_exclusive_group(required=True)
-    source.add_argument("--db", help=DB_HELP)
+    source.add_argument("--db", help=EXISTING_DB_HELP)
     source.add_argument("--export", type=Path, metavar="FILE",
                         help="records downloaded from the collector (GET /api/v1/records)")
     verify.add_argument("--manifest", action="append", required=True, type=Path, metavar="FILE",
@@ -87,7 +87,7 @@ def _register_admin(actions) -> None:
         "backup", help="copy the database consistently while the collector runs",
         description="Write a consistent copy of an SQLite database, also while records arrive "
                     "(SQLite's online backup). For PostgreSQL it says which pg_dump to run.")
-    backup.add_argument("--db", required=True, help=DB_HELP)
+    backup.add_argument("--db", required=True, help=EXISTING_DB_HELP)
     backup.add_argument("out", type=Path, metavar="OUT", help="the backup file to write (new)")
     backup.set_defaults(run=_run_backup)
 
@@ -106,7 +106,7 @@ def _register_admin(actions) -> None:
         description="Remove the records received before a cutoff (now minus --older-than), "
                     "printing each one; the database's purge log keeps what went (ids, "
                     "kinds, dates; no personal data). Try --dry-run first.")
-    purge.add_argument("--db", required=True, help=DB_HELP)
+    purge.add_argument("--db", required=True, help=EXISTING_DB_HELP)
     purge.add_argument("--older-than", required=True, metavar="AGE", type=_age,
                        help="e.g. 3y, 18m, 400d, 10w (years, months, days, weeks)")
     purge.add_argument("--dry-run", action="store_true", help="list, remove nothing")
@@ -119,7 +119,7 @@ def _register_admin(actions) -> None:
             description=f"{summary[0].upper()}{summary[1:]}: stored as an append-only "
                         "correction (who, when, why) that exports and reports apply; the "
                         "records themselves are never edited.")
-        command.add_argument("--db", required=True, help=DB_HELP)
+        command.add_argument("--db", required=True, help=EXISTING_DB_HELP)
         command.add_argument("--site", required=True, help="the site id the records carry")
         command.add_argument("--staff-id", required=True, metavar="ID",
                              help="the 工号 as the records carry it")
@@ -132,7 +132,7 @@ def _register_admin(actions) -> None:
 
     listing = actions.add_parser("corrections", help="list every correction and redaction",
                                  description="List every correction and redaction, oldest first.")
-    listing.add_argument("--db", required=True, help=DB_HELP)
+    listing.add_argument("--db", required=True, help=EXISTING_DB_HELP)
     listing.set_defaults(run=_run_corrections)
 
 
@@ -237,17 +237,18 @@ def _run_import(args) -> int:
 
 
 DB_HELP = "the SQLite database file (made if missing), or a postgresql://user@host/name URL"
+EXISTING_DB_HELP = "the collector's SQLite database file, or a postgresql://user@host/name URL"
 
 
 def _admin_command(run):
-    """Run ``run(args, store)`` on the --db store; SetupError → message and exit 2."""
+    """Run ``run(args, store)`` on the existing --db store; SetupError → message and exit 2."""
 
     def command(args) -> int:
-        from .store import open_store
+        from .store import open_existing_store
 
         name = f"qinglian collector {args.action}"
         try:
-            store = open_store(args.db)
+            store = open_existing_store(args.db)
             try:
                 return run(args, store)
             finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -77,7 +76,7 @@ def records_from(db: str | None, export: Path | None, site: str | None) -> list:
     wrote it). Raises SetupError when neither can be read."""
     from .corrections import apply
     from .importer import read_records_file
-    from .store import StoredRecord, open_store
+    from .store import StoredRecord, open_existing_store
 
     if export is not None:
         entries = read_records_file(export)
@@ -94,9 +93,7 @@ def records_from(db: str | None, export: Path | None, site: str | None) -> list:
                                         received=str(entry.get("received", "")) if wrapped else "",
                                         client_ip=None, user_agent=None))
         return [stored for stored in records if site is None or stored.record.get("site") == site]
-    if "://" not in db and not os.path.isfile(db):
-        raise SetupError(f"no database at '{db}'; give the collector's --db file")
-    store = open_store(db)
+    store = open_existing_store(db)
     try:
         return apply(store.records(site=site), store.corrections())
     finally:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import queue
 import sqlite3
 import threading
@@ -170,11 +171,24 @@ def open_copy(path: Path) -> sqlite3.Connection:
 
 def open_store(db: str | Path, lock_timeout: float = LOCK_TIMEOUT):
     """Return the store at ``db``: an SQLite file path, or a postgresql:// URL."""
-    if str(db).startswith(("postgresql://", "postgres://")):
+    if _is_postgres(db):
         from .postgres import PostgresStore  # psycopg only when PostgreSQL is used
 
         return PostgresStore(str(db), lock_timeout)
     return Store(Path(db), lock_timeout)
+
+
+def open_existing_store(db: str | Path):
+    """Return the store at ``db`` as ``open_store`` does, but never make an SQLite file:
+    a report, a redaction or a backup on a mistyped --db would work on a new, empty
+    database and say it succeeded. Raises SetupError when there is no such file."""
+    if not _is_postgres(db) and not os.path.isfile(db):
+        raise SetupError(f"no database at '{db}'; give the collector's --db file")
+    return open_store(db)
+
+
+def _is_postgres(db: str | Path) -> bool:
+    return str(db).startswith(("postgresql://", "postgres://"))
 
 
 class Store:
