@@ -262,6 +262,26 @@ def test_restore_refuses_a_damaged_or_foreign_file(tmp_path, capsys):
     assert not (tmp_path / "r.db").exists()
 
 
+def test_backup_and_restore_with_uri_characters_in_the_names(tmp_path, capsys, monkeypatch):
+    """'#', '?' and '%' are ordinary letters of a file name: the backup named so is the
+    one restored, and no other file is read or made."""
+    monkeypatch.chdir(tmp_path)
+    store = Store(tmp_path / "records.db")
+    item = record("pledge")
+    store.add(item, Evidence.now("10.0.0.1", "test"))
+    store.close()
+    backup = "nightly #1 ?mode=rwc 100%25.db"
+    assert main(["collector", "backup", "--db", "records.db", backup]) == 0
+    assert main(["collector", "restore", "--db", "new.db", backup]) == 0, capsys.readouterr().err
+    assert "restored 1 records" in capsys.readouterr().out
+    # Reading the backup, SQLite leaves its -wal and -shm files beside it
+    made = {path.name.removesuffix("-wal").removesuffix("-shm") for path in tmp_path.iterdir()}
+    assert made == {backup, "new.db", "records.db"}
+    restored = Store(tmp_path / "new.db")
+    assert [stored.record["id"] for stored in restored.records()] == [item["id"]]
+    restored.close()
+
+
 @pytest.mark.parametrize("where", ["missing folder", "name too long"])
 def test_backup_and_restore_to_a_place_that_cannot_be_written(tmp_path, capsys, where):
     """A backup or a restore aimed at a folder that does not exist, or at a name

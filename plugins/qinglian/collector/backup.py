@@ -26,7 +26,7 @@ def restore(backup: Path, db: str, *, replace: bool) -> int:
         raise SetupError(f"'{target}' exists; stop the collector and give --replace to put "
                          "the backup in its place")
     count = _checked(backup)
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    source = _read_only(backup)
     destination = open_copy(target)
     try:
         source.backup(destination)
@@ -40,7 +40,7 @@ def _checked(backup: Path) -> int:
     if not backup.is_file():
         raise SetupError(f"there is no backup file '{backup}'")
     try:
-        connection = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        connection = _read_only(backup)
         try:
             (status,) = connection.execute("PRAGMA integrity_check").fetchone()
             (count,) = connection.execute("SELECT count(*) FROM records").fetchone()
@@ -51,3 +51,10 @@ def _checked(backup: Path) -> int:
     if status != "ok":
         raise SetupError(f"'{backup}' is damaged ({status}); take another backup")
     return count
+
+
+def _read_only(backup: Path) -> sqlite3.Connection:
+    """Open ``backup`` read-only. Its name goes into a file: URI quoted: as it is, a '#'
+    or '?' in it would end the path (SQLite then opened, or made, another file) and a
+    '%' would start an escape."""
+    return sqlite3.connect(f"{backup.absolute().as_uri()}?mode=ro", uri=True)
