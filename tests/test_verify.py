@@ -170,17 +170,64 @@ def test_report_lists_each_persons_route_and_who_has_not_finished(tmp_path, mani
     assert main(["report", "--db", str(tmp_path / "r.db"), "--roster", str(roster),
                  "--manifest", str(manifest), "--out", str(out)]) == 0
 
-    rows = list(csv.reader(io.StringIO((out / "onboarding.csv").read_text(encoding="utf-8-sig"))))
+    route = out / "routes" / "onboarding"
+    rows = list(csv.reader(io.StringIO((route / "report.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["科室", "工号", "姓名", "学习", "测验", "承诺", "入职测验成绩", "承诺书版本",
                        "完成时间（UTC）", "验证码"]
     code = formatted(verification_code(r["id"] for r in done))
     assert rows[1][:3] == ["内科", "A001", "张三"] and rows[1][6:] == ["90", "1", done[0]["created"], code]
     assert rows[2][3:6] == ["1/2", "", ""] and rows[3][3:] == [""] * 7
-    unfinished = (out / "onboarding-unfinished.csv").read_text(encoding="utf-8-sig").splitlines()
+    unfinished = (route / "unfinished.csv").read_text(encoding="utf-8-sig").splitlines()
     assert unfinished[1:] == ["内科,B002,<script>alert(1)</script>,学习,0/3", "内科,C003,王五,学习,0/3"]
 
-    page = (out / "onboarding" / "内科.html").read_text(encoding="utf-8")
+    page = (route / "departments" / "内科.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert code in page and "90 分" in page and "第 1 版" in page
-    index = (out / "onboarding" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../index.html">' in page
+    index = (route / "index.html").read_text(encoding="utf-8")
     assert "已完成 1 / 3 人" in index and "新职工入职培训 &lt;b&gt;" in index
+    assert '<a href="departments/%E5%86%85%E7%A7%91.html">' in index
+
+
+def test_routes_named_like_the_roster_reports_files_keep_to_their_folders(tmp_path, capsys):
+    """Trainers name routes: one named 'report' or 'departments' (or 'onboarding-unfinished'
+    beside 'onboarding') writes into routes/<id>/ and overwrites nothing of another's."""
+    names = ("onboarding", "report", "departments", "onboarding-unfinished")
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({
+        "site": SITE, "departments": ["内科"],
+        "pledges": {"staff": [{"version": "1", "sha256": PLEDGE_HASH, "audience": "staff"}]},
+        "paths": {name: {"title": f"路线 {name}", "steps": STEPS} for name in names},
+    }, ensure_ascii=False), encoding="utf-8")
+    _collector(tmp_path, manifest, _route_records())
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,科室\nA001,张三,内科\n", encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["report", "--db", str(tmp_path / "r.db"), "--roster", str(roster),
+                 "--manifest", str(manifest), "--out", str(out)]) == 0
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == sorted(["dashboard.json", "departments/内科.html", "index.html",
+                              "report.csv", "unmatched.csv"] + [
+        f"routes/{name}/{file}" for name in names
+        for file in ("departments/内科.html", "index.html", "report.csv", "unfinished.csv")])
+    assert "入职测验最高分" in (out / "report.csv").read_text(encoding="utf-8-sig")
+    assert "廉洁从业承诺与入职测验完成情况" in (out / "departments" / "内科.html").read_text(
+        encoding="utf-8")
+    for name in names:
+        assert f"路线 {name}" in (out / "routes" / name / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_route_id_that_is_no_slug_is_refused(tmp_path, manifest, capsys):
+    """A hand-edited manifest's route '../x' would name a folder outside routes/."""
+    _collector(tmp_path, manifest, _route_records())
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["paths"] = {"../x": data["paths"]["onboarding"]}
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,科室\nA001,张三,内科\n", encoding="utf-8")
+    out = tmp_path / "report" / "2026-11"
+    assert main(["report", "--db", str(tmp_path / "r.db"), "--roster", str(roster),
+                 "--manifest", str(manifest), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"qinglian report: manifest '{manifest}': paths: '../x' does not match")
+    assert not (tmp_path / "report").exists()

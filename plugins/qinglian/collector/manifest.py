@@ -24,13 +24,18 @@ _SHAPE = {
     "properties": {
         "site": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
         "departments": {"type": "array", "items": {"type": "string", "minLength": 1}},
-        "paths": {"type": "object", "additionalProperties": {
-            "type": "object", "required": ["title", "steps"],
-            "properties": {"title": {"type": "string"}, "steps": {"type": "array", "items": {
-                "type": "object", "required": ["id", "kind"],
-                "properties": {"id": {"type": "string"},
-                               "kind": {"enum": ["read", "quiz", "pledge"]},
-                               "pages": {"type": "array", "items": {"type": "string"}}}}}}}},
+        # A route's id names its report folder, routes/<id>: a slug, never '..' or 'a/b'
+        "paths": {"type": "object", "propertyNames": {"pattern": "^[a-z0-9-]{1,64}$"},
+                  "additionalProperties": {
+                      "type": "object", "required": ["title", "steps"],
+                      "properties": {"title": {"type": "string"}, "steps": {
+                          "type": "array", "items": {
+                              "type": "object", "required": ["id", "kind"],
+                              "properties": {
+                                  "id": {"type": "string"},
+                                  "kind": {"enum": ["read", "quiz", "pledge"]},
+                                  "pages": {"type": "array",
+                                            "items": {"type": "string"}}}}}}}},
         "pledges": {
             "type": "object",
             "additionalProperties": False,

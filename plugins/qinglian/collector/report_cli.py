@@ -15,9 +15,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "report", help="report who has signed the current pledges and passed onboarding",
         description="Match the records (corrections applied) to a staff roster and write, into "
                     "--out: report.csv and unmatched.csv (UTF-8 for Excel), index.html and a "
-                    "printable page per department under departments/, and dashboard.json "
-                    "(counts only) for the site's dashboard page. Exits 2 when an input "
-                    "cannot be read.",
+                    "printable page per department under departments/, dashboard.json "
+                    "(counts only) for the site's dashboard page, and each onboarding route's "
+                    "files under routes/<route id>/. Exits 2 when an input cannot be read.",
     )
     source = report.add_mutually_exclusive_group(required=True)
     source.add_argument("--db", metavar="DB",
@@ -47,12 +47,13 @@ def _run_report(args) -> int:
         if args.site and args.site != published.site:
             raise SetupError(f"manifest '{args.manifest}' is for site '{published.site}', not "
                              f"'{args.site}'; give the manifest of site '{args.site}'")
+        # Checked whole before anything is written: a route's id names its folder
+        site = Manifests.load([args.manifest]).sites[published.site]
         roster = read_roster(args.roster)
         records = records_from(args.db, args.export, published.site)
         report = build_report(records, roster, published)
         written = write_report(report, args.out)
         # Each route the site names: every person's steps, for the HR files
-        site = Manifests.load([args.manifest]).sites[published.site]
         for path in site.paths:
             written += write_route_report(route_statuses(records, roster, site, path), site,
                                           path, args.out)

@@ -89,8 +89,10 @@ def route_statuses(records: list[StoredRecord], roster: Roster, site: SiteManife
 
 def write_route_report(statuses: list[RouteStatus], site: SiteManifest, path: str, out: Path,
                        *, language: str = "zh", tz=None) -> list[Path]:
-    """Write <path>.csv, <path>-unfinished.csv, and <path>/index.html with one printable
-    page per department into ``out``; return the files written."""
+    """Write report.csv, unfinished.csv, index.html and one printable page per department
+    into ``out``/routes/<path>; return the files written. Each route has a folder of its
+    own: trainers name routes, and a route named 'report' or 'departments' must not
+    overwrite the roster report's files (nor 'x-unfinished' route x's)."""
 
     def t(key: str, **values) -> str:
         return translate(f"report.route.{key}", language, **values)
@@ -101,13 +103,14 @@ def write_route_report(statuses: list[RouteStatus], site: SiteManifest, path: st
     for status in statuses:
         departments[status.person.department].append(status)
     pages = page_names(list(departments))
-    files = {f"{path}.csv": _csv(statuses, steps, t),
-             f"{path}-unfinished.csv": _unfinished_csv(statuses, steps, t),
-             f"{path}/index.html": _index(statuses, departments, pages, title, t, language)}
+    folder = f"routes/{path}"
+    files = {f"{folder}/report.csv": _csv(statuses, steps, t),
+             f"{folder}/unfinished.csv": _unfinished_csv(statuses, steps, t),
+             f"{folder}/index.html": _index(statuses, departments, pages, title, t, language)}
     for department, people in departments.items():
-        files[f"{path}/{pages[department]}"] = _department(department, people, steps, title, t,
-                                                          language, tz)
-    return write_files(out, files, path)
+        files[f"{folder}/departments/{pages[department]}"] = _department(
+            department, people, steps, title, t, language, tz)
+    return write_files(out, files, f"{folder}/departments")
 
 
 def _cell(status: StepStatus) -> str | None:
@@ -144,7 +147,7 @@ def _detail(status: RouteStatus, kind: str) -> str | None:
 
 def _index(statuses, departments, pages, title, t, language) -> str:
     links = "".join(
-        f'<li><a href="{escape(quote(pages[name]))}">{escape(name)}</a> '
+        f'<li><a href="departments/{escape(quote(pages[name]))}">{escape(name)}</a> '
         f'{escape(t("finished", done=sum(bool(s.completed) for s in people), total=len(people)))}</li>'
         for name, people in departments.items())
     unfinished = [s for s in statuses if not s.completed]
@@ -170,7 +173,7 @@ def _department(department, people, steps, title, t, language, tz) -> str:
                     f"<td>{escape(status.person.name)}</td>{cells}"
                     f"<td>{escape(status.code or '')}</td></tr>")
     heading = t("department_title", department=department, title=title)
-    body = (f'<nav><a href="index.html">{escape(t("back"))}</a></nav><h1>{escape(heading)}</h1>'
+    body = (f'<nav><a href="../index.html">{escape(t("back"))}</a></nav><h1>{escape(heading)}</h1>'
             f'<table><thead><tr><th scope="col">{escape(t("staff_id"))}</th>'
             f'<th scope="col">{escape(t("name"))}</th>{head}'
             f'<th scope="col">{escape(t("code"))}</th></tr></thead>'
