@@ -72,7 +72,7 @@ def signature(who: dict, version: str = "2", sha256: str = CURRENT_HASH,
                                                     "sha256": sha256})
 
 
-def attempt(who: dict, score: int, passed: bool, quiz_id: str = "onboarding",
+def attempt(who: dict, score: int | float, passed: bool, quiz_id: str = "onboarding",
             created: str = "2026-11-24T03:00:00.000Z") -> dict:
     return _record("attempt", who, created, attempt={
         "quiz_id": quiz_id, "quiz_hash": "e" * 64, "started": created, "finished": created,
@@ -400,6 +400,22 @@ def test_onboarding_best_score_and_passed(tmp_path, manifest):
     report = build_report(records, read_roster(roster_csv(tmp_path)), read_published(manifest))
     exam = report.departments[1].people[0].exam
     assert (exam.attempts, exam.best, exam.passed) == (3, 85, True)
+
+
+def test_a_score_written_as_90_0_is_the_score_90(tmp_path, capsys, manifest, store_with):
+    """JSON may write an integer as 90.0 and the schema takes it for 90: the person who
+    passed with it shows as passed with 90 points, not as having taken no exam."""
+    db = store_with(attempt(person("1001", "张三"), 90.0, True),
+                    attempt(person("9999", "钱八"), 85.0, True))
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0 and "1 passed onboarding" in out
+    rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["1001"]["入职测验最高分"], rows["1001"]["入职测验通过"]) == ("90", "是")
+    page = (tmp_path / "out" / "departments" / "内科.html").read_text(encoding="utf-8")
+    assert "通过（90 分）" in page
+    (item,) = read_csv(tmp_path / "out" / "unmatched.csv")
+    assert item["内容"] == "入职测验 85 分"
 
 
 def test_export_file_gives_the_same_report(tmp_path, capsys, manifest):

@@ -189,6 +189,21 @@ def test_report_lists_each_persons_route_and_who_has_not_finished(tmp_path, mani
     assert '<a href="departments/%E5%86%85%E7%A7%91.html">' in index
 
 
+def test_a_route_score_written_as_90_0_shows_as_90(tmp_path, manifest, capsys):
+    records = _route_records()
+    records[2]["attempt"]["score"] = 90.0  # JSON's other way to write the integer 90
+    _collector(tmp_path, manifest, records)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,科室\nA001,张三,内科\n", encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["report", "--db", str(tmp_path / "r.db"), "--roster", str(roster),
+                 "--manifest", str(manifest), "--out", str(out)]) == 0
+    route = out / "routes" / "onboarding"
+    rows = list(csv.reader(io.StringIO((route / "report.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[1][6] == "90"
+    assert "90 分" in (route / "departments" / "内科.html").read_text(encoding="utf-8")
+
+
 def test_routes_named_like_the_roster_reports_files_keep_to_their_folders(tmp_path, capsys):
     """Trainers name routes: one named 'report' or 'departments' (or 'onboarding-unfinished'
     beside 'onboarding') writes into routes/<id>/ and overwrites nothing of another's."""

@@ -285,9 +285,18 @@ def _pledge_status(pledge: CurrentPledge, records: list[dict]) -> PledgeStatus:
 
 
 def _exam_status(attempts: list[dict]) -> ExamStatus:
-    scores = [a["score"] for a in attempts if isinstance(a.get("score"), int)]
+    scores = [score for score in (exam_score(a.get("score")) for a in attempts)
+              if isinstance(score, int)]
     return ExamStatus(len(attempts), max(scores, default=None),
                       any(a.get("passed") is True for a in attempts))
+
+
+def exam_score(value):
+    """Return an attempt's score, 90.0 as 90: JSON may write an integer so, and the
+    schema takes it for one (a passed attempt must not show as no exam taken)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _departments(roster: Roster, published: Published,
@@ -483,7 +492,7 @@ def _what(record: dict, report: Report, t) -> str:
         pledge = record["pledge"]
         return t("report.what_pledge", title=titles.get(pledge.get("id"), pledge.get("id")),
                  version=pledge.get("version"))
-    return t("report.what_exam", score=record["attempt"].get("score"))
+    return t("report.what_exam", score=exam_score(record["attempt"].get("score")))
 
 
 def _reason(item: Unmatched, t) -> str:

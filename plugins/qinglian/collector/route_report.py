@@ -20,8 +20,8 @@ from ..common.i18n import translate
 from ..common.verification import formatted, step_records, verification_code
 from ..common.tables import csv_document
 from .manifest import SiteManifest
-from .report import (Person, Roster, document, id_key, local_time, name_key, page_names,
-                     write_files)
+from .report import (Person, Roster, document, exam_score, id_key, local_time, name_key,
+                     page_names, write_files)
 from .store import StoredRecord
 
 
@@ -43,7 +43,7 @@ class StepStatus:
         record = self.found[0]
         if record is None or self.step["kind"] == "read":
             return None
-        return str(record["attempt"]["score"] if self.step["kind"] == "quiz"
+        return str(exam_score(record["attempt"]["score"]) if self.step["kind"] == "quiz"
                    else record["pledge"]["version"])
 
 
