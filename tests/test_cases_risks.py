@@ -50,6 +50,7 @@ def test_good_case_is_read():
     (("## 处理结果", "## 结果"), 23, "the case has no '## 处理结果' section"),
     (("2. 还有哪些岗位能接触数据？\n", ""), 23, "1 discussion question(s)"),
     (("summary: 工程师拒绝导出用量并报告。\n", ""), 1, "'summary' is missing or empty"),
+    (("kind: positive", "kind：positive"), 5, "write ':' (half-width) and a space instead of '："),
 ])
 def test_case_mistakes(change, line, message):
     """A case naming a standard outside 1–9 or missing a section is named with file:line."""

@@ -96,6 +96,19 @@ def test_bank_mistakes(tmp_path, bank, line, message):
     assert " — " in problem  # every message says how to fix it
 
 
+@pytest.mark.parametrize("key, line", [("explanation", 7), ("difficulty", 9)])
+def test_full_width_colon_is_named_on_its_line(tmp_path, key, line):
+    """A key typed with the Chinese colon is reported on its own line (PyYAML notices only
+    at the next one), with the fix spelt out; a key missing its space gets no such hint."""
+    wide = GOOD_BANK.replace(f"{key}: ", f"{key}：")
+    assert only_problem(load(tmp_path / "wide", banks={"a.yml": wide})) == (
+        f"quizzes/banks/a.yml:{line}: invalid YAML: while scanning a simple key could not find "
+        "expected ':' — write ':' (half-width) and a space instead of '：' after the key")
+    tight = GOOD_BANK.replace(f"{key}: ", f"{key}:")
+    problem = only_problem(load(tmp_path / "tight", banks={"a.yml": tight}))
+    assert problem.startswith(f"quizzes/banks/a.yml:{line}: invalid YAML") and "'：'" not in problem
+
+
 def test_not_utf8(tmp_path):
     """A bank saved in GBK is named, with the line of the first bad byte."""
     bank = GOOD_BANK.replace("下列做法正确的是？", "正确").encode("gbk")

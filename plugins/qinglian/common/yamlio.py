@@ -151,7 +151,10 @@ def load_yaml(text: str, path: str):
         if "maximum nesting depth" in (error.problem or ""):
             # libyaml 0.2.6 and later stop runaway nesting themselves: say it as below
             raise ContentError([_too_deep(path)]) from None
-        mark = error.problem_mark or error.context_mark
+        # A key without ':' is found missing where the next line starts; the key
+        # itself (never more than one line) is where the scanner began it
+        unfinished_key = error.context == "while scanning a simple key" and error.context_mark
+        mark = error.context_mark if unfinished_key else error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(part for part in (error.context, error.problem) if part)
         raise ContentError([ContentProblem(
@@ -159,6 +162,9 @@ def load_yaml(text: str, path: str):
             "delete the escape (\\e, \\a, \\x1b …) from that text"
             if isinstance(error, _EscapedControl) else
             error.note if isinstance(error, _UnreadableValue) else
+            # A Chinese input method types '：', which YAML does not take for a colon
+            "write ':' (half-width) and a space instead of '：' after the key"
+            if unfinished_key and "：" in "".join(text.split("\n")[line - 1:line]) else
             "check the indentation and quoting on that line",
         )]) from None
     except yaml.reader.ReaderError as error:
