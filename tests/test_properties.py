@@ -115,6 +115,15 @@ def test_load_yaml_keeps_values_and_lines(value):
     walk(loaded)
 
 
+@SETTINGS
+@given(st.from_regex(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?", fullmatch=True)
+       | st.from_regex(r"[-+]?0[0-7_]+", fullmatch=True), st.integers())
+def test_times_and_leading_zeros_stay_text(written, number):
+    """Plain scalars YAML 1.1 reads as base 60 (7:30 is 450) or octal (010 is 8) are
+    read as written, where safe_dump would quote them; whole numbers are still numbers."""
+    assert load_yaml(f"a: {written}\nb: {number}\n", "x.yml") == {"a": written, "b": number}
+
+
 def _texts(value):
     """Yield every string in ``value``: mapping keys, values and list items."""
     if isinstance(value, str):

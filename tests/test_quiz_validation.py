@@ -1,10 +1,12 @@
 """Every mistake a trainer can make in banks and quizzes: file, line, what, how to fix."""
 
+import datetime
 import json
 import textwrap
 from html import unescape
 
 import pytest
+import yaml
 
 from qinglian.common import yamlio
 from qinglian.common.fences import Fence, fence_id, find_fences
@@ -107,6 +109,36 @@ def test_full_width_colon_is_named_on_its_line(tmp_path, key, line):
     tight = GOOD_BANK.replace(f"{key}: ", f"{key}:")
     problem = only_problem(load(tmp_path / "tight", banks={"a.yml": tight}))
     assert problem.startswith(f"quizzes/banks/a.yml:{line}: invalid YAML") and "'：'" not in problem
+
+
+def test_times_and_leading_zeros_are_read_as_written():
+    """YAML 1.1 reads 7:30 as base 60 (450) and 010 as octal (8); our loader keeps them
+    as the text written, and PyYAML's own loaders (MkDocs' mkdocs.yml) are unchanged.
+    Other numbers, booleans and dates read as before."""
+    text = ("[7:30, 8:00, '9:00', 1:30.5, 010, -010, 00, 0, 1, -2, +3, 1_000, 0.5, 1.5e+3, 0x1F, "
+            "true, 2026-01-01]")
+    loaded = yamlio.load_yaml(text, "x.yml")
+    assert loaded[:8] == ["7:30", "8:00", "9:00", "1:30.5", "010", "-010", "00", 0]
+    assert loaded[8:] == yaml.safe_load(text)[8:] == [1, -2, 3, 1000, 0.5, 1500.0, 31, True,
+                                                       datetime.date(2026, 1, 1)]
+    assert yaml.safe_load("7:30") == 450 and yaml.safe_load("010") == 8
+
+
+def test_a_bank_shows_times_and_leading_zeros_as_written(tmp_path):
+    """Options 7:30, 8:00 … are shown as written, not as 450, 480 …; a fill-blank answer
+    010 is accepted as 010, not 8; pass_mark 60 is still a number."""
+    times = GOOD_QUESTION.replace("[甲, 乙, 丙]", "[7:30, 8:00, 8:30, 9:00]")
+    code = ("  - id: s1-002\n    type: fill_blank\n    stem: 院内举报电话分机号是____。\n"
+            "    answer: [010]\n    explanation: 分机 010。\n    standards: [1]\n"
+            "    difficulty: easy\n")
+    quiz = "title: 测验\nmode: practice\nquestions: [s1-001, s1-002]\npass_mark: 60\n"
+    library = load(tmp_path, banks={"a.yml": "questions:\n" + times + code},
+                   quizzes={"q.yml": quiz})
+    assert library.problems == []
+    assert library.quizzes["q"].pass_mark == 60
+    shown = json.loads(unescape(QuizBlocks(library, None)["q"].data))["questions"]
+    assert shown["s1-001"]["options"] == ["7:30", "8:00", "8:30", "9:00"]
+    assert shown["s1-002"]["answer"] == ["010"]
 
 
 def test_not_utf8(tmp_path):

@@ -139,6 +139,24 @@ _LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+# YAML 1.1's number rules turn text into other numbers without a word: the times
+# 7:30 and 8:00 are read as base-60 (450, 480) and 010 as octal (8). Our loader
+# keeps YAML 1.1's other rules (true/yes, dates, hex) but reads those as written;
+# 1, -2, 1_000, 0.5 and .inf are numbers as before.
+_NUMBERS = {
+    "tag:yaml.org,2002:int": re.compile(r"""^(?:[-+]?0b[0-1_]+
+                                            |[-+]?(?:0|[1-9][0-9_]*)
+                                            |[-+]?0x[0-9a-fA-F_]+)$""", re.X),
+    "tag:yaml.org,2002:float": re.compile(r"""^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?
+                                              |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                                              |[-+]?\.(?:inf|Inf|INF)
+                                              |\.(?:nan|NaN|NAN))$""", re.X),
+}
+# For this loader only: PyYAML's own loaders (MkDocs reads mkdocs.yml with them) keep theirs
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, _NUMBERS.get(tag, pattern)) for tag, pattern in resolvers]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()}
+
 
 def load_yaml(text: str, path: str):
     """Parse ``text`` (the contents of ``path``) into LineDict/LineList containers.
@@ -235,7 +253,7 @@ class YamlCache:
     with errors are not kept, so their problems are reported at every build.
     """
 
-    VERSION = b"3"  # bump when LineDict, LineList or what the loader refuses change
+    VERSION = b"4"  # bump when LineDict, LineList or what the loader makes or refuses change
 
     def __init__(self, folder: Path | None):
         self.folder = folder
