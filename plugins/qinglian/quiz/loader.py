@@ -336,13 +336,23 @@ def _draw_rules(r: "_Reader", library: Library) -> tuple[DrawRule, ...]:
 
 def _fixed_questions(r: "_Reader", library: Library) -> tuple[str, ...]:
     entries = r.list("questions") or []
-    for entry, line in zip(entries, getattr(entries, "item_lines", [])):
-        if str(entry) not in library.questions:
+    positions: dict[str, int] = {}  # where each id is first listed, counting from 1
+    for position, (entry, line) in enumerate(zip(entries, getattr(entries, "item_lines", [])), 1):
+        if str(entry) in positions:
+            # The browser would put it on the paper twice: one set of answer
+            # boxes, scored twice
+            r.problems.append(ContentProblem(
+                r.path, line, f"question '{entry}' is listed twice (first at position "
+                f"{positions[str(entry)]})", "list each question once: delete this one or "
+                "put another id in its place"))
+            r.clean = False
+        elif str(entry) not in library.questions:
             r.problems.append(ContentProblem(
                 r.path, line, f"unknown question id '{entry}'"
                 + did_you_mean(entry, library.questions),
                 "use the id of a question in quizzes/banks/"))
             r.clean = False
+        positions.setdefault(str(entry), position)
     return tuple(str(entry) for entry in entries)
 
 
