@@ -29,7 +29,7 @@ from qinglian.gallery.exhibits import read_exhibit
 from qinglian.glossary.terms import parse_terms
 from qinglian.pledge.models import read_pledge
 from qinglian.quiz.loader import load_library
-from qinglian.quiz.render import normalize_answer
+from qinglian.quiz.render import normalize_answer, quiz_payload
 from qinglian.risks.register import load_register
 
 # derandomize: the same examples on every run, so CI never fails by chance
@@ -149,6 +149,44 @@ def test_quiz_loader_never_raises(bank, quiz):
         library = load_library(root, "quizzes", lambda lesson: False)
     assert all(p.path in ("quizzes/banks/b.yml", "quizzes/q.yml") for p in library.problems)
     assert "q" in library.quizzes or "q" in library.broken
+
+
+QUESTION = ("  - id: q{n}\n    type: true_false\n    stem: 第{n}题\n    answer: true\n"
+            "    explanation: 说明。\n    standards: {standards}\n    difficulty: {difficulty}\n")
+RULES = st.lists(st.fixed_dictionaries(
+    {"count": st.integers(1, 4)},
+    optional={"standards": st.lists(st.integers(1, 3), min_size=1, max_size=2, unique=True),
+              "difficulty": st.lists(st.sampled_from(["easy", "hard"]), min_size=1, unique=True)}),
+    min_size=1, max_size=4)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.lists(st.integers(1, 3), min_size=1, max_size=2, unique=True),
+                          st.sampled_from(["easy", "hard"])), min_size=1, max_size=8),
+       RULES, st.randoms(use_true_random=False))
+def test_a_drawn_quiz_that_passes_always_fills_its_paper(questions, rules, random):
+    """Whatever earlier rules take, a quiz the loader accepts gets every question it asks
+    for when drawn as the browser does (quiz.js draw(): rule by rule, shuffled, without
+    what earlier rules took)."""
+    bank = "questions:\n" + "".join(QUESTION.format(n=n, standards=standards, difficulty=level)
+                                    for n, (standards, level) in enumerate(questions))
+    quiz = "title: 测验\nmode: exam\npass_mark: 60\n" + yaml.safe_dump({"draw": rules})
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "banks").mkdir()
+        (root / "banks/b.yml").write_text(bank, encoding="utf-8")
+        (root / "q.yml").write_text(quiz, encoding="utf-8")
+        library = load_library(root, "quizzes", lambda lesson: False)
+    if "q" not in library.quizzes:
+        return
+    payload = quiz_payload(library.quizzes["q"], library.questions)
+    for _ in range(20):
+        taken = []
+        for rule in payload["draw"]:
+            pool = [qid for qid in rule["pool"] if qid not in taken]
+            random.shuffle(pool)
+            taken += pool[:rule["count"]]
+        assert len(taken) == payload["size"]
 
 
 @SETTINGS

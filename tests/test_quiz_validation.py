@@ -189,6 +189,47 @@ def test_quiz_mistakes(tmp_path, quiz, line, message):
     assert "q" not in library.quizzes and "q" in library.broken
 
 
+# Four questions on standard 1, two easy and two hard
+FOUR = "questions:\n" + "".join(
+    GOOD_QUESTION.replace("s1-001", f"s1-00{n}").replace("easy", difficulty)
+    for n, difficulty in enumerate(["easy", "easy", "hard", "hard"], 1))
+
+
+def drawing(*rules: str) -> str:
+    return "title: 测验\nmode: exam\npass_mark: 60\ndraw:\n" + "".join(
+        f"  - {rule.replace(', ', chr(10) + '    ')}\n" for rule in rules)
+
+
+@pytest.mark.parametrize("rules", [
+    ("difficulty: [easy], count: 2", "difficulty: [hard], count: 2"),  # no overlap
+    ("difficulty: [hard], count: 1", "standards: [1], count: 3"),  # 4 − 1 left for 3
+    ("standards: [2], count: 1", "standards: [1], count: 4"),  # shares nothing
+])
+def test_draw_rules_that_can_always_draw_their_count_pass(tmp_path, rules):
+    banks = {"a.yml": FOUR, "b.yml": "questions:\n" + GOOD_QUESTION.replace("s1-001", "s2-001")
+             .replace("standards: [1]", "standards: [2]")}
+    library = load(tmp_path, banks=banks, quizzes={"q.yml": drawing(*rules)})
+    assert library.problems == [] and "q" in library.quizzes
+
+
+@pytest.mark.parametrize("rules, line, message", [
+    # The browser draws rule by rule without what earlier rules took: rule 1 may take
+    # both easy questions, leaving rule 2 none (a paper of 3, not 4)
+    (("standards: [1], count: 3", "standards: [1], difficulty: [easy], count: 2"), 9,
+     "the rule asks for 2 questions but shares questions with rule 1 (line 5), drawn first: "
+     "of the 2 it matches, 2 may be taken already, leaving 0 — narrow the rules so they "
+     "share no questions"),
+    (("difficulty: [easy], count: 1", "difficulty: [hard], count: 1", "standards: [1], count: 3"),
+     10, "shares questions with rule 1 (line 5), rule 2 (line 7), drawn first: of the 4 it "
+     "matches, 2 may be taken already, leaving 2"),
+])
+def test_draw_rules_whose_earlier_rules_may_take_their_questions(tmp_path, rules, line, message):
+    library = load(tmp_path, banks={"a.yml": FOUR}, quizzes={"q.yml": drawing(*rules)})
+    problem = only_problem(library)
+    assert problem.startswith(f"quizzes/q.yml:{line}: ") and message in problem
+    assert "q" in library.broken
+
+
 def test_quiz_file_name_must_be_an_id(tmp_path):
     """The file name is the quiz id, so it follows the id rules."""
     problem = only_problem(load(tmp_path, quizzes={"Quiz One.yml": GOOD_QUIZ}))

@@ -309,7 +309,8 @@ def _quiz(quiz_id: str, data, shown: str, library: Library) -> Quiz | None:
 def _draw_rules(r: "_Reader", library: Library) -> tuple[DrawRule, ...]:
     entries = r.list("draw")
     rules = []
-    for entry, line in zip(entries or [], getattr(entries, "item_lines", [])):
+    earlier: list[tuple[int, DrawRule, set[str]]] = []  # (number, rule, pool) of those above
+    for number, (entry, line) in enumerate(zip(entries or [], getattr(entries, "item_lines", [])), 1):
         rule = _Reader(entry, line, r.path, r.problems)
         if not rule.ok:
             r.clean = False
@@ -322,7 +323,8 @@ def _draw_rules(r: "_Reader", library: Library) -> tuple[DrawRule, ...]:
             r.clean = False
             continue
         drawn = DrawRule(standards, tuple(difficulties), count, line)
-        available = sum(drawn.matches(q) for q in library.questions.values())
+        pool = {q.id for q in library.questions.values() if drawn.matches(q)}
+        available = len(pool)
         if available < count:
             rule.problem("count", f"the rule asks for {count} questions but only {available} "
                          f"match standards {list(standards)} and difficulty "
@@ -330,6 +332,22 @@ def _draw_rules(r: "_Reader", library: Library) -> tuple[DrawRule, ...]:
                          "questions to the banks")
             r.clean = False
             continue
+        # The browser draws rule by rule, leaving out what earlier rules took: at
+        # worst each took as many of this rule's questions as it could
+        sharing = [(other_number, other, min(other.count, len(pool & other_pool)))
+                   for other_number, other, other_pool in earlier if pool & other_pool]
+        taken = sum(most for _, _, most in sharing)
+        if available - taken < count:
+            names = ", ".join(f"rule {other_number} (line {other.line})"
+                              for other_number, other, _ in sharing)
+            rule.problem("count", f"the rule asks for {count} questions but shares questions "
+                         f"with {names}, drawn first: of the {available} it matches, "
+                         f"{taken} may be taken already, leaving {available - taken}",
+                         "narrow the rules so they share no questions (e.g. different standards "
+                         "or difficulty), or lower the counts")
+            r.clean = False
+            continue
+        earlier.append((number, drawn, pool))
         rules.append(drawn)
     return tuple(rules)
 
