@@ -202,9 +202,11 @@
           clock.classList.add("qinglian-quiz__timer--warning");
           status.textContent = "quiz.one_minute";
         }
+        // Handed in elsewhere, fresh() draws the quiz afresh: that stops this
+        // timer, or (a paper begun elsewhere) replaces it
         if (left <= 0) {
           var data = fresh(attempt);
-          return data ? finish(data, true) : clearInterval(timer);
+          if (data) finish(data, true);
         }
       }
       clearInterval(timer);
