@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from ..common.errors import ContentError, ContentProblem
-from ..common.yamlio import LineDict, load_yaml
-from ..common.pages import read_pages, split_front_matter
+from ..common.errors import ContentProblem
+from ..common.yamlio import LineDict
+from ..common.pages import load_front_matter, read_pages, split_front_matter
 
 KINDS = ("warning", "positive")
 SECTIONS = ("案情", "处理结果", "违反了什么", "启示", "讨论题")
@@ -49,11 +49,10 @@ def load_cases(folder: Path, docs_dir: Path, shown_folder: str) -> CaseLibrary:
 def read_case(source: str, src: str, shown: str) -> tuple[Case | None, list[ContentProblem]]:
     """Return the case a page holds, or None with the problems found."""
     source = source.replace("\r\n", "\n")
-    front, body = split_front_matter(source)
-    try:
-        meta = load_yaml(front, shown) if front else None
-    except ContentError as error:
-        return None, [ContentProblem(p.path, (p.line or 0) + 1, p.message, p.fix) for p in error.problems]
+    _, body = split_front_matter(source)
+    meta, problems = load_front_matter(source, shown)
+    if problems:
+        return None, problems
     if not isinstance(meta, LineDict):
         return None, [ContentProblem(shown, 1, "the case has no front matter",
                                      "start it with title, summary, standards, kind and post "

@@ -18,17 +18,26 @@ def split_front_matter(source: str) -> tuple[str, str]:
     return (match.group(1), source[match.end():]) if match else ("", source)
 
 
+def load_front_matter(source: str, shown: str):
+    """Return a page's front matter as parsed (None when it has none or it cannot be
+    read) and the YAML problems, their lines counted in the whole file."""
+    front, _ = split_front_matter(source)
+    if not front:
+        return None, []
+    try:
+        return load_yaml(front, shown), []
+    except ContentError as error:  # load_yaml counts from the line after the opening ---
+        return None, [ContentProblem(p.path, (p.line or 0) + 1, p.message, p.fix)
+                      for p in error.problems]
+
+
 def front_matter_problems(source: str, shown: str) -> list[ContentProblem]:
     """Return what MkDocs would pass over in a page's front matter: YAML it cannot
     read or that is no mapping (it then shows the block as page text and drops the
     title), a title that is not text, a lesson's standard that is not one of the nine."""
-    front, _ = split_front_matter(source)
-    if not front:
-        return []
-    try:
-        meta = load_yaml(front, shown)
-    except ContentError as error:  # its lines count from the first line after ---
-        return [ContentProblem(p.path, (p.line or 0) + 1, p.message, p.fix) for p in error.problems]
+    meta, problems = load_front_matter(source, shown)
+    if meta is None:
+        return problems
     if not isinstance(meta, LineDict):
         return [ContentProblem(shown, 2, "the front matter between the --- lines is not "
                                "'key: value' lines", "write e.g. title: 第一条 …")]

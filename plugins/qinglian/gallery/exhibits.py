@@ -22,9 +22,9 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.pages import read_pages, split_front_matter
-from ..common.yamlio import LineDict, LineList, load_yaml
+from ..common.errors import ContentProblem, did_you_mean
+from ..common.pages import load_front_matter, read_pages
+from ..common.yamlio import LineDict, LineList
 
 MEDIA = ("书法", "绘画", "摄影", "海报", "其他")
 FIELDS = ("title", "creator", "department", "medium", "year", "description", "images")
@@ -74,11 +74,9 @@ def load_gallery(folder: Path, docs_dir: Path, shown_folder: str,
 def read_exhibit(source: str, src: str, shown: str, docs_dir: Path,
                  departments: list[str]) -> tuple[Exhibit | None, list[ContentProblem]]:
     """Return the exhibit a page describes, or None with the problems found."""
-    front, _ = split_front_matter(source.replace("\r\n", "\n"))
-    try:
-        meta = load_yaml(front, shown) if front else None
-    except ContentError as error:
-        return None, [ContentProblem(p.path, (p.line or 0) + 1, p.message, p.fix) for p in error.problems]
+    meta, problems = load_front_matter(source.replace("\r\n", "\n"), shown)
+    if problems:
+        return None, problems
     if not isinstance(meta, LineDict):
         return None, [ContentProblem(shown, 1, "the exhibit has no front matter",
                                      f"start it with {', '.join(FIELDS)} between --- lines")]

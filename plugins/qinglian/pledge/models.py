@@ -11,12 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.errors import ContentProblem, did_you_mean
 from ..common.fences import find_fences
 from ..common.hashing import sha256_hex
-from ..common.pages import split_front_matter
+from ..common.pages import load_front_matter, split_front_matter
 from ..common.records import AUDIENCES
-from ..common.yamlio import LineDict, load_yaml
+from ..common.yamlio import LineDict
 
 PLEDGE_KEYS = ("id", "audience", "version", "title", "renew_every", "minor_change")
 ID = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -49,14 +49,13 @@ def signed_text(body: str) -> str:
 
 def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProblem]]:
     """Return the pledge a page declares (None when it declares none) and its problems."""
-    front, body = split_front_matter(source.replace("\r\n", "\n").replace("\r", "\n"))
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    front, body = split_front_matter(source)
     if "pledge" not in front:
         return None, []
-    try:
-        meta = load_yaml(front, path)
-    except ContentError as error:
-        return None, [ContentProblem(p.path, (p.line or 0) + 1, p.message, p.fix)
-                      for p in error.problems]
+    meta, problems = load_front_matter(source, path)
+    if problems:
+        return None, problems
     if not isinstance(meta, LineDict) or "pledge" not in meta:
         return None, []
     line = meta.line_of("pledge") + 1  # +1: the opening --- line
