@@ -371,6 +371,17 @@ def test_windows_line_endings_read_like_unix_ones(base_site, tmp_path):
     assert "信息科工程师拒绝统方</h1>" in built["\r\n"][2]
 
 
+def test_front_matter_problem_is_said_once(base_site, tmp_path):
+    """A case's unreadable front matter: the cases plugin and the portal's page check
+    both find it; the build says it once."""
+    root = tmp_path / "project"
+    shutil.copytree(base_site.root, root)
+    _lay(next(entry for entry in ENTRIES if entry["name"] == "case-front-matter-bad-yaml"), root)
+    build = run_build(root)
+    assert build.returncode != 0
+    assert build.stderr.count("content/cases/s1-refuse.md:5: invalid YAML") == 1, build.stderr
+
+
 def test_manifest_is_well_formed():
     """Names are unique, each entry has its files or a generator, and ≥ 40 entries."""
     names = [entry["name"] for entry in ENTRIES]

@@ -24,12 +24,12 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.serving = False
         self.problems = _Problems()
 
-    # In `mkdocs serve` the content's problems also go on the previewed page
-    # (defining on_startup keeps this instance, and its handler, across rebuilds)
+    # Keep each build's content problems: in `mkdocs serve` they also go on the
+    # previewed page, and one already said is not said again (defining on_startup
+    # keeps this instance, and its handler, across rebuilds)
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
-        if self.serving:
-            logging.getLogger("mkdocs.plugins.qinglian").addHandler(self.problems)
+        logging.getLogger("mkdocs.plugins.qinglian").addHandler(self.problems)
 
     # Derive the navigation from content folders (run early, so other plugins
     # that read config.nav in their on_config see the finished one)
@@ -63,7 +63,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             if problem:
                 raise PluginError(str(problem))
             for problem in front_matter_problems(text, shown):
-                log.warning(str(problem))
+                # The cases, gallery and pledge plugins read their pages' front matter too
+                if not self.problems.said(str(problem)):
+                    log.warning(str(problem))
             # MkDocs, the route plugin and the block plugins then read the page
             # from here, not from disk again (the setter forgets the path: put it
             # back). With --dirty, every page then counts as changed.
@@ -157,6 +159,10 @@ class _Problems(logging.Handler):
 
     def emit(self, record):
         self.messages.append(record.getMessage())
+
+    def said(self, text: str) -> bool:
+        """Say whether ``text`` was logged in this build (after the plugin's prefix)."""
+        return any(message.endswith(text) for message in self.messages)
 
 
 
