@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 
 from conftest import block_data
-from qinglian.pledge.lock import update_lock
+from qinglian.pledge.lock import lock_problems, update_lock
 from qinglian.pledge.models import read_pledge
 
 PLEDGE = """---
@@ -86,6 +86,14 @@ def test_lock_rules():
     lock2, added, _ = update_lock([typo], lock, __import__("datetime").date(2026, 12, 1))
     assert [e["sha256"] for e in lock2["staff"]] == [v1.sha256, typo.sha256]
     assert lock2["staff"][1]["minor_change"] is True and lock2["staff"][1]["version"] == "1"
+    # The same words for another audience: the form and the collector follow the lock
+    family = pledge_of(PLEDGE.replace("audience: staff", "audience: family"))
+    _, added, refused = update_lock([family], lock, __import__("datetime").date(2026, 12, 1))
+    assert added == [] and [str(problem) for problem in refused] == [
+        "content/pledges/staff.md:3: the audience of pledge 'staff' changed to family but its "
+        "version is still 1 — bump 'version' (the form then asks for the new audience's details "
+        "and people sign again), then run 'qinglian pledge lock'"]
+    assert lock_problems(family, lock) == refused
 
 
 def run_qinglian(site, *args):

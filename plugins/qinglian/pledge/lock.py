@@ -56,12 +56,16 @@ _ENTRY_KEYS = {
 
 def lock_status(pledge: Pledge, lock: dict) -> str:
     """Say where ``pledge`` stands: locked, new (version not locked), minor (a typo
-    fix of a locked version) or changed (text changed without a new version)."""
+    fix of a locked version), changed (text changed without a new version) or
+    audience (the audience changed without a new version)."""
     entries = [e for e in lock.get(pledge.id, []) if e.get("version") == pledge.version]
-    if any(e.get("sha256") == pledge.sha256 for e in entries):
-        return "locked"
     if not entries:
         return "new"
+    # The form asks the locked audience's details and the collector checks them
+    if any(e.get("audience", pledge.audience) != pledge.audience for e in entries):
+        return "audience"
+    if any(e.get("sha256") == pledge.sha256 for e in entries):
+        return "locked"
     return "minor" if pledge.minor_change else "changed"
 
 
@@ -79,6 +83,10 @@ def lock_problems(pledge: Pledge, lock: dict) -> list[ContentProblem]:
                     f"{pledge.version}", "bump 'version' (people will be asked to sign again), "
                     "or set 'minor_change: true' for a typo fix (old signatures stay valid); "
                     "then run 'qinglian pledge lock'"),
+        "audience": (f"the audience of pledge '{pledge.id}' changed to {pledge.audience} but its "
+                     f"version is still {pledge.version}", "bump 'version' (the form then asks "
+                     "for the new audience's details and people sign again), then run "
+                     "'qinglian pledge lock'"),
     }[status]
     return [ContentProblem(pledge.path, pledge.line, message, fix)]
 
@@ -86,12 +94,12 @@ def lock_problems(pledge: Pledge, lock: dict) -> list[ContentProblem]:
 def update_lock(pledges: list[Pledge], lock: dict,
                 today: date) -> tuple[dict, list[Pledge], list[ContentProblem]]:
     """Return the new lock, the pledges added to it, and the problems of those refused
-    (text changed without a new version)."""
+    (text or audience changed without a new version)."""
     lock = {key: list(entries) for key, entries in lock.items()}
     added, refused = [], []
     for pledge in pledges:
         status = lock_status(pledge, lock)
-        if status == "changed":
+        if status in ("changed", "audience"):
             refused += lock_problems(pledge, lock)
         elif status in ("new", "minor"):
             entry = {"version": pledge.version, "sha256": pledge.sha256,
