@@ -19,7 +19,8 @@ def delivery_state(page):
 
 def test_kept_while_down_then_delivered_once_from_file(delivery, collector, open_page):
     """Signed with the collector down: shown as waiting. When the network returns, it
-    is delivered, once; a reload sends nothing again."""
+    is delivered, once, and the receipt redrawn keeps the focus; a reload sends
+    nothing again."""
     recorded = open_page()
     page = recorded.page
     page.goto((delivery["root"] / "offline" / "pledges" / "staff.html").as_uri())
@@ -27,8 +28,10 @@ def test_kept_while_down_then_delivered_once_from_file(delivery, collector, open
     expect(delivery_state(page)).to_have_text("等待发送到医院服务器")
     assert outbox(page)[0]["state"] == "waiting"
     with collector() as server:
+        expect(page.locator(".qinglian-pledge__receipt")).to_be_focused()
         page.evaluate("() => window.dispatchEvent(new Event('online'))")
         expect(delivery_state(page)).to_have_text("已送达医院服务器")
+        expect(page.locator(".qinglian-pledge__receipt")).to_be_focused()
         page.reload()
         expect(delivery_state(page)).to_have_text("已送达医院服务器")
         expect(page.locator("form.qinglian-pledge [role=status]")).to_have_text(

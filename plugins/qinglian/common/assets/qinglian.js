@@ -218,13 +218,23 @@
     return fill(node, [attributes && attributes.text].concat(children));
   }
 
-  // Put `children` (empty ones skipped) in place of what `node` holds
+  // Put `children` (empty ones skipped) in place of what `node` holds. Redrawn
+  // while the focus is inside (a delivery update), the control of the same kind
+  // at the same place gets it back: else it would fall to the top of the page
   function fill(node, children) {
+    var focused = document.activeElement;
+    var at = node.contains(focused) ? controls(node).indexOf(focused) : -1;
     node.textContent = "";
     children.forEach(function (child) {
       if (child || child === 0) node.append(child);
     });
+    var again = at >= 0 && controls(node)[at];
+    if (again && again.tagName == focused.tagName && again.classList[0] == focused.classList[0]) again.focus();
     return node;
+  }
+
+  function controls(node) {
+    return [].slice.call(node.querySelectorAll("a[href],button,input,select,textarea,[tabindex]"));
   }
 
   // Forms ------------------------------------------------------------------------------
