@@ -68,7 +68,8 @@ def test_lost_answer_is_retried_without_a_double(delivery, collector, open_page)
 
 
 def test_refused_record_is_kept_and_shown(delivery, collector, open_page):
-    """A 409 (same id, other content) is shown with its reason, kept, and not retried."""
+    """A 409 (same id, other content) is shown with its reason, kept, and not retried;
+    the copy already delivered under that id stays delivered."""
     page = open_page().page
     with collector() as server:
         page.goto(f"{delivery['intranet_host']}pledges/staff/")
@@ -78,14 +79,17 @@ def test_refused_record_is_kept_and_shown(delivery, collector, open_page):
         # The same record id again with other content, as a tampered copy would be
         page.evaluate("""() => {
             const items = window.qinglian.outbox();
-            items[0].record.page = 'http://elsewhere/';
-            items[0].state = 'waiting';
-            window.qinglian.store.set('outbox', items);
+            const copy = JSON.parse(JSON.stringify(items[0]));
+            copy.record.page = 'http://elsewhere/';
+            copy.state = 'waiting';
+            window.qinglian.store.set('outbox', [copy, items[0]]);
             window.qinglian.flush(true);
         }""")
         # Reloading while the answer's body is still being read would cut the reason
         # short (the page keeps the bare status): wait until the refusal is settled
         page.wait_for_function("() => window.qinglian.outbox()[0].state === 'rejected'")
+        assert outbox(page)[1]["state"] == "sent"
+        page.evaluate("() => window.qinglian.store.set('outbox', window.qinglian.outbox().slice(0, 1))")
         page.reload()
         expect(delivery_state(page)).to_contain_text("被服务器拒绝：")
         expect(delivery_state(page)).to_contain_text("already holds a record with other content")

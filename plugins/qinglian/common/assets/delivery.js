@@ -22,10 +22,12 @@
     return typeof value == "number" && isFinite(value) ? value : 0;
   }
 
+  // What happened to the record sent: only a copy still waiting is changed, so a
+  // 409 for a copy that differs never marks the one delivered before as refused
   function settle(id, change) {
     var items = q.outbox();
     items.forEach(function (item) {
-      if (item.record.id === id) Object.assign(item, change);
+      if (item.record.id === id && item.state == "waiting") Object.assign(item, change);
     });
     q.saveOutbox(items);
   }
