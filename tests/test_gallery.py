@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -192,6 +193,16 @@ def test_warm_run_does_no_image_work(tmp_path, monkeypatch):
     _process(tmp_path, *sources, settings=Settings(display=200),
              progress=lambda done, total: calls.append(done))
     assert calls == [1, 2, 3, 4]
+
+
+def test_one_picture_under_two_names_is_made_once(tmp_path):
+    """Copies of one file (the same bytes) share one rendition, made once."""
+    source = make.plain(tmp_path / "he.png")
+    copy = tmp_path / "荷花 图.png"
+    copy.write_bytes(source.read_bytes())
+    calls = []
+    results = _process(tmp_path, source, copy, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 1)] and results[source] == results[copy]
 
 
 def test_cache_entry_missing_a_file_is_made_again(tmp_path):
@@ -593,3 +604,25 @@ def _poster_on_sheet(sheet: str, name: str) -> str:
     found = re.search(rf'<article class="poster" id="{name}">.*?</article>', sheet, re.S)
     assert found, f"no poster {name!r} on the sheet"
     return found[0]
+
+
+def test_one_picture_saved_under_two_names_is_published_once(make_site):
+    """Two exhibits showing the same photo under two file names share its renditions:
+    each file is added to the site once, without MkDocs' duplicate-file warning."""
+    site = make_site({
+        "content/exhibits/index.md": "# 清廉文化长廊\n",
+        "content/exhibits/a.md": _exhibit("荷花", "摄影", 2025, "he.png"),
+        "content/exhibits/b.md": _exhibit("荷花（副本）", "摄影", 2024, "荷花 图.png"),
+    }, GALLERY_CONFIG)
+    folder = site.root / "content" / "exhibits" / "images"
+    folder.mkdir()
+    make.plain(folder / "he.png")
+    shutil.copyfile(folder / "he.png", folder / "荷花 图.png")
+    # MkDocs warns of a file added twice with a DeprecationWarning, hidden unless asked for
+    result = site.build(env={"PYTHONWARNINGS": "default::DeprecationWarning"})
+    assert result.returncode == 0, result.stderr
+    assert "To replace an existing file" not in result.stderr, result.stderr
+    assert len(list((site.root / "site/assets/qinglian/gallery").iterdir())) == 4
+    pages = [site.read(f"exhibits/{name}/index.html") for name in ("a", "b")]
+    assert re.findall(r'src="([^"]+-display\.jpg)"', pages[0]) == re.findall(
+        r'src="([^"]+-display\.jpg)"', pages[1])

@@ -85,7 +85,7 @@ def process_images(sources: list[Path], settings: Settings, cache_dir: Path, *,
     ``progress(done, total)`` is called after each image made.
     """
     results: dict[Path, Rendition | ImageProblem] = {}
-    todo: dict[Path, str] = {}
+    todo: dict[str, list[Path]] = {}  # key → its sources: one picture under two names is made once
     digests = _SourceDigests(cache_dir)
     for path in dict.fromkeys(sources):
         try:
@@ -103,15 +103,15 @@ def process_images(sources: list[Path], settings: Settings, cache_dir: Path, *,
         if cached:
             results[path] = cached
         else:
-            todo[path] = key
+            todo.setdefault(key, []).append(path)
     digests.save()
 
     workers = min(jobs or os.cpu_count() or 1, len(todo)) or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_make, path, key, settings, cache_dir): path
-                   for path, key in todo.items()}
+        futures = {pool.submit(_make, paths[0], key, settings, cache_dir): paths
+                   for key, paths in todo.items()}
         for done, future in enumerate(as_completed(futures), 1):
-            results[futures[future]] = future.result()
+            results.update(dict.fromkeys(futures[future], future.result()))
             if progress:
                 progress(done, len(todo))
     return {path: results[path] for path in dict.fromkeys(sources)}

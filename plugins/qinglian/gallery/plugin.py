@@ -56,7 +56,8 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
                 files.remove(file)
         self.renditions = self._make_images(config)
         cache_dir = self._cache_dir(config)
-        for rendition in self.renditions.values():
+        # One picture under two names has one rendition: add its files once
+        for rendition in {rendition.key: rendition for rendition in self.renditions.values()}.values():
             for size in rendition.sizes:
                 for kind in ("webp", "jpg"):
                     files.append(LinkedRendition.generated(
