@@ -333,6 +333,17 @@ def test_flood_of_invalid_requests_leaves_valid_senders_served(tmp_path, monkeyp
         assert sent.status_code == 201
 
 
+@pytest.mark.parametrize("path", ["/api/v1/records", "/api/v1/export.csv", "/api/v1/export.xapi"])
+def test_guessing_the_token_is_slowed_on_every_read(tmp_path, monkeypatch, path):
+    """Wrong tokens cost like invalid records, on the listing and on both exports."""
+    monkeypatch.setattr("qinglian.collector.app.TokenBuckets",
+                        functools.partial(TokenBuckets, clock=lambda: 1000.0))
+    client = _client(tmp_path / "r.db")
+    statuses = [client.get(path, headers={"Authorization": f"Bearer guess-{n}"}).status_code
+                for n in range(100)]
+    assert statuses[0] == 401 and statuses.count(429) > 50
+
+
 def test_forwarded_for_counts_only_from_trusted_proxies(tmp_path):
     untrusted = _client(tmp_path / "a.db")
     # Without a trusted proxy a client cannot dodge its limit by naming other addresses

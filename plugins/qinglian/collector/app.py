@@ -83,7 +83,8 @@ def create_app(settings: Settings) -> Starlette:
                        allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["Content-Type", "Authorization"]),
         ] + ([Middleware(RateLimit, buckets=TokenBuckets(settings.rate_limit, settings.rate_burst),
-                         paths=("/api/v1/records", "/verify/"), refuse=_too_many)]
+                         # Every API path: a wrong admin token costs there too
+                         paths=("/api/v1/", "/verify/"), refuse=_too_many)]
              if settings.rate_limit else []),
         exception_handlers={HTTPException: _http_error, StoreUnavailable: _unavailable,
                             500: _server_error},
