@@ -85,6 +85,10 @@ def test_good_bank_and_quiz_load(tmp_path):
     (bank_with(options="[a, b, c, d, e, f, g, h, i]"), 9, "9 option(s); a single question needs 2 to 8"),
     (bank_with(type="multiple", answer="B"), 9, "answer 'B' is not a list of letters"),
     (bank_with(type="true_false", options=None, answer="对"), 8, "answer '对' is not true or false"),
+    # YAML's yes/no words are not text: shown as True/False, accepted as "True"
+    (bank_with(options="[Yes, No, 不确定]"), 9, "Yes, No, On, Off, true or false written plainly"),
+    (bank_with(type="fill_blank", options=None, answer="[no]"), 8,
+     "Yes, No, On, Off, true or false written plainly"),
     ("questions: []\n", 1, "the bank is empty"),
     ("questions:\n", 1, "the bank is empty"),
     ("items: []\n", 1, "the bank has no 'questions' list"),

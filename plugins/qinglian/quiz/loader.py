@@ -223,6 +223,8 @@ def _options(r: "_Reader", kind: str | None) -> tuple[str, ...] | None:
     if any(isinstance(value, (dict, list)) or value in (None, "") for value in values):
         r.problem("options", "every option must be plain text", "write options: [甲, 乙, 丙]")
         return None
+    if any(isinstance(value, bool) for value in values):
+        return r.problem("options", _YES_NO, 'put such an option in quotes, e.g. "Yes"')
     if kind == "multiple" and len(values) < 2:
         r.problem("options", "a multiple question needs at least two options",
                   "add options, or make it a true_false question")
@@ -232,6 +234,10 @@ def _options(r: "_Reader", kind: str | None) -> tuple[str, ...] | None:
                   "give between two and eight options")
         return None
     return tuple(str(value) for value in values)
+
+
+# YAML reads yes, no, on, off, true and false (in any case) as true or false
+_YES_NO = "Yes, No, On, Off, true or false written plainly is read as true or false, not as text"
 
 
 def _answer(r: "_Reader", kind: str, options: tuple[str, ...]) -> tuple | None:
@@ -244,6 +250,8 @@ def _answer(r: "_Reader", kind: str, options: tuple[str, ...]) -> tuple | None:
             return (value,)
         return r.problem("answer", f"answer '{value}' is not true or false", _ANSWER_FORMS[kind])
     if kind == "fill_blank":
+        if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+            return r.problem("answer", _YES_NO, 'put such an answer in quotes, e.g. ["yes"]')
         if (isinstance(value, list) and value
                 and all(isinstance(v, (str, int, float)) and str(v).strip() for v in value)):
             return tuple(str(v).strip() for v in value)
