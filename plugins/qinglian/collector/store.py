@@ -308,6 +308,9 @@ class Store:
         try:
             with self._connected() as connection:
                 connection.backup(destination)
+            # A copy in WAL mode makes whoever reads it, even read-only, leave -wal
+            # and -shm files beside it: one self-contained file instead
+            destination.execute("PRAGMA journal_mode=DELETE")
             (count,) = destination.execute("SELECT count(*) FROM records").fetchone()
         finally:
             destination.close()
