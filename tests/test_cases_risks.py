@@ -46,6 +46,9 @@ def test_good_case_is_read():
     # (old, new) in CASE, reported line, message
     (("standards: [1]", "standards: [10]"), 4, "standard '10' is not one of the nine (1–9)"),
     (("kind: positive", "kind: good"), 5, "kind 'good' is neither warning nor positive"),
+    (("kind: positive", "kidn: positive"), 5,
+     "unknown key 'kidn' in the front matter (did you mean 'kind'?)"),
+    (("kind: positive\n", ""), 1, "'kind' is missing"),
     (("## 启示\n守住数据关口。\n\n", ""), 20, "the case has no '## 启示' section"),
     (("## 处理结果", "## 结果"), 23, "the case has no '## 处理结果' section"),
     (("2. 还有哪些岗位能接触数据？\n", ""), 23, "1 discussion question(s)"),

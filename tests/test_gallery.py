@@ -55,7 +55,9 @@ def test_good_exhibit_is_read(tmp_path):
     (("creator: 李文涛\n", ""), 2, "'creator' is missing or empty"),
     (("images/a.jpg", "images/b.jpg"), 9, "image 'images/b.jpg' does not exist"),
     (("    alt: 宣纸上的四个楷书大字\n", ""), 9, "image 'images/a.jpg' has no alt text"),
-    (("description:", "desciption:"), 7, "unknown key 'desciption' (did you mean 'description'?)"),
+    (("description:", "desciption:"), 7, "unknown key 'desciption' in the front matter (did you mean 'description'?)"),
+    # A lesson's key is known to the site, yet no exhibit has one
+    (("year: 2025", "year: 2025\nstandard: 1"), 7, "unknown key 'standard' in the front matter"),
     (("images:\n  - file: images/a.jpg\n    alt: 宣纸上的四个楷书大字\n", "images: []\n"), 8,
      "'images' must list the work's image files"),
     (("year: 2025", "year: 2025\nyear: 2024"), 7, "duplicate key 'year'"),

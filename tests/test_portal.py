@@ -230,3 +230,19 @@ def test_page_that_cannot_be_read_is_named_not_a_traceback(make_site):
     assert result.stdout.splitlines() == [
         "content/lessons/standard-2.md: the file cannot be read (No such file or directory) "
         "— restore the file, or delete it"]
+
+
+def test_front_matter_keys_of_the_sites_own_templates(make_site):
+    """A key the site's own templates read is named in front_matter_keys and passes;
+    a misspelt one beside it still fails the strict build and qinglian check."""
+    page = "---\ntitle: 第二条\nreviewer: 王主任\nsumary: 要点\n---\n\n# 第二条\n"
+    site = make_site({"content/lessons/standard-2.md": page},
+                     config={"plugins": {"qinglian/portal": {"front_matter_keys": ["reviewer"]}}})
+    expected = ("content/lessons/standard-2.md:4: unknown key 'sumary' in the front matter "
+                "(did you mean 'summary'?)")
+    log = site.failed_build_log()
+    assert expected in log and "reviewer" not in log
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1
+    assert [line.split(" — ")[0] for line in result.stdout.splitlines()] == [expected]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..common.errors import ContentProblem
 from ..common.yamlio import LineDict
-from ..common.pages import load_front_matter, read_pages, split_front_matter
+from ..common.pages import (CASE_KEYS, THEME_KEYS, load_front_matter, read_pages,
+                            split_front_matter, unknown_key_problems)
 
 KINDS = ("warning", "positive")
 SECTIONS = ("案情", "处理结果", "违反了什么", "启示", "讨论题")
@@ -57,7 +58,7 @@ def read_case(source: str, src: str, shown: str) -> tuple[Case | None, list[Cont
         return None, [ContentProblem(shown, 1, "the case has no front matter",
                                      "start it with title, summary, standards, kind and post "
                                      "between --- lines")]
-    problems = []
+    problems = unknown_key_problems(meta, shown, CASE_KEYS + THEME_KEYS)
 
     def problem(key, message, fix):
         problems.append(ContentProblem(shown, meta.line_of(key) + 1 if key in meta else 1,
@@ -74,8 +75,10 @@ def read_case(source: str, src: str, shown: str) -> tuple[Case | None, list[Cont
         bad = next(s for s in standards if isinstance(s, bool) or s not in range(1, 10))
         problem("standards", f"standard '{bad}' is not one of the nine (1–9)",
                 "write the standards' numbers, e.g. standards: [1, 3]")
-    if meta.get("kind") not in KINDS:
-        problem("kind", f"kind '{meta.get('kind')}' is neither warning nor positive",
+    if "kind" not in meta:
+        problem("kind", "'kind' is missing", "add 'kind: warning' or 'kind: positive'")
+    elif meta["kind"] not in KINDS:
+        problem("kind", f"kind '{meta['kind']}' is neither warning nor positive",
                 "write kind: warning or kind: positive")
     problems += _section_problems(body, source.count("\n", 0, len(source) - len(body)), shown)
     if problems:

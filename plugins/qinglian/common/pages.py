@@ -5,11 +5,23 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import ContentError, ContentProblem
+from .errors import ContentError, ContentProblem, did_you_mean
 from .yamlio import LineDict, load_yaml
 
 # MkDocs' own front matter rule: a YAML block between --- lines at the very top
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+
+# The front-matter keys a page may have: MkDocs' and Material's own, then those
+# Qinglian's plugins read on a lesson, a case, an exhibit and a pledge page.
+# MkDocs passes over any other key without a word, so "standrad: 1" would
+# quietly leave a lesson without its cases and risks
+THEME_KEYS = ("title", "description", "template", "hide", "icon", "status", "subtitle",
+              "search", "tags", "comments")
+LESSON_KEYS = ("title", "standard", "summary", "duration")
+CASE_KEYS = ("title", "summary", "standards", "kind", "post")
+EXHIBIT_KEYS = ("title", "creator", "department", "medium", "year", "description", "images")
+# (a pledge page holds its pledge under the one key "pledge")
+PAGE_KEYS = frozenset(THEME_KEYS + LESSON_KEYS + CASE_KEYS + EXHIBIT_KEYS + ("pledge",))
 
 
 def split_front_matter(source: str) -> tuple[str, str]:
@@ -31,17 +43,30 @@ def load_front_matter(source: str, shown: str):
                       for p in error.problems]
 
 
-def front_matter_problems(source: str, shown: str) -> list[ContentProblem]:
+def unknown_key_problems(meta: LineDict, shown: str, allowed) -> list[ContentProblem]:
+    """Return a problem for each key of a page's front matter ``meta`` not in ``allowed``
+    (the same words whichever plugin finds it, so it is said once)."""
+    return [ContentProblem(shown, meta.line_of(key) + 1,
+                           f"unknown key '{key}' in the front matter"
+                           + did_you_mean(key, sorted(PAGE_KEYS)),
+                           "correct its spelling or delete it (the keys a page can have: "
+                           "指南 → 课程、新文件与发布 → 页面开头的设置)")
+            for key in meta if key not in allowed]
+
+
+def front_matter_problems(source: str, shown: str,
+                          own_keys: tuple[str, ...] = ()) -> list[ContentProblem]:
     """Return what MkDocs would pass over in a page's front matter: YAML it cannot
     read or that is no mapping (it then shows the block as page text and drops the
-    title), a title that is not text, a lesson's standard that is not one of the nine."""
+    title), a key no one reads (but ``own_keys``, which the site's own templates
+    read), a title that is not text, a lesson's standard that is not one of the nine."""
     meta, problems = load_front_matter(source, shown)
     if meta is None:
         return problems
     if not isinstance(meta, LineDict):
         return [ContentProblem(shown, 2, "the front matter between the --- lines is not "
                                "'key: value' lines", "write e.g. title: 第一条 …")]
-    problems = []
+    problems = unknown_key_problems(meta, shown, PAGE_KEYS.union(own_keys))
     title = meta.get("title")
     if "title" in meta and not (isinstance(title, str) and title.strip()):
         problems.append(ContentProblem(shown, meta.line_of("title") + 1,

@@ -23,13 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..common.errors import ContentProblem, did_you_mean
-from ..common.pages import load_front_matter, read_pages
+from ..common.pages import (EXHIBIT_KEYS, THEME_KEYS, load_front_matter, read_pages,
+                            unknown_key_problems)
 from ..common.yamlio import LineDict, LineList
 
 MEDIA = ("书法", "绘画", "摄影", "海报", "其他")
-FIELDS = ("title", "creator", "department", "medium", "year", "description", "images")
-# Page keys MkDocs and Material read, allowed beside ours
-PAGE_KEYS = ("hide", "template", "icon", "status", "subtitle", "search", "tags", "comments")
 IMAGE_KEYS = ("file", "alt")
 
 
@@ -79,16 +77,13 @@ def read_exhibit(source: str, src: str, shown: str, docs_dir: Path,
         return None, problems
     if not isinstance(meta, LineDict):
         return None, [ContentProblem(shown, 1, "the exhibit has no front matter",
-                                     f"start it with {', '.join(FIELDS)} between --- lines")]
-    problems = []
+                                     f"start it with {', '.join(EXHIBIT_KEYS)} "
+                                     "between --- lines")]
+    problems = unknown_key_problems(meta, shown, EXHIBIT_KEYS + THEME_KEYS)
 
     def problem(line, message, fix):
         problems.append(ContentProblem(shown, line + 1, message, fix))
 
-    for key in meta:
-        if key not in FIELDS + PAGE_KEYS:
-            problem(meta.line_of(key), f"unknown key '{key}'{did_you_mean(key, FIELDS)}",
-                    f"an exhibit has {', '.join(FIELDS)}")
     for key in ("title", "creator", "department", "description"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             problem(meta.line_of(key), f"'{key}' is missing or empty",

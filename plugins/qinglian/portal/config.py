@@ -8,6 +8,9 @@ class PortalConfig(Config):
     # Settings for the navigation: content folder -> section title, in nav order
     sections = c.DictOfItems(c.Type(str), default={})
     home_title = c.Type(str, default="首页")
+    # Front-matter keys the site's own templates (theme/) or other plugins read,
+    # beside Material's and Qinglian's: any other key is reported as misspelt
+    front_matter_keys = c.ListOfItems(c.Type(str), default=[])
 
 
 class ReportChannel(Config):

@@ -56,13 +56,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if not self.config.enabled:
             return
 
+        own_keys = tuple(self.config.front_matter_keys)
         for file in files.documentation_pages():
             where = file.abs_src_path
             shown = shown_path(where, config.config_file_path)
             text, problem = read_source(Path(where), shown)
             if problem:
                 raise PluginError(str(problem))
-            for problem in front_matter_problems(text, shown):
+            for problem in front_matter_problems(text, shown, own_keys):
                 # The cases, gallery and pledge plugins read their pages' front matter too
                 if not self.problems.said(str(problem)):
                     log.warning(str(problem))
@@ -114,10 +115,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             problems.append(f"{shown_path(config.config_file_path, config.config_file_path)}: "
                             f"{error}")
         files = get_files(config)
+        own_keys = tuple(self.config.front_matter_keys)
         for file in files.documentation_pages():
             shown = shown_path(file.abs_src_path, config.config_file_path)
             text, problem = read_source(Path(file.abs_src_path), shown)
-            problems += [str(p) for p in ([problem] if problem else front_matter_problems(text, shown))]
+            problems += [str(p) for p in ([problem] if problem else front_matter_problems(text, shown, own_keys))]
         problems += [problem for _, problem in _personal_files(files, config)]
         return problems
 
