@@ -145,6 +145,28 @@ def test_a_bank_shows_times_and_leading_zeros_as_written(tmp_path):
     assert shown["s1-002"]["answer"] == ["010"]
 
 
+def test_a_bank_shows_numbers_as_written(tmp_path):
+    """Options 1.10, 2.50 … (doses, versions) are shown as written, not as 1.1, 2.5;
+    a fill-blank answer 1_000 is accepted as written; pass_mark 60.0 is still a number."""
+    doses = GOOD_QUESTION.replace("[甲, 乙, 丙]", "[1.10, 2.50, 0.5, +3]")
+    count = ("  - id: s1-002\n    type: fill_blank\n    stem: 单次上交登记的上限是____元。\n"
+             "    answer: [1_000]\n    explanation: 见制度。\n    standards: [1]\n"
+             "    difficulty: easy\n")
+    quiz = "title: 测验\nmode: practice\nquestions: [s1-001, s1-002]\npass_mark: 60.0\n"
+    library = load(tmp_path, banks={"a.yml": "questions:\n" + doses + count},
+                   quizzes={"q.yml": quiz})
+    assert library.problems == []
+    assert library.quizzes["q"].pass_mark == 60
+    shown = json.loads(unescape(QuizBlocks(library, None)["q"].data))["questions"]
+    assert shown["s1-001"]["options"] == ["1.10", "2.50", "0.5", "+3"]
+    assert shown["s1-002"]["answer"] == ["1_000"]
+    # Read again from the build cache, they keep their text
+    cache = yamlio.YamlCache(tmp_path / "cache")
+    (tmp_path / "cache").mkdir()
+    for _ in range(2):
+        assert [str(x) for x in cache.load("[1.10, 1_000, 7]", "x.yml")] == ["1.10", "1_000", "7"]
+
+
 def test_not_utf8(tmp_path):
     """A bank saved in GBK is named, with the line of the first bad byte."""
     bank = GOOD_BANK.replace("下列做法正确的是？", "正确").encode("gbk")

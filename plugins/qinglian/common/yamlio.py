@@ -45,6 +45,24 @@ class LineList(list):
     item_lines: list
 
 
+class WrittenInt(int):
+    """A whole number whose text YAML would not give back (+3, 1_000, 0x1F)."""
+
+    written: str
+
+    def __str__(self) -> str:
+        return self.written
+
+
+class WrittenFloat(float):
+    """A number with a point whose text YAML would not give back (1.10, 2.50, 1.5e+3)."""
+
+    written: str
+
+    def __str__(self) -> str:
+        return self.written
+
+
 class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
@@ -135,7 +153,23 @@ def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
     return text
 
 
+def _construct_number(loader: _LineLoader, node: yaml.ScalarNode) -> int | float:
+    # A number shown as text (an option, a fill-in answer, a stem) reads as it was
+    # written: an option 1.10 (a dose, a version) must not show as 1.1
+    if node.tag.endswith(":int"):
+        number, kind = loader.construct_yaml_int(node), WrittenInt
+    else:
+        number, kind = loader.construct_yaml_float(node), WrittenFloat
+    if str(number) == node.value:
+        return number
+    written = kind(number)
+    written.written = node.value
+    return written
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -253,7 +287,7 @@ class YamlCache:
     with errors are not kept, so their problems are reported at every build.
     """
 
-    VERSION = b"4"  # bump when LineDict, LineList or what the loader makes or refuses change
+    VERSION = b"5"  # bump when LineDict, LineList or what the loader makes or refuses change
 
     def __init__(self, folder: Path | None):
         self.folder = folder
