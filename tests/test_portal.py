@@ -246,3 +246,71 @@ def test_front_matter_keys_of_the_sites_own_templates(make_site):
                             capture_output=True, text=True, cwd=site.root)
     assert result.returncode == 1
     assert [line.split(" — ")[0] for line in result.stdout.splitlines()] == [expected]
+
+
+CASE_PAGE = """---
+title: 信息科工程师拒绝统方
+reviewer: 王主任
+summary: 工程师拒绝导出用量并报告。
+standards: [1]
+kind: positive
+post: 信息科工程师
+---
+
+# 信息科工程师拒绝统方
+
+## 案情
+有人请他导出医师用药量。
+
+## 处理结果
+医院通报表扬。
+
+## 违反了什么
+对方的请求违反第一条。
+
+## 启示
+守住数据关口。
+
+## 讨论题
+1. 你会怎么做？
+2. 还有哪些岗位能接触数据？
+"""
+EXHIBIT_PAGE = """---
+title: 清风正气
+reviewer: 王主任
+creator: 李文涛
+department: 内科
+medium: 书法
+year: 2025
+description: 楷书四字。
+images:
+  - file: images/a.jpg
+    alt: 宣纸上的四个楷书大字
+---
+
+# 清风正气
+"""
+
+
+def _site_with_a_case_and_an_exhibit(make_site, case=CASE_PAGE, exhibit=EXHIBIT_PAGE):
+    site = make_site({"content/cases/index.md": "# 案例\n", "content/cases/x.md": case,
+                      "content/exhibits/index.md": "# 长廊\n", "content/exhibits/x.md": exhibit},
+                     config={"extra": {"hospital": {"name": "测试医院", "departments": ["内科"]}},
+                             "plugins": {"qinglian/portal": {
+                                 "sections": {"lessons": "九项准则", "glossary": "术语表",
+                                              "cases": "案例", "exhibits": "长廊"},
+                                 "front_matter_keys": ["reviewer"]},
+                                 "qinglian/cases": {}, "qinglian/gallery": {}}})
+    image = PROJECT / "content/exhibits/images/shufa-qingfeng-zhengqi.jpg"
+    (site.root / "content/exhibits/images").mkdir()
+    (site.root / "content/exhibits/images/a.jpg").write_bytes(image.read_bytes())
+    return site
+
+
+def test_front_matter_keys_hold_on_case_and_exhibit_pages(make_site):
+    """The site's own keys pass on every kind of page, cases and exhibits included:
+    the guide tells trainers to name them once in mkdocs.yml."""
+    site = _site_with_a_case_and_an_exhibit(make_site)
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout

@@ -40,14 +40,19 @@ class CaseLibrary:
         return [case for case in self.cases if standard in case.standards]
 
 
-def load_cases(folder: Path, docs_dir: Path, shown_folder: str) -> CaseLibrary:
+def load_cases(folder: Path, docs_dir: Path, shown_folder: str,
+               own_keys: tuple[str, ...] = ()) -> CaseLibrary:
     """Read every case page in ``folder`` (all .md files but index.md); messages name
-    files as ``shown_folder``/name."""
-    cases, problems = read_pages(folder, docs_dir, shown_folder, read_case)
+    files as ``shown_folder``/name. ``own_keys`` are front-matter keys the site's own
+    templates read."""
+    cases, problems = read_pages(
+        folder, docs_dir, shown_folder,
+        lambda source, src, shown: read_case(source, src, shown, own_keys))
     return CaseLibrary(cases, problems)
 
 
-def read_case(source: str, src: str, shown: str) -> tuple[Case | None, list[ContentProblem]]:
+def read_case(source: str, src: str, shown: str,
+              own_keys: tuple[str, ...] = ()) -> tuple[Case | None, list[ContentProblem]]:
     """Return the case a page holds, or None with the problems found."""
     source = source.replace("\r\n", "\n")
     _, body = split_front_matter(source)
@@ -58,7 +63,7 @@ def read_case(source: str, src: str, shown: str) -> tuple[Case | None, list[Cont
         return None, [ContentProblem(shown, 1, "the case has no front matter",
                                      "start it with title, summary, standards, kind and post "
                                      "between --- lines")]
-    problems = unknown_key_problems(meta, shown, CASE_KEYS + THEME_KEYS)
+    problems = unknown_key_problems(meta, shown, CASE_KEYS + THEME_KEYS + tuple(own_keys))
 
     def problem(key, message, fix):
         problems.append(ContentProblem(shown, meta.line_of(key) + 1 if key in meta else 1,

@@ -9,7 +9,7 @@ from mkdocs.utils import get_relative_url
 
 from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
-from ..common.pages import insert_before_heading
+from ..common.pages import insert_before_heading, site_front_matter_keys
 from .config import CasesConfig
 from .library import CaseLibrary, load_cases, render_index, render_list
 
@@ -72,7 +72,8 @@ class CasesPlugin(BasePlugin[CasesConfig]):
     def _load(self, config) -> CaseLibrary:
         docs = Path(config.docs_dir)
         folder = docs / self.config.cases_dir
-        return load_cases(folder, docs, shown_path(str(folder), config.config_file_path))
+        return load_cases(folder, docs, shown_path(str(folder), config.config_file_path),
+                          site_front_matter_keys(config))
 
 
 log = get_plugin_logger(__name__)

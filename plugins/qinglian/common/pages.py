@@ -54,6 +54,13 @@ def unknown_key_problems(meta: LineDict, shown: str, allowed) -> list[ContentPro
             for key in meta if key not in allowed]
 
 
+def site_front_matter_keys(config) -> tuple[str, ...]:
+    """Return the keys the site's own templates read (the portal plugin's
+    ``front_matter_keys``), which every kind of page may have."""
+    portal = config.plugins.get("qinglian/portal")
+    return tuple(portal.config.front_matter_keys) if portal is not None else ()
+
+
 def front_matter_problems(source: str, shown: str,
                           own_keys: tuple[str, ...] = ()) -> list[ContentProblem]:
     """Return what MkDocs would pass over in a page's front matter: YAML it cannot

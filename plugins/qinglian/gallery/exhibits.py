@@ -59,18 +59,20 @@ class Gallery:
 
 
 def load_gallery(folder: Path, docs_dir: Path, shown_folder: str,
-                 departments: list[str]) -> Gallery:
+                 departments: list[str], own_keys: tuple[str, ...] = ()) -> Gallery:
     """Read every exhibit page in ``folder`` (all .md files but index.md), newest
-    year first; messages name files as ``shown_folder``/name."""
+    year first; messages name files as ``shown_folder``/name. ``own_keys`` are
+    front-matter keys the site's own templates read."""
     exhibits, problems = read_pages(
         folder, docs_dir, shown_folder,
-        lambda source, src, shown: read_exhibit(source, src, shown, docs_dir, departments))
+        lambda source, src, shown: read_exhibit(source, src, shown, docs_dir, departments,
+                                                own_keys))
     exhibits.sort(key=lambda exhibit: -exhibit.year)
     return Gallery(exhibits, problems)
 
 
-def read_exhibit(source: str, src: str, shown: str, docs_dir: Path,
-                 departments: list[str]) -> tuple[Exhibit | None, list[ContentProblem]]:
+def read_exhibit(source: str, src: str, shown: str, docs_dir: Path, departments: list[str],
+                 own_keys: tuple[str, ...] = ()) -> tuple[Exhibit | None, list[ContentProblem]]:
     """Return the exhibit a page describes, or None with the problems found."""
     meta, problems = load_front_matter(source.replace("\r\n", "\n"), shown)
     if problems:
@@ -79,7 +81,7 @@ def read_exhibit(source: str, src: str, shown: str, docs_dir: Path,
         return None, [ContentProblem(shown, 1, "the exhibit has no front matter",
                                      f"start it with {', '.join(EXHIBIT_KEYS)} "
                                      "between --- lines")]
-    problems = unknown_key_problems(meta, shown, EXHIBIT_KEYS + THEME_KEYS)
+    problems = unknown_key_problems(meta, shown, EXHIBIT_KEYS + THEME_KEYS + tuple(own_keys))
 
     def problem(line, message, fix):
         problems.append(ContentProblem(shown, line + 1, message, fix))

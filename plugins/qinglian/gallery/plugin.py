@@ -13,6 +13,7 @@ from mkdocs.utils import get_relative_url
 from ..common.assets import Asset, asset, asset_cache
 from ..common.errors import ContentProblem, shown_path
 from ..common.i18n import translate
+from ..common.pages import site_front_matter_keys
 from .config import GalleryConfig
 from .exhibits import Gallery, load_gallery
 from .images import ImageProblem, Rendition, Settings, cached_file, process_images
@@ -149,7 +150,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
         hospital = config.extra.get("hospital")  # not a mapping: the portal names the mistake
         departments = (hospital.get("departments") if isinstance(hospital, dict) else None) or []
         return load_gallery(folder, docs, shown_path(str(folder), config.config_file_path),
-                            departments)
+                            departments, site_front_matter_keys(config))
 
 
 class LinkedRendition(File):
