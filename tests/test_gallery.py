@@ -57,7 +57,7 @@ def test_good_exhibit_is_read(tmp_path):
     (("    alt: 宣纸上的四个楷书大字\n", ""), 9, "image 'images/a.jpg' has no alt text"),
     (("description:", "desciption:"), 7, "unknown key 'desciption' in the front matter (did you mean 'description'?)"),
     # A lesson's key is known to the site, yet no exhibit has one
-    (("year: 2025", "year: 2025\nstandard: 1"), 7, "unknown key 'standard' in the front matter"),
+    (("year: 2025", "year: 2025\nstandard: 1"), 7, "key 'standard' is not read on this kind of page"),
     (("images:\n  - file: images/a.jpg\n    alt: 宣纸上的四个楷书大字\n", "images: []\n"), 8,
      "'images' must list the work's image files"),
     (("year: 2025", "year: 2025\nyear: 2024"), 7, "duplicate key 'year'"),

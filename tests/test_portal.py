@@ -314,3 +314,16 @@ def test_front_matter_keys_hold_on_case_and_exhibit_pages(make_site):
     result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
                             capture_output=True, text=True, cwd=site.root)
     assert (result.returncode, result.stdout) == (0, ""), result.stdout
+
+
+def test_a_key_of_another_kind_of_page_is_named_as_such(make_site):
+    """A lesson's key on a case page is not misspelt: the message says it is not read
+    there, instead of "did you mean" the very same word."""
+    site = _site_with_a_case_and_an_exhibit(
+        make_site, case=CASE_PAGE.replace("reviewer: 王主任", "duration: 20"))
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "content/cases/x.md:3: key 'duration' is not read on this kind of page — correct its "
+        "spelling or delete it (the keys a page can have: 指南 → 课程、新文件与发布 → 页面开头的设置)"]

@@ -45,8 +45,12 @@ def load_front_matter(source: str, shown: str):
 
 def unknown_key_problems(meta: LineDict, shown: str, allowed) -> list[ContentProblem]:
     """Return a problem for each key of a page's front matter ``meta`` not in ``allowed``
-    (the same words whichever plugin finds it, so it is said once)."""
+    (the same words whichever plugin finds it, so it is said once). A key another kind
+    of page reads (a lesson's duration on a case page) is named as such: "did you mean"
+    would suggest the very same word."""
     return [ContentProblem(shown, meta.line_of(key) + 1,
+                           f"key '{key}' is not read on this kind of page"
+                           if key in PAGE_KEYS else
                            f"unknown key '{key}' in the front matter"
                            + did_you_mean(key, sorted(PAGE_KEYS)),
                            "correct its spelling or delete it (the keys a page can have: "
