@@ -96,6 +96,16 @@ def test_risk_mistakes(tmp_path, text, line, message):
                for p in problems), [str(p) for p in problems]
 
 
+def test_register_saved_as_yaml_is_named(tmp_path):
+    """The guide says content/risks/*.yml: a register saved as .yaml is not read,
+    so it is named, as a bank or route saved so is."""
+    (tmp_path / "pharmacy.yaml").write_text(RISK, encoding="utf-8")
+    risks, problems = load_register(tmp_path, "content/risks")
+    assert risks == []
+    assert [str(p) for p in problems] == [
+        "content/risks/pharmacy.yaml: a register file must end in .yml — rename it to pharmacy.yml"]
+
+
 def test_repository_cases_and_risks_meet_the_numbers():
     """≥ 18 cases, ≥ 2 per standard with positive examples; ≥ 30 risk points in ≥ 8 departments,
     every standard covered."""

@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.yamlio import LineDict, LineList, load_yaml
+from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files
 
 KEYS = ("id", "department", "post", "risk", "standards", "level", "measures", "owner")
 LEVELS = ("高", "中", "低")
@@ -43,7 +43,9 @@ class Risk:
 def load_register(folder: Path, shown_folder: str) -> tuple[list[Risk], list[ContentProblem]]:
     """Read every risk point in ``folder``/*.yml, with every problem found."""
     risks: list[Risk] = []
-    problems: list[ContentProblem] = []
+    # A register saved as .yaml would be left out (and, as mkdocs.yml excludes
+    # *.yaml, not published either) without a word
+    problems: list[ContentProblem] = misnamed_files(folder, shown_folder, "a register file")
     first: dict[str, str] = {}
     for path in sorted(folder.glob("*.yml")):
         shown = f"{shown_folder}/{path.name}"
