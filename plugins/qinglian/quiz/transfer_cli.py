@@ -27,8 +27,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "难度; the names exam platforms use work too) and add them to "
                     "quizzes/banks/NAME.yml, made if missing. New questions get ids NAME-001, "
                     "NAME-002 … from the bank's next_id. Nothing is written unless every row "
-                    "is good. Exits 1 when a row or the file has a problem, 2 when the "
-                    "command cannot run.")
+                    "is good (with --skip-bad, the good rows are). Exits 1 when the file "
+                    "or, without --skip-bad, a row has a problem; 2 when the command "
+                    "cannot run.")
     questions.add_argument("file", type=Path, metavar="FILE",
                            help="the sheet: .xlsx (first worksheet) or .csv (UTF-8 or GBK)")
     questions.add_argument("--bank", required=True, type=_bank_name, metavar="NAME",
