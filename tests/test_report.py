@@ -13,6 +13,7 @@ import io
 import json
 import time
 import uuid
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from qinglian.collector.intake import Outcome, receive
 from qinglian.collector.manifest import Manifests
 from qinglian.collector.report import build_report, read_published, read_roster
 from qinglian.collector.store import Evidence, StoredRecord, open_store
+from qinglian.common import tables
 from qinglian.common.tables import TableError, read_table
 
 SITE = "example-hospital"
@@ -206,6 +208,44 @@ def test_xls_asks_to_save_as_xlsx(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     with pytest.raises(TableError, match=r"名单\.xls: .*save it as \.xlsx"):
         read_table(path, ROSTER_NAMES)
+
+
+def xlsx_with_shared_strings(path: Path, count: int) -> Path:
+    """A roster .xlsx whose shared strings part holds ``count`` one-letter strings: a few KB
+    of zip that openpyxl would unpack to ``count`` Python strings before the first row."""
+    write_xlsx(path)
+    packed = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(packed)) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for part in source.infolist():
+            data = source.read(part.filename)
+            if part.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                    b'spreadsheetml.sharedStrings+xml"/></Types>')
+            out.writestr(part.filename, data)
+        out.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/'
+                     b'spreadsheetml/2006/main">' + b"<si><t>a</t></si>" * count + b"</sst>")
+    return path
+
+
+def test_xlsx_that_unpacks_to_far_more_than_a_sheet_is_refused_unread(tmp_path, monkeypatch):
+    """A zip bomb (a 200 KB .xlsx of 5 million shared strings took 35 s and 500 MB) is
+    refused by its packing, before openpyxl unpacks anything; so is a file too large."""
+    bomb = xlsx_with_shared_strings(tmp_path / "bomb.xlsx", 300_000)  # 5 MB, packed ~1:1000
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(TableError, match=r"bomb\.xlsx: its part xl/sharedStrings\.xml is "
+                                         r"packed 1:[\d,]+, as no spreadsheet is"):
+        read_table(bomb, ROSTER_NAMES)
+    monkeypatch.setattr(tables, "XLSX_UNPACKED_LIMIT", 2**20)
+    big = tmp_path / "big.xlsx"
+    write_xlsx(big)
+    with zipfile.ZipFile(big, "a", zipfile.ZIP_STORED) as out:
+        out.writestr("docProps/custom.xml", b" " * 2**20)
+    with pytest.raises(TableError, match=r"big\.xlsx: the \.xlsx file unpacks to 1 MB, more "
+                                         r"than the 1 MB any sheet"):
+        read_table(big, ROSTER_NAMES)
+    assert read_table(write_xlsx(tmp_path / "roster.xlsx"), ROSTER_NAMES).rows  # a real one
 
 
 @pytest.mark.parametrize("name, content, message", [

@@ -23,6 +23,13 @@ from pathlib import Path
 
 # How far down a title may push the header row
 HEADER_SEARCH_ROWS = 20
+# An .xlsx is a zip of XML that openpyxl unpacks whole (shared strings, styles) before
+# the first row is read. A file that unpacks to more than this, or a part packed
+# tighter than any spreadsheet packs (a "zip bomb": a 200 KB file of 5 million
+# shared strings took 35 s and 500 MB), is refused before openpyxl opens it.
+# Real sheets: 30,000 questions unpack to ~55 MB; sheet XML packs at most ~30:1.
+XLSX_UNPACKED_LIMIT = 200 * 1024 * 1024
+XLSX_RATIO_LIMIT = 100
 # Notes templates add to a heading: (必填), 【必填】, [勿删], <单选>, and * for required
 _DECORATION = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|<.*?>|\*")
 
@@ -121,6 +128,7 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # only when an Excel file is read
 
     try:
+        _check_packing(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise TableError(path, "the file does not exist") from None
@@ -135,6 +143,25 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
                 for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
     finally:
         workbook.close()
+
+
+def _check_packing(path: Path) -> None:
+    """Raise TableError when the .xlsx at ``path`` would unpack to far more than a sheet
+    holds. The sizes are the zip's own: Python's zipfile never unpacks past them."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    fix = ("it may be damaged, or made to exhaust the computer's memory; open it in Excel "
+           "or WPS and save it again as .xlsx, or save it as CSV")
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > XLSX_UNPACKED_LIMIT:
+        raise TableError(path, f"the .xlsx file unpacks to {unpacked // 2**20:,} MB, more than "
+                               f"the {XLSX_UNPACKED_LIMIT // 2**20} MB any sheet of questions "
+                               f"or staff needs; {fix}")
+    for part in parts:
+        if part.file_size > 2**20 and part.file_size > XLSX_RATIO_LIMIT * part.compress_size:
+            raise TableError(path, f"its part {part.filename} is packed "
+                                   f"1:{part.file_size // max(part.compress_size, 1):,}, as "
+                                   f"no spreadsheet is (at most about 1:30); {fix}")
 
 
 def _text(value) -> str:
