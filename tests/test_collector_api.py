@@ -768,6 +768,23 @@ def test_records_import_is_idempotent_and_reports(tmp_path, capsys, store_db):
     store.close()
 
 
+def test_records_import_prints_no_control_characters_from_the_file(tmp_path, capsys, store_db):
+    """An id from the file that holds a line break, a terminal escape or a bidi override
+    is not printed as it is: it would forge a line of the report (or the summary) or
+    rewrite the admin's screen. Such a record is named by its place in the file."""
+    forged = "x\nstored 9, already there 0, conflicting 0, invalid 0\x1b[2J\u202e"
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([{**record(), "id": forged}, {**record(), "id": "y" * 500}]),
+                    encoding="utf-8")
+    code, out, _ = run(capsys, "records", "import", str(path), "--db", store_db)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 3 and lines[0].startswith("entry 1: id: ")
+    assert lines[1].startswith("entry 2: id: ")  # not 500 y before the reason
+    assert "\x1b" not in out and "\u202e" not in out
+    assert lines[2] == "stored 0, already there 0, conflicting 0, invalid 2"
+
+
 def test_records_import_applies_the_manifests(tmp_path, capsys):
     path = tmp_path / "records.json"
     path.write_text(json.dumps([record(site="other-hospital"), record()]), encoding="utf-8")

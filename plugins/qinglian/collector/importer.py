@@ -63,5 +63,10 @@ def import_records(entries: list, store: Store, manifests: Manifests) -> ImportR
 
 
 def _name(record: object, number: int) -> str:
+    """Name a rejected record by its id when the id is a short printable line: the file
+    comes from anyone's PC, and an id holding a line break or a terminal escape would
+    forge lines of this report, or clear the admin's screen, when printed as it is."""
     record_id = record.get("id") if isinstance(record, dict) else None
-    return record_id if isinstance(record_id, str) and record_id else f"entry {number}"
+    if isinstance(record_id, str) and record_id and record_id.isprintable() and len(record_id) <= 64:
+        return record_id
+    return f"entry {number}"
