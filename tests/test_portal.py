@@ -1,5 +1,6 @@
 """The portal plugin: sections from folders, the hospital's branding, option errors."""
 
+import json
 import re
 import sqlite3
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import PROJECT
+from qinglian.portal import privacy
 
 
 def nav_links(html: str) -> list[str]:
@@ -155,10 +157,18 @@ PERSONAL = {
                                   "utf-8-sig"),
     "content/files/qinglian-records.json": (
         '[{"id": "1", "kind": "pledge", "person": {"name": "王五", "staff_id": "0003"}}]', "utf-8"),
+    # A page of `qinglian report`, copied into content/ with its dashboard.json
+    "content/files/2026-11/departments/内科.html": (
+        '<!doctype html>\n<html lang="zh"><body><table><thead><tr><th scope="col">序号</th>'
+        '<th scope="col">工号</th>\n<th scope="col">姓名</th></tr></thead><tbody><tr>'
+        '<td class="num">1</td><td>0004</td><td>孙七</td></tr></tbody></table></body></html>\n',
+        "utf-8"),
 }
 HARMLESS = {
     "content/files/schedule.csv": "日期,主题\n2026-12-01,廉洁从业九项准则\n",
     "content/files/data.json": '{"title": "培训安排", "items": [1, 2, 3]}',
+    "content/files/课程表.html": "<table><tr><th>日期</th><th>主题</th></tr>"
+                                "<tr><td>12月1日</td><td>姓名与工号的填写</td></tr></table>\n",
 }
 
 
@@ -167,6 +177,7 @@ def site_with_personal_files(make_site):
     site = make_site({"content/files/index.md": "# 资料下载\n", **HARMLESS},
                      config={"plugins": {"qinglian/portal": {"sections": {"files": "资料下载"}}}})
     for name, (text, encoding) in PERSONAL.items():
+        (site.root / name).parent.mkdir(parents=True, exist_ok=True)
         (site.root / name).write_bytes(text.encode(encoding))
     folder = site.root / "content" / "files"
     roster = Workbook()
@@ -177,11 +188,15 @@ def site_with_personal_files(make_site):
         db.execute("create table records (id text)")
         db.commit()
     (folder / "backup").write_bytes((folder / "records.db").read_bytes())  # no suffix
+    # HR's roster as Excel 97–2003 saves it: its text in UTF-16
+    (folder / "名单.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+                                    + "工号姓名科室0005周八".encode("utf-16-le"))
     return site
 
 
 PERSONAL_FILES = {**{name: None for name in PERSONAL}, "content/files/联系表.xlsx": None,
-                  "content/files/records.db": None, "content/files/backup": None}
+                  "content/files/records.db": None, "content/files/backup": None,
+                  "content/files/名单.xls": None}
 
 
 def test_personal_data_in_content_is_left_out_and_fails_strict(site_with_personal_files):
@@ -192,18 +207,35 @@ def test_personal_data_in_content_is_left_out_and_fails_strict(site_with_persona
     assert "(a table with the column(s) 工号, 姓名)" in log
     assert "(a table with the column(s) 姓名, 手机号)" in log
     assert "(a database file)" in log and "content/files/schedule.csv" not in log
+    assert "(a page with a table of people, column(s) 工号, 姓名)" in log
+    assert "(an old Excel file with the column(s) 工号, 姓名)" in log
+    assert "content/files/课程表.html" not in log
     assert "keep rosters, record exports and databases outside content/" in log
 
     # Without --strict the site is built, without those files
     assert site.build(strict=False).returncode == 0
     published = {path.relative_to(site.root / "site").as_posix()
                  for path in (site.root / "site").rglob("*") if path.is_file()}
-    assert {"files/schedule.csv", "files/data.json"} <= published
+    assert {"files/schedule.csv", "files/data.json", "files/课程表.html"} <= published
     assert not {name.removeprefix("content/") for name in PERSONAL_FILES} & published
     for path in (site.root / "site").rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             assert "张三".encode() not in data and "0002".encode() not in data, path
+            assert "孙七".encode() not in data and "周八".encode("utf-16-le") not in data, path
+
+
+def test_a_record_export_larger_than_the_search_limit_is_still_found(tmp_path, monkeypatch):
+    """A record export is searched from its start however large it is: 50,000 records
+    (some 50 MB) were published as they were, unsearched, once past the limit."""
+    monkeypatch.setattr(privacy, "SEARCH_LIMIT", 2**16, raising=False)
+    monkeypatch.setattr(privacy, "JSON_LIMIT", 2**16, raising=False)  # its name before
+    entry = {"record": {"id": "1", "kind": "pledge", "person": {"name": "王五", "staff_id": "0003"}}}
+    path = tmp_path / "qinglian-records.json"
+    path.write_text(json.dumps({"records": [entry] * 2000}, ensure_ascii=False), encoding="utf-8")
+    assert path.stat().st_size > 2 * 2**16
+    assert privacy.personal_data(path) == ("Qinglian records (pledges, quiz attempts) with the "
+                                           "people who made them")
 
 
 def test_check_names_personal_data_in_content(site_with_personal_files):

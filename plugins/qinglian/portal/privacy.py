@@ -8,6 +8,8 @@ to download. The build leaves such files out and says which and why.
 
 from __future__ import annotations
 
+import re
+from html import escape
 from pathlib import Path
 
 from ..common.tables import TableError, read_table
@@ -19,7 +21,14 @@ PERSON_COLUMNS = ("工号", "职工号", "员工编号", "姓名", "身份证号
 DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-wal", ".db-shm", ".dump", ".sql"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
-JSON_LIMIT = 50 * 1024 * 1024  # larger JSON files are not searched for records
+# How much of a JSON, HTML or old Excel file is searched: a record export, whose first
+# record names its person, may be far larger (50,000 records are some 50 MB)
+SEARCH_LIMIT = 50 * 1024 * 1024
+# A table column headed by one of PERSON_COLUMNS: the pages ``qinglian report`` writes
+# (departments/*.html, routes/…), copied into content/ with dashboard.json
+_HTML_PERSON_COLUMN = re.compile(
+    r"<th\b[^>]*>\s*(" + "|".join(re.escape(escape(name)) for name in PERSON_COLUMNS)
+    + r")\s*</th>")
 
 
 def personal_data(path: Path) -> str | None:
@@ -34,12 +43,29 @@ def personal_data(path: Path) -> str | None:
         return "a database file"
     if suffix in TABLE_SUFFIXES:
         return _person_columns(path)
-    if suffix == ".json" and path.stat().st_size <= JSON_LIMIT:
-        text = path.read_bytes().decode("utf-8", errors="replace")
+    if suffix == ".json":
+        text = _start(path).decode("utf-8", errors="replace")
         # Records as the browser's download and the collector's listing hold them
         if '"person"' in text and ('"staff_id"' in text or '"name"' in text):
             return "Qinglian records (pledges, quiz attempts) with the people who made them"
+    if suffix in (".html", ".htm"):
+        text = _start(path).decode("utf-8", errors="replace")
+        columns = dict.fromkeys(match.group(1) for match in _HTML_PERSON_COLUMN.finditer(text))
+        if columns:
+            return f"a page with a table of people, column(s) {', '.join(columns)}"
+    if suffix == ".xls":
+        # Excel 97–2003 keeps its text in UTF-16 (Chinese) or one byte a character
+        data = _start(path)
+        columns = [name for name in PERSON_COLUMNS
+                   if name.encode("utf-16-le") in data or (name.isascii() and name.encode() in data)]
+        if columns:
+            return f"an old Excel file with the column(s) {', '.join(columns)}"
     return None
+
+
+def _start(path: Path) -> bytes:
+    with path.open("rb") as file:
+        return file.read(SEARCH_LIMIT)
 
 
 def _person_columns(path: Path) -> str | None:
