@@ -7,7 +7,9 @@ import csv
 import functools
 import io
 import json
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -279,6 +281,24 @@ def test_backup_and_restore_with_uri_characters_in_the_names(tmp_path, capsys, m
     restored = Store(tmp_path / "new.db")
     assert [stored.record["id"] for stored in restored.records()] == [item["id"]]
     restored.close()
+
+
+def test_backups_and_restored_databases_are_readable_by_their_owner_only(tmp_path):
+    """A backup holds every name and 工号: under the usual umask (022) SQLite made it
+    readable by every user of the machine, wherever the admin wrote it."""
+    db = tmp_path / "records.db"
+    store = Store(db)
+    store.add(record("pledge"), Evidence.now("10.0.0.1", "test"))
+    store.close()
+    old = os.umask(0o022)
+    try:
+        assert main(["collector", "backup", "--db", str(db), str(tmp_path / "backup.db")]) == 0
+        assert main(["collector", "restore", "--db", str(tmp_path / "new.db"),
+                     str(tmp_path / "backup.db")]) == 0
+    finally:
+        os.umask(old)
+    for name in ("backup.db", "new.db"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
 
 
 @pytest.mark.parametrize("where", ["missing folder", "name too long"])

@@ -161,7 +161,18 @@ def canonical_json(record: dict) -> str:
 
 def open_copy(path: Path) -> sqlite3.Connection:
     """Open the SQLite file a backup is copied into (or restored to); raise SetupError
-    when it cannot be made there (no such folder, a name the system refuses)."""
+    when it cannot be made there (no such folder, a name the system refuses).
+
+    A new file is made readable by its owner only (0600): it holds every name and 工号,
+    and SQLite would make it readable by every user of the machine (0644 under the
+    usual umask) wherever the admin puts it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # restore --replace: the database keeps its owner and mode
+    except OSError as error:
+        raise SetupError(f"cannot write '{path}': {error.strerror}; give a path in an "
+                         "existing, writable folder") from None
     try:
         return sqlite3.connect(path)
     except sqlite3.Error as error:
