@@ -99,6 +99,27 @@ def test_redaction_and_correction_find_the_staff_id_in_any_case_and_hide_the_sig
                                         headers={"Authorization": f"Bearer {TOKEN}"}).text
 
 
+def test_a_correction_made_after_a_redaction_does_not_bring_the_person_back(tmp_path):
+    """张三 asked to be deleted (A001 redacted); later HR fixes a record of hers sent under
+    the typo A01 to A001. That record, and one corrected away from A001 afterwards, stay
+    hidden: a redaction hides every record that reads as the person at any point."""
+    db = tmp_path / "records.db"
+    client = _client(db, trusted_proxies=("testclient",), identity_header="X-Remote-User")
+    for staff_id in ("A01", "A001"):
+        assert client.post("/api/v1/records", headers={"X-Remote-User": "zhangsan"}, json=record(
+            "pledge", person={**STAFF, "staff_id": staff_id})).status_code == 201
+    assert main(["collector", "redact", "--db", str(db), "--site", SITE, "--staff-id", "A001",
+                 "--operator", "纪检监察室", "--reason", "本人申请"]) == 0
+    for old, new in (("A01", "A001"), ("A001", "A0001")):
+        assert main(["collector", "correct", "--db", str(db), "--site", SITE, "--staff-id", old,
+                     "--set", f"staff_id={new}", "--operator", "人事科", "--reason", "录错"]) == 0
+    rows = _exported(client)
+    assert [(row["name"], row["staff_id"], row["client_ip"]) for row in rows] == [
+        ("（已删除）", "（已删除）", "")] * 2
+    listed = client.get("/api/v1/records", headers={"Authorization": f"Bearer {TOKEN}"}).text
+    assert STAFF["name"] not in listed and "zhangsan" not in listed and "A0001" not in listed
+
+
 @pytest.mark.parametrize("arguments, message", [
     (["--set", "email=x"], "'email' cannot be corrected"),
     (["--set", "staff_id"], "write FIELD=VALUE"),

@@ -51,26 +51,41 @@ def apply(records: list[StoredRecord], corrections: list[Correction]) -> list[St
 
 def _corrected(stored: StoredRecord, corrections: list[Correction]) -> StoredRecord:
     record = stored.record
+    redacted: set[str] = set()  # the 工号 redacted so far, as compared
     for correction in corrections:
-        person = record.get("person") or {}
-        # The same person for a correction as for the reports: A001 is a001
-        if (correction.site != record.get("site")
-                or id_key(str(person.get("staff_id", ""))) != id_key(correction.staff_id)):
+        if correction.site != record.get("site"):
             continue
-        # A family member's record names the staff member as staff_name and staff_id
-        family = "relationship" in person
+        person = record.get("person") or {}
         if correction.action == "redact":
-            keys = ("staff_name", "staff_id") if family else [k for k in person if k != "department"]
-            record = {**record, "person": {**person, **{key: REDACTED for key in keys}}}
-            if not family:
-                stored = replace(stored, client_ip=None, user_agent=None, identity=None)
-        else:
+            redacted.add(id_key(correction.staff_id))
+        # The same person for a correction as for the reports: A001 is a001
+        elif _staff_key(record) == id_key(correction.staff_id):
             changes = correction.changes
-            if family:
+            # A family member's record names the staff member as staff_name and staff_id
+            if "relationship" in person:
                 changes = {_FAMILY_FIELDS[key]: value for key, value in changes.items()
                            if key in _FAMILY_FIELDS}
             record = {**record, "person": {**person, **changes}}
+        # Hidden once it reads as a redacted person, also when a later correction gives
+        # it that 工号 (A01 fixed to A001 after A001 asked to be deleted), and for good:
+        # a correction after that does not bring the person back
+        if _staff_key(record) in redacted:
+            record, stored = _redacted(record, stored)
     return replace(stored, record=record)
+
+
+def _staff_key(record: dict) -> str:
+    return id_key(str((record.get("person") or {}).get("staff_id", "")))
+
+
+def _redacted(record: dict, stored: StoredRecord) -> tuple[dict, StoredRecord]:
+    person = record.get("person") or {}
+    family = "relationship" in person
+    keys = ("staff_name", "staff_id") if family else [k for k in person if k != "department"]
+    record = {**record, "person": {**person, **{key: REDACTED for key in keys}}}
+    if not family:
+        stored = replace(stored, client_ip=None, user_agent=None, identity=None)
+    return record, stored
 
 
 _FAMILY_FIELDS = {"name": "staff_name", "staff_id": "staff_id"}
