@@ -32,7 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                                 "http://intranet.example:8000 (repeatable)")
     collector.add_argument("--allow-file-origin", action="store_true",
                            help="also accept records from pages opened from disk (Origin: null); "
-                                "this lets any local HTML file send records")
+                                "this lets any local HTML file, and any web page posting "
+                                "from a sandboxed iframe, send records")
     collector.add_argument("--token-file", type=Path, metavar="FILE",
                            help="file holding the admin token for reads "
                                 "(default: $QINGLIAN_ADMIN_TOKEN)")
@@ -206,7 +207,8 @@ def _warnings(settings) -> list[str]:
     if not settings.manifests.sites:
         warnings.append("no --manifest: records of any site and any pledge text are accepted")
     if settings.allow_file_origin:
-        warnings.append("--allow-file-origin: any HTML file opened from disk may send records")
+        warnings.append("--allow-file-origin: any HTML file opened from disk, and any page "
+                        "posting from a sandboxed iframe, may send records")
     return warnings
 
 
