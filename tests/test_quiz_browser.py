@@ -658,3 +658,27 @@ def test_a_second_tab_never_writes_back_an_old_copy(local_server, open_page):
     assert len(attempts) == 1 and attempts[0]["attempt"]["score"] == 100
     assert len(second.evaluate("() => window.qinglian.outbox()")) == 1
     assert recorded.errors == []
+
+
+def test_redrawn_quiz_keeps_the_focus(local_server, open_page):
+    """Saving the profile, 不是你？ and 返回 redraw the quiz without the control that had
+    the focus: it goes on to what comes next (开始答题, the name field), never back to
+    the top of the page."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(url(local_server, EXAM))
+    fill_profile(page)
+    start_button = page.locator(".qinglian-quiz__start")
+    expect(start_button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    submit(page)
+    tab_to(page, page.locator(".qinglian-quiz__again"))
+    page.keyboard.press("Enter")
+    expect(start_button).to_have_text("再答一次")
+    expect(start_button).to_be_focused()
+    page.keyboard.press("Shift+Tab")  # back past the facts to 不是你？
+    expect(page.locator(".qinglian-quiz__not-you")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-quiz input[name=name]")).to_be_focused()
+    assert recorded.errors == []

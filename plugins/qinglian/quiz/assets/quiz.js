@@ -106,7 +106,7 @@
       var data = q.person();
       shown = { staffId: data && data.profile.staff_id };
       warn();
-      if (!data) return show("profile", [q.profileForm(render)]);
+      if (!data) return show("profile", [q.profileForm(home)]);
       if (open(data)) withdraw(data, open(data));
       if (open(data)) return paper(data, open(data));
       // Before an attempt: the rules, the last result, and start (if attempts are left)
@@ -140,11 +140,18 @@
       status.textContent = t("quiz.withdrawn", { n: gone });
     }
 
+    // Drawn afresh after the focused control went (profile saved, 不是你？, 返回):
+    // the focus goes to what there is to do next, not to the top of the page
+    function home() {
+      render();
+      (body.querySelector(".qinglian-quiz__start") || body.querySelector("input,button")).focus();
+    }
+
     function who(data) {
       return el("p", { class: "qinglian-quiz__who" }, [t("profile.current", data.profile) + " ",
         button("qinglian-quiz__not-you", "profile.not_you", function () {
           q.signOut();
-          render();
+          home();
         })]);
     }
 
@@ -349,8 +356,7 @@
         }))])]);
       body.append(el("p", {}, [button("md-button qinglian-quiz__again", "quiz.back", function () {
         status.textContent = "";
-        render();
-        (body.querySelector("button") || form).focus();
+        home();
       })]));
       // The button that had the focus is gone: keep the person at the result
       status.querySelector(".qinglian-quiz__score").focus();
