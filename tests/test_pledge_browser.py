@@ -152,3 +152,18 @@ def test_renewal_period_asks_to_sign_again(offline_site, open_page):
     page.clock.set_system_time(datetime(2027, 11, 25, 9, 0, tzinfo=timezone.utc))
     page.reload()
     expect(page.locator(".qinglian-pledge__renew")).to_have_text("距你上次签署已满规定期限，请重新阅读并签署。")
+
+
+def test_sign_another_puts_the_focus_in_the_new_form(local_server, open_page):
+    """再签署一份 goes with the receipt: the focus goes to the new form's first field,
+    not to the top of the page."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(f"{local_server}pledges/family/")
+    fill(page, {"name": "李四", "relationship": "配偶", "staff_name": "张三", "staff_id": "A001"})
+    expect(page.locator(".qinglian-pledge__receipt")).to_be_focused()
+    another = page.locator("form.qinglian-pledge button", has_text="再签署一份")
+    another.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-pledge [name=name]")).to_be_focused()
+    assert recorded.errors == []

@@ -128,8 +128,12 @@
       var print = el("button", { type: "button", "class": "md-button", text: t("pledge.print"),
         click: function () { window.print(); } });
       var download = downloadButton(item);
+      // The button goes with the receipt: the focus goes to the new form's first field
       var again = !staff && el("button", { type: "button", "class": "md-button", text: t("pledge.another"),
-        click: function () { sign(null, null); } });
+        click: function () {
+          sign(null, null);
+          body.querySelector("input, select").focus();
+        } });
       var state = t("records." + item.state, { reason: item.reason || "" });
       show("signed", [el("section", { "class": "qinglian-pledge__receipt", tabindex: "-1",
         "aria-labelledby": "qinglian-receipt-" + pledge.id }, [
