@@ -167,3 +167,31 @@ def test_sign_another_puts_the_focus_in_the_new_form(local_server, open_page):
     page.keyboard.press("Enter")
     expect(page.locator("form.qinglian-pledge [name=name]")).to_be_focused()
     assert recorded.errors == []
+
+
+def test_agreement_and_signature_errors_are_announced_on_their_field(local_server, open_page):
+    """同意 not ticked, or a signature that differs: the field that has the focus is marked
+    invalid and described by the message, as the other fields are; put right, the mark goes."""
+    page = open_page().page
+    page.goto(f"{local_server}pledges/staff/")
+    form = page.locator("form.qinglian-pledge")
+    for name, value in STAFF.items():
+        control = form.locator(f"[name={name}]")
+        control.select_option(value) if name == "department" else control.fill(value)
+    agree, signature = form.locator("[name=agree]"), form.locator("[name=signature]")
+    signature.fill(STAFF["name"])
+    signature.press("Enter")
+    expect(agree).to_be_focused()
+    expect(agree).to_have_attribute("aria-invalid", "true")
+    expect(agree).to_have_accessible_description("请先阅读承诺书并勾选同意。")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("李四")
+    page.keyboard.press("Enter")
+    expect(signature).to_be_focused()
+    expect(signature).to_have_attribute("aria-invalid", "true")
+    expect(signature).to_have_accessible_description("签名须与上面填写的姓名一致。")
+    expect(agree).not_to_have_attribute("aria-invalid", "true")
+    for node in (agree, signature):  # required, as the other fields are
+        assert node.evaluate("node => node.required") is True

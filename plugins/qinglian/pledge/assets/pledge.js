@@ -74,11 +74,12 @@
     function sign(reason, refused) {
       var profile = staff && q.person() ? q.person().profile : {};
       var fields = q.fields(pledge.fields, profile);
-      var agree = el("input", { type: "checkbox", name: "agree", required: true });
+      // Both say what is wrong with them: the message is their description
+      var errorId = "qinglian-pledge-error-" + pledge.id;
+      var agree = el("input", { type: "checkbox", name: "agree", required: true, "aria-describedby": errorId });
       var signature = el("input", { type: "text", name: "signature", autocomplete: "off", maxlength: 40,
-        "aria-describedby": "qinglian-pledge-error-" + pledge.id });
-      var error = el("p", { "class": "qinglian-pledge__error", role: "alert",
-        id: "qinglian-pledge-error-" + pledge.id });
+        required: true, "aria-describedby": errorId });
+      var error = el("p", { "class": "qinglian-pledge__error", role: "alert", id: errorId });
       var agreeLabel = el("label", {}, [agree, " " + t("pledge.agree")]);
       var signatureLabel = el("label", {}, [t("pledge.signature", { field: t("field." + signerField) }), signature]);
       show("form", [
@@ -93,12 +94,15 @@
         el("button", { type: "submit", "class": "md-button md-button--primary", text: t("pledge.sign") })]);
       submit = function () {
         error.textContent = "";
+        agree.removeAttribute("aria-invalid");
+        signature.removeAttribute("aria-invalid");
         var person = fields.read();
         if (!person) return;
         var problem = !agree.checked ? [agree, "pledge.must_agree"]
           : signature.value.trim() !== person[signerField] ? [signature, "pledge.signature_mismatch"] : null;
         if (problem) {
           error.textContent = t(problem[1], { field: t("field." + signerField) });
+          problem[0].setAttribute("aria-invalid", true);
           return problem[0].focus();
         }
         if (staff) q.signIn(person);
