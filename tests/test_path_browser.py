@@ -420,3 +420,22 @@ def test_code_matches_python(offline_site, open_page):
     page.goto(page_url(offline_site, "onboarding/index.html"))
     assert page.evaluate("ids => window.qinglianPath.code(ids)", FIXED_IDS) == FIXED_CODE
     assert page.evaluate("ids => window.qinglianPath.code(ids)", list(reversed(FIXED_IDS))) == FIXED_CODE
+
+
+def test_certificate_says_when_its_records_arrive(down_site, open_page):
+    """The sheet is drawn anew when delivery changes: the new state is said in the form's
+    status region (a live region), which said nothing while nothing changed."""
+    site = down_site["site"]
+    chosen, others = route_records(route_of(site))
+    page = open_page().page
+    page.goto(page_url(site, "onboarding/certificate.html"))
+    store(page, others + chosen)
+    certificate = page.locator("form.qinglian-certificate")
+    expect(certificate).to_have_attribute("data-state", "complete")
+    status = certificate.locator("[role=status]")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_text("")
+    page.evaluate("""() => window.qinglian.saveOutbox(window.qinglian.outbox()
+        .map(item => Object.assign(item, {state: 'sent'})))""")
+    expect(certificate.locator(".qinglian-certificate__delivery")).to_have_text("已送达，可在医院验证。")
+    expect(status).to_have_text("已送达，可在医院验证。")

@@ -379,6 +379,8 @@
     var data = JSON.parse(form.getAttribute("data-certificate"));
     var route = data.route;
     var body = form.querySelector(".qinglian-certificate__body");
+    var status = form.querySelector("[role=status]");
+    var said = null; // the delivery line drawn last: the sheet is drawn anew, so a change is said here
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     follow(form, render, function () { return true; });
 
@@ -413,6 +415,9 @@
       rows.push([t("path.code"), value]);
       var waiting = items.filter(function (item) { return item.state !== "sent"; }).length;
       var collector = q.config.collector && new URL(q.config.collector, location.href).origin;
+      var delivery = waiting ? t(collector ? "path.pending" : "path.kept", { n: waiting }) : t("path.delivered");
+      if (said !== null && said !== delivery) status.textContent = delivery;
+      said = delivery;
       var print = el("button", { type: "button", "class": "md-button", text: t("path.print"),
         click: function () { window.print(); } });
       show(form, body, "complete", [el("section", { "class": "qinglian-certificate__sheet",
@@ -424,7 +429,7 @@
             "class": i === rows.length - 1 ? "qinglian-certificate__code" : null })];
         }))),
         el("p", { "class": "qinglian-certificate__delivery", "data-delivered": waiting ? "false" : "true",
-          text: waiting ? t(collector ? "path.pending" : "path.kept", { n: waiting }) : t("path.delivered") }),
+          text: delivery }),
         collector && el("p", { "class": "qinglian-certificate__verify",
           text: t("path.verify", { address: collector + "/verify/" + value }) })]),
         el("p", { "class": "qinglian-certificate__actions" }, [print])]);
