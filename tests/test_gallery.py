@@ -453,6 +453,18 @@ def test_lesson_and_exhibit_pages_link_their_poster_on_the_folders_sheet(gallery
     assert not [doc["location"] for doc in index["docs"] if "二维码海报" in doc["text"]]
 
 
+def test_posters_of_the_file_build_lead_to_the_intranet_address(make_site):
+    """The file:// build links .html files, but a phone scanning a poster printed from
+    it reaches the intranet build, which has directory URLs: the QR code holds those."""
+    site = make_site(config={"site_url": "http://intranet.test/sub",
+                             "plugins": {"qinglian/posters": {}, "material/offline": {}}})
+    assert site.build().returncode == 0
+    assert 'href="index.posters.html#standard-1"' in site.read("lessons/standard-1.html")
+    poster = _poster_on_sheet(site.read("lessons/index.posters.html"), "standard-1")
+    url = "http://intranet.test/sub/lessons/standard-1/"
+    assert qr_svg(url) in poster and f'<span class="url">{url}</span>' in poster
+
+
 def test_qr_codes_are_made_by_workers_then_read_from_the_cache(tmp_path, monkeypatch):
     urls = [f"http://intranet.test/lessons/{n}/" for n in range(WORKERS_FROM)]
     expected = [qr_svg(url) for url in urls]

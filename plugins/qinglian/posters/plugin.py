@@ -6,9 +6,10 @@ from __future__ import annotations
 import posixpath
 from html import escape
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from ..common.errors import ContentProblem, shown_path
@@ -24,10 +25,15 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         self.sheets: dict[str, list[Poster]] = {}  # sheet's site path → its posters
         self.codes: QrCodes | None = None
         self.in_the_way: dict[str, str] = {}  # site path of a file named like a sheet → its source
+        self.directory_urls = True  # the intranet build's
 
-    # Posters point at intranet addresses: without site_url there are none
+    # Posters point at intranet addresses: without site_url there are none. The
+    # file:// build (material/offline) turns directory URLs off, but its posters
+    # still lead phones to the intranet build: note that build's setting first
+    @event_priority(100)
     def on_config(self, config):
         self.sheets = {}
+        self.directory_urls = config.use_directory_urls
         if self.config.enabled:
             for problem in self.check(config):
                 log.warning(problem)
@@ -46,7 +52,7 @@ class PostersPlugin(BasePlugin[PostersConfig]):
     # codes the cache lacks while the pages render
     def on_nav(self, nav, *, config, files):
         if self.config.enabled:
-            self.codes.start([file.page.canonical_url for file in files.documentation_pages()
+            self.codes.start([self._address(file.page, config) for file in files.documentation_pages()
                               if file.page and self._has_poster(file.page)])
 
     # Note the page's poster and link it at the end of the page
@@ -60,7 +66,7 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         poster = Poster(anchor=posixpath.splitext(name)[0],
                         title=page.meta.get("title") or page.title or "",
                         text=str(page.meta.get("summary") or page.meta.get("description") or ""),
-                        url=page.canonical_url, section=page.parent.title if page.parent else "")
+                        url=self._address(page, config), section=page.parent.title if page.parent else "")
         self.sheets.setdefault(sheet, []).append(poster)
         href = f"{get_relative_url(sheet, page.url)}#{quote(poster.anchor)}"
         link = translate("poster.link", config.theme.get("language", "zh"))
@@ -103,6 +109,13 @@ class PostersPlugin(BasePlugin[PostersConfig]):
     def on_build_error(self, *, error):
         if self.codes:
             self.codes.close()
+
+    def _address(self, page, config) -> str:
+        """Return the page's address in the intranet build, which its QR code holds."""
+        if self.directory_urls == config.use_directory_urls:
+            return page.canonical_url
+        url = File(page.file.src_uri, config.docs_dir, config.site_dir, self.directory_urls).url
+        return urljoin(config.site_url.rstrip("/") + "/", url)
 
     def _has_poster(self, page) -> bool:
         src = page.file.src_uri
