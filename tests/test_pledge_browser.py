@@ -140,6 +140,36 @@ def test_new_version_asks_to_sign_again(make_site, open_page):
     assert [item["record"]["pledge"]["version"] for item in outbox(page)] == ["1", "2"]
 
 
+def test_older_copy_keeps_a_signature_of_a_newer_version(make_site, open_page):
+    """Two versions of the site on one USB stick (every file:// page shares storage):
+    a member of staff who signed version 2 on the new copy and opens the old copy sees
+    that signature, and is not told the pledge is "now version 1"."""
+    import shutil
+
+    from test_pledge import PLEDGE, PLEDGE_CONFIG, run_qinglian
+
+    site = make_site({"content/pledges/index.md": "# 承诺\n\n签署。\n",
+                      "content/pledges/staff.md": PLEDGE},
+                     config={**PLEDGE_CONFIG, "plugins": {**PLEDGE_CONFIG["plugins"],
+                                                          "material/offline": {}}})
+    assert run_qinglian(site, "pledge", "lock").returncode == 0
+    assert site.build().returncode == 0
+    old = site.root / "old copy"
+    shutil.copytree(site.root / "site", old)
+    changed = PLEDGE.replace("红包", "礼金").replace('version: "1"', 'version: "2"')
+    (site.root / "content" / "pledges" / "staff.md").write_text(changed, encoding="utf-8")
+    assert run_qinglian(site, "pledge", "lock").returncode == 0
+    assert site.build().returncode == 0
+    page = open_page().page
+    page.goto((site.root / "site" / "pledges" / "staff.html").as_uri())
+    fill(page, STAFF)
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("第 2 版")
+    page.goto((old / "pledges" / "staff.html").as_uri())
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("第 2 版")
+    expect(page.locator(".qinglian-pledge__renew")).to_have_count(0)
+    assert [item["record"]["pledge"]["version"] for item in outbox(page)] == ["2"]
+
+
 def test_renewal_period_asks_to_sign_again(offline_site, open_page):
     """A year after signing (renew_every: 1y) a member of staff is asked again."""
     page = open_page().page

@@ -67,7 +67,9 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
 
         def form(pledge_id: str, so_far: str) -> str:
             pledge = self.library.pledges[pledge_id]
-            payload = pledge_payload(pledge, person_fields(pledge.audience, departments, language))
+            versions = [entry["version"] for entry in self.library.lock.get(pledge.id, [])]
+            payload = pledge_payload(pledge, person_fields(pledge.audience, departments, language),
+                                     versions)
             needed = self.bundle.for_page(so_far)
             return render_block("pledge", pledge.id, block_data(payload), *page_assets(needed, page.url),
                                 noscript)

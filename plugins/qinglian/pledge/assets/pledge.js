@@ -49,7 +49,10 @@
     }
 
     function stale(record) {
-      if (record.pledge.version !== pledge.version) return "pledge.renew_version";
+      // A version this copy of the site never published was signed on a newer
+      // copy (two versions on one USB stick): never ask for an older text again
+      if (record.pledge.version !== pledge.version
+        && pledge.versions.indexOf(record.pledge.version) >= 0) return "pledge.renew_version";
       var age = Date.now() - Date.parse(record.created);
       if (pledge.renew_days && age > pledge.renew_days * 86400000) return "pledge.renew_period";
       return null;
