@@ -100,6 +100,26 @@ def test_download_my_records(local_server, open_page):
     assert [item["record"]["person"] for item in data["records"]] == [STAFF]
 
 
+def test_download_from_file_holds_the_quiz_attempts_too(offline_site, open_page):
+    """On a PC without a collector, staff who took a quiz and signed take away one file
+    with both records, as the route's 换人 gives."""
+    from test_quiz_browser import LESSON, answer_all, fill_profile, right_answer, start, submit, url
+
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    start(page)
+    answer_all(page, right_answer)
+    submit(page)
+    page.goto((offline_site / "pledges" / "staff.html").as_uri())
+    fill(page, STAFF)
+    with page.expect_download() as download:
+        page.locator("button", has_text="下载我的记录").click()
+    data = __import__("json").loads(open(download.value.path(), encoding="utf-8").read())
+    assert sorted(item["record"]["kind"] for item in data["records"]) == ["attempt", "pledge"]
+    assert data["records"] == outbox(page)
+
+
 def test_signing_on_a_non_secure_host(local_server, open_page):
     """On plain http under a host name (no crypto.randomUUID) signing still works."""
     port = local_server.rsplit(":", 1)[1].rstrip("/")

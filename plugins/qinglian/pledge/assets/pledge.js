@@ -157,9 +157,12 @@
         click: function () { save(item); } });
     }
 
-    // The person's own records as a file, to carry to a networked PC
+    // The person's own records as a file, to carry to a networked PC: for staff,
+    // every record under their 工号 (quiz attempts too), as the route's 换人 gives
     function save(item) {
-      download(staff ? mine() : [item], "qinglian-" + pledge.id + "-" + item.record.id.slice(0, 8) + ".json");
+      download(staff ? q.outbox().filter(function (entry) {
+        return entry.record.person.staff_id === item.record.person.staff_id;
+      }) : [item], "qinglian-" + pledge.id + "-" + item.record.id.slice(0, 8) + ".json");
     }
 
     render();
