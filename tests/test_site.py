@@ -76,7 +76,7 @@ def test_hospital_name_in_header_and_footer(site):
 
 def test_no_outside_references_in_pages(site):
     """No page fetches anything from another host."""
-    for page in site_pages(site) + [site / "404.html"]:
+    for page in site_pages(site) + list(site.glob("404.html")):  # the intranet build's
         assert outside_references(page.read_text(encoding="utf-8")) == [], page
 
 
@@ -104,6 +104,13 @@ def test_search_index_keeps_domain_terms_whole(site):
     """jieba, fed by the glossary, segments 统方 as one word in the search index."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert any("\u200b统方\u200b" in doc["text"] for doc in index["docs"])
+
+
+def test_file_build_has_no_404_page(intranet_site, offline_site):
+    """No server shows the file:// build's 404 page, whose links start at the disk's
+    root: it is left out there, and kept in the intranet build."""
+    assert (intranet_site / "404.html").is_file()
+    assert not (offline_site / "404.html").exists()
 
 
 def test_offline_build_links_files_and_ships_worker(offline_site):

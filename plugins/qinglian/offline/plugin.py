@@ -35,13 +35,10 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
     # its own from unpkg.com (run first: it skips its shim when a polyfill
     # named iframe-worker is already listed)
     @event_priority(100)
-    def on_config(self, config):
+    def _register_worker(self, config):
         self.reported = set()
         self.worker_script = None
-        if not self.config.enabled or not self.config.search_worker:
-            return
-        offline = config.plugins.get("material/offline")
-        if not offline or not offline.config.enabled:
+        if not self.config.enabled or not self.config.search_worker or not _file_build(config):
             return
 
         worker = find_search_worker(config.theme.dirs)
@@ -52,6 +49,14 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         self.worker_script = render_worker_script(worker)
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [f"{ASSET_DIR}/{self.worker_script[0]}", *polyfills]
+
+    # No server shows a file:// build's 404 page, and its links start at the
+    # disk's root (/assets/…), so opened by hand it is a broken page: leave it out
+    def _leave_out_404(self, config):
+        if self.config.enabled and _file_build(config):
+            config.theme.static_templates.discard("404.html")
+
+    on_config = CombinedEvent(_register_worker, _leave_out_404)
 
     # Fences that Material draws with a library from a CDN cannot work offline
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -137,6 +142,12 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
 
 
 # -----------------------------------------------------------------------------
+
+
+def _file_build(config) -> bool:
+    """Say whether this is the file:// build (Material's offline plugin is on)."""
+    offline = config.plugins.get("material/offline")
+    return bool(offline and offline.config.enabled)
 
 
 def _unhighlighted(extensions: list, configs: dict) -> dict:
