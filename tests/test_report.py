@@ -584,3 +584,20 @@ def test_unreadable_inputs_exit_2_with_a_message(tmp_path, capsys, manifest, sto
         assert code == 2, (args, err)
         assert err.startswith("qinglian report: ") and message in err, err
         assert "Traceback" not in err and out == ""
+
+
+def test_without_a_staff_pledge_nobody_counts_as_signed(tmp_path, capsys, store_with):
+    """A site that has published no staff pledge yet (only the family one): no one has
+    signed every current pledge, rather than everyone (all of none)."""
+    manifest = write_manifest(tmp_path)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["pledges"]["staff"]
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    db = store_with(attempt(person("1001", "张三"), 90, True))
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0 and "0 signed every current pledge, 1 passed onboarding" in out
+    total = json.loads((tmp_path / "out" / "dashboard.json").read_text(encoding="utf-8"))["total"]
+    assert (total["pledge_signed"], total["pledge_signed_percent"]) == (0, 0.0)
+    page = (tmp_path / "out" / "departments" / "内科.html").read_text(encoding="utf-8")
+    assert "已签署全部当前承诺书 0 人" in page

@@ -103,7 +103,8 @@ class PersonStatus:
 
     @property
     def signed_all(self) -> bool:
-        return all(status.signed for status in self.pledges)
+        # No staff pledge published: nobody has signed one (not everybody)
+        return bool(self.pledges) and all(status.signed for status in self.pledges)
 
 
 @dataclass(frozen=True)
