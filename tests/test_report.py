@@ -14,7 +14,7 @@ import json
 import time
 import uuid
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -601,3 +601,29 @@ def test_without_a_staff_pledge_nobody_counts_as_signed(tmp_path, capsys, store_
     assert (total["pledge_signed"], total["pledge_signed_percent"]) == (0, 0.0)
     page = (tmp_path / "out" / "departments" / "内科.html").read_text(encoding="utf-8")
     assert "已签署全部当前承诺书 0 人" in page
+
+
+def test_a_signature_past_the_renewal_period_has_lapsed(tmp_path, capsys, store_with):
+    """renew_every: 1y (365 days in the manifest): the pledge page asks a person whose last
+    signature is older to sign again, so the report does not count it as signed."""
+    manifest = write_manifest(tmp_path)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["renew_days"] = {"staff": 365}
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    now = datetime.now(timezone.utc)
+    stamp = lambda days: (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    db = store_with(signature(person("1001", "张三"), created=stamp(400)),
+                    signature(person("1002", "李四"), created=stamp(300)),
+                    signature(person("1003", "王五", "外科"), created=stamp(500)),
+                    signature(person("1003", "王五", "外科"), sha256=TYPO_FIX_HASH,
+                              created=stamp(10)))
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0 and "2 signed every current pledge" in out
+    rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["1001"]["已签署当前版本"], rows["1001"]["签署时间（UTC）"]) == ("否", stamp(400))
+    assert [rows[key]["已签署当前版本"] for key in ("1002", "1003")] == ["是", "是"]
+    page = (tmp_path / "out" / "departments" / "内科.html").read_text(encoding="utf-8")
+    assert "已满续签期限）" in page
+    total = json.loads((tmp_path / "out" / "dashboard.json").read_text(encoding="utf-8"))["total"]
+    assert total["pledge_signed"] == 2

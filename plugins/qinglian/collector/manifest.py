@@ -36,6 +36,9 @@ _SHAPE = {
                                   "kind": {"enum": ["read", "quiz", "pledge"]},
                                   "pages": {"type": "array",
                                             "items": {"type": "string"}}}}}}}},
+        # renew_every of each pledge that sets one, in days (the reports' lapsed signatures)
+        "renew_days": {"type": "object",
+                       "additionalProperties": {"type": "integer", "minimum": 1}},
         "pledges": {
             "type": "object",
             "additionalProperties": False,

@@ -70,6 +70,7 @@ class CurrentPledge:
     version: str
     published: str  # the date this version was locked
     hashes: frozenset[str]  # a typo fix adds a second text to a version
+    renew_days: int | None = None  # renew_every: a signature older than this has lapsed
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class PledgeStatus:
     pledge: CurrentPledge
     signed: str | None  # when the current version was last signed (UTC, as recorded)
     older: str | None  # the latest other version signed, if any
+    lapsed: str | None = None  # the last signature, when older than the renewal period
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,7 @@ def read_published(path: Path) -> Published:
     Manifests.load([path])  # the collector's own checks and messages
     data = json.loads(path.read_text(encoding="utf-8"))
     pledges = []
+    renew = data.get("renew_days") or {}
     for pledge_id, entries in data.get("pledges", {}).items():
         # The lock lists versions as they were published: the last one is current
         current = entries[-1] if entries else {}
@@ -209,7 +212,8 @@ def read_published(path: Path) -> Published:
         pledges.append(CurrentPledge(
             id=pledge_id, title=str(current.get("title") or pledge_id),
             version=current["version"], published=str(same[0].get("date") or ""),
-            hashes=frozenset(entry["sha256"] for entry in same)))
+            hashes=frozenset(entry["sha256"] for entry in same),
+            renew_days=renew.get(pledge_id)))
     return Published(data["site"], tuple(data.get("departments", [])), tuple(pledges))
 
 
@@ -242,15 +246,16 @@ def build_report(records: list[StoredRecord], roster: Roster, published: Publish
             signatures[key, pledge["id"]].append(record)
         else:
             attempts[key].append(attempt)
+    generated = generated or utc_now()
     statuses = {
         key: PersonStatus(
             person,
-            tuple(_pledge_status(pledge, signatures[key, pledge.id])
+            tuple(_pledge_status(pledge, signatures[key, pledge.id], generated)
                   for pledge in published.pledges),
             _exam_status(attempts[key]))
         for key, person in people.items()
     }
-    return Report(published.site, generated or utc_now(), published.pledges,
+    return Report(published.site, generated, published.pledges,
                   _departments(roster, published, statuses),
                   sorted(unmatched, key=lambda item: str(item.record.get("created", ""))))
 
@@ -276,13 +281,25 @@ def dashboard_data(report: Report) -> dict:
     }
 
 
-def _pledge_status(pledge: CurrentPledge, records: list[dict]) -> PledgeStatus:
+def _pledge_status(pledge: CurrentPledge, records: list[dict], now: str) -> PledgeStatus:
     signed = [str(r.get("created", "")) for r in records
               if r["pledge"].get("version") == pledge.version
               and r["pledge"].get("sha256") in pledge.hashes]
     older = sorted((str(r.get("created", "")), str(r["pledge"].get("version"))) for r in records
                    if r["pledge"].get("version") != pledge.version)
-    return PledgeStatus(pledge, max(signed, default=None), older[-1][1] if older else None)
+    last = max(signed, default=None)
+    # As the pledge page asks: a signature older than renew_every is to be renewed
+    if last and pledge.renew_days and _days_between(last, now) > pledge.renew_days:
+        return PledgeStatus(pledge, None, older[-1][1] if older else None, last)
+    return PledgeStatus(pledge, last, older[-1][1] if older else None)
+
+
+def _days_between(start: str, end: str) -> float:
+    """Return the days from ``start`` to ``end`` (ISO UTC times), 0 when either is no time."""
+    try:
+        return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 86400
+    except (ValueError, TypeError):
+        return 0
 
 
 def _exam_status(attempts: list[dict]) -> ExamStatus:
@@ -371,7 +388,8 @@ def _report_csv(report: Report, t) -> str:
                 rows.append([
                     department.name, person.staff_id, person.name,
                     *((pledge.pledge.id, pledge.pledge.title, pledge.pledge.version,
-                       _yes_no(bool(pledge.signed), t), pledge.signed, pledge.older)
+                       _yes_no(bool(pledge.signed), t), pledge.signed or pledge.lapsed,
+                       pledge.older)
                       if pledge else (None,) * 6),
                     exam.best, _yes_no(exam.passed, t), exam.attempts])
     return csv_document(header, rows)
@@ -475,7 +493,12 @@ def _fraction(part: int, whole: int, t) -> str:
 def _pledge_cell(status: PledgeStatus, t, tz) -> str:
     if status.signed:
         return f'<td>{escape(t("report.signed", time=local_time(status.signed, tz)))}</td>'
-    text = t("report.signed_older", version=status.older) if status.older else t("report.unsigned")
+    if status.lapsed:
+        text = t("report.signed_lapsed", time=local_time(status.lapsed, tz))
+    elif status.older:
+        text = t("report.signed_older", version=status.older)
+    else:
+        text = t("report.unsigned")
     return f'<td class="no">{escape(text)}</td>'
 
 

@@ -90,6 +90,9 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
             "site": site_id(hospital, config.site_name),
             "departments": list(hospital.get("departments") or []),
             "pledges": self.library.lock,
+            # The reports count a signature older than renew_every as lapsed, as the form does
+            "renew_days": {pledge.id: pledge.renew_days for pledge in self.library.pledges.values()
+                           if pledge.renew_days},
         })
 
     def check(self, config) -> list[str]:
