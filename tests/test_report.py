@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 import uuid
 import zipfile
@@ -627,3 +628,28 @@ def test_a_signature_past_the_renewal_period_has_lapsed(tmp_path, capsys, store_
     assert "已满续签期限）" in page
     total = json.loads((tmp_path / "out" / "dashboard.json").read_text(encoding="utf-8"))["total"]
     assert total["pledge_signed"] == 2
+
+
+def test_with_two_staff_pledges_the_index_gives_the_dashboards_figure(tmp_path, capsys):
+    """With two staff pledges the dashboard's 承诺书签署率 is who signed both; the index
+    shows each pledge and that figure too, so the two outputs can be checked together."""
+    manifest = write_manifest(tmp_path)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["pledges"]["ethics"] = [{"title": "医德医风承诺书", "audience": "staff", "version": "1",
+                                  "sha256": "f" * 64, "date": "2026-01-01"}]
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    ethics = dict(pledge_id="ethics", version="1", sha256="f" * 64)
+    export = tmp_path / "records.json"
+    export.write_text(json.dumps([
+        signature(person("1001", "张三")), signature(person("1001", "张三"), **ethics),
+        signature(person("1002", "李四")), signature(person("1003", "王五", "外科"), **ethics)],
+        ensure_ascii=False), encoding="utf-8")
+    run_report(capsys, tmp_path / "out", "--export", str(export), "--roster",
+               str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    total = json.loads((tmp_path / "out" / "dashboard.json").read_text(encoding="utf-8"))["total"]
+    assert total["pledge_signed"] == 1
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<th scope=\"col\">已签署全部当前承诺书</th>" in index
+    footer = index[index.index('<tr class="total">'):]
+    assert [cell for cell in re.findall(r'<td class="num">(.*?)</td>', footer)] == [
+        "4", "2 / 4（50%）", "2 / 4（50%）", "1 / 4（25%）", "0 / 4（0%）"]

@@ -408,14 +408,18 @@ def _unmatched_csv(report: Report, t) -> str:
 def _render_index(report: Report, pages: dict[str, str], t, language: str, tz) -> str:
     head = "".join(f'<th scope="col">{escape(t("report.signed_column", title=p.title))}</th>'
                    for p in report.pledges)
+    # With several pledges, also the figure the dashboard and the department pages give
+    every = len(report.pledges) > 1
+    if every:
+        head += f'<th scope="col">{escape(t("report.signed_every_column"))}</th>'
     rows = []
     for department in report.departments:
         counts = report.counts(department)
         href = f"departments/{quote(pages[department.name])}"
         link = f'<a href="{escape(href)}">{escape(department.name)}</a>'
-        rows.append(f'<tr><th scope="row">{link}</th>{_count_cells(counts, t)}</tr>')
+        rows.append(f'<tr><th scope="row">{link}</th>{_count_cells(counts, t, every)}</tr>')
     total = (f'<tr class="total"><th scope="row">{escape(t("report.total"))}</th>'
-             f'{_count_cells(report.counts(), t)}</tr>')
+             f'{_count_cells(report.counts(), t, every)}</tr>')
     table = (f'<table><caption>{escape(t("report.by_department"))}</caption><thead><tr>'
              f'<th scope="col">{escape(t("report.department"))}</th>'
              f'<th scope="col">{escape(t("report.staff"))}</th>{head}'
@@ -479,10 +483,11 @@ def _header(report: Report, title: str, t, tz) -> str:
             f'<ul class="versions">{versions}</ul>')
 
 
-def _count_cells(counts: Counts, t) -> str:
+def _count_cells(counts: Counts, t, every: bool = False) -> str:
+    signed = [*counts.by_pledge, *([counts.pledge_signed] if every else [])]
     return (f'<td class="num">{counts.staff}</td>'
             + "".join(f'<td class="num">{_fraction(n, counts.staff, t)}</td>'
-                      for n in counts.by_pledge)
+                      for n in signed)
             + f'<td class="num">{_fraction(counts.onboarding_passed, counts.staff, t)}</td>')
 
 
