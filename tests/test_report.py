@@ -653,3 +653,18 @@ def test_with_two_staff_pledges_the_index_gives_the_dashboards_figure(tmp_path, 
     footer = index[index.index('<tr class="total">'):]
     assert [cell for cell in re.findall(r'<td class="num">(.*?)</td>', footer)] == [
         "4", "2 / 4（50%）", "2 / 4（50%）", "1 / 4（25%）", "0 / 4（0%）"]
+
+
+def test_pages_name_the_zone_of_their_times(tmp_path, capsys, manifest, store_with, local_zone):
+    """A signature at 00:30 Beijing time on 1 April is 16:30 UTC on 31 March: the pages show
+    the computer's time, so they say which zone that is (a server may run in UTC)."""
+    db = store_with(signature(person("1001", "张三"), created="2026-03-31T16:30:00.000Z"))
+    for zone, shown, name in (("Asia/Shanghai", "2026-04-01 00:30", "UTC+08:00"),
+                              ("UTC", "2026-03-31 16:30", "UTC+00:00")):
+        local_zone(zone)
+        out = tmp_path / zone.replace("/", "-")
+        run_report(capsys, out, "--db", str(db), "--roster", str(roster_csv(tmp_path)),
+                   "--manifest", str(manifest))
+        page = (out / "departments" / "内科.html").read_text(encoding="utf-8")
+        assert f"已签署 {shown}" in page and f"本报表页面的时间均为 {name}" in page
+        assert f"本报表页面的时间均为 {name}" in (out / "index.html").read_text(encoding="utf-8")

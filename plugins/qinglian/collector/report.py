@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -478,7 +478,8 @@ def _header(report: Report, title: str, t, tz) -> str:
         "<li>" + escape(t("report.current_version", title=p.title, version=p.version,
                           date=p.published)) + "</li>"
         for p in report.pledges)
-    meta = t("report.generated", site=report.site, time=local_time(report.generated, tz))
+    meta = t("report.generated", site=report.site, time=local_time(report.generated, tz),
+             zone=zone_name(tz))
     return (f'<h1>{escape(title)}</h1><p class="meta">{escape(meta)}</p>'
             f'<ul class="versions">{versions}</ul>')
 
@@ -543,6 +544,13 @@ def local_time(value, tz) -> str:
         return datetime.fromisoformat(str(value)).astimezone(tz).strftime("%Y-%m-%d %H:%M")
     except (ValueError, OverflowError, OSError):
         return str(value or "")
+
+
+def zone_name(tz) -> str:
+    """Name the zone of the pages' times, UTC+08:00: the CSVs are in UTC, and a server
+    may run in UTC while the hospital reads Beijing time."""
+    offset = datetime.now(timezone.utc).astimezone(tz).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
 
 
 def page_names(departments: list[str]) -> dict[str, str]:

@@ -21,7 +21,7 @@ from ..common.verification import formatted, step_records, verification_code
 from ..common.tables import csv_document
 from .manifest import SiteManifest
 from .report import (Person, Roster, document, exam_score, id_key, local_time, name_key,
-                     page_names, write_files)
+                     page_names, write_files, zone_name)
 from .store import StoredRecord
 
 
@@ -178,6 +178,7 @@ def _department(department, people, steps, title, t, language, tz) -> str:
             f'<th scope="col">{escape(t("name"))}</th>{head}'
             f'<th scope="col">{escape(t("code"))}</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
+            f'<p>{escape(t("zone", zone=zone_name(tz)))}</p>'
             f'<p class="sign-off"><span>{escape(t("sign_off"))}</span></p>')
     return document(heading, body, language)
 
