@@ -418,8 +418,12 @@ def test_bad_exhibit_and_bad_images_fail_the_strict_build(gallery_site):
     (folder / "broken.md").write_text(_exhibit("坏图", "其他", 2023, "shufa.png", *names),
                                       encoding="utf-8")
     (folder / "typo.md").write_text(_exhibit("笔误", "篆刻", 2023, "missing.jpg"), encoding="utf-8")
+    # A department not in extra.hospital.departments (the portal made it a Config, no dict)
+    (folder / "elsewhere.md").write_text(_exhibit("别处", "其他", 2023, "shufa.png").replace(
+        "department: 护理部", "department: 药剂科"), encoding="utf-8")
     log = gallery_site.failed_build_log()
     assert "content/exhibits/typo.md:5: medium '篆刻' is not one of" in log
+    assert "content/exhibits/elsewhere.md:4: department '药剂科' is not in extra.hospital.departments" in log
     assert "content/exhibits/typo.md:9: image 'images/missing.jpg' does not exist" in log
     for path, message in bad.items():
         if path.name != "missing.jpg":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -147,8 +148,10 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
     def _load(self, config) -> Gallery:
         docs = Path(config.docs_dir)
         folder = docs / self.config.exhibits_dir
-        hospital = config.extra.get("hospital")  # not a mapping: the portal names the mistake
-        departments = (hospital.get("departments") if isinstance(hospital, dict) else None) or []
+        # not a mapping: the portal names the mistake (in a build, the portal has made
+        # it a HospitalConfig: a Mapping, not a dict)
+        hospital = config.extra.get("hospital")
+        departments = (hospital.get("departments") if isinstance(hospital, Mapping) else None) or []
         return load_gallery(folder, docs, shown_path(str(folder), config.config_file_path),
                             departments, site_front_matter_keys(config))
 
