@@ -75,3 +75,20 @@ def test_serve_shows_a_bank_error_on_the_page_until_it_is_fixed(make_site):
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)
+
+
+def test_serve_runs_on_a_site_without_quizzes_or_routes(make_site):
+    """A new site has no quizzes/ (nor quizzes/paths/) yet: nothing to watch there."""
+    site = make_site(config={"plugins": {"qinglian/path": {}}})
+    assert not (site.root / "quizzes").exists()
+    server = _Server(site.root, free_port())
+    try:
+        server.wait_for("Serving on")
+        (site.root / "content/lessons/standard-1.md").write_text("# 第一条\n\n改过了。\n",
+                                                                 encoding="utf-8")
+        server.wait_for("Reloading browsers")
+        assert "改过了" in server.page("lessons/standard-1/")
+        assert server.process.poll() is None
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)

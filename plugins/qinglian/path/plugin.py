@@ -57,9 +57,10 @@ class PathPlugin(BasePlugin[PathConfig]):
         for problem in self.library.problems:
             log.warning(str(problem))
 
-    # Rebuild the preview when a route changes
+    # Rebuild the preview when a route changes (unless there is no route folder:
+    # watching a missing folder stops mkdocs serve with a traceback)
     def on_serve(self, server, *, config, builder):
-        if self.config.enabled:
+        if self.config.enabled and self._paths_dir(config).is_dir():
             server.watch(str(self._paths_dir(config)))
         return server
 

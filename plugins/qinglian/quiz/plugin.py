@@ -46,9 +46,10 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                         "exam": block_assets("quiz", *settings, name="exam",
                                              extra_scripts=(DIGEST_SCRIPT,))}
 
-    # Rebuild the preview when a bank or quiz changes
+    # Rebuild the preview when a bank or quiz changes (a new site may have no
+    # quizzes/ yet: watching a missing folder stops mkdocs serve with a traceback)
     def on_serve(self, server, *, config, builder):
-        if self.config.enabled:
+        if self.config.enabled and self._quizzes_dir(config).is_dir():
             server.watch(str(self._quizzes_dir(config)))
         return server
 
