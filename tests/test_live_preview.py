@@ -92,3 +92,26 @@ def test_serve_runs_on_a_site_without_quizzes_or_routes(make_site):
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)
+
+
+def test_serve_shows_a_glossary_error_on_the_page_until_it_is_fixed(make_site):
+    """The glossary is read before the portal starts a build's list of problems."""
+    site = make_site()
+    terms = site.root / "content" / "glossary" / "terms.yml"
+    good = terms.read_text(encoding="utf-8")
+    server = _Server(site.root, free_port())
+    try:
+        server.wait_for("Serving on")
+        terms.write_text(good.replace("  - term: 统方", "  - term 统方"), encoding="utf-8")
+        server.wait_for("Reloading browsers")
+        page = server.page("glossary/")
+        assert 'class="ql-build-problems" role="alert"' in page
+        assert "content/glossary/terms.yml:3: invalid YAML" in page
+
+        terms.write_text(good, encoding="utf-8")
+        server.wait_for("Reloading browsers")
+        assert "ql-build-problems" not in server.page("glossary/")
+        assert server.process.poll() is None
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)

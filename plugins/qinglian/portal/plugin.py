@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import get_files
 
 from ..common.errors import shown_path
@@ -31,14 +31,19 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.serving = command == "serve"
         logging.getLogger("mkdocs.plugins.qinglian").addHandler(self.problems)
 
+    # A new build: only its own problems count (run before every plugin's
+    # on_config: the glossary, at 90, reports its terms file's problems there)
+    @event_priority(1000)
+    def _forget_problems(self, config):
+        self.problems.messages.clear()
+
     # Derive the navigation from content folders (run early, so other plugins
     # that read config.nav in their on_config see the finished one)
     @event_priority(50)
-    def on_config(self, config):
+    def _derive_sections(self, config):
         if not self.config.enabled:
             return
 
-        self.problems.messages.clear()  # a new build: only its own problems count
         config.extra["hospital"] = _resolve_hospital(config.extra.get("hospital"))
         if config.nav is not None:
             log.info("mkdocs.yml sets 'nav', so sections are not derived from folders")
@@ -47,6 +52,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         config.nav, problems = self._derive_nav(config)
         for problem in problems:
             log.warning(problem)
+
+    on_config = CombinedEvent(_forget_problems, _derive_sections)
 
     # Name a page that is not UTF-8 or cannot be read (MkDocs stops with a
     # traceback), and front matter that MkDocs would show as text; leave out a
