@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -115,3 +116,26 @@ def test_serve_shows_a_glossary_error_on_the_page_until_it_is_fixed(make_site):
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)
+
+
+def test_serve_passes_over_the_files_editors_keep_beside_a_bank(make_site):
+    """Emacs' lock (.#demo.yml, a link to nowhere), vim's swap file and macOS's
+    ._demo.yml sit in quizzes/banks/ while a trainer edits: no bank of theirs."""
+    site = make_site({"quizzes/banks/demo.yml": BANK})
+    banks = site.root / "quizzes" / "banks"
+    server = _Server(site.root, free_port())
+    try:
+        server.wait_for("Serving on")
+        (banks / ".#demo.yml").symlink_to("trainer@ward-pc.4242:1733000000")
+        (banks / "._demo.yml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+        (banks / ".demo.yml.swp").write_bytes(b"b0VIM 9.0\x00")
+        (banks / "demo.yml").write_text(BANK.replace("answer: A", "answer: E"), encoding="utf-8")
+        server.wait_for("Reloading browsers")
+        page = server.page("lessons/standard-1/")
+        problems = re.findall(r"<li><code>(.*?)</code></li>", page)
+        assert len(problems) == 1 and "quizzes/banks/demo.yml:6: " in problems[0], problems
+        assert server.process.poll() is None
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+

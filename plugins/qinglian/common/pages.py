@@ -91,6 +91,13 @@ def front_matter_problems(source: str, shown: str,
     return problems
 
 
+def trainer_files(folder: Path, pattern: str) -> list[Path]:
+    """Return the files of ``folder`` matching ``pattern``, in name order, but hidden ones
+    (as MkDocs leaves them out of content/): what editors keep beside a file being
+    edited (.#题库.yml, a link to nowhere; .题库.yml.swp) and macOS's ._题库.yml."""
+    return sorted(path for path in folder.glob(pattern) if not path.name.startswith("."))
+
+
 def read_source(path: Path, shown: str) -> tuple[str | None, ContentProblem | None]:
     """Return the text of a trainer's file (UTF-8, with or without a BOM), or None and
     the problem: the line of the first byte that is not UTF-8, or why it cannot be read."""
@@ -121,7 +128,7 @@ def read_pages(folder: Path, docs_dir: Path, shown_folder: str, read) -> tuple[l
     ``read(source, src, shown)`` → (an item or None, its problems); return the items
     and all problems. Messages name files as ``shown_folder``/name."""
     items, problems = [], []
-    for path in sorted(folder.glob("*.md")):
+    for path in trainer_files(folder, "*.md"):
         if path.name == "index.md":
             continue
         shown = f"{shown_folder}/{path.name}"

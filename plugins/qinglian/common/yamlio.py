@@ -274,7 +274,8 @@ def misnamed_files(folder: Path, shown_dir: str, what: str) -> list[ContentProbl
     return [ContentProblem(f"{shown_dir}/{path.name}", None, f"{what} must end in .yml",
                            f"rename it to {path.stem}.yml")
             for path in sorted(folder.glob("*"))
-            if path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yml"]
+            if path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yml"
+            and not path.name.startswith(".")]  # an editor's file (see pages.trainer_files)
 
 
 class YamlCache:

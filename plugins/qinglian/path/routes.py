@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id, find_fences
-from ..common.pages import read_source
+from ..common.pages import read_source, trainer_files
 from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files
 
 ID = re.compile(r"^[a-z0-9-]{1,64}$")  # the record schema's slug
@@ -86,7 +86,7 @@ def load_routes(folder: Path, shown_dir: str, site: Site) -> RouteLibrary:
     """Read every ``folder/*.yml`` (named ``shown_dir/…`` in messages) into a RouteLibrary."""
     library = RouteLibrary()
     library.problems += misnamed_files(folder, shown_dir, "a route file")
-    for path in sorted(folder.glob("*.yml")):
+    for path in trainer_files(folder, "*.yml"):
         problems: list[ContentProblem] = []
         route = _route(path, f"{shown_dir}/{path.name}", site, problems)
         library.problems += problems

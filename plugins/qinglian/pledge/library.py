@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..common.errors import ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id, find_fences
-from ..common.pages import read_source
+from ..common.pages import read_source, trainer_files
 from .lock import LOCK_NAME, lock_problems, read_lock
 from .models import Pledge, read_pledge
 
@@ -24,7 +24,7 @@ def load_pledges(folder: Path, shown_folder: str) -> PledgeLibrary:
     """Read every pledge page in ``folder`` (shown as ``shown_folder`` in messages)."""
     library = PledgeLibrary()
     library.lock, library.problems = read_lock(folder / LOCK_NAME, f"{shown_folder}/{LOCK_NAME}")
-    for path in sorted(folder.glob("*.md")):
+    for path in trainer_files(folder, "*.md"):
         shown = f"{shown_folder}/{path.name}"
         source, problem = read_source(path, shown)
         if problem:

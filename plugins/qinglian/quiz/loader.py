@@ -16,7 +16,7 @@ from typing import Callable
 from ..common.cachefiles import keep_pickled, kept_pickle
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.hashing import sha256_hex
-from ..common.pages import decode_source
+from ..common.pages import decode_source, trainer_files
 from ..common.yamlio import LineDict, LineList, YamlCache, misnamed_files
 from .models import (
     DIFFICULTIES,
@@ -58,9 +58,8 @@ def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str
     ``cache_dir`` keeps the parsed banks (see YamlCache) and the last library
     (see _LibraryCache) for the next build.
     """
-    banks = {f"{shown_dir}/banks/{path.name}": path.read_bytes()
-             for path in sorted((quizzes_dir / "banks").glob("*.yml"))}
-    quizzes = {f"{shown_dir}/{path.name}": path.read_bytes() for path in sorted(quizzes_dir.glob("*.yml"))}
+    banks = _read_files(quizzes_dir / "banks", f"{shown_dir}/banks")
+    quizzes = _read_files(quizzes_dir, shown_dir)
     kept = _LibraryCache(cache_dir, {**banks, **quizzes})
     library = kept.library(lesson_exists)
     if library is None:
@@ -80,6 +79,18 @@ def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str
 
 
 # -----------------------------------------------------------------------------
+
+
+def _read_files(folder: Path, shown_dir: str) -> dict[str, bytes]:
+    """Return the content of each ``folder``/*.yml by its shown name (a file deleted
+    since the folder was listed is left out: the watcher starts another build)."""
+    found = {}
+    for path in trainer_files(folder, "*.yml"):
+        try:
+            found[f"{shown_dir}/{path.name}"] = path.read_bytes()
+        except FileNotFoundError:
+            pass
+    return found
 
 
 class _LibraryCache:

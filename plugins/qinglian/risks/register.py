@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.pages import trainer_files
 from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files
 
 KEYS = ("id", "department", "post", "risk", "standards", "level", "measures", "owner")
@@ -47,10 +48,12 @@ def load_register(folder: Path, shown_folder: str) -> tuple[list[Risk], list[Con
     # *.yaml, not published either) without a word
     problems: list[ContentProblem] = misnamed_files(folder, shown_folder, "a register file")
     first: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yml")):
+    for path in trainer_files(folder, "*.yml"):
         shown = f"{shown_folder}/{path.name}"
         try:
             data = load_yaml(path.read_text(encoding="utf-8-sig"), shown)
+        except FileNotFoundError:  # deleted since the folder was listed
+            continue
         except ContentError as error:
             problems += error.problems
             continue
