@@ -139,3 +139,26 @@ def test_serve_passes_over_the_files_editors_keep_beside_a_bank(make_site):
         server.process.terminate()
         server.process.wait(timeout=30)
 
+
+def test_serve_shows_a_page_saved_in_gbk_until_it_is_saved_as_utf8(make_site):
+    """A build that stops leaves the browser waiting on the old page: the preview
+    shows the page empty under the red box instead."""
+    site = make_site()
+    page = site.root / "content" / "lessons" / "standard-1.md"
+    server = _Server(site.root, free_port())
+    try:
+        server.wait_for("Serving on")
+        page.write_bytes("# 第一条\n\n不得统方。\n".encode("gbk"))
+        server.wait_for("Reloading browsers")
+        html = server.page("lessons/standard-1/")
+        assert 'class="ql-build-problems" role="alert"' in html
+        assert "content/lessons/standard-1.md:1: the file is not UTF-8 text" in html
+
+        page.write_text("# 第一条\n\n不得统方。\n", encoding="utf-8")
+        server.wait_for("Reloading browsers")
+        html = server.page("lessons/standard-1/")
+        assert "ql-build-problems" not in html and "第一条</h1>" in html
+        assert server.process.poll() is None
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)

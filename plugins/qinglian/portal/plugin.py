@@ -56,7 +56,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     on_config = CombinedEvent(_forget_problems, _derive_sections)
 
     # Name a page that is not UTF-8 or cannot be read (MkDocs stops with a
-    # traceback), and front matter that MkDocs would show as text; leave out a
+    # traceback; while previewing, the page is shown empty under the red box, as a
+    # build that stops leaves the browser waiting on a stale page), and front matter that MkDocs would show as text; leave out a
     # roster, a record export or the collector's database dropped into the
     # content folder (it would be published with names and 工号)
     def on_files(self, files, *, config):
@@ -68,8 +69,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             where = file.abs_src_path
             shown = shown_path(where, config.config_file_path)
             text, problem = read_source(Path(where), shown)
-            if problem:
+            if problem and not self.serving:
                 raise PluginError(str(problem))
+            if problem:
+                log.warning(str(problem))
+                text = ""
             for problem in front_matter_problems(text, shown, own_keys):
                 # The cases, gallery and pledge plugins read their pages' front matter too
                 if not self.problems.said(str(problem)):
