@@ -41,14 +41,15 @@ class _Server:
         for line in self.process.stdout:
             self.lines.put(line)
 
-    def wait_for(self, text: str, timeout: float = 60) -> None:
-        """Wait until the log says ``text`` (a line per get, each with the deadline)."""
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        """Wait until the log says ``text`` (a line per get, each with the deadline);
+        return that line."""
         seen = []
         while True:
             line = self.lines.get(timeout=timeout)
             seen.append(line)
             if text in line:
-                return
+                return line
 
     def page(self, path: str) -> str:
         with urllib.request.urlopen(self.url + path, timeout=10) as response:
@@ -159,6 +160,20 @@ def test_serve_shows_a_page_saved_in_gbk_until_it_is_saved_as_utf8(make_site):
         html = server.page("lessons/standard-1/")
         assert "ql-build-problems" not in html and "第一条</h1>" in html
         assert server.process.poll() is None
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+
+
+def test_serve_watches_the_route_folder_once(make_site):
+    """quizzes/paths/ lies in quizzes/, which the quiz plugin watches: watched twice,
+    every saved route was built twice."""
+    site = make_site(config={"plugins": {"qinglian/path": {}}})
+    (site.root / "quizzes" / "paths").mkdir(parents=True)
+    server = _Server(site.root, free_port())
+    try:
+        watching = server.wait_for("Watching paths for changes")
+        assert "'quizzes'" in watching and "paths'" not in watching, watching
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)

@@ -58,10 +58,12 @@ class PathPlugin(BasePlugin[PathConfig]):
             log.warning(str(problem))
 
     # Rebuild the preview when a route changes (unless there is no route folder:
-    # watching a missing folder stops mkdocs serve with a traceback)
+    # watching a missing folder stops mkdocs serve with a traceback; nor when a
+    # folder watched already holds it, as quizzes/ does: each save built twice)
     def on_serve(self, server, *, config, builder):
-        if self.config.enabled and self._paths_dir(config).is_dir():
-            server.watch(str(self._paths_dir(config)))
+        folder = self._paths_dir(config)
+        if self.config.enabled and folder.is_dir() and not _watched(folder, config):
+            server.watch(str(folder))
         return server
 
     # Swap each ```path and ```certificate block for a placeholder (run early,
@@ -158,6 +160,17 @@ class PathPlugin(BasePlugin[PathConfig]):
 
 
 # -----------------------------------------------------------------------------
+
+
+def _watched(folder: Path, config) -> bool:
+    """Say whether mkdocs serve watches ``folder`` already: in the content folder, a
+    folder of mkdocs.yml's watch, or the quiz plugin's quizzes folder."""
+    watched = [config.docs_dir, *config.watch]
+    quiz = config.plugins.get("qinglian/quiz")
+    if quiz is not None and quiz.config.enabled:
+        watched.append(Path(config.config_file_path).parent / quiz.config.quizzes_dir)
+    folder = folder.resolve()
+    return any(folder.is_relative_to(Path(path).resolve()) for path in watched)
 
 
 def _sources(files) -> dict[str, str]:
