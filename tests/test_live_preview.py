@@ -3,6 +3,7 @@ page until it is fixed, and keeps running."""
 
 from __future__ import annotations
 
+import html
 import os
 import queue
 import re
@@ -151,14 +152,14 @@ def test_serve_shows_a_page_saved_in_gbk_until_it_is_saved_as_utf8(make_site):
         server.wait_for("Serving on")
         page.write_bytes("# 第一条\n\n不得统方。\n".encode("gbk"))
         server.wait_for("Reloading browsers")
-        html = server.page("lessons/standard-1/")
-        assert 'class="ql-build-problems" role="alert"' in html
-        assert "content/lessons/standard-1.md:1: the file is not UTF-8 text" in html
+        shown = server.page("lessons/standard-1/")
+        assert 'class="ql-build-problems" role="alert"' in shown
+        assert "content/lessons/standard-1.md:1: the file is not UTF-8 text" in shown
 
         page.write_text("# 第一条\n\n不得统方。\n", encoding="utf-8")
         server.wait_for("Reloading browsers")
-        html = server.page("lessons/standard-1/")
-        assert "ql-build-problems" not in html and "第一条</h1>" in html
+        shown = server.page("lessons/standard-1/")
+        assert "ql-build-problems" not in shown and "第一条</h1>" in shown
         assert server.process.poll() is None
     finally:
         server.process.terminate()
@@ -174,6 +175,27 @@ def test_serve_watches_the_route_folder_once(make_site):
     try:
         watching = server.wait_for("Watching paths for changes")
         assert "'quizzes'" in watching and "paths'" not in watching, watching
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+
+
+def test_serve_shows_a_later_pages_problem_on_every_page(make_site):
+    """A page rendered before the one with the problem lists it too."""
+    site = make_site({"quizzes/banks/demo.yml": BANK})
+    later = site.root / "content" / "lessons" / "standard-2.md"
+    server = _Server(site.root, free_port())
+    try:
+        server.wait_for("Serving on")
+        later.write_text("# 第二条\n\n```quiz\nid: no-such-quiz\n```\n", encoding="utf-8")
+        server.wait_for("Reloading browsers")
+        for path in ("", "lessons/standard-1/", "lessons/standard-2/"):
+            page = html.unescape(server.page(path))
+            assert "content/lessons/standard-2.md:4: unknown quiz id 'no-such-quiz'" in page, path
+
+        later.unlink()
+        server.wait_for("Reloading browsers")
+        assert "ql-build-problems" not in server.page("")
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)

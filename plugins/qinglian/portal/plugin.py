@@ -18,6 +18,10 @@ from .privacy import personal_data
 from .sections import build_nav
 
 
+# Where the red box of problems goes on a previewed page (see on_page_content)
+PROBLEMS_PLACE = "<!-- qinglian: build problems -->"
+
+
 class PortalPlugin(BasePlugin[PortalConfig]):
 
     def __init__(self):
@@ -96,17 +100,26 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if self.config.enabled and title is not None and not isinstance(title, str):
             page.meta["title"] = str(title)
 
-    # While previewing, every page shows the problems until they are fixed
+    # While previewing, every page shows the problems until they are fixed: each
+    # page keeps a place for them, filled once every page's Markdown has been
+    # read (a page read earlier would not list the problems of one read later)
     def on_page_content(self, html, *, page, config, files):
-        if not self.serving or not self.problems.messages:
+        if self.serving:
+            return PROBLEMS_PLACE + html
+
+    def on_post_page(self, output, *, page, config):
+        if not self.serving:
             return
 
-        language = config.theme.get("language", "zh")
-        items = "".join(f"<li><code>{escape(message)}</code></li>"
-                        for message in self.problems.messages)
-        heading = translate("portal.problems", language, count=len(self.problems.messages))
-        return (f'<div class="ql-build-problems" role="alert"><p>{escape(heading)}</p>'
-                f"<ul>{items}</ul></div>" + html)
+        box = ""
+        if self.problems.messages:
+            language = config.theme.get("language", "zh")
+            items = "".join(f"<li><code>{escape(message)}</code></li>"
+                            for message in self.problems.messages)
+            heading = translate("portal.problems", language, count=len(self.problems.messages))
+            box = (f'<div class="ql-build-problems" role="alert"><p>{escape(heading)}</p>'
+                   f"<ul>{items}</ul></div>")
+        return output.replace(PROBLEMS_PLACE, box, 1)
 
     # Give templates the UI strings in the site's language
     def on_env(self, env, *, config, files):
