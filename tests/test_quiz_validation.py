@@ -67,6 +67,8 @@ def test_good_bank_and_quiz_load(tmp_path):
 @pytest.mark.parametrize("bank, line, message", [
     # bank text, line reported, what the message says
     ("questions:\n  - id: s1-001\n   type: single\n", 3, "invalid YAML"),
+    # A quote left open is found unclosed at the end of the file: named where it opens
+    (GOOD_BANK.replace("stem: 下列", "stem: '下列"), 4, "while scanning a quoted scalar"),
     (bank_with(stems="x"), 10, "unknown key 'stems' (did you mean 'stem'?)"),
     (bank_with(explanation=None), 2, "missing 'explanation'"),
     (bank_with(standards="1"), 9, "'standards' must be a non-empty list"),

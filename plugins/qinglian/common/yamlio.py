@@ -204,9 +204,12 @@ def load_yaml(text: str, path: str):
             # libyaml 0.2.6 and later stop runaway nesting themselves: say it as below
             raise ContentError([_too_deep(path)]) from None
         # A key without ':' is found missing where the next line starts; the key
-        # itself (never more than one line) is where the scanner began it
+        # itself (never more than one line) is where the scanner began it. A quote
+        # left open is found unclosed at the end of the file: name where it opens
         unfinished_key = error.context == "while scanning a simple key" and error.context_mark
-        mark = error.context_mark if unfinished_key else error.problem_mark or error.context_mark
+        open_quote = error.context == "while scanning a quoted scalar" and error.context_mark
+        mark = (error.context_mark if unfinished_key or open_quote
+                else error.problem_mark or error.context_mark)
         line = mark.line + 1 if mark else None
         what = " ".join(part for part in (error.context, error.problem) if part)
         raise ContentError([ContentProblem(
