@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import PROJECT
+from qinglian.common.pages import front_matter_problems
 from qinglian.portal import privacy
 
 
@@ -278,6 +279,21 @@ def test_front_matter_keys_of_the_sites_own_templates(make_site):
                             capture_output=True, text=True, cwd=site.root)
     assert result.returncode == 1
     assert [line.split(" — ")[0] for line in result.stdout.splitlines()] == [expected]
+
+
+@pytest.mark.parametrize("source, found", [
+    ("---\ntitle: 第二条\nsummary: 要点\n\n# 第二条\n", True),
+    ("---\ntitle: 第二条\n---", True),  # MkDocs wants a line end after the closing ---
+    ("---\ntitle: 第二条\n---\n\n# 第二条\n", False),
+    ("---\n\n上面是一条分隔线。\n", False),
+])
+def test_front_matter_left_open_is_named(source, found):
+    """Without its closing ---, MkDocs shows the front matter's keys as page text."""
+    problems = [str(p) for p in front_matter_problems(source, "content/lessons/standard-2.md")]
+    assert problems == ([
+        "content/lessons/standard-2.md:1: the front matter has no closing --- line, so the page "
+        "shows its keys as text — add a line --- after its last key, before the page's text"]
+        if found else [])
 
 
 CASE_PAGE = """---

@@ -10,6 +10,8 @@ from .yamlio import LineDict, load_yaml
 
 # MkDocs' own front matter rule: a YAML block between --- lines at the very top
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+# Front matter begun but never closed: MkDocs shows its keys as page text
+UNCLOSED_FRONT_MATTER = re.compile(r"-{3}[ \t]*\n[A-Za-z_][\w-]*:[ \t\n]")
 
 # The front-matter keys a page may have: MkDocs' and Material's own, then those
 # Qinglian's plugins read on a lesson, a case, an exhibit and a pledge page.
@@ -72,6 +74,10 @@ def front_matter_problems(source: str, shown: str,
     title), a key no one reads (but ``own_keys``, which the site's own templates
     read), a title that is not text, a lesson's standard that is not one of the nine."""
     meta, problems = load_front_matter(source, shown)
+    if meta is None and UNCLOSED_FRONT_MATTER.match(source) and not FRONT_MATTER.match(source):
+        return [ContentProblem(shown, 1, "the front matter has no closing --- line, so the "
+                               "page shows its keys as text",
+                               "add a line --- after its last key, before the page's text")]
     if meta is None:
         return problems
     if not isinstance(meta, LineDict):
