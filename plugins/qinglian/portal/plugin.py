@@ -60,10 +60,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     on_config = CombinedEvent(_forget_problems, _derive_sections)
 
     # Name a page that is not UTF-8 or cannot be read (MkDocs stops with a
-    # traceback; while previewing, the page is shown empty under the red box, as a
-    # build that stops leaves the browser waiting on a stale page), and front matter that MkDocs would show as text; leave out a
-    # roster, a record export or the collector's database dropped into the
-    # content folder (it would be published with names and 工号)
+    # traceback; while previewing, the page is shown empty under the red box, as
+    # a build that stops leaves the browser waiting on a stale page), and front
+    # matter that MkDocs would show as text; leave out a roster, a record export
+    # or the collector's database dropped into the content folder (it would be
+    # published with names and 工号)
     def on_files(self, files, *, config):
         if not self.config.enabled:
             return
