@@ -2,12 +2,14 @@
 every outside request blocked."""
 
 import re
+import shutil
 from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import INTRANET_HOST
+from test_pledge import PLEDGE, PLEDGE_CONFIG, run_qinglian
 from qinglian.common.records import record_problems
 
 pytestmark = pytest.mark.browser
@@ -134,14 +136,7 @@ def test_signing_on_a_non_secure_host(local_server, open_page):
 
 def test_new_version_asks_to_sign_again(make_site, open_page):
     """After a version bump, a member of staff who signed version 1 is asked again."""
-    from test_pledge import PLEDGE, PLEDGE_CONFIG, run_qinglian
-
-    site = make_site({"content/pledges/index.md": "# 承诺\n\n签署。\n",
-                      "content/pledges/staff.md": PLEDGE},
-                     config={**PLEDGE_CONFIG, "plugins": {**PLEDGE_CONFIG["plugins"],
-                                                          "material/offline": {}}})
-    assert run_qinglian(site, "pledge", "lock").returncode == 0
-    assert site.build().returncode == 0
+    site = _locked_file_site(make_site)
     page = open_page().page
     url = (site.root / "site" / "pledges" / "staff.html").as_uri()
     page.goto(url)
@@ -164,16 +159,7 @@ def test_older_copy_keeps_a_signature_of_a_newer_version(make_site, open_page):
     """Two versions of the site on one USB stick (every file:// page shares storage):
     a member of staff who signed version 2 on the new copy and opens the old copy sees
     that signature, and is not told the pledge is "now version 1"."""
-    import shutil
-
-    from test_pledge import PLEDGE, PLEDGE_CONFIG, run_qinglian
-
-    site = make_site({"content/pledges/index.md": "# 承诺\n\n签署。\n",
-                      "content/pledges/staff.md": PLEDGE},
-                     config={**PLEDGE_CONFIG, "plugins": {**PLEDGE_CONFIG["plugins"],
-                                                          "material/offline": {}}})
-    assert run_qinglian(site, "pledge", "lock").returncode == 0
-    assert site.build().returncode == 0
+    site = _locked_file_site(make_site)
     old = site.root / "old copy"
     shutil.copytree(site.root / "site", old)
     changed = PLEDGE.replace("红包", "礼金").replace('version: "1"', 'version: "2"')
@@ -245,3 +231,14 @@ def test_agreement_and_signature_errors_are_announced_on_their_field(local_serve
     expect(agree).not_to_have_attribute("aria-invalid", "true")
     for node in (agree, signature):  # required, as the other fields are
         assert node.evaluate("node => node.required") is True
+
+
+def _locked_file_site(make_site):
+    """A file:// site with the staff pledge (test_pledge's) locked at version 1 and built."""
+    site = make_site({"content/pledges/index.md": "# 承诺\n\n签署。\n",
+                      "content/pledges/staff.md": PLEDGE},
+                     config={**PLEDGE_CONFIG, "plugins": {**PLEDGE_CONFIG["plugins"],
+                                                          "material/offline": {}}})
+    assert run_qinglian(site, "pledge", "lock").returncode == 0
+    assert site.build().returncode == 0
+    return site

@@ -11,6 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import PROJECT
+from test_cases_risks import CASE
+from test_gallery import EXHIBIT
 from qinglian.common.pages import front_matter_problems
 from qinglian.portal import privacy
 
@@ -296,48 +298,9 @@ def test_front_matter_left_open_is_named(source, found):
         if found else [])
 
 
-CASE_PAGE = """---
-title: 信息科工程师拒绝统方
-reviewer: 王主任
-summary: 工程师拒绝导出用量并报告。
-standards: [1]
-kind: positive
-post: 信息科工程师
----
-
-# 信息科工程师拒绝统方
-
-## 案情
-有人请他导出医师用药量。
-
-## 处理结果
-医院通报表扬。
-
-## 违反了什么
-对方的请求违反第一条。
-
-## 启示
-守住数据关口。
-
-## 讨论题
-1. 你会怎么做？
-2. 还有哪些岗位能接触数据？
-"""
-EXHIBIT_PAGE = """---
-title: 清风正气
-reviewer: 王主任
-creator: 李文涛
-department: 内科
-medium: 书法
-year: 2025
-description: 楷书四字。
-images:
-  - file: images/a.jpg
-    alt: 宣纸上的四个楷书大字
----
-
-# 清风正气
-"""
+# A case and an exhibit as their own tests write them, with a key the site's templates read
+CASE_PAGE = CASE.replace("summary:", "reviewer: 王主任\nsummary:", 1)
+EXHIBIT_PAGE = EXHIBIT.replace("creator:", "reviewer: 王主任\ncreator:", 1)
 
 
 def _site_with_a_case_and_an_exhibit(make_site, case=CASE_PAGE, exhibit=EXHIBIT_PAGE):
