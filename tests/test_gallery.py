@@ -382,6 +382,27 @@ def test_originals_are_not_published_and_no_output_has_gps(gallery_site):
     assert "content/exhibits/images/poster.jpg: CMYK without an ICC profile" in result.stderr
 
 
+def test_originals_under_other_names_are_not_published(make_site):
+    """A JPEG saved by Windows or a browser as .jfif, or kept outside the exhibits
+    folder, is shown through its renditions only: its GPS position stays unpublished."""
+    site = make_site({
+        "content/exhibits/index.md": "# 清廉文化长廊\n",
+        "content/exhibits/photo.md": _exhibit("走廊一角", "摄影", 2024, "phone.jfif",
+                                              "../../photos/ward.jpg"),
+    }, GALLERY_CONFIG)
+    folder = site.root / "content" / "exhibits" / "images"
+    folder.mkdir()
+    make.phone_photo(folder / "phone.jfif")
+    make.phone_photo(folder / "spare.jpe")  # not shown by any exhibit yet
+    (site.root / "content" / "photos").mkdir()
+    make.phone_photo(site.root / "content" / "photos" / "ward.jpg")
+    assert site.build().returncode == 0
+    published = [path for path in (site.root / "site").rglob("*") if path.is_file()
+                 and b"PhoneMaker" in path.read_bytes()]
+    assert published == []
+    assert len(list((site.root / "site/assets/qinglian/gallery").iterdir())) == 4
+
+
 def test_warm_rebuild_takes_every_image_from_the_cache(gallery_site):
     assert "Gallery images: 3 new, 0 from the cache" in gallery_site.build().stderr
     assert "Gallery images: 0 new, 3 from the cache" in gallery_site.build().stderr

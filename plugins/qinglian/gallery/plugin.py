@@ -20,9 +20,11 @@ from .exhibits import Gallery, load_gallery
 from .images import ImageProblem, Rendition, Settings, cached_file, process_images
 from .render import render_exhibit, render_gallery
 
-# Image files in the exhibits folder: published only as cleaned renditions
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff",
-                  ".heic", ".heif", ".avif"}
+# Image files in the exhibits folder: published only as cleaned renditions (the
+# JPEG names Windows and browsers give downloads, .jfif and .jpe, included)
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".jif", ".png", ".apng", ".webp", ".gif",
+                  ".bmp", ".dib", ".tif", ".tiff", ".heic", ".heif", ".avif", ".mpo", ".svg",
+                  ".svgz", ".dng"}
 OUTPUT = "assets/qinglian/gallery"
 
 
@@ -52,8 +54,11 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
         if not self.config.enabled:
             return
 
+        # Whatever its name, a file an exhibit shows is a source, never published
+        listed = {image.src for image in self.gallery.images()}
         for file in list(files):
-            if (file.src_uri.startswith(f"{self.config.exhibits_dir}/")
+            if file.src_uri in listed or (
+                    file.src_uri.startswith(f"{self.config.exhibits_dir}/")
                     and Path(file.src_uri).suffix.lower() in IMAGE_SUFFIXES):
                 files.remove(file)
         self.renditions = self._make_images(config)
