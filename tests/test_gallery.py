@@ -179,6 +179,19 @@ def test_bad_images_are_problems_not_crashes(tmp_path):
         assert message in results[path].message and results[path].fix, results[path]
 
 
+def test_high_resolution_phone_photo_is_decoded_small_not_refused(tmp_path, monkeypatch):
+    """Phones' 108-megapixel mode (12000×9000) is above Pillow's pixel limit, yet a
+    JPEG decodes at an eighth of its size when the display size is small: only
+    what is decoded counts. Scaled down here: a limit of 1 million pixels."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)
+    photo = make.plain(tmp_path / "108mp.jpg", size=(1800, 1000), colour=(200, 30, 30))
+    scan = make.plain(tmp_path / "scan.png", size=(1800, 1000))  # PNG decodes whole
+    results = _process(tmp_path, photo, scan, settings=Settings(display=400, thumb=200))
+    assert results[photo].sizes == {"display": (400, 222), "thumb": (200, 111)}
+    assert _near(_output(tmp_path, results[photo]).getpixel((10, 10)), (200, 30, 30))
+    assert "the image has 1800×1000 pixels, more than Pillow's limit" in results[scan].message
+
+
 def test_warm_run_does_no_image_work(tmp_path, monkeypatch):
     sources = [make.plain(tmp_path / f"{n}.png", colour=(n, 0, 0)) for n in range(4)]
     calls = []

@@ -222,9 +222,6 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
             raise _Refused(f"{image.format} images are not supported",
                            "save it as JPEG, PNG or WebP")
         width, height = image.size
-        if width * height > Image.MAX_IMAGE_PIXELS:
-            raise _Refused(f"the image has {width}×{height} pixels, more than Pillow's limit of "
-                           f"{Image.MAX_IMAGE_PIXELS:,} (a decompression bomb?)", _BOMB_FIX)
         notes = []
         if getattr(image, "n_frames", 1) > 1 and image.format == "GIF":
             notes.append("an animated GIF: only its first frame is shown")
@@ -232,6 +229,11 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
         scale = settings.display / max(width, height)
         if scale < 1:
             image.draft(image.mode, (round(width * scale), round(height * scale)))
+        # What is decoded counts: a 108-megapixel phone photo (12000×9000) decodes
+        # at a quarter of its width and height, well within the limit
+        if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+            raise _Refused(f"the image has {width}×{height} pixels, more than Pillow's limit of "
+                           f"{Image.MAX_IMAGE_PIXELS:,} (a decompression bomb?)", _BOMB_FIX)
         try:
             image.load()
             upright = ImageOps.exif_transpose(image)
