@@ -192,6 +192,21 @@ def test_high_resolution_phone_photo_is_decoded_small_not_refused(tmp_path, monk
     assert "the image has 1800×1000 pixels, more than Pillow's limit" in results[scan].message
 
 
+@pytest.mark.parametrize("name, note", [
+    ("a.gif", "an animated GIF: only its first frame is shown"),
+    ("a.webp", "an animated WEBP: only its first frame is shown"),
+    ("a.png", "an animated PNG: only its first frame is shown"),
+    ("a.tif", "a multi-page TIFF: only its first page is shown"),
+])
+def test_animation_shows_its_first_frame_and_says_so(tmp_path, name, note):
+    path = tmp_path / name
+    red, blue = Image.new("RGB", (40, 30), (255, 0, 0)), Image.new("RGB", (40, 30), (0, 0, 255))
+    red.save(path, save_all=True, append_images=[blue], duration=100, loop=0)
+    rendition = _process(tmp_path, path)[path]
+    assert _near(_output(tmp_path, rendition).getpixel((20, 15)), (255, 0, 0))
+    assert note in rendition.notes, rendition.notes
+
+
 def test_warm_run_does_no_image_work(tmp_path, monkeypatch):
     sources = [make.plain(tmp_path / f"{n}.png", colour=(n, 0, 0)) for n in range(4)]
     calls = []

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
 # Bump when the output of the same source and settings changes
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 # Formats we take; Pillow reads more (PSD, ICO, …) but those are not for exhibits
 FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF", "MPO"}
@@ -223,8 +223,11 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
                            "save it as JPEG, PNG or WebP")
         width, height = image.size
         notes = []
-        if getattr(image, "n_frames", 1) > 1 and image.format == "GIF":
-            notes.append("an animated GIF: only its first frame is shown")
+        # An MPO's further frames are a phone's depth map or preview, not pages
+        if getattr(image, "n_frames", 1) > 1 and image.format != "MPO":
+            notes.append(f"a multi-page TIFF: only its first page is shown"
+                         if image.format == "TIFF" else
+                         f"an animated {image.format}: only its first frame is shown")
         # JPEG decodes at a smaller scale when the display size allows it
         scale = settings.display / max(width, height)
         if scale < 1:
