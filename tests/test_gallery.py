@@ -207,6 +207,20 @@ def test_animation_shows_its_first_frame_and_says_so(tmp_path, name, note):
     assert note in rendition.notes, rendition.notes
 
 
+@pytest.mark.parametrize("name, start, message, fix", [
+    ("IMG_0001.HEIC", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic", "it is an HEIC/HEIF photo", "Most Compatible"),
+    ("burst.heif", b"\0\0\0\x1cftypmif1\0\0\0\0mif1heic", "it is an HEIC/HEIF photo", "export it as JPEG"),
+    ("logo.svg", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>',
+     "it is an SVG drawing", "export it as PNG"),
+])
+def test_heic_and_svg_are_named_with_what_to_do(tmp_path, name, start, message, fix):
+    """An iPhone photo or a drawing is no corrupt file: the trainer is told which it is."""
+    path = tmp_path / name
+    path.write_bytes(start + b"\0" * 200)
+    problem = _process(tmp_path, path)[path]
+    assert message in problem.message and fix in problem.fix, problem
+
+
 def test_warm_run_does_no_image_work(tmp_path, monkeypatch):
     sources = [make.plain(tmp_path / f"{n}.png", colour=(n, 0, 0)) for n in range(4)]
     calls = []

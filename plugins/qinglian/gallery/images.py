@@ -215,8 +215,7 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
     except Image.DecompressionBombError as error:
         raise _Refused(_bomb(error), _BOMB_FIX) from None
     except Exception:  # UnidentifiedImageError, or a decoder's error on a corrupt header
-        raise _Refused("this is not an image Pillow can read (corrupt, or an unsupported "
-                       "format such as HEIC or SVG)", "save it as JPEG or PNG") from None
+        raise _unreadable(path) from None
     with image:
         if image.format not in FORMATS:
             raise _Refused(f"{image.format} images are not supported",
@@ -246,6 +245,29 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
                            "export or copy it again from the original") from None
     converted.info.clear()  # no EXIF, GPS, XMP, ICC or comments in what we publish
     return converted, notes
+
+
+# ISO base media brands of HEIC/HEIF stills and bursts (iPhones, many Android phones)
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+
+def _unreadable(path: Path) -> _Refused:
+    """Return the refusal of a file Pillow cannot open, naming the formats trainers meet."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(256)
+    except OSError:
+        start = b""
+    if start[4:8] == b"ftyp" and start[8:12] in HEIF_BRANDS:
+        return _Refused("this is not an image Pillow can read: it is an HEIC/HEIF photo, the "
+                        "format iPhones and some Android phones take pictures in",
+                        "export it as JPEG (on an iPhone, Settings → Camera → Formats → Most "
+                        "Compatible takes JPEG photos from then on)")
+    if b"<svg" in start.lower():
+        return _Refused("this is not an image Pillow can read: it is an SVG drawing",
+                        "export it as PNG, e.g. 2000 px wide")
+    return _Refused("this is not an image Pillow can read (corrupt, or an unsupported "
+                    "format such as HEIC or SVG)", "save it as JPEG or PNG")
 
 
 def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
