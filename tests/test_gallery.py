@@ -111,6 +111,8 @@ def test_large_images_are_scaled_down_small_ones_kept(tmp_path):
 @pytest.mark.parametrize("source, colour, note", [
     (make.cmyk_poster, (255, 0, 0), "CMYK without an ICC profile"),
     (make.grey16, (128, 128, 128), "16-bit greyscale reduced to 8-bit"),
+    # A dark 16-bit scan, every value below 256, stays dark (not 200 of 255)
+    (lambda path: make.grey16(path, value=200), (1, 1, 1), "16-bit greyscale reduced to 8-bit"),
     (make.rgb48, (255, 128, 0), None),
 ])
 def test_awkward_images_become_8_bit_srgb(tmp_path, source, colour, note):

@@ -276,9 +276,11 @@ def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
 
     profile = image.info.get("icc_profile")
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
-        # A plain convert to 8 bits clips everything above 255 to white
+        # A plain convert to 8 bits clips everything above 255 to white; a 16-bit
+        # image is scaled even when all its values are below 256 (a dark scan)
+        sixteen = image.mode.startswith("I;16")
         image = image.convert("I")
-        if image.getextrema()[1] > 255:
+        if sixteen or image.getextrema()[1] > 255:
             image = image.point(lambda value: value / 257)
             notes.append("16-bit greyscale reduced to 8-bit")
         image = image.convert("L")
