@@ -15,10 +15,14 @@ P3_COLORANTS = ((0.5151, 0.2412, -0.0011), (0.2920, 0.6922, 0.0419), (0.1571, 0.
 D50 = (0.9642, 1.0, 0.8249)
 
 
-def phone_photo(path: Path, size=(300, 200)) -> Path:
-    """A JPEG stored sideways with EXIF orientation 6 (turn 90° clockwise to view), a
-    camera make and a GPS position. Stored top half red, bottom half blue: upright,
-    red is on the right."""
+def phone_photo(path: Path, size=(300, 200), format: str = "JPEG") -> Path:
+    """A JPEG (or an iPhone's HEIF, with ``format``) stored sideways with EXIF orientation
+    6 (turn 90° clockwise to view), a camera make and a GPS position. Stored top half
+    red, bottom half blue: upright, red is on the right."""
+    if format == "HEIF":
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
     image = Image.new("RGB", size, (0, 0, 255))
     image.paste((255, 0, 0), (0, 0, size[0], size[1] // 2))
     exif = Image.Exif()
@@ -27,7 +31,8 @@ def phone_photo(path: Path, size=(300, 200)) -> Path:
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2] = "N", (39.0, 54.0, 27.0)  # GPSLatitudeRef, GPSLatitude
     gps[3], gps[4] = "E", (116.0, 23.0, 50.0)  # GPSLongitudeRef, GPSLongitude
-    image.save(path, "JPEG", exif=exif, quality=95)
+    # As bytes: pillow-heif then stores the turn as the HEIF rotation iPhones write
+    image.save(path, format, exif=exif.tobytes(), quality=95)
     return path
 
 

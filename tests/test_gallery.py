@@ -81,8 +81,10 @@ def _output(tmp_path, rendition, size="display", kind="jpg") -> Image.Image:
     return Image.open(cached_file(tmp_path / "cache", rendition, size, kind))
 
 
-def test_phone_photo_is_turned_upright_and_loses_exif_and_gps(tmp_path):
-    source = make.phone_photo(tmp_path / "phone.jpg")
+@pytest.mark.parametrize("name, format", [("phone.jpg", "JPEG"), ("IMG_0001.HEIC", "HEIF")])
+def test_phone_photo_is_turned_upright_and_loses_exif_and_gps(tmp_path, name, format):
+    """A JPEG or an iPhone's HEIC photo, each with an orientation, a make and GPS."""
+    source = make.phone_photo(tmp_path / name, format=format)
     assert Image.open(source).getexif().get_ifd(0x8825)  # the source has a GPS position
     rendition = _process(tmp_path, source)[source]
     assert rendition.sizes == {"display": (200, 300), "thumb": (200, 300)}
@@ -165,7 +167,7 @@ def _bad_images(folder: Path) -> dict[Path, str]:
         folder / "missing.jpg": "the image file does not exist",
         folder / "empty.jpg": "the image file is empty (0 bytes)",
         folder / "corrupt.jpg": "this is not an image Pillow can read",
-        folder / "photo.heic": "this is not an image Pillow can read",
+        folder / "photo.heic": "this HEIC/HEIF photo cannot be read",
         make.plain(folder / "icon.ico", (32, 32), format="ICO"): "ICO images are not supported",
         make.truncated(folder / "half.jpg"): "the image cannot be decoded: it is truncated",
         make.bomb(folder / "bomb.png", 20000, 20000): "the image is too large to open safely",
@@ -210,13 +212,15 @@ def test_animation_shows_its_first_frame_and_says_so(tmp_path, name, note):
 
 
 @pytest.mark.parametrize("name, start, message, fix", [
-    ("IMG_0001.HEIC", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic", "it is an HEIC/HEIF photo", "Most Compatible"),
-    ("burst.heif", b"\0\0\0\x1cftypmif1\0\0\0\0mif1heic", "it is an HEIC/HEIF photo", "export it as JPEG"),
+    ("IMG_0001.HEIC", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic", "this HEIC/HEIF photo cannot be read",
+     "Most Compatible"),
+    ("burst.heif", b"\0\0\0\x1cftypmif1\0\0\0\0mif1heic", "this HEIC/HEIF photo cannot be read",
+     "copy it again from the phone"),
     ("logo.svg", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>',
      "it is an SVG drawing", "export it as PNG"),
 ])
 def test_heic_and_svg_are_named_with_what_to_do(tmp_path, name, start, message, fix):
-    """An iPhone photo or a drawing is no corrupt file: the trainer is told which it is."""
+    """A damaged iPhone photo or a drawing: the trainer is told which it is."""
     path = tmp_path / name
     path.write_bytes(start + b"\0" * 200)
     problem = _process(tmp_path, path)[path]

@@ -30,10 +30,11 @@ if TYPE_CHECKING:
     from PIL import Image
 
 # Bump when the output of the same source and settings changes
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
-# Formats we take; Pillow reads more (PSD, ICO, …) but those are not for exhibits
-FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF", "MPO"}
+# Formats we take; Pillow reads more (PSD, ICO, …) but those are not for exhibits.
+# HEIF: the HEIC photos iPhones (and many Android phones) take, read by pillow-heif
+FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF", "MPO", "HEIF"}
 
 SIZES = ("display", "thumb")
 TYPES = ("webp", "jpg")
@@ -204,6 +205,7 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
     on what was converted; raise _Refused for what cannot be shown."""
     from PIL import Image, ImageOps
 
+    _read_heif()
     # Pillow warns about images above its pixel limit; we refuse them with a
     # problem of our own instead
     warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -247,6 +249,14 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
     return converted, notes
 
 
+@cache
+def _read_heif() -> None:
+    """Let Pillow open HEIC/HEIF photos (pillow-heif turns them upright as it reads)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
 # ISO base media brands of HEIC/HEIF stills and bursts (iPhones, many Android phones)
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
@@ -259,10 +269,10 @@ def _unreadable(path: Path) -> _Refused:
     except OSError:
         start = b""
     if start[4:8] == b"ftyp" and start[8:12] in HEIF_BRANDS:
-        return _Refused("this is not an image Pillow can read: it is an HEIC/HEIF photo, the "
-                        "format iPhones and some Android phones take pictures in",
-                        "export it as JPEG (on an iPhone, Settings → Camera → Formats → Most "
-                        "Compatible takes JPEG photos from then on)")
+        return _Refused("this HEIC/HEIF photo cannot be read: it is damaged, or holds what "
+                        "no photo does (a sequence, an image in a format libheif lacks)",
+                        "copy it again from the phone, or export it as JPEG (on an iPhone, "
+                        "Settings → Camera → Formats → Most Compatible takes JPEG photos)")
     if b"<svg" in start.lower():
         return _Refused("this is not an image Pillow can read: it is an SVG drawing",
                         "export it as PNG, e.g. 2000 px wide")
