@@ -4,6 +4,7 @@ outside request blocked (the ``open_page`` fixture records them)."""
 import hashlib
 import json
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -215,6 +216,40 @@ def test_timer_warns_and_submits_at_zero(local_server, open_page):
     page.clock.run_for("01:00")
     expect(status(page)).to_contain_text("时间到，已自动交卷。 得分 100%，通过。用时 30:00。")
     assert person(page)["attempts"][-1]["attempt"]["timed_out"] is True
+
+
+@pytest.mark.parametrize("late", ["answer", "submit"])
+def test_nothing_is_taken_after_the_deadline(local_server, open_page, late):
+    """The computer slept (or the tab sat in the background) past the deadline and the
+    timer has not run yet: an answer or 交卷 then hands the paper in as it stood at the
+    deadline, timed out; it used to take the answer and record 31 minutes, not timed out."""
+    page = open_page().page
+    began = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
+    page.clock.install(time=began)
+    page.goto(url(local_server, EXAM))
+    fill_profile(page)
+    start(page)
+    fieldsets = page.locator("fieldset.qinglian-question")
+    first = fieldsets.first.get_attribute("data-question-id")
+    answer(page, fieldsets.first, right_answer(first))
+    page.clock.set_system_time(began + timedelta(minutes=31))  # no timer runs meanwhile
+    if late == "answer":
+        fieldsets.nth(1).locator("input").first.focus()
+        page.keyboard.press("x")  # a box ticked or a letter typed, whichever it is
+        page.keyboard.press("Space")
+    else:
+        submit_button = page.locator("button[type=submit]")
+        tab_to(page, submit_button)
+        page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
+    expect(status(page)).to_contain_text("时间到，已自动交卷。")
+    expect(status(page)).to_contain_text("用时 30:00")
+    attempt = person(page)["attempts"][-1]["attempt"]
+    assert attempt["timed_out"] is True
+    started, finished = (datetime.fromisoformat(attempt[key].replace("Z", "+00:00"))
+                         for key in ("started", "finished"))
+    assert finished - started == timedelta(minutes=30)
+    assert [a["question"] for a in attempt["answers"] if a["answer"] is not None] == [first]
 
 
 def test_attempt_limit(local_server, open_page):

@@ -67,12 +67,15 @@
     // The person's data as stored now, if they are still the one on screen and
     // (given an open paper) it is still open; else the screen is drawn afresh.
     // Every change starts here: a copy read earlier would write back what another
-    // tab of the site has changed since (an attempt handed in, a paper begun)
+    // tab of the site has changed since (an attempt handed in, a paper begun).
+    // Past its deadline, a paper takes nothing more: it is handed in as it stood
+    // (the timer may not have run yet after a sleep or in a background tab)
     function fresh(paper) {
       var data = q.person();
       var current = data && open(data);
       if (data && data.profile.staff_id === shown.staffId && (!paper || current && current.id === paper.id)) {
-        return data;
+        if (!paper || !paper.deadline || paper.deadline > Date.now()) return data;
+        return finish(data, true);
       }
       render();
       if (paper) status.textContent = "quiz.changed_elsewhere";
@@ -209,12 +212,9 @@
           clock.classList.add("qinglian-quiz__timer--warning");
           status.textContent = "quiz.one_minute";
         }
-        // Handed in elsewhere, fresh() draws the quiz afresh: that stops this
-        // timer, or (a paper begun elsewhere) replaces it
-        if (left <= 0) {
-          var data = fresh(attempt);
-          if (data) finish(data, true);
-        }
+        // fresh() hands the paper in; handed in elsewhere, it draws the quiz
+        // afresh: that stops this timer, or (a paper begun elsewhere) replaces it
+        if (left <= 0) fresh(attempt);
       }
       clearInterval(timer);
       timer = setInterval(tick, 1000);
@@ -325,8 +325,8 @@
       });
       var score = Math.round(100 * right / Math.max(answers.length, 1));
       var passed = score >= quiz.pass_mark;
-      // A paper submitted by the timer ends at its deadline, not at the next tick
-      var now = timedOut ? Math.min(Date.now(), attempt.deadline) : Date.now();
+      // A paper handed in for its time ends at its deadline, not when that was noticed
+      var now = timedOut ? attempt.deadline : Date.now();
       var result = q.record("attempt", data.profile, { quiz_id: quiz.id, quiz_hash: quiz.hash,
         started: new Date(attempt.started).toISOString(), finished: new Date(now).toISOString(),
         score: score, passed: passed, timed_out: !!timedOut, answers: answers,
