@@ -252,6 +252,30 @@ def test_nothing_is_taken_after_the_deadline(local_server, open_page, late):
     assert [a["question"] for a in attempt["answers"] if a["answer"] is not None] == [first]
 
 
+@pytest.mark.parametrize("pass_mark, verdict", [(67, "得分 66%，未通过"), (66, "得分 66%，通过"),
+                                                 (66.5, "得分 66%，通过")])
+def test_pass_mark_is_met_by_the_share_not_its_rounding(make_site, open_page, pass_mark, verdict):
+    """Two of three right (66.67 %) fail a 67 % mark: the share was rounded to 67 %
+    first and passed. The score is shown rounded down, so it never reads as the mark."""
+    bank = "questions:\n" + "".join(GOOD_BANK.split("\n", 1)[1].replace("s1-001", f"s1-00{n}")
+                                    for n in (1, 2, 3))
+    quiz = f"title: 考试\nmode: exam\nquestions: [s1-001, s1-002, s1-003]\npass_mark: {pass_mark}\n"
+    site = make_site({"quizzes/banks/a.yml": bank, "quizzes/boundary.yml": quiz,
+                      "content/lessons/standard-1.md": "# 第一条\n\n```quiz\nid: boundary\n```\n"},
+                     {"extra": {"hospital": {"departments": ["内科", "外科"]}}})
+    assert site.build().returncode == 0
+    page = open_page().page
+    page.goto((site.root / "site" / "lessons" / "standard-1" / "index.html").as_uri())
+    fill_profile(page)
+    start(page)
+    for question_id, option in (("s1-001", 1), ("s1-002", 1), ("s1-003", 0)):  # B is right
+        page.locator(f"fieldset[data-question-id={question_id}] input[value='{option}']").check()
+    submit(page)
+    expect(status(page).locator(".qinglian-quiz__score")).to_contain_text(verdict)
+    attempt = person(page)["attempts"][-1]["attempt"]
+    assert attempt["score"] == 66 and attempt["passed"] is verdict.endswith("，通过")
+
+
 def test_attempt_limit(local_server, open_page):
     """After three attempts the exam offers no fourth; the count is shown each time."""
     page = open_page().page

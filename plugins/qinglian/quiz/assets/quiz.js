@@ -323,8 +323,10 @@
         });
         return { question: item.id, answer: answer && answer.slice(0, 200), correct: correct };
       });
-      var score = Math.round(100 * right / Math.max(answers.length, 1));
+      // Passed on the exact share, shown rounded down: 66.7 % never passes a 67 % mark
+      var score = 100 * right / Math.max(answers.length, 1);
       var passed = score >= quiz.pass_mark;
+      score = Math.floor(score);
       // A paper handed in for its time ends at its deadline, not when that was noticed
       var now = timedOut ? attempt.deadline : Date.now();
       var result = q.record("attempt", data.profile, { quiz_id: quiz.id, quiz_hash: quiz.hash,
