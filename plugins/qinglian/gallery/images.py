@@ -226,7 +226,7 @@ def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:
         notes = []
         # An MPO's further frames are a phone's depth map or preview, not pages
         if getattr(image, "n_frames", 1) > 1 and image.format != "MPO":
-            notes.append(f"a multi-page TIFF: only its first page is shown"
+            notes.append("a multi-page TIFF: only its first page is shown"
                          if image.format == "TIFF" else
                          f"an animated {image.format}: only its first frame is shown")
         # JPEG decodes at a smaller scale when the display size allows it
@@ -277,7 +277,7 @@ def _unreadable(path: Path) -> _Refused:
         return _Refused("this is not an image Pillow can read: it is an SVG drawing",
                         "export it as PNG, e.g. 2000 px wide")
     return _Refused("this is not an image Pillow can read (corrupt, or an unsupported "
-                    "format such as HEIC or SVG)", "save it as JPEG or PNG")
+                    "format)", "save it as JPEG or PNG")
 
 
 def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
