@@ -27,7 +27,8 @@ BANK = """questions:
 
 
 class _Server:
-    """``mkdocs serve`` with its log read line by line as it comes."""
+    """``mkdocs serve`` with its log read line by line as it comes; stopped when the
+    ``with`` block ends."""
 
     def __init__(self, root, port):
         self.process = subprocess.Popen(
@@ -37,6 +38,13 @@ class _Server:
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.url = f"http://127.0.0.1:{port}/"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
     def _read(self):
         for line in self.process.stdout:
@@ -60,8 +68,7 @@ class _Server:
 def test_serve_shows_a_bank_error_on_the_page_until_it_is_fixed(make_site):
     site = make_site({"quizzes/banks/demo.yml": BANK})
     bank = site.root / "quizzes" / "banks" / "demo.yml"
-    server = _Server(site.root, free_port())
-    try:
+    with _Server(site.root, free_port()) as server:
         server.wait_for("Serving on")
         assert "ql-build-problems" not in server.page("lessons/standard-1/")
 
@@ -75,26 +82,19 @@ def test_serve_shows_a_bank_error_on_the_page_until_it_is_fixed(make_site):
         bank.write_text(BANK, encoding="utf-8")
         server.wait_for("Reloading browsers")
         assert "ql-build-problems" not in server.page("lessons/standard-1/")
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=30)
 
 
 def test_serve_runs_on_a_site_without_quizzes_or_routes(make_site):
     """A new site has no quizzes/ (nor quizzes/paths/) yet: nothing to watch there."""
     site = make_site(config={"plugins": {"qinglian/path": {}}})
     assert not (site.root / "quizzes").exists()
-    server = _Server(site.root, free_port())
-    try:
+    with _Server(site.root, free_port()) as server:
         server.wait_for("Serving on")
         (site.root / "content/lessons/standard-1.md").write_text("# 第一条\n\n改过了。\n",
                                                                  encoding="utf-8")
         server.wait_for("Reloading browsers")
         assert "改过了" in server.page("lessons/standard-1/")
         assert server.process.poll() is None
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=30)
 
 
 def test_serve_shows_a_glossary_error_on_the_page_until_it_is_fixed(make_site):
@@ -102,8 +102,7 @@ def test_serve_shows_a_glossary_error_on_the_page_until_it_is_fixed(make_site):
     site = make_site()
     terms = site.root / "content" / "glossary" / "terms.yml"
     good = terms.read_text(encoding="utf-8")
-    server = _Server(site.root, free_port())
-    try:
+    with _Server(site.root, free_port()) as server:
         server.wait_for("Serving on")
         terms.write_text(good.replace("  - term: 统方", "  - term 统方"), encoding="utf-8")
         server.wait_for("Reloading browsers")
@@ -115,9 +114,6 @@ def test_serve_shows_a_glossary_error_on_the_page_until_it_is_fixed(make_site):
         server.wait_for("Reloading browsers")
         assert "ql-build-problems" not in server.page("glossary/")
         assert server.process.poll() is None
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=30)
 
 
 def test_serve_passes_over_the_files_editors_keep_beside_a_bank(make_site):
@@ -125,8 +121,7 @@ def test_serve_passes_over_the_files_editors_keep_beside_a_bank(make_site):
     ._demo.yml sit in quizzes/banks/ while a trainer edits: no bank of theirs."""
     site = make_site({"quizzes/banks/demo.yml": BANK})
     banks = site.root / "quizzes" / "banks"
-    server = _Server(site.root, free_port())
-    try:
+    with _Server(site.root, free_port()) as server:
         server.wait_for("Serving on")
         (banks / ".#demo.yml").symlink_to("trainer@ward-pc.4242:1733000000")
         (banks / "._demo.yml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
@@ -137,9 +132,6 @@ def test_serve_passes_over_the_files_editors_keep_beside_a_bank(make_site):
         problems = re.findall(r"<li><code>(.*?)</code></li>", page)
         assert len(problems) == 1 and "quizzes/banks/demo.yml:6: " in problems[0], problems
         assert server.process.poll() is None
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=30)
 
 
 def test_serve_shows_a_page_saved_in_gbk_until_it_is_saved_as_utf8(make_site):
@@ -147,8 +139,7 @@ def test_serve_shows_a_page_saved_in_gbk_until_it_is_saved_as_utf8(make_site):
     shows the page empty under the red box instead."""
     site = make_site()
     page = site.root / "content" / "lessons" / "standard-1.md"
-    server = _Server(site.root, free_port())
-    try:
+    with _Server(site.root, free_port()) as server:
         server.wait_for("Serving on")
         page.write_bytes("# 第一条\n\n不得统方。\n".encode("gbk"))
         server.wait_for("Reloading browsers")
@@ -161,9 +152,6 @@ def test_serve_shows_a_page_saved_in_gbk_until_it_is_saved_as_utf8(make_site):
         shown = server.page("lessons/standard-1/")
         assert "ql-build-problems" not in shown and "第一条</h1>" in shown
         assert server.process.poll() is None
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=30)
 
 
 def test_serve_watches_the_route_folder_once(make_site):
@@ -171,21 +159,16 @@ def test_serve_watches_the_route_folder_once(make_site):
     every saved route was built twice."""
     site = make_site(config={"plugins": {"qinglian/path": {}}})
     (site.root / "quizzes" / "paths").mkdir(parents=True)
-    server = _Server(site.root, free_port())
-    try:
+    with _Server(site.root, free_port()) as server:
         watching = server.wait_for("Watching paths for changes")
         assert "'quizzes'" in watching and "paths'" not in watching, watching
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=30)
 
 
 def test_serve_shows_a_later_pages_problem_on_every_page(make_site):
     """A page rendered before the one with the problem lists it too."""
     site = make_site({"quizzes/banks/demo.yml": BANK})
     later = site.root / "content" / "lessons" / "standard-2.md"
-    server = _Server(site.root, free_port())
-    try:
+    with _Server(site.root, free_port()) as server:
         server.wait_for("Serving on")
         later.write_text("# 第二条\n\n```quiz\nid: no-such-quiz\n```\n", encoding="utf-8")
         server.wait_for("Reloading browsers")
@@ -196,6 +179,3 @@ def test_serve_shows_a_later_pages_problem_on_every_page(make_site):
         later.unlink()
         server.wait_for("Reloading browsers")
         assert "ql-build-problems" not in server.page("")
-    finally:
-        server.process.terminate()
-        server.process.wait(timeout=30)

@@ -81,6 +81,13 @@ def start(page) -> None:
     expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
 
 
+def start_lesson_quiz(page, site) -> None:
+    """Open the lesson's practice quiz in ``site``, fill the profile and start a paper."""
+    page.goto(url(site, LESSON))
+    fill_profile(page)
+    start(page)
+
+
 def answer(page, fieldset, values) -> None:
     """Answer one question with the keyboard: arrows in a radio group, Space on boxes."""
     if not values:
@@ -297,9 +304,7 @@ def test_attempt_limit(local_server, open_page):
 def test_reload_mid_attempt_keeps_paper_and_answers(offline_site, open_page):
     """A reload restores the same questions, option order and answers given so far."""
     page = open_page().page
-    page.goto(url(offline_site, LESSON))
-    fill_profile(page)
-    start(page)
+    start_lesson_quiz(page, offline_site)
     fieldsets = page.locator("fieldset.qinglian-question")
     before = fieldsets.evaluate_all("sets => sets.map(s => s.innerText)")
     for index in range(2):
@@ -379,9 +384,7 @@ def test_quiz_works_when_storage_fails(offline_site, open_page, fault):
     recorded = open_page()
     page = recorded.page
     page.add_init_script(script)
-    page.goto(url(offline_site, LESSON))
-    fill_profile(page)
-    start(page)
+    start_lesson_quiz(page, offline_site)
     expect(page.locator(".qinglian-quiz__notice")).to_contain_text(notice)
     answer_all(page, right_answer)
     submit(page)
@@ -451,9 +454,7 @@ def test_unfinished_paper_survives_a_bank_change(offline_site, open_page):
     paper was drawn leave it, said in the status region; the other answers stay."""
     recorded = open_page()
     page = recorded.page
-    page.goto(url(offline_site, LESSON))
-    fill_profile(page)
-    start(page)
+    start_lesson_quiz(page, offline_site)
     ids = answer_all(page, right_answer)
     # As if the trainer had since removed one question and given another an option more
     person = _stored_person(page)
@@ -478,9 +479,7 @@ def test_unfinished_paper_survives_a_bank_change(offline_site, open_page):
 def test_paper_of_withdrawn_questions_only_is_dropped(offline_site, open_page):
     """With none of its questions left, the unfinished paper goes and the quiz can start again."""
     page = open_page().page
-    page.goto(url(offline_site, LESSON))
-    fill_profile(page)
-    start(page)
+    start_lesson_quiz(page, offline_site)
     person = _stored_person(page)
     for item in person["open"]["standard-1-practice"]["items"]:
         item["id"] = "gone-" + item["id"]
@@ -677,9 +676,7 @@ def test_enter_in_an_answer_keeps_the_paper_open(local_server, open_page):
 def test_checked_verdict_takes_the_focus(offline_site, open_page):
     """检查 moves the focus to the verdict, so it is read out, in any order of questions."""
     page = open_page().page
-    page.goto(url(offline_site, LESSON))
-    fill_profile(page)
-    start(page)
+    start_lesson_quiz(page, offline_site)
     fieldsets = page.locator("fieldset.qinglian-question")
     for index in (1, 0):
         fieldset = fieldsets.nth(index)

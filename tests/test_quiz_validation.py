@@ -130,39 +130,31 @@ def test_times_and_leading_zeros_are_read_as_written():
     assert yaml.safe_load("7:30") == 450 and yaml.safe_load("010") == 8
 
 
-def test_a_bank_shows_times_and_leading_zeros_as_written(tmp_path):
-    """Options 7:30, 8:00 … are shown as written, not as 450, 480 …; a fill-blank answer
-    010 is accepted as 010, not 8; pass_mark 60 is still a number."""
-    times = GOOD_QUESTION.replace("[甲, 乙, 丙]", "[7:30, 8:00, 8:30, 9:00]")
-    code = ("  - id: s1-002\n    type: fill_blank\n    stem: 院内举报电话分机号是____。\n"
-            "    answer: [010]\n    explanation: 分机 010。\n    standards: [1]\n"
+@pytest.mark.parametrize("options, shown_options, answer, pass_mark", [
+    # YAML 1.1 reads 7:30, 8:00 … as 450, 480 … and 010 as 8
+    ("[7:30, 8:00, 8:30, 9:00]", ["7:30", "8:00", "8:30", "9:00"], "010", "60"),
+    # Doses, versions: 1.10 and 2.50 would show as 1.1 and 2.5, +3 as 3, 1_000 as 1000
+    ("[1.10, 2.50, 0.5, +3]", ["1.10", "2.50", "0.5", "+3"], "1_000", "60.0"),
+])
+def test_a_bank_shows_values_as_written(tmp_path, options, shown_options, answer, pass_mark):
+    """Options and a fill-blank answer are shown and accepted as written; pass_mark is
+    still a number."""
+    question = GOOD_QUESTION.replace("[甲, 乙, 丙]", options)
+    fill = (f"  - id: s1-002\n    type: fill_blank\n    stem: 院内举报电话分机号是____。\n"
+            f"    answer: [{answer}]\n    explanation: 见制度。\n    standards: [1]\n"
             "    difficulty: easy\n")
-    quiz = "title: 测验\nmode: practice\nquestions: [s1-001, s1-002]\npass_mark: 60\n"
-    library = load(tmp_path, banks={"a.yml": "questions:\n" + times + code},
+    quiz = f"title: 测验\nmode: practice\nquestions: [s1-001, s1-002]\npass_mark: {pass_mark}\n"
+    library = load(tmp_path, banks={"a.yml": "questions:\n" + question + fill},
                    quizzes={"q.yml": quiz})
     assert library.problems == []
     assert library.quizzes["q"].pass_mark == 60
     shown = json.loads(unescape(QuizBlocks(library, None)["q"].data))["questions"]
-    assert shown["s1-001"]["options"] == ["7:30", "8:00", "8:30", "9:00"]
-    assert shown["s1-002"]["answer"] == ["010"]
+    assert shown["s1-001"]["options"] == shown_options
+    assert shown["s1-002"]["answer"] == [answer]
 
 
-def test_a_bank_shows_numbers_as_written(tmp_path):
-    """Options 1.10, 2.50 … (doses, versions) are shown as written, not as 1.1, 2.5;
-    a fill-blank answer 1_000 is accepted as written; pass_mark 60.0 is still a number."""
-    doses = GOOD_QUESTION.replace("[甲, 乙, 丙]", "[1.10, 2.50, 0.5, +3]")
-    count = ("  - id: s1-002\n    type: fill_blank\n    stem: 单次上交登记的上限是____元。\n"
-             "    answer: [1_000]\n    explanation: 见制度。\n    standards: [1]\n"
-             "    difficulty: easy\n")
-    quiz = "title: 测验\nmode: practice\nquestions: [s1-001, s1-002]\npass_mark: 60.0\n"
-    library = load(tmp_path, banks={"a.yml": "questions:\n" + doses + count},
-                   quizzes={"q.yml": quiz})
-    assert library.problems == []
-    assert library.quizzes["q"].pass_mark == 60
-    shown = json.loads(unescape(QuizBlocks(library, None)["q"].data))["questions"]
-    assert shown["s1-001"]["options"] == ["1.10", "2.50", "0.5", "+3"]
-    assert shown["s1-002"]["answer"] == ["1_000"]
-    # Read again from the build cache, they keep their text
+def test_numbers_keep_their_text_through_the_cache(tmp_path):
+    """Read again from the build cache, numbers keep the text they were written as."""
     cache = yamlio.YamlCache(tmp_path / "cache")
     (tmp_path / "cache").mkdir()
     for _ in range(2):
