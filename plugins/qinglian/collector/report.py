@@ -287,11 +287,12 @@ def _pledge_status(pledge: CurrentPledge, records: list[dict], now: str) -> Pled
               and r["pledge"].get("sha256") in pledge.hashes]
     older = sorted((str(r.get("created", "")), str(r["pledge"].get("version"))) for r in records
                    if r["pledge"].get("version") != pledge.version)
+    older_version = older[-1][1] if older else None
     last = max(signed, default=None)
     # As the pledge page asks: a signature older than renew_every is to be renewed
     if last and pledge.renew_days and _days_between(last, now) > pledge.renew_days:
-        return PledgeStatus(pledge, None, older[-1][1] if older else None, last)
-    return PledgeStatus(pledge, last, older[-1][1] if older else None)
+        return PledgeStatus(pledge, None, older_version, last)
+    return PledgeStatus(pledge, last, older_version)
 
 
 def _days_between(start: str, end: str) -> float:
