@@ -161,6 +161,24 @@ def test_numbers_keep_their_text_through_the_cache(tmp_path):
         assert [str(x) for x in cache.load("[1.10, 1_000, 7]", "x.yml")] == ["1.10", "1_000", "7"]
 
 
+def test_cache_keeps_one_parsed_copy_per_file(tmp_path):
+    """Saving a bank again and again (live preview) does not fill the build cache:
+    the parsed copies of its earlier texts are dropped, and the current ones reused."""
+    cache = tmp_path / "cache"
+    folder = tmp_path / "quizzes"
+    load(tmp_path, quizzes={"q.yml": GOOD_QUIZ})
+    for stem in ("下列做法正确的是？", "下列做法中正确的是？", "哪种做法正确？"):
+        (folder / "banks" / "a.yml").write_text(GOOD_BANK.replace("下列做法正确的是？", stem),
+                                                encoding="utf-8")
+        library = load_library(folder, "quizzes", lambda lesson: True, cache)
+        assert library.problems == [] and stem in library.questions["s1-001"].stem
+        assert len(list(cache.glob("*.pickle"))) == 2  # the bank and the quiz
+    kept = {file: file.stat().st_mtime_ns for file in cache.glob("*.pickle")}
+    (cache / "library.bin").unlink()  # validate again: the parsed copies are read, not made
+    load_library(folder, "quizzes", lambda lesson: True, cache)
+    assert {file: file.stat().st_mtime_ns for file in cache.glob("*.pickle")} == kept
+
+
 def test_not_utf8(tmp_path):
     """A bank saved in GBK is named, with the line of the first bad byte."""
     bank = GOOD_BANK.replace("下列做法正确的是？", "正确").encode("gbk")
@@ -400,10 +418,12 @@ def test_parsed_banks_are_kept_in_the_cache(tmp_path, monkeypatch):
     bank.write_text(GOOD_BANK + "  - id: [\n", encoding="utf-8")
     for _ in range(2):
         assert "quizzes/banks/a.yml:11: invalid YAML" in only_problem(load_cached())
-    assert len(list(cache.glob("*.pickle"))) == 2
+    assert list(cache.glob("*.pickle")) == []
 
     # A cache file cut short is parsed again
     bank.write_text(GOOD_BANK, encoding="utf-8")
+    load_cached()
+    (cache / "library.bin").unlink()
     for kept in cache.glob("*.pickle"):
         kept.write_bytes(b"\x80\x05")
     assert load_cached().questions == first.questions

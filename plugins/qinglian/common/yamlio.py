@@ -289,12 +289,15 @@ class YamlCache:
     parsed before is unpickled from ``folder`` instead (the folder is the
     project's own cache, trusted like __pycache__, and safe to delete). Files
     with errors are not kept, so their problems are reported at every build.
+    Each save of a bank during live preview keeps another parsed copy, so
+    ``prune`` drops the copies that no file read since holds.
     """
 
     VERSION = b"5"  # bump when LineDict, LineList or what the loader makes or refuses change
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self.used: set[str] = set()  # names of the files in folder that load asked for
 
     def load(self, text: str, path: str):
         """Return ``load_yaml(text, path)``, from the cache when it holds the result."""
@@ -302,9 +305,22 @@ class YamlCache:
             return load_yaml(text, path)
         key = hashlib.sha256(self.VERSION + b"\n" + text.encode()).hexdigest()
         file = self.folder / f"{key[:32]}.pickle"
+        self.used.add(file.name)
         data = kept_pickle(file, key)
         if data is None:  # not kept (or an empty file): parse afresh
             data = load_yaml(text, path)
             keep_pickled(file, key, data)
         return data
+
+    def prune(self) -> None:
+        """Delete the parsed copies of files that load was not asked for: call it
+        once every file of the folder's owner has been loaded."""
+        if self.folder is None:
+            return
+        for file in self.folder.glob("*.pickle"):
+            if file.name not in self.used:
+                try:
+                    file.unlink(missing_ok=True)
+                except OSError:  # a cache that cannot be written only keeps more
+                    pass
 

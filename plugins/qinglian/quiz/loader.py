@@ -69,7 +69,9 @@ def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str
             checked[lesson] = lesson_exists(lesson)
             return checked[lesson]
 
-        library = _validated(banks, quizzes, exists, YamlCache(cache_dir))
+        parsed = YamlCache(cache_dir)
+        library = _validated(banks, quizzes, exists, parsed)
+        parsed.prune()  # copies of banks as they were before this build's edits
         # The same files give another library when a lesson a question names comes or goes
         library.key = sha256_hex(f"{kept.key}\n{sorted(checked.items())}")
         kept.keep(library, checked)
