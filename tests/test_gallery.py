@@ -456,6 +456,22 @@ def test_warm_rebuild_takes_every_image_from_the_cache(gallery_site):
     assert "Gallery images: 0 new, 3 from the cache" in gallery_site.build().stderr
 
 
+def test_cache_keeps_only_the_pictures_in_use(gallery_site):
+    """A picture replaced (or its exhibit deleted) leaves no renditions in the cache."""
+    cache = gallery_site.root / ".cache/qinglian/images"
+    assert gallery_site.build().returncode == 0
+    first = {entry.name for entry in cache.iterdir() if entry.is_dir()}
+    assert len(first) == 3
+    make.plain(gallery_site.root / "content/exhibits/images/shufa.png", size=(1800, 2400),
+               colour=(20, 120, 20))  # the trainer swaps in a better scan
+    (gallery_site.root / "content/exhibits/photo.md").unlink()
+    result = gallery_site.build()
+    assert result.returncode == 0 and "Gallery images: 1 new, 0 from the cache" in result.stderr
+    now = {entry.name for entry in cache.iterdir() if entry.is_dir()}
+    assert len(now) == 1 and not now & first
+    assert len(list((gallery_site.root / "site/assets/qinglian/gallery").iterdir())) == 4
+
+
 def test_renditions_are_linked_from_the_cache_into_the_site(gallery_site):
     """A warm build links the cached renditions into the site instead of copying them."""
     for _ in range(2):  # the second build cleans the site and links again

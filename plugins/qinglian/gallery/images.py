@@ -118,6 +118,16 @@ def process_images(sources: list[Path], settings: Settings, cache_dir: Path, *,
     return {path: results[path] for path in dict.fromkeys(sources)}
 
 
+def prune_cache(cache_dir: Path, kept: list[Rendition]) -> None:
+    """Delete the cache entries of every rendition but ``kept``: pictures replaced
+    or removed since would otherwise stay in the cache for good (half a megabyte
+    each). A site's links to them stay valid: they are hard links."""
+    keys = {rendition.key for rendition in kept}
+    for entry in cache_dir.glob("?" * 64):  # an entry's folder is named by its key
+        if entry.name not in keys and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 class _SourceDigests:
     """SHA-256 of each source file, remembered with its size and modification time.
 

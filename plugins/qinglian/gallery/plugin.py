@@ -17,7 +17,7 @@ from ..common.i18n import translate
 from ..common.pages import site_front_matter_keys
 from .config import GalleryConfig
 from .exhibits import Gallery, load_gallery
-from .images import ImageProblem, Rendition, Settings, cached_file, process_images
+from .images import ImageProblem, Rendition, Settings, cached_file, process_images, prune_cache
 from .render import render_exhibit, render_gallery
 
 # Image files in the exhibits folder: published only as cleaned renditions (the
@@ -136,6 +136,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
             for note in result.notes:
                 log.info(f"{shown}: {note}")
             renditions[sources[path]] = result
+        prune_cache(self._cache_dir(config), list(renditions.values()))
         return renditions
 
     def _asset_tags(self, page) -> str:
