@@ -464,7 +464,7 @@ def test_a_bank_with_problems_is_not_touched(make_site, tmp_path, capsys):
 
 def test_a_bank_whose_questions_are_not_last_is_not_touched(make_site, tmp_path, capsys):
     """A layout the text edit cannot follow is refused, not rewritten."""
-    unusual = DEMO_BANK + "notes: 备注\n"
+    unusual = DEMO_BANK + "exam_only: false\n"
     site = make_site({"quizzes/banks/demo.yml": unusual})
     path = write_csv(tmp_path / "q.csv", [HEADER, *GOOD_ROWS])
     code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)

@@ -94,6 +94,9 @@ def test_good_bank_and_quiz_load(tmp_path):
     ("questions: []\n", 1, "the bank is empty"),
     ("questions:\n", 1, "the bank is empty"),
     ("items: []\n", 1, "the bank has no 'questions' list"),
+    # A misspelt exam_only would put exam questions on practice pages unnoticed
+    ("exam_onyl: true\n" + GOOD_BANK, 1, "unknown key 'exam_onyl' (did you mean 'exam_only'?)"),
+    ("exam_only: 是\n" + GOOD_BANK, 1, "'exam_only' is '是', not true or false"),
     ("questions:\n  - just text\n", 2, "expected a mapping"),
 ])
 def test_bank_mistakes(tmp_path, bank, line, message):
@@ -511,6 +514,54 @@ def test_a_drawn_quiz_loses_a_question_whose_lesson_was_deleted(tmp_path):
     assert pool() == ["s1-001", "s1-002"]
     lessons.clear()
     assert pool() == ["s1-001"]
+
+
+EXAM_BANK = "exam_only: true\n" + GOOD_BANK.replace("s1-001", "ex1-001")
+
+
+def drawn_pools(library, quiz_id) -> list[list[str]]:
+    return [rule["pool"] for rule in json.loads(unescape(QuizBlocks(library, None)[quiz_id].data))["draw"]]
+
+
+def test_practice_quizzes_never_draw_from_an_exam_only_bank(tmp_path):
+    """A bank marked exam_only is left out of every practice draw, so no practice page
+    carries its answers; an exam draws from it, alone when its rule names the bank."""
+    practice = "title: 练习\nmode: practice\npass_mark: 60\ndraw:\n  - standards: [1]\n    count: 1\n"
+    exam = ("title: 考试\nmode: exam\npass_mark: 60\ndraw:\n  - standards: [1]\n    count: 1\n"
+            "    banks: [exam]\n")
+    library = load(tmp_path, banks={"a.yml": GOOD_BANK, "exam.yml": EXAM_BANK},
+                   quizzes={"practice.yml": practice, "exam.yml": exam,
+                            "any.yml": exam.replace("    banks: [exam]\n", "")})
+    assert library.problems == []
+    assert library.banks == {"a": False, "exam": True}
+    assert drawn_pools(library, "practice") == [["s1-001"]]
+    assert drawn_pools(library, "exam") == [["ex1-001"]]
+    assert drawn_pools(library, "any") == [["s1-001", "ex1-001"]]
+
+
+@pytest.mark.parametrize("quiz, line, message", [
+    ("title: 练习\nmode: practice\npass_mark: 60\nquestions: [s1-001, ex1-001]\n", 4,
+     "question 'ex1-001' is in a bank kept for exams (quizzes/banks/exam.yml has exam_only: "
+     "true), so a practice page would show its answer"),
+    ("title: 练习\nmode: practice\npass_mark: 60\ndraw:\n  - count: 1\n    banks: [exam]\n", 6,
+     "bank 'exam' is kept for exams (exam_only: true), so a practice quiz cannot draw from it"),
+    ("title: 练习\nmode: practice\npass_mark: 60\ndraw:\n  - count: 2\n", 5,
+     "only 1 match standards [1, 2, 3, 4, 5, 6, 7, 8, 9] and difficulty ['easy', 'medium', "
+     "'hard'] (a practice quiz leaves out the exam-only banks)"),
+    ("title: 考试\nmode: exam\npass_mark: 60\ndraw:\n  - count: 1\n    banks: [exams.yml]\n", 6,
+     "unknown bank 'exams.yml' (did you mean 'exam'?)"),
+    ("title: 考试\nmode: exam\npass_mark: 60\ndraw:\n  - count: 2\n    banks: [exam.yml]\n", 5,
+     "only 1 match standards [1, 2, 3, 4, 5, 6, 7, 8, 9] and difficulty ['easy', 'medium', "
+     "'hard'] in banks ['exam']"),
+])
+def test_exam_only_bank_mistakes(tmp_path, quiz, line, message):
+    """A practice quiz that would show an exam-only question, and a rule naming a bank
+    that does not exist or holds too few questions, are named with the line."""
+    library = load(tmp_path, banks={"a.yml": GOOD_BANK, "exam.yml": EXAM_BANK},
+                   quizzes={"q.yml": quiz})
+    problem = only_problem(library)
+    assert problem.startswith(f"quizzes/q.yml:{line}: ") and message in problem, problem
+    assert "q" not in library.quizzes
 
 
 def test_yaml_files_not_named_yml_are_named(tmp_path):

@@ -7,7 +7,7 @@ written passes the quiz loader itself: the bank's new text is loaded before
 it replaces the old.
 
 Ids come from a sequence kept in the bank as the top-level key ``next_id``
-(the loader reads only ``questions``): new questions of bank ``NAME`` are
+(which the loader allows and skips): new questions of bank ``NAME`` are
 ``NAME-001``, ``NAME-002`` …, never an id used in any bank, and never one
 handed out before, since the counter only grows. A row with an ID keeps it:
 the same question already in the bank is left alone, a changed one replaces
@@ -34,11 +34,10 @@ import yaml
 from ..common.errors import ContentError, ContentProblem
 from ..common.tables import TableError, normalise_header, read_table
 from ..common.yamlio import LineDict, LineList, load_yaml
-from .loader import load_library
+from .loader import SEQUENCE_KEY, load_library
 from .models import LETTERS, Question
 from .sheet import COLUMNS, OPTIONS, REQUIRED, Defaults, read_row
 
-SEQUENCE_KEY = "next_id"
 SEQUENCE_NOTE = (
     "# next_id：下一道导入题目的编号序号，由 qinglian import questions 维护。\n"
     "# 不要删除或改小，否则新题可能用回已删除题目的编号。\n"

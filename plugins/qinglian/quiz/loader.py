@@ -34,7 +34,11 @@ QUESTION_KEYS = ("id", "type", "stem", "options", "answer", "explanation",
                  "standards", "difficulty", "lesson")
 QUIZ_KEYS = ("title", "mode", "draw", "questions", "pass_mark", "time_limit",
              "max_attempts", "shuffle_options")
-RULE_KEYS = ("standards", "difficulty", "count")
+RULE_KEYS = ("standards", "difficulty", "banks", "count")
+# A bank's own keys: its questions, whether only exams may use them, and the
+# sequence ``qinglian import questions`` numbers new questions from
+SEQUENCE_KEY = "next_id"
+BANK_KEYS = ("questions", "exam_only", SEQUENCE_KEY)
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Library:
     questions: dict[str, Question] = field(default_factory=dict)
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # quiz ids left out for their errors
+    banks: dict[str, bool] = field(default_factory=dict)  # every bank's file stem → exam only
     problems: list[ContentProblem] = field(default_factory=list)
     # Names the bank and quiz files, the code it was read from (see _LibraryCache)
     # and which of the lessons its questions name exist, for caches of what is made from it
@@ -136,8 +141,10 @@ def _validated(banks: dict[str, bytes], quizzes: dict[str, bytes], lesson_exists
     library = Library()
     for shown, data in banks.items():
         parsed = _read(data, shown, library.problems, cache)
+        exam_only = _exam_only(parsed, shown, library.problems)
+        library.banks[Path(shown).stem] = exam_only
         if parsed is not None:
-            for question in _questions(parsed, shown, lesson_exists, library.problems):
+            for question in _questions(parsed, shown, exam_only, lesson_exists, library.problems):
                 _add_question(library, question)
     for shown, data in quizzes.items():
         quiz_id = Path(shown).stem
@@ -174,7 +181,17 @@ def _add_question(library: Library, question: Question) -> None:
         library.questions[question.id] = question
 
 
-def _questions(data, shown: str, lesson_exists, problems) -> list[Question]:
+def _exam_only(data, shown: str, problems: list[ContentProblem]) -> bool:
+    """Return the bank's ``exam_only`` (False when unset), noting unknown keys of the bank:
+    a misspelt ``exam_only`` would put exam questions on practice pages unnoticed."""
+    if not isinstance(data, LineDict) or "questions" not in data:  # _questions says so
+        return False
+    r = _Reader(data, data.line, shown, problems)
+    r.unknown_keys(BANK_KEYS)
+    return r.boolean("exam_only", default=False)
+
+
+def _questions(data, shown: str, exam_only: bool, lesson_exists, problems) -> list[Question]:
     if not isinstance(data, LineDict) or "questions" not in data:
         problems.append(ContentProblem(
             shown, getattr(data, "line", 1) or 1, "the bank has no 'questions' list",
@@ -195,13 +212,13 @@ def _questions(data, shown: str, lesson_exists, problems) -> list[Question]:
     for entry, line in zip(entries, entries.item_lines):
         reader = _Reader(entry, line, shown, problems)
         if reader.ok:
-            question = _question(reader, lesson_exists)
+            question = _question(reader, exam_only, lesson_exists)
             if question:
                 questions.append(question)
     return questions
 
 
-def _question(r: "_Reader", lesson_exists) -> Question | None:
+def _question(r: "_Reader", exam_only: bool, lesson_exists) -> Question | None:
     r.unknown_keys(QUESTION_KEYS)
     question_id = r.identifier("id")
     kind = r.choice("type", QUESTION_TYPES)
@@ -219,7 +236,7 @@ def _question(r: "_Reader", lesson_exists) -> Question | None:
     if not r.clean or answer is None:
         return None
     return Question(question_id, kind, stem, options, answer, explanation, standards,
-                    difficulty, lesson, f"{r.path}:{r.line_of('id')}")
+                    difficulty, lesson, f"{r.path}:{r.line_of('id')}", Path(r.path).stem, exam_only)
 
 
 def _options(r: "_Reader", kind: str | None) -> tuple[str, ...] | None:
@@ -318,16 +335,16 @@ def _quiz(quiz_id: str, data, shown: str, library: Library) -> Quiz | None:
         r.problem(None, "a quiz needs either 'draw' or 'questions' (not both)",
                   "draw questions by rule with 'draw:', or list fixed ids with 'questions:'")
     elif "draw" in data:
-        draw = _draw_rules(r, library)
+        draw = _draw_rules(r, library, mode == "exam")
     else:
-        fixed = _fixed_questions(r, library)
+        fixed = _fixed_questions(r, library, mode == "exam")
     if not r.clean or not (draw or fixed):
         return None
     return Quiz(quiz_id, title, mode, draw, fixed, pass_mark, time_limit, max_attempts,
                 shuffle, shown)
 
 
-def _draw_rules(r: "_Reader", library: Library) -> tuple[DrawRule, ...]:
+def _draw_rules(r: "_Reader", library: Library, for_exam: bool) -> tuple[DrawRule, ...]:
     entries = r.list("draw")
     rules = []
     earlier: list[tuple[int, DrawRule, set[str]]] = []  # (number, rule, pool) of those above
@@ -339,18 +356,22 @@ def _draw_rules(r: "_Reader", library: Library) -> tuple[DrawRule, ...]:
         rule.unknown_keys(RULE_KEYS)
         standards = rule.standards("standards", required=False) or tuple(STANDARDS)
         difficulties = rule.choices("difficulty", DIFFICULTIES) or DIFFICULTIES
+        banks = _rule_banks(rule, library.banks, for_exam)
         count = rule.count("count")
         if not rule.clean:
             r.clean = False
             continue
-        drawn = DrawRule(standards, tuple(difficulties), count, line)
+        drawn = DrawRule(standards, tuple(difficulties), banks, for_exam, count, line)
         pool = {q.id for q in library.questions.values() if drawn.matches(q)}
         available = len(pool)
         if available < count:
+            where = f" in banks {list(banks)}" if banks else ""
+            left_out = "" if for_exam or not any(library.banks.values()) else \
+                " (a practice quiz leaves out the exam-only banks)"
             rule.problem("count", f"the rule asks for {count} questions but only {available} "
                          f"match standards {list(standards)} and difficulty "
-                         f"{list(difficulties)}", "lower 'count', widen the rule, or add "
-                         "questions to the banks")
+                         f"{list(difficulties)}{where}{left_out}", "lower 'count', widen the "
+                         "rule, or add questions to the banks")
             r.clean = False
             continue
         # The browser draws rule by rule, leaving out what earlier rules took: at
@@ -373,7 +394,24 @@ def _draw_rules(r: "_Reader", library: Library) -> tuple[DrawRule, ...]:
     return tuple(rules)
 
 
-def _fixed_questions(r: "_Reader", library: Library) -> tuple[str, ...]:
+def _rule_banks(rule: "_Reader", banks: dict[str, bool], for_exam: bool) -> tuple[str, ...]:
+    """Return the file stems a draw rule's ``banks`` names (empty: every bank)."""
+    names = rule.list("banks", required=False) or []
+    stems = []
+    for name in names:
+        stem = str(name).strip().removesuffix(".yml")
+        if isinstance(name, (dict, list)) or stem not in banks:
+            rule.problem("banks", f"unknown bank '{name}'" + did_you_mean(stem, banks),
+                         "name a file in quizzes/banks/ without .yml, e.g. banks: [exam]")
+        elif banks[stem] and not for_exam:
+            rule.problem("banks", f"bank '{stem}' is kept for exams (exam_only: true), so a "
+                         "practice quiz cannot draw from it: its page would show the answers",
+                         "draw from other banks, or make this quiz an exam")
+        stems.append(stem)
+    return tuple(stems)
+
+
+def _fixed_questions(r: "_Reader", library: Library, for_exam: bool) -> tuple[str, ...]:
     entries = r.list("questions") or []
     positions: dict[str, int] = {}  # where each id is first listed, counting from 1
     for position, (entry, line) in enumerate(zip(entries, getattr(entries, "item_lines", [])), 1):
@@ -390,6 +428,14 @@ def _fixed_questions(r: "_Reader", library: Library) -> tuple[str, ...]:
                 r.path, line, f"unknown question id '{entry}'"
                 + did_you_mean(entry, library.questions),
                 "use the id of a question in quizzes/banks/"))
+            r.clean = False
+        elif library.questions[str(entry)].exam_only and not for_exam:
+            question = library.questions[str(entry)]
+            r.problems.append(ContentProblem(
+                r.path, line, f"question '{entry}' is in a bank kept for exams "
+                f"({question.where.rsplit(':', 1)[0]} has exam_only: true), so a practice page "
+                "would show its answer", "take it out of this practice quiz, or make the quiz "
+                "an exam"))
             r.clean = False
         positions.setdefault(str(entry), position)
     return tuple(str(entry) for entry in entries)

@@ -25,17 +25,23 @@ class Question:
     difficulty: str
     lesson: str | None
     where: str  # "quizzes/banks/x.yml:12", for messages
+    bank: str  # the bank's file stem, "x"
+    exam_only: bool  # its bank is kept for exams: no practice page shows it
 
 
 @dataclass(frozen=True)
 class DrawRule:
     standards: tuple[int, ...]
     difficulties: tuple[str, ...]
+    banks: tuple[str, ...]  # file stems; empty: every bank
+    for_exam: bool  # an exam's rule: exam-only questions may be drawn
     count: int
     line: int
 
     def matches(self, question: Question) -> bool:
-        return (question.difficulty in self.difficulties
+        return ((self.for_exam or not question.exam_only)
+                and (not self.banks or question.bank in self.banks)
+                and question.difficulty in self.difficulties
                 and any(standard in self.standards for standard in question.standards))
 
 

@@ -15,7 +15,7 @@ from .models import DIFFICULTIES, LETTERS, STANDARDS, Question
 
 def bank_questions(questions: dict[str, Question], bank: str) -> list[Question]:
     """Return the questions written in ``bank`` (its file stem), in file order."""
-    mine = [q for q in questions.values() if q.where.rsplit(":", 1)[0].endswith(f"/banks/{bank}.yml")]
+    mine = [q for q in questions.values() if q.bank == bank]
     return sorted(mine, key=lambda q: int(q.where.rsplit(":", 1)[1]))
 
 
