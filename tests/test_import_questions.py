@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 
 from qinglian.cli import main
@@ -121,7 +121,7 @@ def test_platform_xlsx_imports_into_a_new_bank(make_site, tmp_path, capsys):
     code, out, err = run(site, str(platform_xlsx(tmp_path / "导出.xlsx")), "--bank", "demo",
                          capsys=capsys)
     assert (code, err) == (0, "")
-    assert "(xlsx, header on row 4; not imported: 序号)" in out
+    assert "(xlsx, header on row 4 of sheet Sheet; not imported: 序号)" in out
     assert "quizzes/banks/demo.yml: added 5 question(s) (demo-001 … demo-005)" in out
     got = questions(site)
     assert sorted(got) == ["demo-001", "demo-002", "demo-003", "demo-004", "demo-005"]
@@ -143,6 +143,71 @@ def test_decorated_headings_name_the_same_column(tmp_path):
     path = write_csv(tmp_path / "q.csv", [["*题型", "题干（必填）", "选项 A", "选项E\n(勿删)",
                                            "\t答案\t", "解析【必填】"], ["x"] * 6])
     assert read_table(path, ["题干"]).columns == ("题型", "题干", "选项a", "选项e", "答案", "解析")
+
+
+def by_type_workbook(path: Path) -> Path:
+    """A bank kept one type per sheet, as hospitals often do: a hidden sheet of drop-down
+    lists first, a notes sheet, 单选题 and 多选题 without a 题型 column (the sheet's name
+    says it), 判断题 with one, and a hidden sheet of retired questions."""
+    workbook = Workbook()
+    lists = workbook.active
+    lists.title = "下拉列表"
+    lists.append(["题型", "难度"])
+    lists.append(["单选题", "容易"])
+    lists.sheet_state = "hidden"
+    notes = workbook.create_sheet("填表说明")
+    notes.append(["每张工作表放一种题型。"])
+    columns = ["题干", "选项A", "选项B", "选项C", "答案", "解析", "准则", "难度"]
+    single = workbook.create_sheet("单选题")
+    single.append(columns)
+    single.append(["第一条禁止什么？", "统方", "按劳取酬", None, "A", "禁止统方。", 1, "易"])
+    multiple = workbook.create_sheet("多选题")
+    multiple.append(["2026 年多选题"])
+    multiple.append(columns)
+    multiple.append(["哪些属于违规？", "收红包", "统方", "按劳取酬", "A、B", "都违规。", 1, "中"])
+    judge = workbook.create_sheet("判断题")
+    judge.append(["题型", *columns])
+    judge.append(["判断", "可以收受回扣。", None, None, None, "×", "禁止。", 3, "难"])
+    retired = workbook.create_sheet("作废")
+    retired.append(["题型", *columns])
+    retired.append(["单选", "旧题", "甲", "乙", None, "A", "旧。", 1, "易"])
+    retired.sheet_state = "hidden"
+    workbook.save(path)
+    return path
+
+
+def test_every_visible_sheet_with_a_header_is_imported(make_site, tmp_path, capsys):
+    """One sheet per type: each is read (a sheet named for a type gives its rows that type);
+    hidden sheets and sheets without a header row are passed over; the summary names them."""
+    site = make_site()
+    code, out, err = run(site, str(by_type_workbook(tmp_path / "题库.xlsx")), "--bank", "demo",
+                         capsys=capsys)
+    assert (code, err) == (0, "")
+    assert ("(xlsx, header on row 1 of sheet 单选题, row 2 of sheet 多选题, row 1 of sheet "
+            "判断题)") in out
+    got = questions(site)
+    assert [(q.type, q.stem, q.answer) for q in got.values()] == [
+        ("single", "第一条禁止什么？", (0,)), ("multiple", "哪些属于违规？", (0, 1)),
+        ("true_false", "可以收受回扣。", (False,))]
+
+
+def test_problems_in_a_workbook_name_the_sheet(make_site, tmp_path, capsys):
+    """Row numbers repeat from sheet to sheet: each problem names its sheet, and a sheet
+    without 题型 whose name is no type is told to add the column or rename the sheet."""
+    site = make_site()
+    path = by_type_workbook(tmp_path / "题库.xlsx")
+    workbook = load_workbook(path)
+    workbook["多选题"]["E3"] = "E"
+    workbook.save(path)
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 1
+    assert err.splitlines()[0] == f'{path}:sheet 多选题:row 3: 答案 "E" is not among 选项A–C'
+    workbook["多选题"].title = "第二部分"
+    workbook.save(path)
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 1
+    assert err == (f"{path}:sheet 第二部分:row 2: no 题型 column; head it 题型 or 题目类型 or "
+                   "试题类型 (or name the sheet 单选题, 多选题, 判断题 or 填空题)\n")
 
 
 @pytest.mark.parametrize("encoding, shown", [

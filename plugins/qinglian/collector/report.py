@@ -171,7 +171,8 @@ def read_roster(path: Path) -> Roster:
             columns[field] = found[0]
         else:
             problems.append(str(TableError(path, f"no {names[0]} column; head it "
-                                                 f"{' or '.join(names)}", table.header_row)))
+                                                 f"{' or '.join(names)}", table.header_row,
+                                           table.sheet)))
     if problems:
         raise SetupError("\n".join(problems))
     people, rows = [], {}
@@ -181,17 +182,17 @@ def read_roster(path: Path) -> Roster:
         key = id_key(values["staff_id"])
         if empty:
             problems.append(str(TableError(path, f"{'、'.join(empty)} is empty; fill it in or "
-                                                 "delete the row", row.number)))
+                                                 "delete the row", row.number, table.sheet)))
         elif key in rows:
             problems.append(str(TableError(path, f"工号 {values['staff_id']} is also on row "
                                                  f"{rows[key]}; list each person once",
-                                           row.number)))
+                                           row.number, table.sheet)))
         else:
             rows[key] = row.number
             people.append(Person(**values))
     if not people and not problems:
         problems.append(str(TableError(path, "no staff are listed under the header row",
-                                       table.header_row)))
+                                       table.header_row, table.sheet)))
     if problems:
         raise SetupError("\n".join(problems))
     return Roster(str(path), table.encoding, people)

@@ -4,9 +4,12 @@ One reader for every table Qinglian takes in (staff rosters, question
 imports). Real files have a title row or two above the header, blank or
 merely formatted rows between the data, numbers stored as numbers, headings
 decorated with notes such as （必填）, and CSVs saved by Chinese Excel in GBK;
-the reader copes with all of them and says which encoding it used. Cells
-come out as text, keyed by normalised header. Errors read ``FILE:row N:
-message``, with the row as Excel or a text editor numbers it.
+the reader copes with all of them and says which encoding it used. A
+workbook may spread its rows over several sheets (单选题, 多选题 …) after a
+hidden or notes sheet: every visible sheet with a header row is a table.
+Cells come out as text, keyed by normalised header. Errors read ``FILE:row
+N: message`` (``FILE:sheet S:row N:`` in a workbook), with the row as Excel
+or a text editor numbers it.
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ _DECORATION = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|<.*?>|\*")
 class TableError(Exception):
     """A table that cannot be read; the message names the file, the row and the fix."""
 
-    def __init__(self, path: str | Path, message: str, row: int | None = None):
-        self.path, self.row, self.message = str(path), row, message
-        where = f"{self.path}:row {row}" if row else self.path
+    def __init__(self, path: str | Path, message: str, row: int | None = None,
+                 sheet: str = ""):
+        self.path, self.row, self.message, self.sheet = str(path), row, message, sheet
+        where = self.path + (f":sheet {sheet}" if sheet else "") + (f":row {row}" if row else "")
         super().__init__(f"{where}: {message}")
 
 
@@ -60,6 +64,7 @@ class Table:
     header_row: int
     columns: tuple[str, ...]  # normalised header text, in file order
     rows: list[Row]
+    sheet: str = ""  # the worksheet's name ("" for CSV)
 
 
 def normalise_header(text: str) -> str:
@@ -71,10 +76,17 @@ def normalise_header(text: str) -> str:
 
 
 def read_table(path: Path, header_names: Iterable[str]) -> Table:
-    """Read the first sheet of a .csv or .xlsx file; raise TableError saying what is wrong.
+    """Return the first table of ``read_tables``."""
+    return read_tables(path, header_names)[0]
+
+
+def read_tables(path: Path, header_names: Iterable[str]) -> list[Table]:
+    """Read a .csv file, or each visible sheet of an .xlsx file that has a header row; raise
+    TableError saying what is wrong.
 
     The header row is the first of the top rows that holds one of
     ``header_names`` (compared normalised); rows above it are titles.
+    Sheets without one (notes, statistics) and hidden sheets are passed over.
     """
     names = {normalise_header(name) for name in header_names}
     suffix = path.suffix.lower()
@@ -82,19 +94,28 @@ def read_table(path: Path, header_names: Iterable[str]) -> Table:
         raise TableError(path, "this is an old Excel 97–2003 (.xls) file, which cannot be "
                                "read; open it in Excel or WPS and save it as .xlsx (or CSV)")
     if suffix == ".csv":
-        encoding, lines = _read_csv(path)
+        encoding, sheets = _read_csv(path)
     elif suffix in (".xlsx", ".xlsm"):
-        encoding, lines = "xlsx", _read_xlsx(path)
+        encoding, sheets = "xlsx", _read_xlsx(path)
     else:
         raise TableError(path, f"cannot read '{suffix or 'no extension'}' files; "
                                "give a .csv or .xlsx file")
-    return _table(path, encoding, lines, names)
+    tables = [table for sheet, lines in sheets
+              for table in [_table(path, encoding, sheet, lines, names)] if table]
+    if not tables:
+        wanted = "、".join(sorted(names))
+        searched = (f" in the sheet{'s' if len(sheets) > 1 else ''} "
+                    + ", ".join(sheet for sheet, _ in sheets) if encoding == "xlsx" else "")
+        raise TableError(path, f"no header row found{searched}: none of the first "
+                               f"{HEADER_SEARCH_ROWS} filled rows names a column such as "
+                               f"{wanted}; add a header row")
+    return tables
 
 
 # -----------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
+def _read_csv(path: Path) -> tuple[str, list[tuple[str, list[tuple[int, list[str]]]]]]:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -121,10 +142,11 @@ def _read_csv(path: Path) -> tuple[str, list[tuple[int, list[str]]]]:
             start = reader.line_num + 1
     except csv.Error as error:
         raise TableError(path, f"not valid CSV ({error})", start) from None
-    return encoding, lines
+    return encoding, [("", lines)]
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
+def _read_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+    """Return each visible sheet's name and numbered rows."""
     from openpyxl import load_workbook  # only when an Excel file is read
 
     try:
@@ -136,11 +158,15 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
         raise TableError(path, f"not a readable .xlsx file ({error}); open it in Excel or "
                                "WPS and save it again as .xlsx") from None
     try:
-        sheet = workbook.worksheets[0]
-        # Some programs write a wrong size into the file: read every row there is
-        sheet.reset_dimensions()
-        return [(number, [_text(value) for value in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        sheets = []
+        # A hidden sheet holds a template's drop-down lists, or rows the trainer set aside
+        for sheet in (sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"):
+            # Some programs write a wrong size into the file: read every row there is
+            sheet.reset_dimensions()
+            sheets.append((sheet.title, [
+                (number, [_text(value) for value in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]))
+        return sheets
     finally:
         workbook.close()
 
@@ -179,28 +205,27 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _table(path: Path, encoding: str, lines: list[tuple[int, list[str]]],
-           names: set[str]) -> Table:
+def _table(path: Path, encoding: str, sheet: str, lines: list[tuple[int, list[str]]],
+           names: set[str]) -> Table | None:
+    """Return the table under the sheet's header row (None when it has none)."""
     filled = [(number, [cell.strip() for cell in cells]) for number, cells in lines
               if any(cell.strip() for cell in cells)]
     header = next((index for index, (_, cells) in enumerate(filled[:HEADER_SEARCH_ROWS])
                    if names & {normalise_header(cell) for cell in cells}), None)
     if header is None:
-        wanted = "、".join(sorted(names))
-        raise TableError(path, f"no header row found: none of the first {HEADER_SEARCH_ROWS} "
-                               f"filled rows names a column such as {wanted}; add a header row")
+        return None
     header_row, titles = filled[header]
     columns = [normalise_header(title) for title in titles]
     seen: dict[str, int] = {}
     for position, column in enumerate(columns):
         if column and column in seen:
             raise TableError(path, f"two columns are headed '{titles[position]}'; "
-                                   "keep one or rename the other", header_row)
+                                   "keep one or rename the other", header_row, sheet)
         seen[column] = position
     rows = [Row(number, {column: cells[position] if position < len(cells) else ""
                          for column, position in seen.items() if column})
             for number, cells in filled[header + 1:]]
-    return Table(str(path), encoding, header_row, tuple(c for c in columns if c), rows)
+    return Table(str(path), encoding, header_row, tuple(c for c in columns if c), rows, sheet)
 
 
 # Writing -----------------------------------------------------------------------------------

@@ -25,18 +25,18 @@ import os
 import re
 import tempfile
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
 from ..common.errors import ContentError, ContentProblem
-from ..common.tables import TableError, normalise_header, read_table
+from ..common.tables import Table, TableError, normalise_header, read_tables
 from ..common.yamlio import LineDict, LineList, load_yaml
 from .loader import SEQUENCE_KEY, load_library
 from .models import LETTERS, Question
-from .sheet import COLUMNS, OPTIONS, REQUIRED, Defaults, read_row
+from .sheet import COLUMNS, OPTIONS, REQUIRED, Defaults, NotationError, parse_type, read_row
 
 SEQUENCE_NOTE = (
     "# next_id：下一道导入题目的编号序号，由 qinglian import questions 维护。\n"
@@ -61,17 +61,23 @@ class BankError(Exception):
 
 @dataclass(frozen=True)
 class SheetRow:
+    sheet: str  # the worksheet's name ("" for CSV)
     number: int  # as Excel or a text editor numbers it
     entry: dict | None  # the bank entry (id only when the row gives one); None if bad
     problems: list[str]
+
+    @property
+    def place(self) -> str:
+        """The row as messages name it: "row 5", or "row 5 of sheet 多选题"."""
+        return f"row {self.number}" + (f" of sheet {self.sheet}" if self.sheet else "")
 
 
 @dataclass(frozen=True)
 class Sheet:
     path: str
-    encoding: str  # as read_table names it
-    header_row: int
-    rows: list[SheetRow]
+    encoding: str  # as read_tables names it
+    headers: tuple[tuple[str, int], ...]  # each table's sheet and header row
+    rows: list[SheetRow]  # in file order, sheet by sheet
     ignored: tuple[str, ...]  # headings of columns not imported (序号, 分值 …)
 
 
@@ -84,14 +90,34 @@ class Plan:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "FILE:row N: …", in row order
-    bad_rows: list[int] = field(default_factory=list)  # the rows the problems are on
+    bad_rows: list[int] = field(default_factory=list)  # the problems' rows (Sheet.rows index)
     next_id: int = 1
 
 
 def read_sheet(path: Path, defaults: Defaults) -> Sheet:
-    """Read the first sheet of ``path`` (.xlsx or .csv) into rows; raise TableError when
-    the file cannot be read or lacks a column every question needs."""
-    table = read_table(path, [name for field in REQUIRED for name in COLUMNS[field]])
+    """Read ``path`` (.csv, or each sheet of an .xlsx with a header row) into rows; raise
+    TableError when the file cannot be read or a sheet lacks a column every question
+    needs."""
+    tables = read_tables(path, [name for field in REQUIRED for name in COLUMNS[field]])
+    rows, ignored = [], []
+    for table in tables:
+        ignored += [column for column in _read_table(table, defaults, rows)
+                    if column not in ignored]
+    if not rows:
+        raise TableError(path, "no questions under the header row", tables[0].header_row,
+                         tables[0].sheet)
+    return Sheet(str(path), tables[0].encoding,
+                 tuple((table.sheet, table.header_row) for table in tables), rows,
+                 tuple(ignored))
+
+
+def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow]) -> list[str]:
+    """Add the table's rows to ``rows``; return the headings of the columns not imported."""
+    # A workbook keeps each type on its own sheet (单选题, 多选题 …), often with no 题型 column
+    try:
+        defaults = replace(defaults, type=parse_type(table.sheet)) if table.sheet else defaults
+    except NotationError:
+        pass
     columns: dict[str, str] = {}
     for field_name, names in [*COLUMNS.items(), *((name, (name,)) for name in OPTIONS)]:
         # The first heading found wins: 准则 over a platform's free-text 知识点
@@ -99,24 +125,23 @@ def read_sheet(path: Path, defaults: Defaults) -> Sheet:
                  if normalise_header(name) in table.columns]
         if found:
             columns[field_name] = found[0]
-        elif field_name in REQUIRED:
-            raise TableError(path, f"no {names[0]} column; head it {' or '.join(names)}",
-                             table.header_row)
+        elif field_name in REQUIRED and not (field_name == "type" and defaults.type):
+            named = " (or name the sheet 单选题, 多选题, 判断题 or 填空题)" if (
+                field_name == "type" and table.sheet) else ""
+            raise TableError(table.path, f"no {names[0]} column; head it "
+                                         f"{' or '.join(names)}{named}",
+                             table.header_row, table.sheet)
     extra = [column for column in table.columns if _EXTRA_OPTION.match(column)]
-    rows = []
     for row in table.rows:
         entry, problems = read_row(row.cells, columns, defaults)
         problems += [f"选项{column[2:].upper()} is filled in, but a question has at most "
                      "eight options (选项A–选项H)"
                      for column in extra if row.cells.get(column)]
         if entry is not None or problems:
-            rows.append(SheetRow(row.number, None if problems else entry, problems))
-    if not rows:
-        raise TableError(path, "no questions under the header row", table.header_row)
+            rows.append(SheetRow(table.sheet, row.number, None if problems else entry,
+                                 problems))
     used = set(columns.values())
-    ignored = tuple(column for column in table.columns if column not in used
-                    and column not in extra)
-    return Sheet(str(path), table.encoding, table.header_row, rows, ignored)
+    return [column for column in table.columns if column not in used and column not in extra]
 
 
 class Bank:
@@ -252,9 +277,9 @@ def plan_import(sheet: Sheet, bank: Bank, other_ids: dict[str, str], *, replace:
     ``skip_bad`` the bad rows are left out (and listed in ``problems``), otherwise
     any problem leaves ``text`` None.
     """
-    bad = {row.number: row.problems for row in sheet.rows if row.problems}
+    bad = {index: row.problems for index, row in enumerate(sheet.rows) if row.problems}
     while True:
-        rows = [row for row in sheet.rows if row.number not in bad]
+        rows = {index: row for index, row in enumerate(sheet.rows) if index not in bad}
         plan, found, entries, rows_of = _arrange(rows, bank, other_ids, replace)
         if plan.added or plan.replaced:
             plan.text = bank.compose({entry_id: entries[entry_id] for entry_id in plan.replaced},
@@ -268,8 +293,9 @@ def plan_import(sheet: Sheet, bank: Bank, other_ids: dict[str, str], *, replace:
             plan.text = None
             break
     plan.bad_rows = sorted(bad)
-    plan.problems = [str(TableError(sheet.path, message, number))
-                     for number in plan.bad_rows for message in bad[number]]
+    plan.problems = [str(TableError(sheet.path, message, sheet.rows[index].number,
+                                    sheet.rows[index].sheet))
+                     for index in plan.bad_rows for message in bad[index]]
     return plan
 
 
@@ -310,17 +336,19 @@ def write_bank(bank: Bank, text: str) -> None:
 # -----------------------------------------------------------------------------
 
 
-def _arrange(rows: list[SheetRow], bank: Bank, other_ids: dict[str, str], replace: bool):
-    """Give each row its id and say what becomes of it; return the plan, the rows' id
-    problems by row number, the entries by id and the row of each id."""
+def _arrange(rows: dict[int, SheetRow], bank: Bank, other_ids: dict[str, str],
+             replace: bool):
+    """Give each row (by its index in Sheet.rows) its id and say what becomes of it; return
+    the plan, the rows' id problems by index, the entries by id and the row index of each
+    id."""
     plan, found, entries, seen = Plan(), {}, {}, {}
-    given = {row.entry["id"] for row in rows if "id" in row.entry}
+    given = {row.entry["id"] for row in rows.values() if "id" in row.entry}
     numbered = re.compile(rf"^{re.escape(bank.name)}-(\d+)$")
     highest = max((int(match[1]) for entry_id in [*bank.questions, *given]
                    for match in [numbered.match(entry_id)] if match), default=0)
     plan.next_id = max(bank.sequence, highest + 1)
     taken = set(other_ids) | set(bank.questions) | given
-    for row in rows:
+    for index, row in rows.items():
         entry_id = row.entry.get("id")
         if entry_id is None:
             while f"{bank.name}-{plan.next_id:03d}" in taken:
@@ -329,12 +357,12 @@ def _arrange(rows: list[SheetRow], bank: Bank, other_ids: dict[str, str], replac
             plan.next_id += 1
             plan.added.append(entry_id)
         elif entry_id in seen:
-            found[row.number] = [f"ID {entry_id} is also on row {seen[entry_id]}; give each "
-                                 "row its own ID, or clear it to have one made"]
+            found[index] = [f"ID {entry_id} is also on {rows[seen[entry_id]].place}; give "
+                            "each row its own ID, or clear it to have one made"]
             continue
         elif entry_id in other_ids:
-            found[row.number] = [f"ID {entry_id} is already used in {other_ids[entry_id]}; ids "
-                                 "are unique across all banks, so clear it to have one made"]
+            found[index] = [f"ID {entry_id} is already used in {other_ids[entry_id]}; ids "
+                            "are unique across all banks, so clear it to have one made"]
             continue
         elif entry_id in bank.questions:
             entry = {"id": entry_id, **row.entry}
@@ -343,20 +371,20 @@ def _arrange(rows: list[SheetRow], bank: Bank, other_ids: dict[str, str], replac
             elif replace:
                 plan.replaced.append(entry_id)
             else:
-                found[row.number] = [
+                found[index] = [
                     f"ID {entry_id} is already in {bank.questions[entry_id].where} with other "
                     "content; give --replace to update that question, or clear the ID to add "
                     "the row as a new question"]
                 continue
         else:
             plan.added.append(entry_id)
-        seen[entry_id] = row.number
+        seen[entry_id] = index
         entries[entry_id] = {"id": entry_id, **{k: v for k, v in row.entry.items() if k != "id"}}
     return plan, found, entries, seen
 
 
 def _loader_problems(bank: Bank, text: str, rows_of: dict[str, int]) -> dict[int, list[str]]:
-    """Return the loader's problems with the new text, by the row they come from."""
+    """Return the loader's problems with the new text, by the row (index) they come from."""
     problems = bank.validate(text).problems
     if not problems:
         return {}
@@ -364,11 +392,11 @@ def _loader_problems(bank: Bank, text: str, rows_of: dict[str, int]) -> dict[int
     found: dict[int, list[str]] = {}
     for problem in problems:
         index = bisect_right(entries.item_lines, problem.line or 0) - 1
-        number = rows_of.get(str(entries[index].get("id"))) if index >= 0 else None
-        if number is None:  # not a row's doing: the bank would be broken
+        row = rows_of.get(str(entries[index].get("id"))) if index >= 0 else None
+        if row is None:  # not a row's doing: the bank would be broken
             raise BankError([problem])
         message = f"{problem.message} — {problem.fix}" if problem.fix else problem.message
-        found.setdefault(number, []).append(message)
+        found.setdefault(row, []).append(message)
     return found
 
 

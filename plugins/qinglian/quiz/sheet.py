@@ -65,10 +65,12 @@ _NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
 
 @dataclass(frozen=True)
 class Defaults:
-    """What ``--standard`` and ``--difficulty`` give rows that leave the column empty."""
+    """What ``--standard``, ``--difficulty`` and a sheet named for a type (单选题) give rows
+    that leave the column empty."""
 
     standards: tuple[int, ...] | None = None
     difficulty: str | None = None
+    type: str | None = None
 
 
 class NotationError(ValueError):
@@ -147,8 +149,9 @@ def read_row(cells: dict[str, str], columns: dict[str, str],
     if values.get("type"):
         kind = attempt(parse_type, values["type"])
     else:
-        kind = None
-        problems.append("题型 is empty; write 单选、多选、判断 or 填空")
+        kind = defaults.type
+        if not kind:
+            problems.append("题型 is empty; write 单选、多选、判断 or 填空")
     entry["type"] = kind
     entry["stem"] = values.get("stem")
     if not entry["stem"]:

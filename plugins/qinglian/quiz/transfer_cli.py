@@ -31,7 +31,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "or, without --skip-bad, a row has a problem; 2 when the command "
                     "cannot run.")
     questions.add_argument("file", type=Path, metavar="FILE",
-                           help="the sheet: .xlsx (first worksheet) or .csv (UTF-8 or GBK)")
+                           help="the sheet: .xlsx (each visible worksheet with a header "
+                                "row) or .csv (UTF-8 or GBK)")
     questions.add_argument("--bank", required=True, type=_bank_name, metavar="NAME",
                            help="the bank's file name without .yml, e.g. hygiene-2026")
     questions.add_argument("--standard", type=_standards, metavar="N",
@@ -99,7 +100,9 @@ def _run_import(args) -> int:
         print(error, file=sys.stderr)
         return 1
     ignored = f"; not imported: {'、'.join(sheet.ignored)}" if sheet.ignored else ""
-    print(f"Read {args.file} ({sheet.encoding}, header on row {sheet.header_row}{ignored}).")
+    headers = ", ".join(f"row {row}" + (f" of sheet {name}" if name else "")
+                        for name, row in sheet.headers)
+    print(f"Read {args.file} ({sheet.encoding}, header on {headers}{ignored}).")
     for problem in plan.problems:
         print(problem, file=sys.stderr)
     if plan.problems and not args.skip_bad:
