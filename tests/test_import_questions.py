@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -262,6 +265,43 @@ def test_answer_notations(tmp_path, kind, options, answer, expected):
     row = read_sheet(path, Defaults()).rows[0]
     assert row.problems == []
     assert (row.entry["type"], row.entry["answer"]) == expected
+
+
+def test_cells_excel_turned_into_numbers_read_as_shown(tmp_path):
+    """Excel stores a typed 10% as 0.1 and a typed 2026年1月1日 as a date, in its own format
+    or in one of Chinese Excel's built-in ones (id 31, which openpyxl does not know): each
+    reads as the trainer sees it, so a 填空题 key is what staff will type."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["单选", "自费比例？", 0.1, 0.125, 0.5, None, "A", "解", 1, "易"])
+    sheet.append(["填空", "不超过____。", None, None, None, None, 0.1, "解", 1, "易"])
+    sheet.append(["填空", "施行日期____。", None, None, None, None, datetime(2026, 1, 1), "解",
+                  1, "易"])
+    sheet.append(["填空", "公示截止____。", None, None, None, None, datetime(2026, 3, 5), "解",
+                  1, "易"])
+    sheet.append(["填空", "自____起施行。", None, None, None, None, datetime(2026, 7, 1), "解",
+                  1, "易"])
+    for cell, code in (("C2", "0%"), ("D2", "0.0%"), ("E2", "0%"), ("G3", "0%"),
+                       ("G4", 'yyyy"年"m"月"d"日"'), ("G5", 'm"月"d"日"'), ("G6", "0.000")):
+        sheet[cell].number_format = code
+    path = tmp_path / "q.xlsx"
+    workbook.save(path)
+    # Row 6 as Chinese Excel saves 2026年7月1日: numFmtId 31, no format code in the file
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    styles = parts["xl/styles.xml"].decode()
+    own = re.search(r'<numFmt numFmtId="(\d+)" formatCode="0.000"/>', styles)
+    parts["xl/styles.xml"] = styles.replace(own[0], "").replace(
+        f'numFmtId="{own[1]}"', 'numFmtId="31"').encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    rows = read_sheet(path, Defaults()).rows
+    assert [row.problems for row in rows] == [[]] * 5
+    assert rows[0].entry["options"] == ["10%", "12.5%", "50%"]
+    assert [row.entry["answer"] for row in rows[1:]] == [["10%"], ["2026年1月1日"], ["3月5日"],
+                                                         ["2026年7月1日"]]
 
 
 @pytest.mark.parametrize("standards, difficulty, expected", [

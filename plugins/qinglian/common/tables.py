@@ -35,6 +35,14 @@ XLSX_UNPACKED_LIMIT = 200 * 1024 * 1024
 XLSX_RATIO_LIMIT = 100
 # Notes templates add to a heading: (必填), 【必填】, [勿删], <单选>, and * for required
 _DECORATION = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|<.*?>|\*")
+# The date formats Chinese Excel stores by number alone (ECMA-376 §18.8.30, zh-cn), which
+# openpyxl does not know: without them such a date reads as its serial number (46023)
+_CHINESE_DATE_FORMATS = {
+    27: "年月", 28: "月日", 29: "月日", 31: "年月日", 36: "年月", 50: "年月", 51: "月日", 52: "年月",
+    53: "月日", 54: "月日", 57: "年月", 58: "月日"}
+# A number format's quoted text, and its decimals (0.00%)
+_QUOTED = re.compile(r'"[^"]*"')
+_DECIMALS = re.compile(r"\.(0+)")
 
 
 class TableError(Exception):
@@ -164,8 +172,8 @@ def _read_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
             # Some programs write a wrong size into the file: read every row there is
             sheet.reset_dimensions()
             sheets.append((sheet.title, [
-                (number, [_text(value) for value in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]))
+                (number, [_shown(cell) for cell in cells])
+                for number, cells in enumerate(sheet.iter_rows(), start=1)]))
         return sheets
     finally:
         workbook.close()
@@ -188,6 +196,30 @@ def _check_packing(path: Path) -> None:
             raise TableError(path, f"its part {part.filename} is packed "
                                    f"1:{part.file_size // max(part.compress_size, 1):,}, as "
                                    f"no spreadsheet is (at most about 1:30); {fix}")
+
+
+def _shown(cell) -> str:
+    """Return an Excel cell's text as Excel shows it where the stored value differs: a typed
+    50% is stored 0.5, a typed 2026年1月1日 a date."""
+    value = cell.value
+    if isinstance(value, bool) or not isinstance(value, (int, float, date)):
+        return _text(value)
+    chinese = _CHINESE_DATE_FORMATS.get(cell.style_array.numFmtId)
+    code = _QUOTED.sub("", cell.number_format.split(";")[0])
+    if chinese and not isinstance(value, date):
+        from openpyxl.utils.datetime import from_excel
+
+        value = from_excel(value)
+    if isinstance(value, date):
+        parts = chinese or "".join(unit for unit in "年月日" if unit in cell.number_format)
+        # 年月日 formats only: other date formats are shown by the computer's locale
+        if parts:
+            return "".join(f"{getattr(value, name)}{unit}" for unit, name in
+                           (("年", "year"), ("月", "month"), ("日", "day")) if unit in parts)
+    elif "%" in code:
+        decimals = _DECIMALS.search(code)
+        return f"{value * 100:.{len(decimals[1]) if decimals else 0}f}%"
+    return _text(value)
 
 
 def _text(value) -> str:
