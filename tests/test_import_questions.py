@@ -213,6 +213,21 @@ def test_problems_in_a_workbook_name_the_sheet(make_site, tmp_path, capsys):
                    "试题类型 (or name the sheet 单选题, 多选题, 判断题 or 填空题)\n")
 
 
+@pytest.mark.parametrize("headings", [
+    ["选项A", "选项B", "选项C"],
+    ["A选项", "B选项", "C选项"],
+    ["A", "B", "C"],
+    ["Ａ选项（必填）", "B 选项", "c"],
+])
+def test_option_columns_headed_each_way(tmp_path, headings):
+    """Option columns headed 选项A, A选项 or just A (as many templates do) are the options."""
+    path = write_csv(tmp_path / "q.csv", [["题型", "题干", *headings, "答案", "解析", "准则", "难度"],
+                                          ["单选", "题干", "甲", "乙", "丙", "C", "解", "1", "易"]])
+    sheet = read_sheet(path, Defaults())
+    assert sheet.ignored == ()
+    assert sheet.rows[0].entry["options"] == ["甲", "乙", "丙"]
+
+
 @pytest.mark.parametrize("encoding, shown", [
     # how the CSV is saved, how the summary names it
     ("utf-8-sig", "UTF-8 with BOM"),

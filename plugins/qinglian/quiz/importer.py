@@ -36,7 +36,7 @@ from ..common.tables import Table, TableError, normalise_header, read_tables
 from ..common.yamlio import LineDict, LineList, load_yaml
 from .loader import SEQUENCE_KEY, load_library
 from .models import LETTERS, Question
-from .sheet import COLUMNS, OPTIONS, REQUIRED, Defaults, NotationError, parse_type, read_row
+from .sheet import COLUMNS, REQUIRED, Defaults, NotationError, parse_type, read_row
 
 SEQUENCE_NOTE = (
     "# next_id：下一道导入题目的编号序号，由 qinglian import questions 维护。\n"
@@ -119,7 +119,7 @@ def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow]) -> list[
     except NotationError:
         pass
     columns: dict[str, str] = {}
-    for field_name, names in [*COLUMNS.items(), *((name, (name,)) for name in OPTIONS)]:
+    for field_name, names in COLUMNS.items():
         # The first heading found wins: 准则 over a platform's free-text 知识点
         found = [normalise_header(name) for name in names
                  if normalise_header(name) in table.columns]

@@ -19,6 +19,7 @@ from ..common.yamlio import CONTROL
 from .loader import ID
 from .models import LETTERS, Question
 
+OPTIONS = tuple(f"选项{letter}" for letter in LETTERS)
 # Each field's column headings, ours first (compared as tables.normalise_header does)
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("ID", "题目ID"),
@@ -29,9 +30,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "standards": ("准则", "知识点", "章节"),
     "difficulty": ("难度", "难易度", "难易程度"),
     "lesson": ("课程",),
+    # An option is read from 选项A, A选项 or a column headed just A
+    **{name: (name, f"{letter}选项", letter) for name, letter in zip(OPTIONS, LETTERS)},
 }
 REQUIRED = ("type", "stem", "answer")
-OPTIONS = tuple(f"选项{letter}" for letter in LETTERS)
 HEADER = ("ID", "题型", "题干", *OPTIONS, "答案", "解析", "准则", "难度", "课程")
 
 TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "true_false": "判断题",
