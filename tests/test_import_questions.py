@@ -228,6 +228,29 @@ def test_option_columns_headed_each_way(tmp_path, headings):
     assert sheet.rows[0].entry["options"] == ["甲", "乙", "丙"]
 
 
+@pytest.mark.parametrize("kind, options, answer, expected", [
+    # 题型, 选项A.. as written, 答案, the options and answer imported
+    ("单选", ["A.统方", "B. 按劳取酬", "C、收红包"], "B", (["统方", "按劳取酬", "收红包"], "B")),
+    ("多选", ["Ａ．统方", "b）收红包", "C：按劳取酬"], "AB", (["统方", "收红包", "按劳取酬"],
+                                                   ["A", "B"])),
+    ("判断", ["A.正确", "B.错误"], "B", ([], False)),
+    # Not every option lettered, or not in order: the text is the trainer's own
+    ("单选", ["A.统方", "按劳取酬"], "A", (["A.统方", "按劳取酬"], "A")),
+    ("单选", ["B.统方", "A.按劳取酬"], "A", (["B.统方", "A.按劳取酬"], "A")),
+    ("单选", ["A型血", "B型血"], "A", (["A型血", "B型血"], "A")),
+])
+def test_option_letters_written_in_the_cells_are_dropped(tmp_path, kind, options, answer,
+                                                         expected):
+    """Options pasted with their letters (A.统方) lose them when every option has its own:
+    the site letters the options itself, after shuffling them."""
+    options = options + [""] * (4 - len(options))
+    path = write_csv(tmp_path / "q.csv", [HEADER, [kind, "题干", *options, answer, "解析",
+                                                   "1", "易"]])
+    row = read_sheet(path, Defaults()).rows[0]
+    assert row.problems == []
+    assert (row.entry.get("options", []), row.entry["answer"]) == expected
+
+
 @pytest.mark.parametrize("encoding, shown", [
     # how the CSV is saved, how the summary names it
     ("utf-8-sig", "UTF-8 with BOM"),

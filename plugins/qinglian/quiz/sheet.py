@@ -61,6 +61,8 @@ _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 _LETTER_SEPARATORS = re.compile(r"[\s,;、/]+")
 _STANDARD_SEPARATORS = re.compile(r"[\s,;、/和及]+")
 _ALTERNATIVES = re.compile(r"[|｜]")
+# An option written with its letter in front, as pasted from a paper: "A.统方", "B、按劳取酬"
+_LETTERED = re.compile(r"([A-H])\s*[.、:)]\s*(\S.*)", re.DOTALL)
 # What CSV export puts before = + - @ so Excel does not run the cell as a formula
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
 
@@ -160,6 +162,7 @@ def read_row(cells: dict[str, str], columns: dict[str, str],
         problems.append("题干 is empty")
     while options and not options[-1]:
         options.pop()
+    options = _without_letters(options)
     if kind in ("single", "multiple"):
         if "" in options:
             problems.append(f"选项{LETTERS[options.index('')]} is empty but a later option is "
@@ -230,6 +233,17 @@ def row_of(question: Question) -> list[str]:
 def _fold(text: str) -> str:
     """Full-width folded, without spaces: "Ａ Ｃ" reads "AC", "单选 题" reads "单选题"."""
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _without_letters(options: list[str]) -> list[str]:
+    """Return ``options`` without the letters in front when every one starts with its own
+    (A.甲, B.乙); the site puts its letters there, and shuffles the options."""
+    matches = [_LETTERED.fullmatch(unicodedata.normalize("NFKC", option[:2]).upper()
+                                   + option[2:]) for option in options]
+    if len(options) < 2 or not all(match and match[1] == LETTERS[index]
+                                   for index, match in enumerate(matches)):
+        return options
+    return [match[2] for match in matches]
 
 
 def _letters(text: str, kind: str, count: int) -> str | list[str]:
