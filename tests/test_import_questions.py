@@ -430,6 +430,8 @@ ERROR_CASES = [
      "update that question, or clear the ID to add the row as a new question"),
     (["单选", "题干", "甲", "乙", "", "", "丁", "A", "解", "1", "易", ""],
      "选项I is filled in, but a question has at most eight options (选项A–选项H)"),
+    (["填空", "题干", "", "", "", "", "", "#N/A", "解", "1", "易", ""],
+     "the 答案 cell shows #N/A: its formula failed; correct the formula, or type the value in"),
 ]
 ERROR_HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项I", "答案", "解析", "准则",
                 "难度", "ID"]

@@ -63,6 +63,9 @@ _STANDARD_SEPARATORS = re.compile(r"[\s,;、/和及]+")
 _ALTERNATIVES = re.compile(r"[|｜]")
 # An option written with its letter in front, as pasted from a paper: "A.统方", "B、按劳取酬"
 _LETTERED = re.compile(r"([A-H])\s*[.、:)]\s*(\S.*)", re.DOTALL)
+# What Excel saves in place of a value whose formula failed (a VLOOKUP that found nothing)
+_FORMULA_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                   "#CALC!"}
 # What CSV export puts before = + - @ so Excel does not run the cell as a formula
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
 
@@ -134,6 +137,10 @@ def read_row(cells: dict[str, str], columns: dict[str, str],
         if bad:
             problems.append(f"the {column} cell holds the control character U+{ord(bad):04X}; "
                             "delete it (retype the cell)")
+    for column in columns.values():
+        if cells.get(column, "").strip() in _FORMULA_ERRORS:
+            problems.append(f"the {column} cell shows {cells[column].strip()}: its formula "
+                            "failed; correct the formula, or type the value in")
 
     def attempt(parse, *args):
         try:
