@@ -288,6 +288,35 @@ def test_roster_problems_are_listed_by_row(tmp_path):
         read_roster(missing)
 
 
+def test_roster_with_a_sheet_per_department_is_read_whole(tmp_path, capsys, manifest, store_with):
+    """A workbook with one sheet per department (and a notes sheet) gives every person; a
+    工号 on two sheets is named with both; the summary names the sheets read."""
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "说明"
+    notes.append(["本表由人事科每月更新"])
+    for department, people in (("内科", STAFF[:2]), ("外科", STAFF[2:])):
+        sheet = workbook.create_sheet(department)
+        sheet.append(ROSTER_NAMES)
+        for staff_id, name, dept in people:
+            sheet.append([staff_id, name, dept])
+    path = tmp_path / "roster.xlsx"
+    workbook.save(path)
+    assert [p.staff_id for p in read_roster(path).people] == [p[0] for p in STAFF]
+    db = store_with(signature(person("1001", "张三")))
+    code, out, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(path),
+                                "--manifest", str(manifest))
+    assert (code, err) == (0, "")
+    assert out.startswith("4 staff in 2 departments (roster read as xlsx, sheets 内科、外科): ")
+
+    workbook["外科"].append([STAFF[0][0], "重名", "外科"])
+    workbook.save(path)
+    with pytest.raises(SetupError) as error:
+        read_roster(path)
+    assert str(error.value) == (f"{path}:sheet 外科:row 4: 工号 {STAFF[0][0]} is also on row 2 of "
+                                "sheet 内科; list each person once")
+
+
 # The report -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("roster", ["utf8", "gbk", "xlsx"])

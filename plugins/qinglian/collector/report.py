@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..common.i18n import translate
-from ..common.tables import TableError, normalise_header, read_table
+from ..common.tables import TableError, normalise_header, read_tables
 from ..dashboard.board import DASHBOARD_FORMAT, percent
 from .corrections import REDACTED, id_key
 from .errors import SetupError
@@ -57,8 +57,9 @@ class Person:
 @dataclass(frozen=True)
 class Roster:
     path: str
-    encoding: str  # as read_table names it, for the summary line
+    encoding: str  # as read_tables names it, for the summary line
     people: list[Person]
+    sheets: tuple[str, ...] = ()  # the workbook's sheets the people were read from
 
 
 @dataclass(frozen=True)
@@ -155,47 +156,50 @@ class Report:
 # Reading the inputs ----------------------------------------------------------------------
 
 def read_roster(path: Path) -> Roster:
-    """Read a roster (.csv or .xlsx); raise SetupError with one ``FILE:row N: …`` line per
-    problem."""
+    """Read a roster (.csv, or each sheet of an .xlsx that has a header row: one sheet per
+    department is common); raise SetupError with one ``FILE:row N: …`` line per problem."""
     try:
-        table = read_table(path, [name for names in ROSTER_COLUMNS.values() for name in names])
+        tables = read_tables(path, [name for names in ROSTER_COLUMNS.values() for name in names])
     except TableError as error:
         raise SetupError(str(error)) from None
     problems: list[str] = []
-    columns = {}
-    for field, names in ROSTER_COLUMNS.items():
-        # The first heading found wins: a roster may have both 科室 and a wider 部门
-        found = [normalise_header(name) for name in names
-                 if normalise_header(name) in table.columns]
-        if found:
-            columns[field] = found[0]
-        else:
-            problems.append(str(TableError(path, f"no {names[0]} column; head it "
-                                                 f"{' or '.join(names)}", table.header_row,
-                                           table.sheet)))
-    if problems:
-        raise SetupError("\n".join(problems))
-    people, rows = [], {}
-    for row in table.rows:
-        values = {field: row.cells[column] for field, column in columns.items()}
-        empty = [ROSTER_COLUMNS[field][0] for field, value in values.items() if not value]
-        key = id_key(values["staff_id"])
-        if empty:
-            problems.append(str(TableError(path, f"{'、'.join(empty)} is empty; fill it in or "
-                                                 "delete the row", row.number, table.sheet)))
-        elif key in rows:
-            problems.append(str(TableError(path, f"工号 {values['staff_id']} is also on row "
-                                                 f"{rows[key]}; list each person once",
-                                           row.number, table.sheet)))
-        else:
-            rows[key] = row.number
-            people.append(Person(**values))
+    people, rows = [], {}  # 工号 → where it was first listed
+    for table in tables:
+        columns = {}
+        for field, names in ROSTER_COLUMNS.items():
+            # The first heading found wins: a roster may have both 科室 and a wider 部门
+            found = [normalise_header(name) for name in names
+                     if normalise_header(name) in table.columns]
+            if found:
+                columns[field] = found[0]
+            else:
+                problems.append(str(TableError(path, f"no {names[0]} column; head it "
+                                                     f"{' or '.join(names)}", table.header_row,
+                                               table.sheet)))
+        if len(columns) < len(ROSTER_COLUMNS):
+            continue
+        for row in table.rows:
+            values = {field: row.cells[column] for field, column in columns.items()}
+            empty = [ROSTER_COLUMNS[field][0] for field, value in values.items() if not value]
+            key = id_key(values["staff_id"])
+            place = f"row {row.number}" + (f" of sheet {table.sheet}" if table.sheet else "")
+            if empty:
+                problems.append(str(TableError(path, f"{'、'.join(empty)} is empty; fill it in "
+                                                     "or delete the row", row.number, table.sheet)))
+            elif key in rows:
+                problems.append(str(TableError(path, f"工号 {values['staff_id']} is also on "
+                                                     f"{rows[key]}; list each person once",
+                                               row.number, table.sheet)))
+            else:
+                rows[key] = place
+                people.append(Person(**values))
     if not people and not problems:
         problems.append(str(TableError(path, "no staff are listed under the header row",
-                                       table.header_row, table.sheet)))
+                                       tables[0].header_row, tables[0].sheet)))
     if problems:
         raise SetupError("\n".join(problems))
-    return Roster(str(path), table.encoding, people)
+    return Roster(str(path), tables[0].encoding, people,
+                  tuple(table.sheet for table in tables if table.sheet))
 
 
 def read_published(path: Path) -> Published:

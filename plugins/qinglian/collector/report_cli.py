@@ -64,8 +64,9 @@ def _run_report(args) -> int:
         print(f"qinglian report: cannot write to '{args.out}': {error.strerror}", file=sys.stderr)
         return 2
     total = report.counts()
+    sheets = f", sheets {'、'.join(roster.sheets)}" if roster.sheets else ""
     print(f"{total.staff} staff in {len(report.departments)} departments (roster read as "
-          f"{roster.encoding}): {total.pledge_signed} signed every current pledge, "
+          f"{roster.encoding}{sheets}): {total.pledge_signed} signed every current pledge, "
           f"{total.onboarding_passed} passed onboarding, {len(report.unmatched)} records match "
           f"no roster entry; {len(written)} files written to {args.out}")
     return 0
