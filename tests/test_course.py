@@ -64,11 +64,16 @@ def test_lesson_has_every_section(standard):
 
 
 def test_onboarding_exam():
-    """Three questions per standard (27), 80 %, 30 minutes, three attempts."""
+    """Three questions per standard (27) from the exam-only bank, 80 %, 30 minutes, three
+    attempts."""
     exam = LIBRARY.quizzes["onboarding"]
     assert exam.mode == "exam" and exam.pass_mark == 80
     assert exam.time_limit == 30 and exam.max_attempts == 3
     assert sorted((r.standards, r.count) for r in exam.draw) == [((n,), 3) for n in STANDARDS]
+    # From the exam-only bank, five per standard: a second attempt still sees new questions
+    assert {r.banks for r in exam.draw} == {("exam",)} and LIBRARY.banks["exam"]
+    exam_bank = Counter(n for q in LIBRARY.questions.values() if q.bank == "exam" for n in q.standards)
+    assert exam_bank == {n: 5 for n in STANDARDS}
 
 
 def test_glossary_holds_the_fields_terms():

@@ -44,6 +44,21 @@ def test_exam_page_hides_answers_and_explanations(intranet_site):
     assert "explanation" not in page
 
 
+def test_no_practice_page_shows_a_question_the_exam_can_draw(intranet_site):
+    """The onboarding exam draws from the exam-only bank alone, and none of those questions
+    (whose answers a practice page would show) is on any practice page of the site."""
+    exam = quiz_data((intranet_site / "quizzes" / "onboarding" / "index.html").read_text("utf-8"))
+    drawable = {question_id for rule in exam["draw"] for question_id in rule["pool"]}
+    assert len(drawable) >= 45 and all(question_id.startswith("ex") for question_id in drawable)
+    practice_pages = 0
+    for page in intranet_site.rglob("*.html"):
+        html = page.read_text("utf-8")
+        if '<form class="qinglian-quiz"' in html and quiz_data(html)["mode"] == "practice":
+            practice_pages += 1
+            assert not drawable & set(quiz_data(html)["questions"]), page
+    assert practice_pages >= 9
+
+
 def test_quiz_assets_exist_and_load_only_on_quiz_pages(intranet_site):
     """Quiz pages link the quiz's script and style, which carry the shared module; other
     pages do not."""
