@@ -130,7 +130,7 @@ def test_unlocked_pledge_fails_strict_until_locked(pledge_site):
     assert data["sha256"] == lock["staff"][0]["sha256"] and data["renew_days"] == 365
     assert [f["name"] for f in data["fields"]] == ["name", "staff_id", "department"]
     manifest = json.loads(pledge_site.read("qinglian-manifest.json"))
-    assert manifest["pledges"] == lock and manifest["site"]
+    assert manifest["pledges"] == lock and manifest["site"] and manifest["language"] == "zh"
     assert manifest["renew_days"] == {"staff": 365}  # the reports' lapsed signatures
     assert not (pledge_site.root / "site/pledges/archive").exists()
     assert "pledges.lock.json" not in {p.name for p in (pledge_site.root / "site").rglob("*")}

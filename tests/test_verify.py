@@ -189,6 +189,30 @@ def test_report_lists_each_persons_route_and_who_has_not_finished(tmp_path, mani
     assert '<a href="departments/%E5%86%85%E7%A7%91.html">' in index
 
 
+def test_an_english_sites_report_and_verification_page_are_in_english(tmp_path, manifest, capsys):
+    """The manifest names the site's language: `qinglian report` and the collector's
+    verification page use it (they were in Chinese whatever the site's language)."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**data, "language": "en"}), encoding="utf-8")
+    records = _route_records()
+    client = _collector(tmp_path, manifest, records)
+    code = formatted(verification_code(r["id"] for r in records))
+    for typed, outcome in ((code, "Valid."), ("ZZZZ-ZZZZ-ZZZZ-ZZZZ", "Not found."),
+                           ("nonsense", "Not a code.")):
+        page = client.get(f"/verify/{typed}").text
+        assert '<html lang="en">' in page and outcome in page
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,科室\nA001,张三,内科\n", encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["report", "--db", str(tmp_path / "r.db"), "--roster", str(roster),
+                 "--manifest", str(manifest), "--out", str(out)]) == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in index and "Completion by department" in index
+    assert (out / "report.csv").read_text(encoding="utf-8-sig").startswith("Department,Staff number,")
+    route = (out / "routes" / "onboarding" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in route and "1 of 1 finished" in route
+
+
 def test_a_route_score_written_as_90_0_shows_as_90(tmp_path, manifest, capsys):
     records = _route_records()
     records[2]["attempt"]["score"] = 90.0  # JSON's other way to write the integer 90

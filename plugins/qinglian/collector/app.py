@@ -198,11 +198,14 @@ def verify_page(request: Request) -> Response:
     masked name, the route and the date, nothing more)."""
     raw = request.path_params["code"]
     code = normalised(raw)
+    manifests = request.app.state.settings.manifests
     if code is None:
-        return HTMLResponse(verify_html("malformed", raw), status_code=400, headers=_HEADERS)
-    completion = find(code, _corrected(request, None, None), request.app.state.settings.manifests)
+        return HTMLResponse(verify_html("malformed", raw, language=manifests.language),
+                            status_code=400, headers=_HEADERS)
+    completion = find(code, _corrected(request, None, None), manifests)
+    language = manifests.sites[completion.site].language if completion else manifests.language
     return HTMLResponse(verify_html("valid" if completion else "unknown", formatted(code),
-                                    completion),
+                                    completion, language),
                         status_code=200 if completion else 404, headers=_HEADERS)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from ..common.i18n import DEFAULT_LANGUAGE
 from .errors import SetupError
 
 _SHAPE = {
@@ -23,6 +24,7 @@ _SHAPE = {
     "required": ["site"],
     "properties": {
         "site": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+        "language": {"type": "string"},
         "departments": {"type": "array", "items": {"type": "string", "minLength": 1}},
         # A route's id names its report folder, routes/<id>: a slug, never '..' or 'a/b'
         "paths": {"type": "object", "propertyNames": {"pattern": "^[a-z0-9-]{1,64}$"},
@@ -65,6 +67,8 @@ class SiteManifest:
     current_pledges: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     # route id -> {"title": …, "steps": [...]}, as the path plugin wrote it
     paths: dict[str, dict] = field(default_factory=dict)
+    # theme.language of the site's build (manifests written before it had one: zh)
+    language: str = DEFAULT_LANGUAGE
 
 
 class Manifests:
@@ -86,6 +90,12 @@ class Manifests:
             sites[manifest.site] = manifest
             origins[manifest.site] = path
         return cls(sites)
+
+    @property
+    def language(self) -> str:
+        """The language of pages not about one site: the sites' own when they share one."""
+        languages = {site.language for site in self.sites.values()}
+        return languages.pop() if len(languages) == 1 else DEFAULT_LANGUAGE
 
     def problems(self, record: dict) -> list[str]:
         """Return what ``record`` (valid against the schema) claims that no site published."""
@@ -138,6 +148,7 @@ def _read(path: Path) -> SiteManifest:
             entry["sha256"] for entry in entries if entry["version"] == entries[-1]["version"]))
             for pledge_id, entries in data.get("pledges", {}).items() if entries},
         paths=data.get("paths", {}),
+        language=data.get("language", DEFAULT_LANGUAGE),
     )
 
 

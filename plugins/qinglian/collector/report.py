@@ -26,7 +26,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from ..common.i18n import translate
+from ..common.i18n import DEFAULT_LANGUAGE, translate
 from ..common.tables import TableError, normalise_header, read_tables
 from ..dashboard.board import DASHBOARD_FORMAT, percent
 from .corrections import REDACTED, id_key
@@ -81,6 +81,7 @@ class Published:
     site: str
     departments: tuple[str, ...]
     pledges: tuple[CurrentPledge, ...]
+    language: str = DEFAULT_LANGUAGE  # the site's, for the report's pages and columns
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def read_roster(path: Path) -> Roster:
 
 def read_published(path: Path) -> Published:
     """Read a built site's qinglian-manifest.json; raise SetupError saying what is wrong."""
-    Manifests.load([path])  # the collector's own checks and messages
+    [site] = Manifests.load([path]).sites.values()  # the collector's own checks and messages
     data = json.loads(path.read_text(encoding="utf-8"))
     pledges = []
     renew = data.get("renew_days") or {}
@@ -219,7 +220,8 @@ def read_published(path: Path) -> Published:
             version=current["version"], published=str(same[0].get("date") or ""),
             hashes=frozenset(entry["sha256"] for entry in same),
             renew_days=renew.get(pledge_id)))
-    return Published(data["site"], tuple(data.get("departments", [])), tuple(pledges))
+    return Published(data["site"], tuple(data.get("departments", [])), tuple(pledges),
+                     site.language)
 
 
 # Building the report ---------------------------------------------------------------------

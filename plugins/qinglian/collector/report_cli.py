@@ -52,11 +52,11 @@ def _run_report(args) -> int:
         roster = read_roster(args.roster)
         records = records_from(args.db, args.export, published.site)
         report = build_report(records, roster, published)
-        written = write_report(report, args.out)
+        written = write_report(report, args.out, language=published.language)
         # Each route the site names: every person's steps, for the HR files
         for path in site.paths:
             written += write_route_report(route_statuses(records, roster, site, path), site,
-                                          path, args.out)
+                                          path, args.out, language=site.language)
     except SetupError as error:
         print(f"qinglian report: {error}", file=sys.stderr)
         return 2

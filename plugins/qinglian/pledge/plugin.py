@@ -88,6 +88,8 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         hospital = self._hospital(config)
         write_manifest_part(site_dir, {
             "site": site_id(hospital, config.site_name),
+            # The reports and the verification page speak the site's language
+            "language": config.theme.get("language", "zh"),
             "departments": list(hospital.get("departments") or []),
             "pledges": self.library.lock,
             # The reports count a signature older than renew_every as lapsed, as the form does
