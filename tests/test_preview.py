@@ -56,6 +56,17 @@ def test_preview_lists_answers_by_standard_and_difficulty(make_site, capsys):
     assert "<tfoot><tr><th scope='row'>合计</th><td>2</td><td>0</td><td>1</td><td>3</td>" in page
 
 
+def test_preview_of_an_english_site_is_in_english(make_site, capsys):
+    """Headings read "Standard 1 · easy (2)": the count was in full-width brackets."""
+    site = make_site({"quizzes/banks/demo.yml": BANK}, {"theme": {"language": "en"}})
+    out = site.root / "review.html"
+    main(["preview", "bank", "demo", "-o", str(out), "-f", str(site.config_file)])
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>\n<html lang='en'>")
+    assert re.findall(r"<h2>([^<]+)</h2>", page)[1:] == ["Standard 1 · easy (2)", "Standard 8 · hard (1)"]
+    assert "Answer: <strong>False</strong>" in page
+
+
 @pytest.mark.parametrize("name", ["demi", "../practice", "x" * 300],
                          ids=["misspelt", "a-quiz-beside-the-banks", "too-long-for-the-system"])
 def test_preview_of_an_unknown_bank(make_site, capsys, name):

@@ -283,6 +283,42 @@ def test_pass_mark_is_met_by_the_share_not_its_rounding(make_site, open_page, pa
     assert attempt["score"] == 66 and attempt["passed"] is verdict.endswith("，通过")
 
 
+MULTIPLE = """questions:
+  - id: s1-001
+    type: multiple
+    stem: Which are right?
+    options: [one, two, three]
+    answer: [A, C]
+    explanation: One and three.
+    standards: [1, 3]
+    difficulty: easy
+"""
+
+
+@pytest.mark.parametrize("language, feedback", [
+    # Options are shuffled: which letters are right varies
+    ("zh", ["回答错误 · 第1条、第3条", re.compile("正确答案：[ABC]、[ABC]")]),
+    ("en", ["Wrong · Standard 1, Standard 3", re.compile("Correct answer: [ABC], [ABC]")]),
+])
+def test_feedback_lists_in_the_sites_language(make_site, open_page, language, feedback):
+    """A question's standards and right options are listed the site's way (an English
+    site read "Standard 1、Standard 3" and "A、C")."""
+    site = make_site({"quizzes/banks/a.yml": MULTIPLE, "quizzes/practice.yml": GOOD_QUIZ,
+                      "content/lessons/standard-1.md": "# One\n\n```quiz\nid: practice\n```\n"},
+                     {"theme": {"language": language},
+                      "extra": {"hospital": {"departments": ["内科"]}}})
+    assert site.build().returncode == 0
+    page = open_page().page
+    page.goto((site.root / "site" / "lessons" / "standard-1" / "index.html").as_uri())
+    fill_profile(page)
+    start(page)
+    question = page.locator("fieldset[data-question-id=s1-001]")
+    question.locator("input[value='1']").check()
+    question.locator(".qinglian-question__check").click()
+    expect(question.locator(".qinglian-question__feedback")).to_contain_text(feedback[0])
+    expect(question.locator(".qinglian-question__feedback")).to_contain_text(feedback[1])
+
+
 def test_attempt_limit(local_server, open_page):
     """After three attempts the exam offers no fourth; the count is shown each time."""
     page = open_page().page

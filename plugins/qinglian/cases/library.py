@@ -150,6 +150,6 @@ def _list(cases: list[Case], href, t) -> str:
     items = "".join(
         f'<li><span class="ql-case-kind ql-case-kind--{case.kind}">{t(f"cases.kind.{case.kind}")}</span> '
         f'<a href="{escape(href(case))}">{escape(case.title)}</a>'
-        f'<span class="ql-case-post">（{escape(case.post)}）</span><br>{escape(case.summary)}</li>'
+        f'<span class="ql-case-post">{t("cases.post", post=escape(case.post))}</span><br>{escape(case.summary)}</li>'
         for kind in KINDS for case in cases if case.kind == kind)
     return f'<ul class="ql-case-list">{items}</ul>'

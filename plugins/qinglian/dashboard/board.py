@@ -133,12 +133,12 @@ def render_dashboard(dashboard: Dashboard, t, tz: tzinfo | None = None, *,
     date = datetime.fromisoformat(dashboard.generated).astimezone(tz).date().isoformat()
     notes = [t("dashboard.date", date=date, staff=dashboard.total.staff)]
     if dashboard.pledges:
-        notes.append(t("dashboard.pledges", pledges="、".join(
+        notes.append(t("dashboard.pledges", pledges=t("list.separator").join(
             t("dashboard.pledge_version", title=title, version=version)
             for title, version in dashboard.pledges)))
     alone, pooled, pool = pool_small(dashboard.departments, min_group)
     if pool:
-        notes.append(t("dashboard.pooled", size=min_group, departments="、".join(pooled)))
+        notes.append(t("dashboard.pooled", size=min_group, departments=t("list.separator").join(pooled)))
         alone.append((t("dashboard.pooled_row"), pool))
     rows = "".join(f'<tr><th scope="row">{escape(name)}</th>{_cells(figures, t)}</tr>'
                    for name, figures in alone)

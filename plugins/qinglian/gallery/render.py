@@ -12,6 +12,10 @@ from html import escape
 from .exhibits import MEDIA, Exhibit, ExhibitImage
 from .images import Rendition
 
+# Each medium's name in the UI strings (exhibit.medium.calligraphy …): the front
+# matter's value is Chinese on every site
+_MEDIUM_NAMES = dict(zip(MEDIA, ("calligraphy", "painting", "photography", "poster", "other")))
+
 
 def picture(rendition: Rendition, size: str, alt: str, url, *, lazy: bool = True) -> str:
     """Return a <picture>: WebP with a JPEG fallback, sized, lazily loaded.
@@ -35,11 +39,11 @@ def _lightbox_link(image: ExhibitImage, rendition: Rendition, size: str, url,
             + ("" if hidden else picture(rendition, size, image.alt, url)) + "</a>")
 
 
-def _meta_line(exhibit: Exhibit) -> str:
+def _meta_line(exhibit: Exhibit, t) -> str:
     creator = escape(exhibit.creator)
     if exhibit.department != exhibit.creator:
-        creator += f"（{escape(exhibit.department)}）"
-    return f"{creator} · {escape(exhibit.medium)} · {exhibit.year}"
+        creator = t("exhibit.by_department", creator=creator, department=escape(exhibit.department))
+    return f"{creator} · {_medium(exhibit.medium, t)} · {exhibit.year}"
 
 
 def render_gallery(exhibits: list[Exhibit], renditions: dict[str, Rendition], href, url, t) -> str:
@@ -54,8 +58,8 @@ def render_gallery(exhibits: list[Exhibit], renditions: dict[str, Rendition], hr
     filters = (
         f'<form class="ql-gallery-filters" role="search" aria-label="{t("gallery.filters")}" '
         f'data-count="{escape(t("gallery.count", shown="{shown}", total="{total}"))}" hidden>'
-        + _select("medium", t("gallery.medium"), media, t)
-        + _select("year", t("gallery.year"), [str(year) for year in years], t)
+        + _select("medium", t("gallery.medium"), [(medium, _medium(medium, t)) for medium in media], t)
+        + _select("year", t("gallery.year"), [(str(year), str(year)) for year in years], t)
         + '<p class="ql-gallery-count" role="status" aria-live="polite"></p></form>'
     )
     cards = []
@@ -74,7 +78,7 @@ def render_gallery(exhibits: list[Exhibit], renditions: dict[str, Rendition], hr
             f'<li class="ql-gallery-card" data-medium="{escape(exhibit.medium)}" '
             f'data-year="{exhibit.year}">{pictures}'
             f'<h3 class="ql-gallery-title"><a href="{escape(href(exhibit))}">{escape(exhibit.title)}</a></h3>'
-            f'<p class="ql-gallery-meta">{_meta_line(exhibit)}{count}</p>'
+            f'<p class="ql-gallery-meta">{_meta_line(exhibit, t)}{count}</p>'
             f'<p class="ql-gallery-description">{escape(exhibit.description)}</p></li>')
     return (f'<section class="ql-gallery" aria-label="{t("gallery.label")}">{filters}'
             f'<ul class="ql-gallery-grid">{"".join(cards)}</ul></section>')
@@ -89,16 +93,20 @@ def render_exhibit(exhibit: Exhibit, renditions: dict[str, Rendition], url, t) -
         for image in exhibit.images if image.src in renditions)
     facts = "".join(f"<dt>{t(f'gallery.{key}')}</dt><dd>{escape(str(value))}</dd>" for key, value in (
         ("creator", exhibit.creator), ("department", exhibit.department),
-        ("medium", exhibit.medium), ("year", exhibit.year)))
+        ("medium", _medium(exhibit.medium, t)), ("year", exhibit.year)))
     return (f'<section class="ql-gallery ql-exhibit" aria-label="{t("gallery.work")}">'
             f'<div class="ql-gallery-card">{figures}'
             f'<p class="ql-gallery-title" hidden>{escape(exhibit.title)}</p>'
-            f'<p class="ql-gallery-meta" hidden>{_meta_line(exhibit)}</p>'
+            f'<p class="ql-gallery-meta" hidden>{_meta_line(exhibit, t)}</p>'
             f'<dl class="ql-exhibit-facts">{facts}</dl>'
             f'<p class="ql-gallery-description">{escape(exhibit.description)}</p></div></section>')
 
 
-def _select(name: str, label: str, values: list[str], t) -> str:
-    options = "".join(f'<option value="{escape(value)}">{escape(value)}</option>' for value in values)
+def _medium(medium: str, t) -> str:
+    return t(f"exhibit.medium.{_MEDIUM_NAMES[medium]}")
+
+
+def _select(name: str, label: str, options: list[tuple[str, str]], t) -> str:
+    choices = "".join(f'<option value="{escape(v)}">{escape(text)}</option>' for v, text in options)
     return (f'<label>{label} <select name="{name}"><option value="">{t("gallery.all")}</option>'
-            f"{options}</select></label>")
+            f"{choices}</select></label>")

@@ -45,7 +45,7 @@ def render_preview(bank: str, questions: list[Question], problems: list[str], t,
             group = [q for q in questions if q.standards[0] == standard and q.difficulty == difficulty]
             if group:
                 sections.append(f"<h2>{escape(label(standard))} · {escape(t(f'preview.{difficulty}'))}"
-                                f"（{len(group)}）</h2>" + "".join(_question(q, t) for q in group))
+                                f"{t('preview.count', count=len(group))}</h2>" + "".join(_question(q, t) for q in group))
     title = t("preview.title", bank=bank)
     return (f"<!doctype html>\n<html lang='{escape(language)}'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -26,6 +26,8 @@ from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files
 
 KEYS = ("id", "department", "post", "risk", "standards", "level", "measures", "owner")
 LEVELS = ("高", "中", "低")
+# Each level's name in the UI strings (risks.level.high …): the YAML value is Chinese on every site
+_LEVEL_NAMES = dict(zip(LEVELS, ("high", "medium", "low")))
 ID = re.compile(r"^[a-z0-9-]{1,64}$")
 
 
@@ -83,8 +85,7 @@ def render_register(risks: list[Risk], t, label) -> str:
 
     ``t(key, **values)`` gives UI strings and ``label(n)`` names standard n.
     """
-    levels = {name: sum(r.level == level for r in risks)
-              for name, level in zip(("high", "medium", "low"), LEVELS)}
+    levels = {name: sum(r.level == level for r in risks) for level, name in _LEVEL_NAMES.items()}
     totals = (f'<p class="ql-risk-totals">'
               f'{t("risks.totals", points=len(risks), measures=sum(len(r.measures) for r in risks), **levels)}</p>')
     departments = sorted({r.department for r in risks})
@@ -93,7 +94,7 @@ def render_register(risks: list[Risk], t, label) -> str:
         f'data-count="{escape(t("risks.count", shown="{shown}", total="{total}"))}">'
         + _select("department", t("risks.department"), [(d, d) for d in departments], t)
         + _select("standard", t("risks.standard"), [(str(n), label(n)) for n in range(1, 10)], t)
-        + _select("level", t("risks.level"), [(level, level) for level in LEVELS], t)
+        + _select("level", t("risks.level"), [(level, _level(level, t)) for level in LEVELS], t)
         + '<p class="ql-risk-count" role="status" aria-live="polite"></p></form>'
     )
     rows = "".join(
@@ -101,8 +102,8 @@ def render_register(risks: list[Risk], t, label) -> str:
         f'data-standards=" {" ".join(map(str, r.standards))} " data-level="{r.level}">'
         f"<td>{escape(r.department)}<br><small>{escape(r.post)}</small></td>"
         f"<td>{escape(r.risk)}</td>"
-        f"<td>{'、'.join(label(n) for n in r.standards)}</td>"
-        f'<td><span class="ql-risk-level ql-risk-level--{LEVELS.index(r.level)}">{r.level}</span></td>'
+        f"<td>{t('list.separator').join(label(n) for n in r.standards)}</td>"
+        f'<td><span class="ql-risk-level ql-risk-level--{LEVELS.index(r.level)}">{_level(r.level, t)}</span></td>'
         f"<td><ul>{''.join(f'<li>{escape(m)}</li>' for m in r.measures)}</ul></td>"
         f"<td>{escape(r.owner)}</td></tr>"
         for r in risks
@@ -119,13 +120,18 @@ def render_for_standard(risks: list[Risk], standard: int, register_href: str, t)
     mine = [r for r in risks if standard in r.standards]
     if not mine:
         return ""
-    items = "".join(
-        f'<li><a href="{escape(register_href)}#{escape(r.id)}">{escape(r.department)} · '
-        f"{escape(r.post)}</a>（{r.level}）：{escape(r.risk)}</li>" for r in mine)
+    items = "".join("<li>" + t(
+        "risks.related_item", level=_level(r.level, t), risk=escape(r.risk),
+        post=f'<a href="{escape(register_href)}#{escape(r.id)}">{escape(r.department)} · {escape(r.post)}</a>')
+        + "</li>" for r in mine)
     return f'<h2 id="related-risks">{t("risks.related")}</h2><ul class="ql-risk-list">{items}</ul>'
 
 
 # -----------------------------------------------------------------------------
+
+
+def _level(level: str, t) -> str:
+    return t(f"risks.level.{_LEVEL_NAMES[level]}")
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]], t) -> str:

@@ -286,14 +286,14 @@
         ? spec.digests.indexOf(q.sha256(spec.salt + ":" + mine)) >= 0
         : (type == "fill_blank" ? answer.map(q.normalize) : [canonical(spec, answer)]).indexOf(mine) >= 0);
       var lines = [(right ? "quiz.right" : "quiz.wrong") + " · "
-        + spec.standards.map(function (n) { return t("quiz.standard", { n: n }); }).join("、")];
+        + spec.standards.map(function (n) { return t("quiz.standard", { n: n }); }).join("list.separator")];
       if (answer != null) {
         if (!right) {
           lines.push(t("quiz.correct_answer", { answer: type == "fill_blank" ? answer.join(" / ")
             : type == "true_false" ? (answer ? "quiz.true" : "quiz.false")
               : answer.map(function (option) {
                 return String.fromCharCode(65 + item.order.indexOf(option));
-              }).sort().join("、") }));
+              }).sort().join("list.separator") }));
         }
         lines.push(spec.explanation);
       }
