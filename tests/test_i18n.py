@@ -32,8 +32,7 @@ ENGLISH_CONFIG = {
                            "contact": ["Integrity office: room 101"],
                            "departments": ["Medicine", "Nursing"]}},
     "plugins": {
-        "qinglian/portal": {"home_title": "Home",
-                            "sections": {"lessons": "Standards", "glossary": "Glossary",
+        "qinglian/portal": {"sections": {"lessons": "Standards", "glossary": "Glossary",
                                          "cases": "Cases", "risks": "Risks",
                                          "exhibits": "Gallery", "dashboard": "Dashboard"}},
         "qinglian/cases": {},
@@ -119,9 +118,10 @@ class _Shown(HTMLParser):
 
 
 def test_english_site_shows_no_chinese_ui(make_site, tmp_path):
-    """Built with theme.language: en, the pages of every block read in English: a
-    risk's level and an exhibit's medium are translated, lists and asides use
-    English punctuation (they showed 高, 书法, "Standard 1、Standard 3", "（…）")."""
+    """Built with theme.language: en, the pages of every block read in English: the
+    navigation's home entry, a risk's level and an exhibit's medium are translated,
+    lists and asides use English punctuation (they showed 首页, 高, 书法,
+    "Standard 1、Standard 3", "（…）")."""
     data = report_data(tmp_path, {"Medicine": [(True, True)], "Nursing": [(False, True)]})
     data = data.replace("廉洁从业承诺书", "Staff pledge")  # the report's pledge title
     site = make_site({**ENGLISH_FILES, "content/dashboard/data.json": data}, ENGLISH_CONFIG)

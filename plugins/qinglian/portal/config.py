@@ -7,7 +7,8 @@ class PortalConfig(Config):
 
     # Settings for the navigation: content folder -> section title, in nav order
     sections = c.DictOfItems(c.Type(str), default={})
-    home_title = c.Type(str, default="首页")
+    # The home page's entry (default: the site language's word, 首页 or Home)
+    home_title = c.Optional(c.Type(str))
     # Front-matter keys the site's own templates (theme/) or other plugins read,
     # beside Material's and Qinglian's: any other key is reported as misspelt
     front_matter_keys = c.ListOfItems(c.Type(str), default=[])

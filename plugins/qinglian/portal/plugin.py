@@ -152,9 +152,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         def is_excluded(path: str) -> bool:
             return bool(config.exclude_docs and config.exclude_docs.match_file(path))
 
-        return build_nav(
-            Path(config.docs_dir), self.config.sections, self.config.home_title, is_excluded
-        )
+        home = self.config.home_title or translate("portal.home", config.theme.get("language", "zh"))
+        return build_nav(Path(config.docs_dir), self.config.sections, home, is_excluded)
 
 
 # -----------------------------------------------------------------------------
