@@ -45,6 +45,14 @@ def test_pages_are_chinese(site):
         assert '<html lang="zh"' in page.read_text(encoding="utf-8"), page
 
 
+def test_heading_links_are_named_in_chinese(intranet_site):
+    """The ¶ link after each heading is named 本节链接, not Python-Markdown's
+    "Permanent link", for the tooltip and for screen readers."""
+    for page in site_pages(intranet_site):
+        text = page.read_text(encoding="utf-8")
+        assert "Permanent link" not in text and 'class="headerlink"' in text, page
+
+
 def test_nav_has_every_section(site):
     """The top tabs list the seven sections in order."""
     html = (site / "index.html").read_text(encoding="utf-8")
