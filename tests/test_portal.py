@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from conftest import PROJECT
 from test_cases_risks import CASE
 from test_gallery import EXHIBIT
+from qinglian.collector.report import Person, Published, Roster, build_report, write_report
 from qinglian.common.pages import front_matter_problems
 from qinglian.portal import privacy
 
@@ -226,6 +227,19 @@ def test_personal_data_in_content_is_left_out_and_fails_strict(site_with_persona
             data = path.read_bytes()
             assert "张三".encode() not in data and "0002".encode() not in data, path
             assert "孙七".encode() not in data and "周八".encode("utf-16-le") not in data, path
+
+
+def test_an_english_sites_report_is_personal_data(tmp_path):
+    """The files `qinglian report` writes for an English site, copied into content/,
+    are recognised by their "Staff number" column (only 工号 and 姓名 were)."""
+    roster = Roster("roster.csv", "UTF-8", [Person("0001", "Ann Lee", "Medicine")])
+    report = build_report([], roster, Published("test-hospital", ("Medicine",), ()),
+                          generated="2026-11-24T04:00:00.000Z")
+    written = write_report(report, tmp_path / "report", language="en")
+    found = {path.name: privacy.personal_data(path) for path in written
+             if path.name not in ("index.html", "dashboard.json", "unmatched.csv")}
+    assert found == {"report.csv": "a table with the column(s) Staff number",
+                     "Medicine.html": "a page with a table of people, column(s) Staff number"}
 
 
 def test_a_record_export_larger_than_the_search_limit_is_still_found(tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from qinglian.collector.manifest import Manifests
 from qinglian.collector.settings import Settings
 from qinglian.common.verification import (ALPHABET, completing_records, formatted, normalised,
                                           verification_code)
+from qinglian.portal.privacy import personal_data
 from test_collector_api import PARTS, PLEDGE_HASH, SITE, STAFF, TOKEN, record
 
 with warnings.catch_warnings():
@@ -211,6 +212,9 @@ def test_an_english_sites_report_and_verification_page_are_in_english(tmp_path, 
     assert (out / "report.csv").read_text(encoding="utf-8-sig").startswith("Department,Staff number,")
     route = (out / "routes" / "onboarding" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in route and "1 of 1 finished" in route
+    # Copied into content/ by mistake, the English files are still kept off the site
+    assert personal_data(out / "routes" / "onboarding" / "report.csv") == (
+        "a table with the column(s) Staff ID")
 
 
 def test_a_route_score_written_as_90_0_shows_as_90(tmp_path, manifest, capsys):

@@ -12,12 +12,17 @@ import re
 from html import escape
 from pathlib import Path
 
-from ..common.tables import TableError, read_table
+from ..common.i18n import STRINGS
+from ..common.tables import TableError, normalise_header, read_table
 
 # Headings that name a person in rosters (report.ROSTER_COLUMNS), in the
-# collector's CSV export and in other HR sheets
-PERSON_COLUMNS = ("工号", "职工号", "员工编号", "姓名", "身份证号", "身份证号码", "手机号",
-                  "手机号码", "staff_id", "credit_code")
+# collector's CSV export and in other HR sheets, and the staff number's heading
+# in the files `qinglian report` writes in each site language ("Staff number")
+PERSON_COLUMNS = tuple(dict.fromkeys((
+    "工号", "职工号", "员工编号", "姓名", "身份证号", "身份证号码", "手机号", "手机号码",
+    "staff_id", "credit_code",
+    *(strings[key] for strings in STRINGS.values()
+      for key in ("report.column.staff_id", "report.route.staff_id")))))
 DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-wal", ".db-shm", ".dump", ".sql"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
@@ -73,5 +78,5 @@ def _person_columns(path: Path) -> str | None:
         table = read_table(path, PERSON_COLUMNS)
     except TableError:
         return None  # no heading names a person
-    columns = [column for column in table.columns if column in PERSON_COLUMNS]
+    columns = [name for name in PERSON_COLUMNS if normalise_header(name) in table.columns]
     return f"a table with the column(s) {', '.join(columns)}"
