@@ -273,6 +273,15 @@ def test_roster_accepts_other_headings(tmp_path):
         ("1001", "张三", "内科")]
 
 
+@pytest.mark.parametrize("header", [("Staff number", "Name", "Department"),
+                                    ("STAFF ID", "name", "department")])
+def test_roster_of_an_english_hospital(tmp_path, header):
+    """A roster headed in English, as an English site's HR keeps it, is read too."""
+    path = roster_csv(tmp_path, [("1001", "Ann Lee", "Medicine")], header=header)
+    assert [(p.staff_id, p.name, p.department) for p in read_roster(path).people] == [
+        ("1001", "Ann Lee", "Medicine")]
+
+
 def test_roster_problems_are_listed_by_row(tmp_path):
     """Every problem at once, each as FILE:row N: message."""
     path = roster_csv(tmp_path, [("1001", "张三", "内科"), ("", "李四", "内科"),
@@ -284,7 +293,8 @@ def test_roster_problems_are_listed_by_row(tmp_path):
         f"{path}:row 4: 工号 1001 is also on row 2; list each person once",
     ]
     missing = roster_csv(tmp_path, [("1001", "张三")], header=("工号", "姓名"), name="m.csv")
-    with pytest.raises(SetupError, match=r"m\.csv:row 1: no 科室 column; head it 科室 or 部门 or 所在科室"):
+    with pytest.raises(SetupError, match=r"m\.csv:row 1: no 科室 column; head it 科室 or 部门 or "
+                                         "所在科室 or Department"):
         read_roster(missing)
 
 

@@ -37,11 +37,11 @@ from .store import StoredRecord, utc_now
 
 ONBOARDING_QUIZ = "onboarding"  # quizzes/onboarding.yml
 
-# Each roster column and the other headings HR files use for it
+# Each roster column and the other headings HR files use for it, English ones last
 ROSTER_COLUMNS = {
-    "staff_id": ("工号", "职工号", "员工编号"),
-    "name": ("姓名", "名字"),
-    "department": ("科室", "部门", "所在科室"),
+    "staff_id": ("工号", "职工号", "员工编号", "Staff number", "Staff ID"),
+    "name": ("姓名", "名字", "Name"),
+    "department": ("科室", "部门", "所在科室", "Department"),
 }
 
 
