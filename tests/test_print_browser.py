@@ -1,0 +1,39 @@
+"""Paper and phones in Chromium: what every page prints (print media, A4) and how it
+lays out 360 px wide. Assertions are on measured layout, not on screenshots."""
+
+import pytest
+
+from conftest import site_pages
+
+pytestmark = pytest.mark.browser
+
+# What is left of A4 inside qinglian.css's page margins (210 mm - 2 × 16 mm), in CSS px
+A4_TEXT_WIDTH = round(178 / 25.4 * 96)
+PHONE = {"width": 360, "height": 740}
+
+
+def served(site, server) -> list[str]:
+    """The address of every Material page of the intranet build (instant navigation on)."""
+    return [server + page.relative_to(site).as_posix() for page in site_pages(site)]
+
+
+def on_paper(page, selector: str) -> list[str]:
+    """Return the elements matching ``selector`` that print (print media emulated)."""
+    return page.locator(selector).evaluate_all(
+        "els => els.filter(el => el.getClientRects().length"
+        " && getComputedStyle(el).visibility !== 'hidden')"
+        ".map(el => el.outerHTML.slice(0, 80))")
+
+
+def test_every_printed_page_names_where_it_came_from(intranet_site, local_server, open_page):
+    """Each page prints the hospital's source line, including the pages whose template
+    replaces Material's content block (home, 监督举报)."""
+    page = open_page().page
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_TEXT_WIDTH, "height": 900})
+    missing = []
+    for url in served(intranet_site, local_server):
+        page.goto(url)
+        if len(on_paper(page, ".ql-print-source")) != 1:
+            missing.append(url)
+    assert missing == []
