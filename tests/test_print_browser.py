@@ -37,3 +37,21 @@ def test_every_printed_page_names_where_it_came_from(intranet_site, local_server
         if len(on_paper(page, ".ql-print-source")) != 1:
             missing.append(url)
     assert missing == []
+
+
+def test_no_page_scrolls_sideways_on_a_phone(intranet_site, local_server, open_page):
+    """360 px wide, no page is wider than the screen: long words and addresses wrap,
+    and tables scroll inside their own box."""
+    page = open_page().page
+    page.set_viewport_size(PHONE)
+    wide = {}
+    for url in served(intranet_site, local_server):
+        page.goto(url)
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[url] = width
+    assert wide == {}
+    # Control: the risk page's example table is wider than a phone: it scrolls in its box
+    page.goto(f"{local_server}risks/")
+    box = page.locator(".md-typeset__scrollwrap").first
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX") == "auto"
