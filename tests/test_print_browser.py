@@ -12,9 +12,10 @@ A4_TEXT_WIDTH = round(178 / 25.4 * 96)
 PHONE = {"width": 360, "height": 740}
 
 
-def served(site, server) -> list[str]:
-    """The address of every Material page of the intranet build (instant navigation on)."""
-    return [server + page.relative_to(site).as_posix() for page in site_pages(site)]
+def served(site, server, *, posters: bool = False) -> list[str]:
+    """The address of every Material page of the intranet build (instant navigation on),
+    with ``posters`` the QR poster sheets too."""
+    return [server + page.relative_to(site).as_posix() for page in site_pages(site, posters=posters)]
 
 
 def on_paper(page, selector: str) -> list[str]:
@@ -40,12 +41,12 @@ def test_every_printed_page_names_where_it_came_from(intranet_site, local_server
 
 
 def test_no_page_scrolls_sideways_on_a_phone(intranet_site, local_server, open_page):
-    """360 px wide, no page is wider than the screen: long words and addresses wrap,
-    and tables scroll inside their own box."""
+    """360 px wide, no page (poster sheets included) is wider than the screen: long words
+    and addresses wrap, and tables scroll inside their own box."""
     page = open_page().page
     page.set_viewport_size(PHONE)
     wide = {}
-    for url in served(intranet_site, local_server):
+    for url in served(intranet_site, local_server, posters=True):
         page.goto(url)
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
         if width > PHONE["width"]:
@@ -55,3 +56,23 @@ def test_no_page_scrolls_sideways_on_a_phone(intranet_site, local_server, open_p
     page.goto(f"{local_server}risks/")
     box = page.locator(".md-typeset__scrollwrap").first
     assert box.evaluate("el => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX") == "auto"
+
+
+def mm(px: float) -> float:
+    return px * 25.4 / 96
+
+
+def test_poster_qr_code_prints_at_its_full_size(intranet_site, local_server, open_page):
+    """On paper the QR code keeps its size (70 mm on A4, 50 mm on A5), though it shrinks
+    to fit a phone's screen."""
+    page = open_page().page
+    page.set_viewport_size(PHONE)
+    page.goto(f"{local_server}lessons/index.posters.html#standard-1")
+    qr = page.locator("#standard-1 .ql-poster-qr")
+    assert qr.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]
+    page.emulate_media(media="print")
+    for paper, text_width, size in [("a4", 180, 70), ("a5", 128, 50)]:
+        page.get_by_label(paper.upper()).evaluate("el => { el.checked = true }")  # hidden on paper
+        page.set_viewport_size({"width": round(text_width / 25.4 * 96), "height": 900})
+        box = qr.bounding_box()
+        assert round(mm(box["width"])) == round(mm(box["height"])) == size, paper

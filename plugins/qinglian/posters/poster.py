@@ -101,7 +101,8 @@ _SCRIPT = """
 """
 
 # A4 by default; choosing A5 switches the named page and the sizes (no script).
-# Each poster is a sheet of paper of its own.
+# Each poster is a sheet of paper of its own. On a screen narrower than the paper
+# (a phone) the poster and its QR code shrink to fit, instead of scrolling sideways.
 _STYLE = """
 @page { size: A4; margin: 15mm; }
 @page a5 { size: A5; margin: 10mm; }
@@ -115,7 +116,7 @@ body { margin: 0; font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei",
 .controls legend { float: left; margin-right: .6rem; }
 .controls button { font: inherit; padding: .3rem 1.2rem; }
 .controls p { margin: 0; color: #555; font-size: .9rem; }
-.poster { box-sizing: border-box; width: 180mm; min-height: 267mm; margin: 1.5rem auto;
+.poster { box-sizing: border-box; width: 180mm; max-width: 100%; min-height: 267mm; margin: 1.5rem auto;
   padding: 18mm 16mm; background: #fff; border-top: 12mm solid #b71c1c;
   display: flex; flex-direction: column; align-items: center; text-align: center; }
 .poster + .poster { break-before: page; }
@@ -124,7 +125,7 @@ body { margin: 0; font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei",
 h2 { margin: .8em 0 .5em; font-size: 30pt; line-height: 1.3; }
 .text { margin: 0 0 1.5em; font-size: 15pt; line-height: 1.7; text-align: justify; }
 figure { margin: auto 0 0; }
-.ql-poster-qr { display: block; width: 70mm; height: 70mm; margin: 0 auto; }
+.ql-poster-qr { display: block; width: 70mm; height: 70mm; max-width: 100%; margin: 0 auto; }
 figcaption { margin-top: .6em; font-size: 13pt; }
 .url { font-size: 9pt; color: #555; word-break: break-all; }
 body:has(#paper-a5:checked) .poster { page: a5; width: 128mm; min-height: 190mm;
