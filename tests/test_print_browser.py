@@ -76,3 +76,23 @@ def test_poster_qr_code_prints_at_its_full_size(intranet_site, local_server, ope
         page.set_viewport_size({"width": round(text_width / 25.4 * 96), "height": 900})
         box = qr.bounding_box()
         assert round(mm(box["width"])) == round(mm(box["height"])) == size, paper
+
+
+# What only works on a screen: the site's furniture, buttons, filters, sign-in forms
+# and the link to a page's poster (an unsigned pledge's fields stay: a paper form)
+SCREEN_ONLY = (".md-header, .md-tabs, .md-sidebar, .md-footer, button, "
+               "select:not(.qinglian-pledge select), .qinglian-profile, .ql-poster-link")
+
+
+def test_printed_pages_leave_out_what_only_works_on_a_screen(intranet_site, local_server, open_page):
+    """Printing any page (a lesson with its quiz, the pledges, the risk register with its
+    filters, the exam) gives the text, without navigation, buttons or forms to fill in."""
+    page = open_page().page
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_TEXT_WIDTH, "height": 900})
+    printed = {}
+    for url in served(intranet_site, local_server):
+        page.goto(url)
+        if found := on_paper(page, SCREEN_ONLY):
+            printed[url] = found
+    assert printed == {}
