@@ -173,6 +173,12 @@ def site_pages(site_dir: Path, *, posters: bool = False) -> list[Path]:
                   and (posters or not p.name.endswith(".posters.html")))
 
 
+def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """Return the page sizes (pt) of a PDF that Chromium printed."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    return [(round(float(w)), round(float(h))) for w, h in boxes]
+
+
 def block_data(page_html: str, kind: str) -> dict:
     """Return the data of the first <form class="qinglian-KIND"> of a built page, read
     by an HTML parser as a browser reads it (whatever the attribute's quoting)."""

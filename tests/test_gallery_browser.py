@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from conftest import pdf_pages
+
 pytestmark = pytest.mark.browser
 
 
@@ -105,12 +107,6 @@ def test_lightbox_after_instant_navigation(local_server, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
-def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
-    """Return the page sizes (pt) of a PDF that Chromium printed."""
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
-    return [(round(float(w)), round(float(h))) for w, h in boxes]
-
-
 def test_poster_prints_on_one_a4_or_a5_sheet(offline_site, open_page):
     recorded = open_page()
     page = recorded.page
@@ -120,16 +116,16 @@ def test_poster_prints_on_one_a4_or_a5_sheet(offline_site, open_page):
     posters = page.locator("article.poster")
     expect(page.locator("article.poster:visible")).to_have_count(1)
     expect(page.locator("#standard-5 svg.ql-poster-qr")).to_be_visible()
-    assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(595, 842)]  # A4
+    assert pdf_pages(page.pdf(prefer_css_page_size=True)) == [(595, 842)]  # A4
     page.get_by_label("A5").check()
-    assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(420, 595)]  # A5
+    assert pdf_pages(page.pdf(prefer_css_page_size=True)) == [(420, 595)]  # A5
     # …or every poster of the folder, one sheet of paper each
     count = posters.count()
     assert count >= 9
     page.get_by_role("link", name=f"显示本栏目全部 {count} 张海报").click()
     expect(page.locator("article.poster:visible")).to_have_count(count)
     expect(page.get_by_role("link", name=f"显示本栏目全部 {count} 张海报")).to_be_hidden()
-    assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == [(420, 595)] * count
+    assert pdf_pages(page.pdf(prefer_css_page_size=True)) == [(420, 595)] * count
     # A mistyped fragment shows them all, without a script error
     page.goto(page.url.split("#")[0] + "#%E0")
     expect(page.locator("article.poster:visible")).to_have_count(count)

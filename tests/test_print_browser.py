@@ -2,8 +2,10 @@
 lays out 360 px wide. Assertions are on measured layout, not on screenshots."""
 
 import pytest
+from playwright.sync_api import expect
 
-from conftest import site_pages
+from conftest import pdf_pages, site_pages
+from test_pledge_browser import STAFF, SUPPLIER, fill
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +98,25 @@ def test_printed_pages_leave_out_what_only_works_on_a_screen(intranet_site, loca
         if found := on_paper(page, SCREEN_ONLY):
             printed[url] = found
     assert printed == {}
+
+
+FAMILY = {"name": "李四", "relationship": "配偶", "staff_name": "张三", "staff_id": "A001"}
+
+
+@pytest.mark.parametrize("pledge, person, signer", [
+    ("staff", STAFF, "张三"), ("family", FAMILY, "李四"), ("supplier", SUPPLIER, "王五 · 某某医药有限公司")])
+def test_signed_pledge_prints_on_one_a4_sheet(intranet_site, local_server, open_page, pledge, person,
+                                              signer):
+    """The printed copy for the personnel file (医德医风档案) is one A4 sheet: the pledge's
+    text and, below it, the receipt with the signer's name and the code, at a readable size."""
+    page = open_page().page
+    page.goto(f"{local_server}pledges/{pledge}/")
+    fill(page, person)
+    receipt = page.locator(".qinglian-pledge__receipt")
+    expect(receipt).to_contain_text(signer)
+    assert pdf_pages(page.pdf(prefer_css_page_size=True)) == [(595, 842)]
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_TEXT_WIDTH, "height": 900})
+    for value in [signer, receipt.locator("dd").nth(4).inner_text()]:  # the name, the code
+        size = receipt.locator("dd", has_text=value).evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 13, (value, size)  # 10 pt
