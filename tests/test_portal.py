@@ -16,6 +16,7 @@ from test_gallery import EXHIBIT
 from qinglian.collector.report import Person, Published, Roster, build_report, write_report
 from qinglian.common.pages import front_matter_problems
 from qinglian.portal import privacy
+from qinglian.portal.links import mark_outside_links
 
 
 def nav_links(html: str) -> list[str]:
@@ -352,3 +353,16 @@ def test_a_key_of_another_kind_of_page_is_named_as_such(make_site):
     assert result.stdout.splitlines() == [
         "content/cases/x.md:3: key 'duration' is not read on this kind of page — correct its "
         "spelling or delete it (the keys a page can have: 指南 → 课程、新文件与发布 → 页面开头的设置)"]
+
+
+@pytest.mark.parametrize("html, marked", [
+    ('<a href="https://www.nhc.gov.cn/">卫健委</a>', True),
+    ('<a title="法规" href="http://example.org/x">法规</a>', True),
+    ("<a href='//example.org/'>x</a>", True),
+    ('<a href="../standard-9/">第九条</a>', False),
+    ('<a href="#自测">自测</a>', False),
+    ('<abbr title="https://example.org/">统方</abbr>', False),
+])
+def test_links_to_other_sites_are_marked(html, marked):
+    """Only a link whose href leads to another host gets data-ql-outside."""
+    assert mark_outside_links(html).startswith("<a data-ql-outside ") == marked

@@ -4,7 +4,7 @@ lays out 360 px wide. Assertions are on measured layout, not on screenshots."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import pdf_pages, site_pages
+from conftest import PROJECT, pdf_pages, site_pages
 from test_pledge_browser import STAFF, SUPPLIER, fill
 
 pytestmark = pytest.mark.browser
@@ -120,3 +120,26 @@ def test_signed_pledge_prints_on_one_a4_sheet(intranet_site, local_server, open_
     for value in [signer, receipt.locator("dd").nth(4).inner_text()]:  # the name, the code
         size = receipt.locator("dd", has_text=value).evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
         assert size >= 13, (value, size)  # 10 pt
+
+
+# The address a link prints after itself, if any (print media)
+PRINTED_ADDRESSES = """els => els.map(el => getComputedStyle(el, '::after').content)
+    .filter(content => content.includes('//'))"""
+
+
+def test_printed_links_show_the_address_only_of_other_sites(intranet_site, local_server, make_site,
+                                                             open_page):
+    """On paper a lesson's links to the glossary, cases and risk points (absolute in the
+    browser: Material's instant navigation) show no address; a link to another site does."""
+    page = open_page().page
+    page.emulate_media(media="print")
+    page.goto(f"{local_server}lessons/standard-1/")
+    links = page.locator(".md-typeset a")
+    assert links.evaluate_all("els => els.filter(el => el.href.includes('/cases/')).length") > 0
+    assert links.evaluate_all(PRINTED_ADDRESSES) == []
+    site = make_site({"content/lessons/standard-1.md": "# 第一条\n\n见[国家卫生健康委员会](https://www.nhc.gov.cn/)"
+                      "和[术语表](../glossary/index.md)。\n"},
+                     {"theme": {"custom_dir": str(PROJECT / "theme")}})
+    assert site.build().returncode == 0
+    page.goto((site.root / "site" / "lessons" / "standard-1" / "index.html").as_uri())
+    assert page.locator(".md-typeset a").evaluate_all(PRINTED_ADDRESSES) == ['" (https://www.nhc.gov.cn/)"']

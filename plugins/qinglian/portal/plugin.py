@@ -14,6 +14,7 @@ from ..common.errors import shown_path
 from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
 from .config import HospitalConfig, PortalConfig
+from .links import mark_outside_links
 from .privacy import personal_data
 from .sections import build_nav
 
@@ -104,9 +105,16 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     # While previewing, every page shows the problems until they are fixed: each
     # page keeps a place for them, filled once every page's Markdown has been
     # read (a page read earlier would not list the problems of one read later)
-    def on_page_content(self, html, *, page, config, files):
+    def _keep_problems_place(self, html, *, page, config, files):
         if self.serving:
             return PROBLEMS_PLACE + html
+
+    # Mark the links to other sites, whose address a printout shows
+    def _mark_outside_links(self, html, *, page, config, files):
+        if self.config.enabled:
+            return mark_outside_links(html)
+
+    on_page_content = CombinedEvent(_keep_problems_place, _mark_outside_links)
 
     def on_post_page(self, output, *, page, config):
         if not self.serving:
