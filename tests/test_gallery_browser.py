@@ -107,6 +107,26 @@ def test_lightbox_after_instant_navigation(local_server, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
+def test_back_button_closes_the_lightbox(local_server, open_page):
+    """Going back (a phone's swipe back) while a picture is open leaves no lightbox over
+    the previous page, which instant navigation brings in under the same <body>."""
+    recorded = open_page()
+    page = recorded.page
+    # Material intercepts links only once it has read the sitemap: wait for that request
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        page.goto(local_server)
+    page.evaluate("window.qinglianTestMarker = 1")  # a full page load would lose it
+    page.locator("a.md-tabs__link", has_text="清廉文化").click()
+    page.locator("a[data-ql-lightbox]").first.click()
+    dialog = page.locator("dialog.ql-lightbox")
+    expect(dialog).to_be_visible()
+    page.go_back()
+    expect(page.locator("#ql-hero-title")).to_be_visible()  # the home page is back
+    expect(dialog).to_be_hidden()
+    assert page.evaluate("window.qinglianTestMarker") == 1
+    assert recorded.blocked == [] and recorded.errors == []
+
+
 def test_poster_prints_on_one_a4_or_a5_sheet(offline_site, open_page):
     recorded = open_page()
     page = recorded.page

@@ -163,8 +163,15 @@
       event.preventDefault();
       open(link);
     });
+    if (window.document$) {
+      window.document$.subscribe(function () {
+        // Instant navigation keeps <body>: the back button (a swipe back on a
+        // phone) would leave the lightbox open over the next page
+        if (dialog && dialog.open) dialog.close();
+        start();
+      });
+    }
   }
-  if (window.document$) window.document$.subscribe(start);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
