@@ -127,6 +127,30 @@ def test_back_button_closes_the_lightbox(local_server, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
+def test_filter_kept_after_back(local_server, open_page):
+    """Back from a work's page shows the works chosen before, though instant
+    navigation draws the gallery afresh."""
+    recorded = open_page()
+    page = recorded.page
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        page.goto(f"{local_server}exhibits/")
+    page.evaluate("window.qinglianTestMarker = 1")  # a full page load would lose it
+    cards = page.locator(".ql-gallery-card")
+    shown = page.locator(".ql-gallery-card:visible")
+    page.get_by_label("形式").select_option("摄影")
+    expect(page.locator(".ql-gallery-count")).to_have_text(f"显示 {shown.count()} / {cards.count()} 件作品")
+    assert 0 < shown.count() < cards.count()
+    photos = shown.count()
+    shown.first.locator(".ql-gallery-title a").click()
+    expect(page.locator(".ql-exhibit-figure")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_label("形式")).to_have_value("摄影")
+    expect(page.locator(".ql-gallery-count")).to_have_text(f"显示 {photos} / {cards.count()} 件作品")
+    assert {card.get_attribute("data-medium") for card in shown.all()} == {"摄影"}
+    assert page.evaluate("window.qinglianTestMarker") == 1
+    assert recorded.blocked == [] and recorded.errors == []
+
+
 def test_poster_prints_on_one_a4_or_a5_sheet(offline_site, open_page):
     recorded = open_page()
     page = recorded.page

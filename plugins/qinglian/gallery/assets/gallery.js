@@ -127,6 +127,13 @@
   function filter(form) {
     var cards = form.closest(".ql-gallery").querySelectorAll(".ql-gallery-card");
     var count = form.querySelector(".ql-gallery-count");
+    // The choice is kept in the page's address (?medium=书法): back shows the
+    // works as they were left, as in risks.js
+    var address = new URL(location.href);
+    [].forEach.call(form.querySelectorAll("select"), function (select) {
+      select.value = address.searchParams.get(select.name) || "";
+      if (select.selectedIndex < 0) select.value = ""; // an option since taken out
+    });
     function apply() {
       var medium = form.elements.medium.value;
       var year = form.elements.year.value;
@@ -139,6 +146,11 @@
       });
       count.textContent = form.getAttribute("data-count")
         .replace("{shown}", shown).replace("{total}", cards.length);
+      [].forEach.call(form.querySelectorAll("select"), function (select) {
+        if (select.value) address.searchParams.set(select.name, select.value);
+        else address.searchParams.delete(select.name);
+      });
+      history.replaceState(history.state, "", address.href);
     }
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });

@@ -10,6 +10,14 @@
     form.qinglianStarted = true;
     var rows = document.querySelectorAll(".ql-risk-table tbody tr");
     var count = form.querySelector(".ql-risk-count");
+    // The choice is kept in the page's address (?department=药剂科): back
+    // shows the table as it was left. Instant navigation draws the page afresh,
+    // and a browser restores the menus only after this script has run.
+    var address = new URL(location.href);
+    [].forEach.call(form.querySelectorAll("select"), function (select) {
+      select.value = address.searchParams.get(select.name) || "";
+      if (select.selectedIndex < 0) select.value = ""; // an option since taken out
+    });
     function apply() {
       var department = form.elements.department.value;
       var standard = form.elements.standard.value;
@@ -24,6 +32,11 @@
       });
       count.textContent = form.getAttribute("data-count")
         .replace("{shown}", shown).replace("{total}", rows.length);
+      [].forEach.call(form.querySelectorAll("select"), function (select) {
+        if (select.value) address.searchParams.set(select.name, select.value);
+        else address.searchParams.delete(select.name);
+      });
+      history.replaceState(history.state, "", address.href);
     }
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
