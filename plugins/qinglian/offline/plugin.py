@@ -20,7 +20,7 @@ from .guard import (
     is_outside,
     reference_problems,
 )
-from .worker import compact_index_script, find_search_worker, render_worker_script
+from .worker import compact_index_script, find_search_worker, mend_site_worker, render_worker_script
 
 ASSET_DIR = "assets/qinglian"
 
@@ -107,7 +107,13 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         if self.worker_script:
             compact_index_script(Path(config.site_dir) / "search" / "search_index.js")
 
-    on_post_build = CombinedEvent(_write_worker, _compact_search_index)
+    # Material's query segmenter drops a Chinese query's last word (see
+    # SEGMENT_LOOP): mend the worker the intranet build serves
+    def _mend_search_worker(self, *, config):
+        if self.config.enabled:
+            mend_site_worker(Path(config.site_dir))
+
+    on_post_build = CombinedEvent(_write_worker, _compact_search_index, _mend_search_worker)
 
 
     def check(self, config) -> list[str]:

@@ -1,8 +1,9 @@
-"""The file:// search worker script: Material's worker source wrapped in our shim."""
+"""Material's search worker: its query segmenter mended, and for file:// wrapped in our shim."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..common.hashing import short_hash
@@ -11,6 +12,12 @@ SHIM = Path(__file__).parent / "assets" / "search-worker-shim.js"
 WORKER_GLOB = "assets/javascripts/workers/search.*.js"
 # How Material's offline plugin starts search/search_index.js
 INDEX_PREFIX = "var __index = "
+# The loop of Material's query segmenter (integrations/search/query/segment) that
+# looks up each piece of a Chinese query in the index, as minified:
+#   for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&…
+# It stops one character short, so a word that ends the query is never found:
+# 隐私 is searched as 隐*, 第八条 as 第* (every 第…条 lesson alike)
+SEGMENT_LOOP = re.compile(r"(for\(let (\w+)=(\w+)\+1;\2)<(\w+\.length;\2\+\+\)\w+\.slice\(\3,\2\)in )")
 
 
 def find_search_worker(theme_dirs: list[str]) -> Path | None:
@@ -28,12 +35,30 @@ def render_worker_script(worker: Path) -> tuple[str, str]:
     The name holds a hash of the script, like Material's own assets, so a
     browser never keeps a stale copy after an upgrade.
     """
+    source = mend_segmenter(worker.read_text(encoding="utf-8"))
     script = (
         SHIM.read_text(encoding="utf-8")
         .replace("__WORKER_NAME__", json.dumps(worker.name))
-        .replace("__WORKER_SOURCE__", json.dumps(worker.read_text(encoding="utf-8")))
+        .replace("__WORKER_SOURCE__", json.dumps(source))
     )
     return f"iframe-worker.{short_hash(script)}.js", script
+
+
+def mend_segmenter(source: str) -> str:
+    """Return Material's search worker ``source`` with its query segmenter reaching
+    the query's last character; a worker without that loop is returned as it is."""
+    return SEGMENT_LOOP.sub(r"\1<=\4", source, count=1)
+
+
+def mend_site_worker(site_dir: Path) -> None:
+    """Mend the query segmenter of the search worker copied into ``site_dir``."""
+    for path in site_dir.glob(WORKER_GLOB):
+        if path.name.endswith(".map"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        mended = mend_segmenter(source)
+        if mended != source:
+            path.write_text(mended, encoding="utf-8")
 
 
 def compact_index_script(path: Path) -> None:
