@@ -114,6 +114,18 @@ def test_search_index_keeps_domain_terms_whole(site):
     assert any("\u200b统方\u200b" in doc["text"] for doc in index["docs"])
 
 
+def test_search_index_leaves_out_filter_controls(site):
+    """The gallery's and the register's filter controls stay out of the search index:
+    their option labels ran together into one line of excerpt (全部第一条第二条…)."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = {doc["location"]: doc["text"].replace("\u200b", "") for doc in index["docs"]}
+    filtered = [text for location, text in texts.items()
+                if location.startswith(("exhibits/", "risks/"))]
+    assert any("王冕" in text for text in filtered)  # the gallery's cards are still found
+    assert not [text for text in filtered
+                if "第一条第二条第三条" in text or "20262025" in text or "全部书法" in text]
+
+
 def test_file_build_has_no_404_page(intranet_site, offline_site):
     """No server shows the file:// build's 404 page, whose links start at the disk's
     root: it is left out there, and kept in the intranet build."""

@@ -56,7 +56,8 @@ def render_gallery(exhibits: list[Exhibit], renditions: dict[str, Rendition], hr
     media = [medium for medium in MEDIA if any(e.medium == medium for e in exhibits)]
     years = sorted({e.year for e in exhibits}, reverse=True)
     filters = (
-        f'<form class="ql-gallery-filters" role="search" aria-label="{t("gallery.filters")}" '
+        # The controls are no content: kept out of search, their labels ran together there
+        f'<form class="ql-gallery-filters" role="search" aria-label="{t("gallery.filters")}" data-search-exclude '
         f'data-count="{escape(t("gallery.count", shown="{shown}", total="{total}"))}" hidden>'
         + _select("medium", t("gallery.medium"), [(medium, _medium(medium, t)) for medium in media], t)
         + _select("year", t("gallery.year"), [(str(year), str(year)) for year in years], t)

@@ -90,7 +90,8 @@ def render_register(risks: list[Risk], t, label) -> str:
               f'{t("risks.totals", points=len(risks), measures=sum(len(r.measures) for r in risks), **levels)}</p>')
     departments = sorted({r.department for r in risks})
     filters = (
-        f'<form class="ql-risk-filters" role="search" aria-label="{t("risks.filters")}" '
+        # The controls are no content: kept out of search, their labels ran together there
+        f'<form class="ql-risk-filters" role="search" aria-label="{t("risks.filters")}" data-search-exclude '
         f'data-count="{escape(t("risks.count", shown="{shown}", total="{total}"))}">'
         + _select("department", t("risks.department"), [(d, d) for d in departments], t)
         + _select("standard", t("risks.standard"), [(str(n), label(n)) for n in range(1, 10)], t)
