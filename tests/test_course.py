@@ -1,6 +1,7 @@
 """The course as content: nine complete lessons, question coverage, the exam, the glossary,
 term tooltips and the 监督举报 page. These numbers are promises; the tests keep them true."""
 
+import json
 import re
 from collections import Counter
 
@@ -117,3 +118,12 @@ def test_report_page_lists_the_hospitals_channels(intranet_site):
     assert "<dt>举报电话</dt>" in page and "<dd>0000-00000000</dd>" in page
     assert channels < page.index("可以反映哪些问题")
     assert "24 小时" in page and "收据" in page
+
+
+def test_search_finds_the_reporting_channels(intranet_site):
+    """Staff search for 举报电话: the channels are in the page's content, which search
+    indexes, not added by the template after it."""
+    index = json.loads((intranet_site / "search" / "search_index.json").read_text("utf-8"))
+    texts = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"]
+                     if doc["location"].startswith("report/"))
+    assert "举报电话" in texts.replace("\u200b", "") and "0000-00000000" in texts

@@ -13,6 +13,7 @@ from mkdocs.structure.files import get_files
 from ..common.errors import shown_path
 from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
+from .channels import REPORT_TEMPLATE, with_channels
 from .config import HospitalConfig, PortalConfig
 from .links import mark_outside_links
 from .privacy import personal_data
@@ -114,7 +115,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if self.config.enabled:
             return mark_outside_links(html)
 
-    on_page_content = CombinedEvent(_keep_problems_place, _mark_outside_links)
+    # The hospital's reporting channels on the 监督举报 page, where search indexes them
+    def _show_report_channels(self, html, *, page, config, files):
+        if self.config.enabled and page.meta.get("template") == REPORT_TEMPLATE:
+            title = translate("report.channels", config.theme.get("language", "zh"))
+            return with_channels(html, config.extra["hospital"]["report_channels"], title)
+
+    on_page_content = CombinedEvent(_keep_problems_place, _show_report_channels,
+                                    _mark_outside_links)
 
     def on_post_page(self, output, *, page, config):
         if not self.serving:
