@@ -221,6 +221,48 @@ def test_purge_dry_run_then_real_run(tmp_path, capsys):
     connection.close()
 
 
+# The schema of the first collector (13943c7): no identity column, and a trigger that
+# refused every DELETE
+FIRST_SCHEMA = """
+CREATE TABLE records (id TEXT PRIMARY KEY, site TEXT NOT NULL, kind TEXT NOT NULL,
+  created TEXT NOT NULL, body TEXT NOT NULL, received TEXT NOT NULL, client_ip TEXT,
+  user_agent TEXT);
+CREATE INDEX records_site_kind ON records (site, kind);
+CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+  BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+  BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+"""
+
+
+def test_database_of_the_first_collector_is_upgraded_and_purged(tmp_path, capsys):
+    """A database the first collector made keeps its records, gains the identity column,
+    and can be purged; outside a purge, a DELETE is still refused."""
+    db = tmp_path / "records.db"
+    old = record("pledge")
+    with sqlite3.connect(db) as connection:
+        connection.executescript(FIRST_SCHEMA)
+        connection.execute("INSERT INTO records VALUES (?, ?, 'pledge', ?, ?, ?, '10.0.0.1', 'x')",
+                           (old["id"], SITE, old["created"], json.dumps(old),
+                            "2019-05-01T00:00:00.000Z"))
+    connection.close()
+    store = Store(db)
+    new = record("pledge")
+    store.add(new, Evidence("2026-11-01T00:00:00.000Z", "10.0.0.2", "test", "wang"))
+    assert [stored.identity for stored in store.records()] == [None, "wang"]
+    store.close()
+
+    assert main(["collector", "purge", "--db", str(db), "--older-than", "3y"]) == 0
+    assert "removed 1 records received before" in capsys.readouterr().out
+    store = Store(db)
+    assert [stored.record["id"] for stored in store.records()] == [new["id"]]
+    store.close()
+    with sqlite3.connect(db) as connection:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            connection.execute("DELETE FROM records")
+    connection.close()
+
+
 def test_purge_refuses_a_bad_age(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit:
         main(["collector", "purge", "--db", str(tmp_path / "r.db"), "--older-than", "3 years"])

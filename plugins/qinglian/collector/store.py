@@ -227,10 +227,7 @@ class Store:
         try:
             with self._connected() as connection:
                 connection.executescript(_SCHEMA)
-                # Databases made before the identity column get it (NULL for older records)
-                columns = [row[1] for row in connection.execute("PRAGMA table_info(records)")]
-                if "identity" not in columns:
-                    connection.execute("ALTER TABLE records ADD COLUMN identity TEXT")
+                _upgrade(connection)
         except sqlite3.DatabaseError as error:
             self.close()
             raise SetupError(f"cannot use '{path}' as the collector's database: {error}; "
@@ -495,6 +492,21 @@ def _insert(connection: sqlite3.Connection, write: _Write) -> str | None:
     (stored,) = connection.execute("SELECT body FROM records WHERE id = ?",
                                    (write.parameters[0],)).fetchone()
     return stored
+
+
+def _upgrade(connection: sqlite3.Connection) -> None:
+    """Bring a database an earlier collector made up to ``_SCHEMA``, whose
+    CREATE ... IF NOT EXISTS leaves what is there as it was."""
+    # The identity column came later (NULL for the records before it)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(records)")]
+    if "identity" not in columns:
+        connection.execute("ALTER TABLE records ADD COLUMN identity TEXT")
+    # The first collector's trigger refused every DELETE, the retention purge's too
+    (trigger,) = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'records_no_delete'"
+    ).fetchone()
+    if "purge_permit" not in trigger:
+        connection.executescript(f"BEGIN IMMEDIATE; DROP TRIGGER records_no_delete; {_SCHEMA} COMMIT;")
 
 
 def _busy(error: sqlite3.Error) -> bool:
