@@ -384,6 +384,22 @@ def test_certificate_shows_the_records_of_the_rule(down_site, open_page):
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", certificate.locator("dd").nth(3).inner_text())
 
 
+def test_certificate_names_the_verify_page_under_the_collectors_path(tmp_path, open_page):
+    """A collector a proxy serves under a path (nginx location /qinglian/): the
+    certificate's address keeps that path, where the verify page is."""
+    site = tmp_path / "site"
+    result = build(PROJECT / "mkdocs.offline.yml", site, env={
+        "QINGLIAN_COLLECTOR_URL": "http://127.0.0.1:9/qinglian/api/v1/records"})
+    assert result.returncode == 0, result.stderr
+    chosen, others = route_records(route_of(site))
+    page = open_page().page
+    page.goto(page_url(site, "onboarding/certificate.html"))
+    store(page, others + chosen)
+    code = expected_code(item["record"]["id"] for item in chosen)
+    expect(page.locator(".qinglian-certificate__verify")).to_have_text(
+        f"验证地址：http://127.0.0.1:9/qinglian/verify/{shown(code)}")
+
+
 @pytest.mark.collector
 def test_certificate_verifies_at_the_collector(down_site, open_page, tmp_path):
     """Once the collector is up the records go out, the certificate says so, and the

@@ -414,8 +414,10 @@
       });
       rows.push([t("path.code"), value]);
       var waiting = items.filter(function (item) { return item.state !== "sent"; }).length;
-      var collector = q.config.collector && new URL(q.config.collector, location.href).origin;
-      var delivery = waiting ? t(collector ? "path.pending" : "path.kept", { n: waiting }) : t("path.delivered");
+      // The verify page sits beside the API (…/api/v1/records), under whatever path a
+      // proxy puts the collector at, not always at the host's root
+      var verify = q.config.collector && new URL("../../verify/", new URL(q.config.collector, location.href)).href;
+      var delivery = waiting ? t(verify ? "path.pending" : "path.kept", { n: waiting }) : t("path.delivered");
       if (said !== null && said !== delivery) status.textContent = delivery;
       said = delivery;
       var print = el("button", { type: "button", "class": "md-button", text: t("path.print"),
@@ -430,8 +432,8 @@
         }))),
         el("p", { "class": "qinglian-certificate__delivery", "data-delivered": waiting ? "false" : "true",
           text: delivery }),
-        collector && el("p", { "class": "qinglian-certificate__verify",
-          text: t("path.verify", { address: collector + "/verify/" + value }) })]),
+        verify && el("p", { "class": "qinglian-certificate__verify",
+          text: t("path.verify", { address: verify + value }) })]),
         el("p", { "class": "qinglian-certificate__actions" }, [print])]);
     }
 
