@@ -32,10 +32,11 @@ import pytest
 
 from conftest import run_collector
 from qinglian.cli import main
+from qinglian.collector import store as store_module
 from qinglian.collector.app import RETRY_AFTER, create_app
 from qinglian.collector.errors import StoreUnavailable
 from qinglian.collector.settings import Settings
-from qinglian.collector.store import Evidence, Store
+from qinglian.collector.store import Evidence, Store, open_store
 from test_collector_api import PARTS, READS, TOKEN, assert_error, record
 
 with warnings.catch_warnings():
@@ -260,6 +261,35 @@ def test_writers_queued_behind_a_lock_all_give_up_in_time(tmp_path):
         assert write(0)[1] == "stored"
     finally:
         store.close()
+
+
+def test_admin_commands_behind_a_lock_say_so_and_change_nothing(store_db, capsys, monkeypatch):
+    """Another program holds the write lock past the lock timeout: purge (and, on SQLite,
+    whose lock covers every table, redact) says why and exits 2, without a traceback;
+    nothing is removed or added."""
+    store = open_store(store_db)
+    store.add(record("pledge"), Evidence("2019-05-01T00:00:00.000Z", None, None))
+    store.close()
+    monkeypatch.setattr(store_module.open_store, "__defaults__", (LOCK_TIMEOUT,))
+    commands = [["purge", "--older-than", "3y"]]
+    if store_db.startswith("postgresql://"):
+        # The record's row only: a lock on the table would hold up the schema check too
+        lock = psycopg.connect(store_db)
+        lock.execute("SELECT id FROM records FOR UPDATE")
+    else:
+        commands.append(["redact", "--site", "example-hospital", "--staff-id", "A001",
+                         "--operator", "纪检监察室", "--reason", "本人申请"])
+        lock = closing(sqlite3.connect(store_db, isolation_level=None))
+        lock.thing.execute("BEGIN EXCLUSIVE")
+    with lock:
+        for action, *arguments in commands:
+            assert main(["collector", action, "--db", store_db, *arguments]) == 2, action
+            error = capsys.readouterr().err
+            assert error.startswith(f"qinglian collector {action}: cannot "), error
+            assert error.endswith("; nothing was changed, run the command again\n"), error
+    store = open_store(store_db)
+    assert len(store.records()) == 1 and store.corrections() == []
+    store.close()
 
 
 # A flood of invalid requests ------------------------------------------------------------

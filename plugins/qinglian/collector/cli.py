@@ -243,7 +243,8 @@ EXISTING_DB_HELP = "the collector's SQLite database file, or a postgresql://user
 
 
 def _admin_command(run):
-    """Run ``run(args, store)`` on the existing --db store; SetupError → message and exit 2."""
+    """Run ``run(args, store)`` on the existing --db store; SetupError or StoreUnavailable
+    → message and exit 2."""
 
     def command(args) -> int:
         from .store import open_existing_store
@@ -257,6 +258,9 @@ def _admin_command(run):
                 store.close()
         except SetupError as error:
             print(f"{name}: {error}", file=sys.stderr)
+            return 2
+        except StoreUnavailable as error:
+            print(f"{name}: {error}; nothing was changed, run the command again", file=sys.stderr)
             return 2
 
     return command

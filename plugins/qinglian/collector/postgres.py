@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import shlex
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -119,25 +120,19 @@ class PostgresStore:
 
     def add(self, record: dict, evidence: Evidence) -> str | None:
         """Store ``record`` unless its id is taken; return None, or the body stored with that id."""
-        try:
-            with self._pool.connection() as connection:
-                # Only the id may clash (the primary key); the first writer wins, atomically
-                cursor = connection.execute(
-                    "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
-                    " user_agent, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                    " ON CONFLICT (id) DO NOTHING",
-                    (record["id"], record["site"], record["kind"], record["created"],
-                     canonical_json(record), evidence.received, evidence.client_ip,
-                     evidence.user_agent, evidence.identity))
-                if cursor.rowcount == 1:
-                    return None
-                (stored,) = connection.execute("SELECT body FROM records WHERE id = %s",
-                                               (record["id"],)).fetchone()
-        except psycopg.OperationalError as error:
-            # A lock held past lock_timeout, a full disk, the server gone: try again later
-            reason = _masked(" ".join(str(error).split()), self.url)
-            raise StoreUnavailable(f"cannot store a record in the PostgreSQL database "
-                                   f"'{_without_password(self.url)}': {reason}") from None
+        with self._writing("store a record in"), self._pool.connection() as connection:
+            # Only the id may clash (the primary key); the first writer wins, atomically
+            cursor = connection.execute(
+                "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
+                " user_agent, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (id) DO NOTHING",
+                (record["id"], record["site"], record["kind"], record["created"],
+                 canonical_json(record), evidence.received, evidence.client_ip,
+                 evidence.user_agent, evidence.identity))
+            if cursor.rowcount == 1:
+                return None
+            (stored,) = connection.execute("SELECT body FROM records WHERE id = %s",
+                                           (record["id"],)).fetchone()
         return stored
 
     async def add_async(self, record: dict, evidence: Evidence) -> str | None:
@@ -157,7 +152,7 @@ class PostgresStore:
 
     def add_correction(self, correction: Correction) -> None:
         """Store ``correction`` (its id is new: corrections are never replaced)."""
-        with self._pool.connection() as connection:
+        with self._writing("add a correction to"), self._pool.connection() as connection:
             connection.execute(
                 "INSERT INTO corrections (id, created, operator, reason, site, staff_id, action,"
                 " changes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -176,7 +171,7 @@ class PostgresStore:
     def purge(self, received_before: str, *, dry_run: bool) -> list[PurgedRecord]:
         """Remove every record received before ``received_before`` (ISO UTC) and log each
         one; with ``dry_run``, only return what would go."""
-        with self._pool.connection() as connection:
+        with self._writing("purge records in"), self._pool.connection() as connection:
             if dry_run:
                 rows = connection.execute(
                     "SELECT id, site, kind, created, received FROM records"
@@ -223,6 +218,17 @@ class PostgresStore:
     def close(self) -> None:
         """Close every connection."""
         self._pool.close()
+
+    @contextmanager
+    def _writing(self, action: str):
+        """A lock held past lock_timeout, a full disk, the server gone: StoreUnavailable,
+        saying why (the transaction left nothing behind; try again later)."""
+        try:
+            yield
+        except psycopg.OperationalError as error:
+            reason = _masked(" ".join(str(error).split()), self.url)
+            raise StoreUnavailable(f"cannot {action} the PostgreSQL database "
+                                   f"'{_without_password(self.url)}': {reason}") from None
 
 
 # Helpers --------------------------------------------------------------------------------

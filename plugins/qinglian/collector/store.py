@@ -263,12 +263,13 @@ class Store:
 
     def add_correction(self, correction: Correction) -> None:
         """Store ``correction`` (its id is new: corrections are never replaced)."""
-        self._rows(
-            "INSERT INTO corrections (id, created, operator, reason, site, staff_id, action, changes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (correction.id, correction.created, correction.operator, correction.reason,
-             correction.site, correction.staff_id, correction.action,
-             canonical_json(correction.changes)))
+        with self._admin_write("add a correction to"):
+            self._rows(
+                "INSERT INTO corrections (id, created, operator, reason, site, staff_id, action,"
+                " changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (correction.id, correction.created, correction.operator, correction.reason,
+                 correction.site, correction.staff_id, correction.action,
+                 canonical_json(correction.changes)))
 
     def corrections(self) -> list[Correction]:
         """Return every correction in the order they were made."""
@@ -283,7 +284,7 @@ class Store:
                   " WHERE received < ? ORDER BY rowid")
         if dry_run:
             return [PurgedRecord(*row) for row in self._rows(select, (received_before,))]
-        with self._connected() as connection:
+        with self._admin_write("purge records in"), self._connected() as connection:
             # One transaction: the permit is never visible to another connection
             connection.execute("BEGIN IMMEDIATE")
             try:
@@ -401,12 +402,22 @@ class Store:
         except sqlite3.Error as error:
             write.settle(error=error)
 
-    def _unwritable(self, error: sqlite3.OperationalError) -> str:
+    def _unwritable(self, error: sqlite3.OperationalError,
+                    action: str = "store a record in") -> str:
         name = error.sqlite_errorname or "SQLITE_ERROR"
         # SQLITE_IOERR_WRITE: the primary code (IOERR) says what to look at
         hint = _HINTS.get(name.split("_")[1], "see SQLite's message")
-        return (f"cannot store a record in '{self.path}': {error} ({name}); "
+        return (f"cannot {action} '{self.path}': {error} ({name}); "
                 + hint.format(seconds=f"{self.lock_timeout:g}"))
+
+    @contextmanager
+    def _admin_write(self, action: str):
+        """Say why SQLite refused an admin command's write (a lock held too long, a file the
+        admin may not write) as StoreUnavailable; the transaction left nothing behind."""
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            raise StoreUnavailable(self._unwritable(error, action)) from None
 
     def _rows(self, sql: str, parameters=()) -> list[tuple]:
         with self._connected() as connection:
@@ -506,7 +517,8 @@ def _upgrade(connection: sqlite3.Connection) -> None:
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'records_no_delete'"
     ).fetchone()
     if "purge_permit" not in trigger:
-        connection.executescript(f"BEGIN IMMEDIATE; DROP TRIGGER records_no_delete; {_SCHEMA} COMMIT;")
+        connection.executescript(
+            f"BEGIN IMMEDIATE; DROP TRIGGER records_no_delete; {_SCHEMA} COMMIT;")
 
 
 def _busy(error: sqlite3.Error) -> bool:
