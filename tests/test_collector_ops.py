@@ -7,6 +7,7 @@ import csv
 import functools
 import io
 import json
+import logging
 import os
 import sqlite3
 import stat
@@ -20,11 +21,12 @@ import pytest
 from conftest import run_collector
 from qinglian.cli import main
 from qinglian.collector.app import create_app
+from qinglian.collector.manifest import Manifests
 from qinglian.collector.ratelimit import TokenBuckets
 from qinglian.collector.retention import cutoff
 from qinglian.collector.settings import Settings
 from qinglian.collector.store import Evidence, Store, open_store
-from test_collector_api import FAMILY, SITE, STAFF, TOKEN, record
+from test_collector_api import FAMILY, SITE, STAFF, TOKEN, record, write_manifest
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -453,6 +455,26 @@ def test_identity_header_is_kept_only_from_trusted_proxies(tmp_path):
 def test_rate_limit_zero_turns_it_off(tmp_path):
     client = _client(tmp_path / "r.db", rate_limit=0)
     assert 429 not in [client.post("/api/v1/records", json={}).status_code for _ in range(150)]
+
+
+def test_records_the_manifests_refuse_are_logged_for_the_admin(tmp_path, caplog):
+    """A record of a site or pledge text the collector's manifests lack is the admin's to
+    fix (the browser never sends a refused record again): the log names it, the reason
+    and the fix. A record broken in itself is the sender's, and is not logged."""
+    client = _client(tmp_path / "records.db", manifests=Manifests.load([write_manifest(tmp_path)]))
+    other_site = record("pledge", site="branch-hospital")
+    new_text = record("pledge", pledge={"id": "staff", "version": "2", "sha256": "c" * 64})
+    with caplog.at_level(logging.WARNING, logger="qinglian.collector"):
+        for refused in (other_site, new_text, {**record("pledge"), "kind": "poem"}):
+            assert client.post("/api/v1/records", json=refused).status_code == 400
+    first, second = (entry.getMessage() for entry in caplog.records)
+    assert first.startswith(f"refused record {other_site['id']} of site 'branch-hospital' from "
+                            "testclient: site: 'branch-hospital' is not a site this collector "
+                            "serves")
+    assert f"refused record {new_text['id']} of site '{SITE}'" in second
+    assert "pledge.sha256: pledge 'staff' version '2'" in second
+    assert second.endswith("give its new qinglian-manifest.json to --manifest and restart "
+                           "the collector")
 
 
 def test_unpaired_surrogate_is_400_not_a_crash(tmp_path):

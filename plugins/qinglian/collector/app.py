@@ -38,7 +38,8 @@ from ..common.verification import formatted, normalised
 from .corrections import apply
 from .errors import StoreUnavailable
 from .export import csv_text
-from .intake import Outcome, problems, receipt_for
+from .intake import Outcome, faults, receipt_for
+from .manifest import Manifests
 from .ratelimit import RateLimit, TokenBuckets
 from .settings import Settings, trusted
 from .store import Evidence, open_store
@@ -147,9 +148,9 @@ async def post_record(request: Request) -> Response:
     # A larger body, whose check can take long (a hostile one: seconds), is checked in a
     # worker thread so the loop keeps serving.
     if len(body) <= CHECK_ON_LOOP:
-        found = problems(record, state.settings.manifests)
+        found = _problems(record, state.settings.manifests, evidence)
     else:
-        found = await run_in_threadpool(problems, record, state.settings.manifests)
+        found = await run_in_threadpool(_problems, record, state.settings.manifests, evidence)
     if found:
         return error_response(400, "The record is not valid.", found)
     # The event loop goes on while the record is committed
@@ -217,6 +218,22 @@ class _Records(HTTPEndpoint):
 
 
 # Helpers --------------------------------------------------------------------------------
+
+def _problems(record: object, manifests: Manifests, evidence: Evidence) -> list[str]:
+    """Return what keeps ``record`` out (intake's rules), logging what only the manifests
+    refuse: the sender cannot fix that and never sends it again, while the admin can (a
+    manifest not copied since the site was published, a site left out)."""
+    found = faults(record)
+    if found:
+        return found
+    found = manifests.problems(record)
+    if found:
+        log.warning("refused record %s of site '%s' from %s: %s; if the site was published "
+                    "since the collector started, give its new qinglian-manifest.json to "
+                    "--manifest and restart the collector", record["id"], record["site"],
+                    evidence.client_ip, "; ".join(found))
+    return found
+
 
 def _corrected(request: Request, site: str | None, kind: str | None):
     """Return the stored records as corrections and redactions say they read."""

@@ -33,6 +33,11 @@ def receive(record: object, store: Store, manifests: Manifests, evidence: Eviden
 
 def problems(record: object, manifests: Manifests) -> list[str]:
     """Return what keeps ``record`` out of the store (schema, then manifests), or []."""
+    return faults(record) or manifests.problems(record)
+
+
+def faults(record: object) -> list[str]:
+    """Return what is wrong with ``record`` itself, whatever the manifests say, or []."""
     found = record_problems(record)
     try:
         canonical_json(record).encode("utf-8")
@@ -40,7 +45,7 @@ def problems(record: object, manifests: Manifests) -> list[str]:
         # JSON may spell half of a surrogate pair ("\ud800"); no database can store it
         found.append(f"the record holds text that is not valid Unicode "
                      f"({error.object[error.start:error.end]!a})")
-    return found or manifests.problems(record)
+    return found
 
 
 def receipt_for(record: dict, stored: str | None) -> Receipt:
