@@ -265,6 +265,16 @@ def test_database_of_the_first_collector_is_upgraded_and_purged(tmp_path, capsys
     connection.close()
 
 
+@pytest.mark.parametrize("port", ["99999", "65536", "http"])
+def test_collector_refuses_a_port_that_is_not_one(tmp_path, capsys, port):
+    """A port outside 1–65535 is named before anything starts, not a traceback from bind()."""
+    with pytest.raises(SystemExit) as exit:
+        main(["collector", "--db", str(tmp_path / "r.db"), "--port", port])
+    assert exit.value.code == 2
+    assert f"argument --port: '{port}' is not a port from 1 to 65535" in capsys.readouterr().err
+    assert not (tmp_path / "r.db").exists()
+
+
 def test_purge_refuses_a_bad_age(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit:
         main(["collector", "purge", "--db", str(tmp_path / "r.db"), "--older-than", "3 years"])

@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     collector.add_argument("--db", help=DB_HELP)
     collector.add_argument("--host", default="127.0.0.1",
                            help="address to listen on (default: 127.0.0.1; 0.0.0.0 for all)")
-    collector.add_argument("--port", default=8765, type=int, help="port (default: 8765)")
+    collector.add_argument("--port", default=8765, type=_port, help="port (default: 8765)")
     _add_manifest_option(collector)
     collector.add_argument("--origin", action="append", default=[], metavar="URL",
                            help="a site origin whose pages may send records, e.g. "
@@ -329,6 +329,14 @@ def _run_corrections(args, store) -> int:
 
 def _changes(correction) -> str:
     return " ".join(f"{key}={value}" for key, value in correction.changes.items()) or "(all data)"
+
+
+def _port(text: str) -> int:
+    # Checked here: a port past 65535 reached the socket as a traceback
+    port = int(text) if text.isdigit() else 0
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port from 1 to 65535, e.g. 8765")
+    return port
 
 
 def _seconds(text: str) -> float:
