@@ -389,6 +389,23 @@ def test_shared_pc_keeps_people_apart(local_server, open_page):
     assert person(page)["profile"]["staff_id"] == "N002" and "attempts" not in person(page)
 
 
+def test_not_you_after_a_result_takes_the_result_away(offline_site, open_page):
+    """'Not you?' under a result: the next nurse sees neither that score nor its table,
+    which would read as theirs once they sign in."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page, name="李护士", staff_id="N001")
+    start(page)
+    submit(page)
+    expect(status(page)).to_contain_text("得分")
+    page.locator(".qinglian-quiz__not-you").click()
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "profile")
+    expect(status(page)).to_be_empty()
+    fill_profile(page, name="王护士", staff_id="N002")
+    expect(page.locator(".qinglian-quiz__who")).to_contain_text("王护士")
+    expect(status(page)).to_be_empty()
+
+
 def test_typed_names_are_shown_as_text(local_server, open_page):
     """A name with markup is displayed literally, never run."""
     recorded = open_page()

@@ -105,9 +105,12 @@
       fill(body, children);
     }
 
+    // Drawn afresh, the quiz says nothing of before: a result left on screen would
+    // read as the next person's (不是你？ on a shared PC)
     function render() {
       var data = q.person();
       shown = { staffId: data && data.profile.staff_id };
+      status.textContent = "";
       warn();
       if (!data) return show("profile", [q.profileForm(home)]);
       if (open(data)) withdraw(data, open(data));
@@ -356,10 +359,7 @@
             el("td", { text: entry.correct + " / " + entry.total }),
             el("td", {}, [el("meter", { min: 0, max: entry.total, value: entry.correct, "aria-hidden": "true" })])]);
         }))])]);
-      body.append(el("p", {}, [button("md-button qinglian-quiz__again", "quiz.back", function () {
-        status.textContent = "";
-        home();
-      })]));
+      body.append(el("p", {}, [button("md-button qinglian-quiz__again", "quiz.back", home)]));
       // The button that had the focus is gone: keep the person at the result
       status.querySelector(".qinglian-quiz__score").focus();
     }
