@@ -715,7 +715,7 @@ def test_enter_in_an_answer_keeps_the_paper_open(local_server, open_page):
     fill_profile(page)
     start(page)
     boxes = [page.locator(f"fieldset.qinglian-question input[type={kind}]").first
-             for kind in ("radio", "text") if page.locator(f"input[type={kind}]").count()]
+             for kind in ("radio", "text") if page.locator(f"fieldset.qinglian-question input[type={kind}]").count()]
     for box in boxes:
         tab_to(page, box)
         page.keyboard.press("Enter")
