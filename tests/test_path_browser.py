@@ -202,6 +202,38 @@ def test_reload_keeps_progress_and_marks_the_nav(offline_site, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
+def test_next_person_studies_as_themselves(offline_site, open_page):
+    """On a shared PC the 我已学习 block says who it records for: the next person presses
+    不是你？ (by keyboard), no longer sees the last one's progress, and studies as
+    themselves; the last one's record stays theirs."""
+    page = open_page().page
+    page.clock.install()
+    page.goto(page_url(offline_site, "lessons/standard-1.html"))
+    study(page, 60, signed_in=False)
+    page.goto(page_url(offline_site, "lessons/standard-1.html"))  # the next person sits down
+    form = page.locator("form.qinglian-study")
+    who = form.locator(".qinglian-study__who")
+    expect(form).to_have_attribute("data-state", "done")
+    expect(who).to_have_text("学员：张三（工号 A001，内科） 不是你？")
+    form.locator(".qinglian-study__where").click()  # Tab starts in the block
+    page.keyboard.press("Shift+Tab")
+    expect(who.locator("button.qinglian-study__not-you")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(form).to_have_attribute("data-state", "reading")
+    expect(form.locator(".qinglian-study__wait")).to_be_focused()  # the button waits: say why
+    expect(who).to_have_count(0)
+    expect(page.locator(".md-nav--primary a.qinglian-path-studied")).to_have_count(0)
+    page.clock.run_for(60_000)
+    form.locator(".qinglian-study__button").click()
+    form.locator("[name=name]").fill("李四")
+    form.locator("[name=staff_id]").fill("B002")
+    form.locator("[name=department]").select_option("外科")
+    form.locator(".qinglian-profile button").click()
+    expect(form).to_have_attribute("data-state", "done")
+    expect(who).to_have_text("学员：李四（工号 B002，外科） 不是你？")
+    assert [item["record"]["person"]["staff_id"] for item in outbox(page)] == ["A001", "B002"]
+
+
 def test_nav_marks_follow_instant_navigation(local_server, open_page):
     """Over http Material swaps pages in place: the new page's nav is marked and its
     我已学习 block starts, without a reload."""

@@ -323,21 +323,36 @@
         { route: route.title, step: spec.title, n: index + 1, total: spec.pages.length }) });
     }
 
+    // Who 我已学习 records for, and 不是你？: on a shared ward PC the last person
+    // stays signed in, and would else be credited with the next one's reading
+    function who(person) {
+      return person && el("p", { "class": "qinglian-study__who" }, [t("path.who", person.profile) + " ",
+        el("button", { type: "button", "class": "md-button qinglian-study__not-you", text: t("profile.not_you"),
+          click: function () {
+            q.signOut();
+            render();
+            markNav();
+            var button = body.querySelector(".qinglian-study__button");
+            (button.disabled ? body.querySelector(".qinglian-study__wait") : button).focus();
+          } })]);
+    }
+
     function render() {
       var person = q.person();
       var found = studied(person);
       if (found) {
-        return show(form, body, "done", [where(), el("p", { "class": "qinglian-study__done", tabindex: "-1",
+        return show(form, body, "done", [who(person), where(), el("p", { "class": "qinglian-study__done", tabindex: "-1",
           text: t("path.studied_on", { date: day(found.record.created) }) }),
           action(data, progress(route, person.profile)),
           el("p", {}, [el("a", { href: data.base + route.landing, text: t("path.back", { route: route.title }) })])]);
       }
-      var wait = el("p", { "class": "qinglian-study__wait", role: "timer", id: "qinglian-study-wait-" + spec.id });
+      var wait = el("p", { "class": "qinglian-study__wait", role: "timer", id: "qinglian-study-wait-" + spec.id,
+        tabindex: "-1" });
       // Not a submit button: a lesson's quiz above has the page's one
       var button = el("button", { type: "button", "class": "md-button md-button--primary qinglian-study__button",
         text: t("path.study"), "aria-describedby": wait.id });
       button.addEventListener("click", function () { if (left() <= 0) study(); });
-      show(form, body, "reading", [where(), wait, button]);
+      show(form, body, "reading", [who(person), where(), wait, button]);
       var waited = false;
       function tick() {
         var seconds = left();
