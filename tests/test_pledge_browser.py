@@ -122,6 +122,38 @@ def test_download_from_file_holds_the_quiz_attempts_too(offline_site, open_page)
     assert data["records"] == outbox(page)
 
 
+def test_next_person_at_a_shared_pc_signs_as_themselves(local_server, open_page):
+    """On a shared PC the page says whose receipt it shows; 不是你？ (by keyboard) gives
+    the next person an empty form, and their download holds only their records."""
+    page = open_page().page
+    page.goto(f"{local_server}pledges/staff/")
+    fill(page, STAFF)
+    page.goto(f"{local_server}pledges/staff/")  # the next person sits down
+    who = page.locator(".qinglian-pledge__who")
+    expect(who).to_have_text("当前职工：张三（工号 A001，内科） 不是你？")
+    not_you = who.locator("button.qinglian-pledge__not-you")
+    page.locator(".qinglian-pledge__receipt").focus()  # Tab starts at the receipt
+    page.keyboard.press("Shift+Tab")
+    expect(not_you).to_be_focused()
+    page.keyboard.press("Enter")
+    form = page.locator("form.qinglian-pledge")
+    expect(form).to_have_attribute("data-state", "form")
+    expect(form.locator("[name=name]")).to_be_focused()
+    expect(form.locator("[name=name]")).to_have_value("")
+    expect(form.locator("[name=staff_id]")).to_have_value("")
+    expect(who).to_have_count(0)
+    nurse = {"name": "李四", "staff_id": "B002", "department": "外科"}
+    fill(page, nurse)
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("李四")
+    expect(who).to_have_text("当前职工：李四（工号 B002，外科） 不是你？")
+    with page.expect_download() as download:
+        page.locator("button", has_text="下载我的记录").click()
+    data = __import__("json").loads(open(download.value.path(), encoding="utf-8").read())
+    assert [item["record"]["person"] for item in data["records"]] == [nurse]
+    # The first person's signature stays, to be delivered under their name
+    assert [item["record"]["person"] for item in outbox(page)] == [STAFF, nurse]
+
+
 def test_signing_on_a_non_secure_host(local_server, open_page):
     """On plain http under a host name (no crypto.randomUUID) signing still works."""
     port = local_server.rsplit(":", 1)[1].rstrip("/")

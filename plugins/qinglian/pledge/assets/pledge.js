@@ -70,7 +70,21 @@
       notice.hidden = !q.store.problem;
       notice.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
       form.setAttribute("data-state", state);
-      q.fill(body, children);
+      q.fill(body, [who()].concat(children));
+    }
+
+    // Staff: who this PC has signed in, and 不是你？. On a shared ward PC the page
+    // would else show the last person's receipt (and their records' download), or
+    // their details in the form, to whoever sits down next
+    function who() {
+      var person = staff && q.person();
+      return person && el("p", { "class": "qinglian-pledge__who" }, [t("pledge.current", person.profile) + " ",
+        el("button", { type: "button", "class": "md-button qinglian-pledge__not-you", text: t("profile.not_you"),
+          click: function () {
+            q.signOut();
+            render();
+            body.querySelector("input, select").focus();
+          } })]);
     }
 
     // `reason`: why to sign again; `refused`: the last signature the collector refused
