@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PROJECT, block_data, build, free_port, run_collector
+from conftest import PROJECT, TOKEN, block_data, build, free_port, run_collector, stored
 from qinglian.common.records import record_problems
 from test_quiz_browser import CONTRAST, answer_all, right_answer, start, submit, tab_to
 
@@ -338,6 +338,45 @@ def test_switch_person_guards_undelivered_records(down_site, open_page):
     expect(page.locator("form.qinglian-path")).to_have_attribute("data-state", "profile")
     expect(page.locator("form.qinglian-path input[name=name]")).to_be_focused()
     assert outbox(page) == [] and page.evaluate("() => window.qinglian.person()") is None
+
+
+def test_next_person_signs_in_without_clearing_the_last_ones_records(down_site, open_page, tmp_path):
+    """The route's 不是你？ is for the person who sits down: it signs the last one out
+    without asking them to download or clear anything; the last one's undelivered
+    record stays queued under their name and the newcomer starts from nothing."""
+    site = down_site["site"]
+    page = open_page().page
+    page.clock.install()
+    page.goto(page_url(site, "lessons/index.html"))
+    study(page, 30, signed_in=False)
+    [item] = outbox(page)
+    page.goto(page_url(site, "onboarding/index.html"))  # the next person sits down
+    form = page.locator("form.qinglian-path")
+    expect(form.locator(".qinglian-path__who")).to_have_text("学员：张三（工号 A001，内科） 不是你？ 换人")
+    page.locator("h1").click()  # Tab starts from the top of the text
+    tab_to(page, form.locator(".qinglian-path__not-you"))
+    page.keyboard.press("Enter")
+    expect(form).to_have_attribute("data-state", "profile")
+    expect(form.locator("input[name=name]")).to_be_focused()
+    assert [entry["record"] for entry in outbox(page)] == [item["record"]]
+    assert outbox(page)[0]["state"] == "waiting" and page.evaluate("() => window.qinglian.person()") is None
+    assert page.evaluate("() => window.qinglian.store.get('person:A001').profile") == STAFF
+    form.locator("[name=name]").fill("李四")
+    form.locator("[name=staff_id]").fill("B002")
+    form.locator("[name=department]").select_option("外科")
+    form.locator(".qinglian-profile button").click()
+    expect(form.locator(".qinglian-path__who")).to_contain_text("学员：李四（工号 B002，外科）")
+    assert states(page) == ["next"] + ["locked"] * 4
+    page.goto(page_url(site, "lessons/index.html"))
+    study(page, 30)
+    # The collector comes back: both records arrive, each under its own person
+    port = int(down_site["collector"].rsplit(":", 1)[1])
+    with run_collector(tmp_path / "records.db", "--manifest", str(site / "qinglian-manifest.json"),
+                       "--allow-file-origin", token=TOKEN, port=port) as server:
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        page.wait_for_function("() => window.qinglian.outbox().every(item => item.state === 'sent')")
+        people = {record["id"]: record["person"]["staff_id"] for record in stored(server)}
+    assert people == {item["record"]["id"]: "A001", outbox(page)[1]["record"]["id"]: "B002"}
 
 
 def progress_item(step: str, created: str, state: str = "waiting", done: bool = True) -> dict:

@@ -113,6 +113,18 @@
         text: !next ? t("path.view_certificate") : page ? t("path.read", { page: page.title }) : t("path.open_" + step.kind) })]);
   }
 
+  // 不是你？ in `block`: signs the person out and calls `redraw`. Their data stays
+  // for their return and their records are still delivered: unlike 换人, nothing
+  // to download or clear, so whoever sits down at a shared PC can start
+  function notYou(block, redraw) {
+    return el("button", { type: "button", "class": "md-button qinglian-" + block + "__not-you",
+      text: t("profile.not_you"), click: function () {
+        q.signOut();
+        markNav();
+        redraw();
+      } });
+  }
+
   function show(form, body, state, children) {
     form.setAttribute("data-state", state);
     q.fill(body, children);
@@ -213,8 +225,11 @@
         render();
         body.querySelector(".qinglian-path__guard").focus();
       });
-      return el("p", { "class": "qinglian-path__who" }, [
-        t("path.who", person.profile) + " ", change]);
+      // 不是你？ for who sits down next; 换人 for who leaves
+      return el("p", { "class": "qinglian-path__who" }, [t("path.who", person.profile) + " ", notYou("path", function () {
+        render();
+        body.querySelector("input, select").focus();
+      }), " ", change]);
     }
 
     function step(entry, state, index) {
@@ -327,14 +342,11 @@
     // stays signed in, and would else be credited with the next one's reading
     function who(person) {
       return person && el("p", { "class": "qinglian-study__who" }, [t("path.who", person.profile) + " ",
-        el("button", { type: "button", "class": "md-button qinglian-study__not-you", text: t("profile.not_you"),
-          click: function () {
-            q.signOut();
-            render();
-            markNav();
-            var button = body.querySelector(".qinglian-study__button");
-            (button.disabled ? body.querySelector(".qinglian-study__wait") : button).focus();
-          } })]);
+        notYou("study", function () {
+          render();
+          var button = body.querySelector(".qinglian-study__button");
+          (button.disabled ? body.querySelector(".qinglian-study__wait") : button).focus();
+        })]);
     }
 
     function render() {
