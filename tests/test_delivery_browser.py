@@ -3,11 +3,12 @@ exactly once, refused ones shown, from file://, 127.0.0.1 and the non-secure
 intranet.test origin. The collector is the real one, on 127.0.0.1."""
 
 import json
+import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import stored
+from conftest import block_data, stored
 from test_pledge_browser import STAFF, fill, outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.collector]
@@ -40,6 +41,31 @@ def test_kept_while_down_then_delivered_once_from_file(delivery, collector, open
     assert record == outbox(page)[0]["record"]
     assert recorded.errors == [] or all("Failed to fetch" in e or "ERR_CONNECTION_REFUSED" in e
                                         for e in recorded.errors)
+
+
+def test_records_kept_before_the_collector_existed_are_delivered(delivery, collector, open_page):
+    """A signature kept by an earlier build without a collector (state "kept") is sent,
+    once, when the site now has one, instead of being called kept for ever."""
+    pledge = block_data((delivery["root"] / "intranet" / "pledges" / "staff" / "index.html")
+                        .read_text("utf-8"), "pledge")
+    signed = {"id": str(uuid.uuid4()), "site": "example-hospital", "kind": "pledge",
+              "created": "2026-11-24T02:00:00.000Z", "person": STAFF,
+              "page": f"{delivery['site']}pledges/staff/",
+              "pledge": {"id": "staff", "version": pledge["version"], "sha256": pledge["sha256"]}}
+    # The storage of the signer as a build without a collector left it
+    kept = {"current": "A001", "person:A001": {"profile": STAFF},
+            "outbox": [{"record": signed, "state": "kept", "tries": 0, "next": 0}]}
+    page = open_page().page
+    page.goto(delivery["site"])  # no qinglian script: nothing reads the storage yet
+    page.evaluate("""values => Object.entries(values).forEach(([key, value]) =>
+        localStorage.setItem('qinglian:v1:example-hospital:' + key, JSON.stringify(value)))""", kept)
+    with collector() as server:
+        page.goto(f"{delivery['site']}pledges/staff/")
+        expect(delivery_state(page)).to_have_text("已送达医院服务器")
+        page.reload()
+        expect(page.locator("form.qinglian-pledge [role=status]")).to_have_text(
+            "本机记录：待发送 0 条，已送达 1 条，被拒绝 0 条。")
+        assert stored(server) == [signed]
 
 
 def test_lost_answer_is_retried_without_a_double(delivery, collector, open_page):

@@ -79,6 +79,16 @@
     });
   }
 
+  // Records kept while the site had no collector (an earlier build) go to the one it
+  // has now, as the privacy notes say; else they would wait for nothing
+  var items = q.outbox();
+  if (items.some(function (item) { return item.state == "kept"; })) {
+    items.forEach(function (item) {
+      if (item.state == "kept") item.state = "waiting";
+    });
+    q.saveOutbox(items);
+  }
+
   q.flush = flush;
   addEventListener("online", function () { flush(true); });
   flush(true);
