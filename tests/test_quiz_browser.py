@@ -597,6 +597,23 @@ def test_instant_navigation_starts_the_quiz(local_server, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
+def test_instant_navigation_after_an_update_loads_the_page_afresh(local_server, open_page):
+    """The site was updated while a quiz page was open: instant navigation to the new
+    build's pages loads them afresh, so their blocks never run with the old page's code
+    (an older shared module left the pledge form empty)."""
+    page = open_page().page
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        page.goto(f"{local_server}lessons/standard-1/")
+    expect(page.locator("form.qinglian-quiz .qinglian-profile")).to_have_count(1)
+    # The shared module as a build of another qinglian version left it
+    page.evaluate("() => { window.qinglian.config.build = 'earlier'; window.sameDocument = true; }")
+    page.locator("a.md-tabs__link", has_text="承诺").click()
+    page.locator(".md-nav a", has_text="廉洁从业承诺书").first.click()
+    expect(page.locator("form.qinglian-pledge input[name=name]")).to_have_count(1)
+    assert page.evaluate("() => window.sameDocument") is None  # loaded afresh
+    assert page.evaluate("() => window.qinglian.config.build") != "earlier"
+
+
 def test_non_secure_intranet_host(intranet_site, local_server, open_page):
     """On plain http under a host name (not a secure context) the exam works: UUIDs come
     from getRandomValues and hashing from our own SHA-256."""

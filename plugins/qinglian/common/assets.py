@@ -2,10 +2,12 @@
 content hash.
 
 Hashed names let browsers cache an asset for good and still never run a
-stale copy after an upgrade. Scripts are minified with their local names
-shortened (calmjs.parse, which reads the ES5 our scripts are written in);
-that takes a noticeable part of a second, so the result is kept in the build
-cache (``.cache/qinglian/assets``) by the source's hash.
+stale copy after an upgrade; a page left open across an upgrade is loaded
+afresh when instant navigation brings a page of the new build (the shared
+module compares the build's ``_code_version``). Scripts are minified with
+their local names shortened (calmjs.parse, which reads the ES5 our scripts
+are written in); that takes a noticeable part of a second, so the result is
+kept in the build cache (``.cache/qinglian/assets``) by the source's hash.
 
 A page with a quiz, a pledge or a route block loads one script and one
 stylesheet for it: the shared module (storage, records, the profile form)
@@ -106,7 +108,8 @@ def block_assets(stem: str, folder: Path, hospital: dict, site_name: str, langua
     after ``name`` (``stem`` by default)."""
     name = name or stem
     shared, strings = _localized(_minify_file(SHARED_SCRIPT, cache_dir), language)
-    config = _json({"siteId": site_id(hospital, site_name), "collector": hospital.get("collector_url"),
+    config = _json({"build": _code_version(), "siteId": site_id(hospital, site_name),
+                    "collector": hospital.get("collector_url"),
                     "staff": person_fields("staff", hospital.get("departments") or [], language),
                     "strings": strings})
     own = [_minify_file(path, cache_dir) for path in extra_scripts]
@@ -143,6 +146,14 @@ def site_id(hospital: dict, site_name: str) -> str:
 
 
 # -----------------------------------------------------------------------------
+
+
+@cache
+def _code_version() -> str:
+    """Return a hash of every browser script of the package: pages built by another
+    version of qinglian carry another one."""
+    scripts = sorted(SOURCES.parent.parent.glob("*/assets/*.js"))
+    return short_hash("\n".join(path.read_text(encoding="utf-8") for path in scripts))
 
 
 def _json(value) -> str:

@@ -8,15 +8,17 @@
  * Runs on plain-http intranet hosts, which are not secure contexts: no
  * crypto.randomUUID, no crypto.subtle, hence getRandomValues here and our own
  * SHA-256 (sha256.js, on the pages that need it). The build fills in
- * __QINGLIAN_CONFIG__ (site id, collector address, the staff fields, UI
- * strings) and writes out the UI strings in the script's language: a key
- * written as a string ("profile.save") becomes its text, so a string that
- * needs no {placeholders} is used as it is, without t().
+ * __QINGLIAN_CONFIG__ (the code's version, site id, collector address, the
+ * staff fields, UI strings) and writes out the UI strings in the script's
+ * language: a key written as a string ("profile.save") becomes its text, so a
+ * string that needs no {placeholders} is used as it is, without t().
  */
 (function (config) {
   "use strict";
-  // Instant navigation runs page scripts again: keep the first instance
-  if (window.qinglian) return;
+  // Instant navigation runs page scripts again: keep the first instance. One of
+  // another build (the site was updated while its page was open) would run this
+  // page's blocks with its own old code: load the page afresh instead
+  if (window.qinglian) return window.qinglian.config.build == config.build || location.reload();
 
   var prefix = "qinglian:v1:" + config.siteId + ":";
 
