@@ -180,3 +180,48 @@ def test_second_signing_form_on_a_page_loads_nothing_more(pledge_site):
     assert page.count('<form class="qinglian-pledge"') == 2
     assert re.findall(r'assets/qinglian/([a-z-]+)\.[0-9a-f]{8}\.(js|css)"', page) == [
         ("qinglian-pledge", "css"), ("qinglian-pledge", "js")]
+
+
+def lock_version(site, version: str, text: str, *extra: str) -> None:
+    """Write the staff pledge as ``version`` with ``text`` for 红包 (and ``extra``
+    front-matter lines), and lock it."""
+    page = PLEDGE.replace('version: "1"', f'version: "{version}"').replace("红包", text)
+    page = page.replace("  renew_every: 1y\n", "  renew_every: 1y\n" + "".join(f"  {line}\n" for line in extra))
+    (site.root / "content/pledges/staff.md").write_text(page, encoding="utf-8")
+    result = run_qinglian(site, "pledge", "lock")
+    assert result.returncode == 0, result.stderr
+
+
+CONFLICT = "<<<<<<< HEAD\n{ours}=======\n{theirs}>>>>>>> other\n"
+
+
+def test_lock_with_git_conflict_markers_is_never_written_over(pledge_site):
+    """After a git merge conflict in the lock, `qinglian pledge lock` refuses (it used to
+    write a new lock holding only the current texts, losing every earlier version), and
+    the lock's conflict is said once, at its line, not as every pledge "not locked"."""
+    lock_version(pledge_site, "1", "红包")
+    lock_file = pledge_site.root / "content/pledges/pledges.lock.json"
+    lines = lock_file.read_text("utf-8").splitlines(keepends=True)
+    entry = "".join(lines[2:10])
+    conflicted = "".join(lines[:2]) + CONFLICT.format(ours=entry, theirs=entry) + "".join(lines[10:])
+    lock_file.write_text(conflicted, encoding="utf-8")
+    check = run_qinglian(pledge_site, "check").stdout
+    assert check.splitlines()[0] == (
+        "content/pledges/pledges.lock.json:3: the lock file has git merge conflict markers — keep "
+        "the entries of both sides (each is a text that was published), delete the marker lines "
+        "and list each pledge's current version last; then run qinglian pledge lock")
+    assert "is not locked" not in check
+    result = run_qinglian(pledge_site, "pledge", "lock")
+    assert result.returncode == 1 and "conflict markers" in result.stderr
+    assert lock_file.read_text("utf-8") == conflicted
+
+
+def test_pledge_page_with_git_conflict_markers_is_never_locked(pledge_site):
+    """Both sides of a merge conflict in the text are nobody's pledge: the page is
+    refused at the marker's line, and nothing is locked for it."""
+    conflicted = PLEDGE.replace("本人承诺不收受红包。\n", CONFLICT.format(
+        ours="本人承诺不收受红包。\n", theirs="本人承诺不收受礼金。\n"))
+    (pledge_site.root / "content/pledges/staff.md").write_text(conflicted, encoding="utf-8")
+    assert ("content/pledges/staff.md:13: the page has git merge conflict markers"
+            in run_qinglian(pledge_site, "check").stdout)
+    assert "locked pledge" not in run_qinglian(pledge_site, "pledge", "lock").stdout

@@ -12,6 +12,8 @@ from .yamlio import LineDict, load_yaml
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 # Front matter begun but never closed: MkDocs shows its keys as page text
 UNCLOSED_FRONT_MATTER = re.compile(r"-{3}[ \t]*\n[A-Za-z_][\w-]*:[ \t\n]")
+# The lines git leaves in a file whose merge it could not finish
+CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.M)
 
 # The front-matter keys a page may have: MkDocs' and Material's own, then those
 # Qinglian's plugins read on a lesson, a case, an exhibit and a pledge page.
@@ -30,6 +32,12 @@ def split_front_matter(source: str) -> tuple[str, str]:
     """Return (front matter YAML, body) of a Markdown file."""
     match = FRONT_MATTER.match(source)
     return (match.group(1), source[match.end():]) if match else ("", source)
+
+
+def conflict_line(text: str) -> int | None:
+    """Return the line of the first git merge conflict marker in ``text``, if any."""
+    match = CONFLICT_MARKER.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def load_front_matter(source: str, shown: str):

@@ -43,6 +43,7 @@ def _run_lock(args) -> int:
     folder = plugin.folder(config)
     library = load_pledges(folder, shown_path(str(folder), config.config_file_path))
     lock, added, refused = update_lock(list(library.pledges.values()), library.lock, date.today())
+    refused = library.lock_errors + refused
     if refused:
         for problem in refused:
             print(problem, file=sys.stderr)

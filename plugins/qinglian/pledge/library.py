@@ -18,12 +18,15 @@ class PledgeLibrary:
     lock: dict = field(default_factory=dict)
     unlocked: set[str] = field(default_factory=set)  # left out of pages until locked
     problems: list[ContentProblem] = field(default_factory=list)
+    # Problems of the lock file itself: `qinglian pledge lock` would write over history
+    lock_errors: list[ContentProblem] = field(default_factory=list)
 
 
 def load_pledges(folder: Path, shown_folder: str) -> PledgeLibrary:
     """Read every pledge page in ``folder`` (shown as ``shown_folder`` in messages)."""
     library = PledgeLibrary()
-    library.lock, library.problems = read_lock(folder / LOCK_NAME, f"{shown_folder}/{LOCK_NAME}")
+    library.lock, library.lock_errors = read_lock(folder / LOCK_NAME, f"{shown_folder}/{LOCK_NAME}")
+    library.problems = list(library.lock_errors)
     for path in trainer_files(folder, "*.md"):
         shown = f"{shown_folder}/{path.name}"
         source, problem = read_source(path, shown)
@@ -47,7 +50,9 @@ def load_pledges(folder: Path, shown_folder: str) -> PledgeLibrary:
                 f"add a block ```pledge with 'id: {pledge.id}' where the form should appear"))
         unlocked = lock_problems(pledge, library.lock)
         if unlocked:
-            library.problems += unlocked
+            # Each pledge looks unlocked when the lock is unreadable: that is said once
+            if not library.lock_errors:
+                library.problems += unlocked
             library.unlocked.add(pledge.id)
         library.pledges[pledge.id] = pledge
     return library

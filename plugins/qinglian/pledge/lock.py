@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ..common.errors import ContentProblem
+from ..common.pages import conflict_line
 from .models import Pledge
 
 LOCK_NAME = "pledges.lock.json"
@@ -24,7 +25,16 @@ def read_lock(path: Path, shown: str) -> tuple[dict, list[ContentProblem]]:
     if not path.is_file():
         return {}, []
     try:
-        lock = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        # Two trainers locked on two branches: both sides hold published texts
+        conflict = conflict_line(text)
+        if conflict:
+            return {}, [ContentProblem(
+                shown, conflict, "the lock file has git merge conflict markers",
+                "keep the entries of both sides (each is a text that was published), delete "
+                "the marker lines and list each pledge's current version last; then run "
+                "qinglian pledge lock")]
+        lock = json.loads(text)
     except (ValueError, UnicodeDecodeError) as error:
         return {}, [ContentProblem(shown, getattr(error, "lineno", None),
                                    f"the lock file is not valid JSON ({error})",

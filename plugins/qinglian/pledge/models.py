@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..common.errors import ContentProblem, did_you_mean
 from ..common.fences import find_fences
 from ..common.hashing import sha256_hex
-from ..common.pages import load_front_matter, split_front_matter
+from ..common.pages import conflict_line, load_front_matter, split_front_matter
 from ..common.records import AUDIENCES
 from ..common.yamlio import LineDict
 
@@ -53,6 +53,12 @@ def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProb
     front, body = split_front_matter(source)
     if "pledge" not in front:
         return None, []
+    # Words no one wrote must never be locked and signed
+    conflict = conflict_line(source)
+    if conflict:
+        return None, [ContentProblem(path, conflict, "the page has git merge conflict markers",
+                                     "keep the text of one side, delete the marker lines "
+                                     "(<<<<<<<, =======, >>>>>>>), then check 'version'")]
     meta, problems = load_front_matter(source, path)
     if problems:
         return None, problems
