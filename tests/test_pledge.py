@@ -225,3 +225,23 @@ def test_pledge_page_with_git_conflict_markers_is_never_locked(pledge_site):
     assert ("content/pledges/staff.md:13: the page has git merge conflict markers"
             in run_qinglian(pledge_site, "check").stdout)
     assert "locked pledge" not in run_qinglian(pledge_site, "pledge", "lock").stdout
+
+
+def test_a_version_cannot_go_back(pledge_site):
+    """Going back to version 1 after version 2 is refused: the page would ask people
+    to sign version 1 while the reports count only version 2, the lock's latest."""
+    lock_version(pledge_site, "1", "红包")
+    lock_version(pledge_site, "2", "礼金")
+    (pledge_site.root / "content/pledges/staff.md").write_text(PLEDGE, encoding="utf-8")
+    message = ("content/pledges/staff.md:3: pledge 'staff' is at version 1, but version 2 was "
+               "locked after it — a version cannot go back")
+    assert message in pledge_site.failed_build_log()
+    result = run_qinglian(pledge_site, "pledge", "lock")
+    assert result.returncode == 1 and message in result.stderr
+    # Even as a typo fix of version 1: the lock would then end with version 1
+    (pledge_site.root / "content/pledges/staff.md").write_text(
+        PLEDGE.replace("红包", "红包。").replace("  renew_every: 1y\n", "  renew_every: 1y\n  minor_change: true\n"),
+        encoding="utf-8")
+    assert run_qinglian(pledge_site, "pledge", "lock").returncode == 1
+    lock_version(pledge_site, "3", "红包")  # the earlier words, as a new version
+    assert pledge_site.build().returncode == 0

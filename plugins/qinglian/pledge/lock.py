@@ -65,12 +65,16 @@ _ENTRY_KEYS = {
 
 
 def lock_status(pledge: Pledge, lock: dict) -> str:
-    """Say where ``pledge`` stands: locked, new (version not locked), minor (a typo
-    fix of a locked version), changed (text changed without a new version) or
-    audience (the audience changed without a new version)."""
+    """Say where ``pledge`` stands: locked, new (version not locked), older (a locked
+    version other than the lock's latest), minor (a typo fix of a locked version),
+    changed (text changed without a new version) or audience (the audience changed
+    without a new version)."""
     entries = [e for e in lock.get(pledge.id, []) if e.get("version") == pledge.version]
     if not entries:
         return "new"
+    # The collector's reports count the lock's last version as the one to sign
+    if lock[pledge.id][-1].get("version") != pledge.version:
+        return "older"
     # The form asks the locked audience's details and the collector checks them
     if any(e.get("audience", pledge.audience) != pledge.audience for e in entries):
         return "audience"
@@ -84,11 +88,17 @@ def lock_problems(pledge: Pledge, lock: dict) -> list[ContentProblem]:
     status = lock_status(pledge, lock)
     if status == "locked":
         return []
+    latest = (lock.get(pledge.id) or [{}])[-1].get("version")
     message, fix = {
         "new": (f"pledge '{pledge.id}' version {pledge.version} is not locked",
                 "run 'qinglian pledge lock' to publish it, and commit the lock and archive"),
         "minor": (f"pledge '{pledge.id}' version {pledge.version} has a typo fix not yet locked",
                   "run 'qinglian pledge lock', and commit the lock and archive"),
+        "older": (f"pledge '{pledge.id}' is at version {pledge.version}, but version {latest} "
+                  "was locked after it", "a version cannot go back: to publish an earlier text "
+                  "again, give it a new version; if a git merge put the lock's entries out of "
+                  f"order, move version {pledge.version}'s entries to the end of its list; "
+                  "then run 'qinglian pledge lock'"),
         "changed": (f"the text of pledge '{pledge.id}' changed but its version is still "
                     f"{pledge.version}", "bump 'version' (people will be asked to sign again), "
                     "or set 'minor_change: true' for a typo fix (old signatures stay valid); "
@@ -104,12 +114,12 @@ def lock_problems(pledge: Pledge, lock: dict) -> list[ContentProblem]:
 def update_lock(pledges: list[Pledge], lock: dict,
                 today: date) -> tuple[dict, list[Pledge], list[ContentProblem]]:
     """Return the new lock, the pledges added to it, and the problems of those refused
-    (text or audience changed without a new version)."""
+    (an older version, or text or audience changed without a new version)."""
     lock = {key: list(entries) for key, entries in lock.items()}
     added, refused = [], []
     for pledge in pledges:
         status = lock_status(pledge, lock)
-        if status in ("changed", "audience"):
+        if status in ("older", "changed", "audience"):
             refused += lock_problems(pledge, lock)
         elif status in ("new", "minor"):
             entry = {"version": pledge.version, "sha256": pledge.sha256,
