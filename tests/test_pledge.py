@@ -245,3 +245,21 @@ def test_a_version_cannot_go_back(pledge_site):
     assert run_qinglian(pledge_site, "pledge", "lock").returncode == 1
     lock_version(pledge_site, "3", "红包")  # the earlier words, as a new version
     assert pledge_site.build().returncode == 0
+
+
+def test_minor_change_left_set_fails_the_build(pledge_site):
+    """'minor_change: true' left in place after its typo fix is locked would lock every
+    later edit as a typo fix, counted as signed by everyone: the lock says to delete it,
+    and the build fails until it is gone."""
+    lock_version(pledge_site, "1", "红包")
+    page = pledge_site.root / "content/pledges/staff.md"
+    page.write_text(PLEDGE.replace("红包", "红 包").replace(
+        "  renew_every: 1y\n", "  renew_every: 1y\n  minor_change: true\n"), encoding="utf-8")
+    result = run_qinglian(pledge_site, "pledge", "lock")
+    assert result.stdout.splitlines()[1] == (
+        "  now delete 'minor_change: true' from content/pledges/staff.md, so that the next "
+        "change of the text is checked again")
+    assert ("content/pledges/staff.md:3: 'minor_change: true' is still set, though pledge "
+            "'staff' version 1 is locked — delete it") in pledge_site.failed_build_log()
+    page.write_text(PLEDGE.replace("红包", "红 包"), encoding="utf-8")
+    assert pledge_site.build().returncode == 0

@@ -53,6 +53,9 @@ def _run_lock(args) -> int:
     for pledge in added:
         print(f"locked pledge '{pledge.id}' version {pledge.version} "
               f"(sha256 {pledge.sha256[:16]}…)")
+        if pledge.minor_change:
+            print(f"  now delete 'minor_change: true' from {pledge.path}, so that the next "
+                  "change of the text is checked again")
     if not added:
         print("Every pledge is locked already.")
     return 0

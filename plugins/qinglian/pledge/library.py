@@ -8,7 +8,7 @@ from pathlib import Path
 from ..common.errors import ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id, find_fences
 from ..common.pages import read_source, trainer_files
-from .lock import LOCK_NAME, lock_problems, read_lock
+from .lock import LOCK_NAME, lock_problems, minor_change_problems, read_lock
 from .models import Pledge, read_pledge
 
 
@@ -54,6 +54,7 @@ def load_pledges(folder: Path, shown_folder: str) -> PledgeLibrary:
             if not library.lock_errors:
                 library.problems += unlocked
             library.unlocked.add(pledge.id)
+        library.problems += minor_change_problems(pledge, library.lock)
         library.pledges[pledge.id] = pledge
     return library
 

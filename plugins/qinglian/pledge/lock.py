@@ -111,6 +111,18 @@ def lock_problems(pledge: Pledge, lock: dict) -> list[ContentProblem]:
     return [ContentProblem(pledge.path, pledge.line, message, fix)]
 
 
+def minor_change_problems(pledge: Pledge, lock: dict) -> list[ContentProblem]:
+    """Return the problem of a 'minor_change: true' left set once the typo fix is locked:
+    every later edit of the text would be locked as a typo fix, counted as signed."""
+    if not pledge.minor_change or lock_status(pledge, lock) != "locked":
+        return []
+    return [ContentProblem(pledge.path, pledge.line,
+                           f"'minor_change: true' is still set, though pledge '{pledge.id}' "
+                           f"version {pledge.version} is locked",
+                           "delete it, so that the next change of the text needs a new version "
+                           "or a new 'minor_change: true'")]
+
+
 def update_lock(pledges: list[Pledge], lock: dict,
                 today: date) -> tuple[dict, list[Pledge], list[ContentProblem]]:
     """Return the new lock, the pledges added to it, and the problems of those refused
