@@ -263,3 +263,34 @@ def test_minor_change_left_set_fails_the_build(pledge_site):
             "'staff' version 1 is locked — delete it") in pledge_site.failed_build_log()
     page.write_text(PLEDGE.replace("红包", "红 包"), encoding="utf-8")
     assert pledge_site.build().returncode == 0
+
+
+def test_lock_and_archive_stay_together(pledge_site):
+    """A deleted lock file is restored, not started afresh (which dropped every earlier
+    version, so the collector refused their signatures); an archived text that is
+    missing or was edited is named."""
+    lock_version(pledge_site, "1", "红包")
+    lock_version(pledge_site, "2", "礼金")
+    pledges = pledge_site.root / "content/pledges"
+    lock_file = pledges / "pledges.lock.json"
+    lock = json.loads(lock_file.read_text("utf-8"))
+    lock_file.unlink()
+    message = ("content/pledges/pledges.lock.json: the lock file is missing, but "
+               "content/pledges/archive/ holds 2 published texts — restore it from version "
+               "control (git checkout -- content/pledges/pledges.lock.json)")
+    assert message in pledge_site.failed_build_log()
+    result = run_qinglian(pledge_site, "pledge", "lock")
+    assert result.returncode == 1 and message in result.stderr and not lock_file.exists()
+    # A merge that kept one side's entries only
+    lock_file.write_text(json.dumps({"staff": lock["staff"][1:]}), encoding="utf-8")
+    assert ("content/pledges/pledges.lock.json: the lock file does not list the published "
+            f"text content/pledges/{lock['staff'][0]['archive']}"
+            in run_qinglian(pledge_site, "pledge", "lock").stderr)
+    lock_file.write_text(json.dumps(lock), encoding="utf-8")
+    (pledges / lock["staff"][0]["archive"]).write_text("本人承诺不收受礼金。", encoding="utf-8")
+    (pledges / lock["staff"][1]["archive"]).unlink()
+    log = pledge_site.failed_build_log()
+    assert (f"content/pledges/{lock['staff'][0]['archive']}: the archived text was changed after "
+            "it was published") in log
+    assert (f"content/pledges/{lock['staff'][1]['archive']}: the archived text of a published "
+            "pledge version is missing") in log

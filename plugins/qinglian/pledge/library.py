@@ -8,7 +8,7 @@ from pathlib import Path
 from ..common.errors import ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id, find_fences
 from ..common.pages import read_source, trainer_files
-from .lock import LOCK_NAME, lock_problems, minor_change_problems, read_lock
+from .lock import LOCK_NAME, archive_problems, lock_problems, minor_change_problems, read_lock
 from .models import Pledge, read_pledge
 
 
@@ -18,7 +18,8 @@ class PledgeLibrary:
     lock: dict = field(default_factory=dict)
     unlocked: set[str] = field(default_factory=set)  # left out of pages until locked
     problems: list[ContentProblem] = field(default_factory=list)
-    # Problems of the lock file itself: `qinglian pledge lock` would write over history
+    # The lock file unreadable or missing published texts: `qinglian pledge lock`
+    # would write over the history, so it refuses
     lock_errors: list[ContentProblem] = field(default_factory=list)
 
 
@@ -26,7 +27,11 @@ def load_pledges(folder: Path, shown_folder: str) -> PledgeLibrary:
     """Read every pledge page in ``folder`` (shown as ``shown_folder`` in messages)."""
     library = PledgeLibrary()
     library.lock, library.lock_errors = read_lock(folder / LOCK_NAME, f"{shown_folder}/{LOCK_NAME}")
-    library.problems = list(library.lock_errors)
+    damaged = []
+    if not library.lock_errors:  # an unreadable lock lists nothing: said once
+        lost, damaged = archive_problems(folder, library.lock, shown_folder)
+        library.lock_errors += lost
+    library.problems = library.lock_errors + damaged
     for path in trainer_files(folder, "*.md"):
         shown = f"{shown_folder}/{path.name}"
         source, problem = read_source(path, shown)

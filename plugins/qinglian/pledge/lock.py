@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from ..common.errors import ContentProblem
+from ..common.hashing import sha256_hex
 from ..common.pages import conflict_line
-from .models import Pledge
+from .models import Pledge, signed_text
 
 LOCK_NAME = "pledges.lock.json"
 ARCHIVE_DIR = "archive"
@@ -62,6 +63,50 @@ _ENTRY_KEYS = {
     "version": lambda value: isinstance(value, str) and value != "",
     "sha256": lambda value: isinstance(value, str) and re.fullmatch("[0-9a-f]{64}", value) is not None,
 }
+
+
+def archive_problems(folder: Path, lock: dict, shown: str) -> tuple[list[ContentProblem],
+                                                                    list[ContentProblem]]:
+    """Return the problems of the archive against the lock: first those that make
+    ``qinglian pledge lock`` refuse (published texts the lock lost), then archived
+    texts missing or altered."""
+    named = {_archive_of(pledge_id, entry):
+             entry for pledge_id, entries in lock.items() for entry in entries}
+    files = sorted(path.relative_to(folder).as_posix()
+                   for path in (folder / ARCHIVE_DIR).rglob("*.md"))
+    lost = [name for name in files if name not in named]
+    refusing = []
+    if lost:
+        # A deleted lock file, or a merge that dropped entries: locking now would
+        # start the history afresh, and the collector would refuse those signatures
+        lock_file = f"{shown}/{LOCK_NAME}"
+        if (folder / LOCK_NAME).is_file():
+            more = f" and {len(lost) - 1} more" if len(lost) > 1 else ""
+            refusing.append(ContentProblem(
+                lock_file, None, f"the lock file does not list the published text "
+                f"{shown}/{lost[0]}{more}", "restore its entries from version control "
+                "(after a git merge, keep the entries of both sides)"))
+        else:
+            refusing.append(ContentProblem(
+                lock_file, None, f"the lock file is missing, but {shown}/{ARCHIVE_DIR}/ holds "
+                f"{len(lost)} published texts", f"restore it from version control (git "
+                f"checkout -- {lock_file}): a new lock would leave out the versions people "
+                "signed, and the collector would refuse their signatures"))
+    damaged = []
+    for name, entry in named.items():
+        path = folder / name
+        if not path.is_file():
+            if "archive" in entry:
+                damaged.append(ContentProblem(
+                    f"{shown}/{name}", None, "the archived text of a published pledge version "
+                    "is missing", "restore it from version control: it shows the words "
+                    "people signed"))
+        elif _archived_hash(path) != entry["sha256"]:
+            damaged.append(ContentProblem(
+                f"{shown}/{name}", None, "the archived text was changed after it was "
+                "published: its SHA-256 is no longer the one signed",
+                "restore it from version control; to change a pledge, edit its page"))
+    return refusing, damaged
 
 
 def lock_status(pledge: Pledge, lock: dict) -> str:
@@ -146,7 +191,23 @@ def update_lock(pledges: list[Pledge], lock: dict,
 
 def archive_name(pledge: Pledge) -> str:
     """Return where the archived text of ``pledge`` lives, relative to the lock file."""
-    return f"{ARCHIVE_DIR}/{pledge.id}/{pledge.version}-{pledge.sha256[:12]}.md"
+    return _archive_path(pledge.id, pledge.version, pledge.sha256)
+
+
+def _archive_path(pledge_id: str, version: str, sha256: str) -> str:
+    return f"{ARCHIVE_DIR}/{pledge_id}/{version}-{sha256[:12]}.md"
+
+
+def _archived_hash(path: Path) -> str:
+    # Read as a page is, so a checkout with CRLF line endings (Windows) still matches
+    return sha256_hex(signed_text(path.read_text("utf-8", "replace").replace("\r\n", "\n")))
+
+
+def _archive_of(pledge_id: str, entry: dict) -> str:
+    """Return where a lock entry's text is archived (the lock says; else where it would be)."""
+    name = entry.get("archive")
+    return name if isinstance(name, str) else _archive_path(pledge_id, entry["version"],
+                                                           entry["sha256"])
 
 
 def write_lock(folder: Path, lock: dict, added: list[Pledge]) -> None:
