@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from conftest import block_data
+from conftest import PROJECT, block_data
 from qinglian.pledge.lock import lock_problems, update_lock
 from qinglian.pledge.models import read_pledge
 
@@ -263,6 +263,21 @@ def test_minor_change_left_set_fails_the_build(pledge_site):
             "'staff' version 1 is locked — delete it") in pledge_site.failed_build_log()
     page.write_text(PLEDGE.replace("红包", "红 包"), encoding="utf-8")
     assert pledge_site.build().returncode == 0
+
+
+def test_archived_texts_hash_to_what_was_signed_on_any_checkout():
+    """sha256sum of each archived text gives the hash the lock (and every signature)
+    holds, and git never converts their line endings (a Windows checkout would)."""
+    folder = PROJECT / "content" / "pledges"
+    lock = json.loads((folder / "pledges.lock.json").read_text("utf-8"))
+    archived = [(folder / entry["archive"], entry["sha256"])
+                for entries in lock.values() for entry in entries]
+    assert archived
+    for path, sha256 in archived:
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, path
+        attribute = subprocess.run(["git", "check-attr", "text", "--", str(path.relative_to(PROJECT))],
+                                   cwd=PROJECT, capture_output=True, text=True, check=True).stdout
+        assert attribute.strip().endswith(": text: unset"), attribute
 
 
 def test_lock_and_archive_stay_together(pledge_site):
