@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..common.i18n import DEFAULT_LANGUAGE, translate
-from ..common.tables import TableError, normalise_header, read_tables
+from ..common.tables import TableError, read_tables, row_place
 from ..dashboard.board import DASHBOARD_FORMAT, percent
 from .corrections import REDACTED, id_key
 from .errors import SetupError
@@ -168,11 +168,10 @@ def read_roster(path: Path) -> Roster:
     for table in tables:
         columns = {}
         for field, names in ROSTER_COLUMNS.items():
-            # The first heading found wins: a roster may have both 科室 and a wider 部门
-            found = [normalise_header(name) for name in names
-                     if normalise_header(name) in table.columns]
+            # A roster may have both 科室 and a wider 部门: the first found wins
+            found = table.column(names)
             if found:
-                columns[field] = found[0]
+                columns[field] = found
             else:
                 problems.append(str(TableError(path, f"no {names[0]} column; head it "
                                                      f"{' or '.join(names)}", table.header_row,
@@ -183,7 +182,6 @@ def read_roster(path: Path) -> Roster:
             values = {field: row.cells[column] for field, column in columns.items()}
             empty = [ROSTER_COLUMNS[field][0] for field, value in values.items() if not value]
             key = id_key(values["staff_id"])
-            place = f"row {row.number}" + (f" of sheet {table.sheet}" if table.sheet else "")
             if empty:
                 problems.append(str(TableError(path, f"{'、'.join(empty)} is empty; fill it in "
                                                      "or delete the row", row.number, table.sheet)))
@@ -192,7 +190,7 @@ def read_roster(path: Path) -> Roster:
                                                      f"{rows[key]}; list each person once",
                                                row.number, table.sheet)))
             else:
-                rows[key] = place
+                rows[key] = row_place(row.number, table.sheet)
                 people.append(Person(**values))
     if not people and not problems:
         problems.append(str(TableError(path, "no staff are listed under the header row",

@@ -74,6 +74,17 @@ class Table:
     rows: list[Row]
     sheet: str = ""  # the worksheet's name ("" for CSV)
 
+    def column(self, names: Iterable[str]) -> str | None:
+        """Return the first of ``names`` that heads a column (normalised), or None: the
+        first heading found wins (准则 over a platform's free-text 知识点)."""
+        return next((normalise_header(name) for name in names
+                     if normalise_header(name) in self.columns), None)
+
+
+def row_place(number: int, sheet: str = "") -> str:
+    """Name a row as messages do: "row 5", or "row 5 of sheet 多选题" in a workbook."""
+    return f"row {number}" + (f" of sheet {sheet}" if sheet else "")
+
 
 def normalise_header(text: str) -> str:
     """Return header text as columns are matched: full-width folded, no spaces, lower case,

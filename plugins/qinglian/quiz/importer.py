@@ -32,7 +32,7 @@ from typing import Callable
 import yaml
 
 from ..common.errors import ContentError, ContentProblem
-from ..common.tables import Table, TableError, normalise_header, read_tables
+from ..common.tables import Table, TableError, read_tables, row_place
 from ..common.yamlio import LineDict, LineList, load_yaml
 from .loader import SEQUENCE_KEY, load_library
 from .models import LETTERS, Question
@@ -69,7 +69,7 @@ class SheetRow:
     @property
     def place(self) -> str:
         """The row as messages name it: "row 5", or "row 5 of sheet 多选题"."""
-        return f"row {self.number}" + (f" of sheet {self.sheet}" if self.sheet else "")
+        return row_place(self.number, self.sheet)
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,9 @@ def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow]) -> list[
         pass
     columns: dict[str, str] = {}
     for field_name, names in COLUMNS.items():
-        # The first heading found wins: 准则 over a platform's free-text 知识点
-        found = [normalise_header(name) for name in names
-                 if normalise_header(name) in table.columns]
+        found = table.column(names)
         if found:
-            columns[field_name] = found[0]
+            columns[field_name] = found
         elif field_name in REQUIRED and not (field_name == "type" and defaults.type):
             named = " (or name the sheet 单选题, 多选题, 判断题 or 填空题)" if (
                 field_name == "type" and table.sheet) else ""

@@ -79,7 +79,7 @@ class CannotRun(Exception):
 
 
 def _run_import(args) -> int:
-    from ..common.tables import TableError
+    from ..common.tables import TableError, row_place
     from .importer import Bank, BankError, ids_in_banks, plan_import, read_sheet, write_bank
     from .sheet import Defaults
 
@@ -100,8 +100,7 @@ def _run_import(args) -> int:
         print(error, file=sys.stderr)
         return 1
     ignored = f"; not imported: {'、'.join(sheet.ignored)}" if sheet.ignored else ""
-    headers = ", ".join(f"row {row}" + (f" of sheet {name}" if name else "")
-                        for name, row in sheet.headers)
+    headers = ", ".join(row_place(row, name) for name, row in sheet.headers)
     print(f"Read {args.file} ({sheet.encoding}, header on {headers}{ignored}).")
     for problem in plan.problems:
         print(problem, file=sys.stderr)
