@@ -273,6 +273,20 @@ def open_page(browser):
         context.close()
 
 
+def open_for_instant_navigation(page, url: str) -> None:
+    """Open ``url`` once Material can navigate instantly, and mark the document, so that
+    ``same_document`` tells whether a later click loaded a page afresh."""
+    # Material intercepts links only once it has read the sitemap: wait for that request
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        page.goto(url)
+    page.evaluate("window.qinglianTestMarker = 1")  # a full page load would lose it
+
+
+def same_document(page) -> bool:
+    """Say whether the page is still the document open_for_instant_navigation marked."""
+    return page.evaluate("window.qinglianTestMarker === 1")
+
+
 # -----------------------------------------------------------------------------
 # The record collector as a real process
 

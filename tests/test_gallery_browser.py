@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import pdf_pages
+from conftest import open_for_instant_navigation, pdf_pages, same_document
 
 pytestmark = pytest.mark.browser
 
@@ -86,15 +86,12 @@ def test_exhibit_page_opens_its_picture_in_the_lightbox(offline_site, open_page)
 def test_lightbox_after_instant_navigation(local_server, open_page):
     recorded = open_page()
     page = recorded.page
-    # Material intercepts links only once it has read the sitemap: wait for that request
-    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
-        page.goto(local_server)
-    page.evaluate("window.qinglianTestMarker = 1")  # a full page load would lose it
+    open_for_instant_navigation(page, local_server)
     page.locator("a.md-tabs__link", has_text="清廉文化").click()
     expect(page).to_have_url(re.compile(r"/exhibits/$"))
     # The script has run when it shows the filters
     expect(page.get_by_label("形式")).to_be_visible()
-    assert page.evaluate("window.qinglianTestMarker") == 1
+    assert same_document(page)
     link = page.locator("a[data-ql-lightbox]").first
     link.click()
     dialog = page.locator("dialog.ql-lightbox")
@@ -112,10 +109,7 @@ def test_back_button_closes_the_lightbox(local_server, open_page):
     the previous page, which instant navigation brings in under the same <body>."""
     recorded = open_page()
     page = recorded.page
-    # Material intercepts links only once it has read the sitemap: wait for that request
-    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
-        page.goto(local_server)
-    page.evaluate("window.qinglianTestMarker = 1")  # a full page load would lose it
+    open_for_instant_navigation(page, local_server)
     page.locator("a.md-tabs__link", has_text="清廉文化").click()
     page.locator("a[data-ql-lightbox]").first.click()
     dialog = page.locator("dialog.ql-lightbox")
@@ -123,7 +117,7 @@ def test_back_button_closes_the_lightbox(local_server, open_page):
     page.go_back()
     expect(page.locator("#ql-hero-title")).to_be_visible()  # the home page is back
     expect(dialog).to_be_hidden()
-    assert page.evaluate("window.qinglianTestMarker") == 1
+    assert same_document(page)
     assert recorded.blocked == [] and recorded.errors == []
 
 
@@ -132,9 +126,7 @@ def test_filter_kept_after_back(local_server, open_page):
     navigation draws the gallery afresh."""
     recorded = open_page()
     page = recorded.page
-    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
-        page.goto(f"{local_server}exhibits/")
-    page.evaluate("window.qinglianTestMarker = 1")  # a full page load would lose it
+    open_for_instant_navigation(page, f"{local_server}exhibits/")
     cards = page.locator(".ql-gallery-card")
     shown = page.locator(".ql-gallery-card:visible")
     page.get_by_label("形式").select_option("摄影")
@@ -147,7 +139,7 @@ def test_filter_kept_after_back(local_server, open_page):
     expect(page.get_by_label("形式")).to_have_value("摄影")
     expect(page.locator(".ql-gallery-count")).to_have_text(f"显示 {photos} / {cards.count()} 件作品")
     assert {card.get_attribute("data-medium") for card in shown.all()} == {"摄影"}
-    assert page.evaluate("window.qinglianTestMarker") == 1
+    assert same_document(page)
     assert recorded.blocked == [] and recorded.errors == []
 
 

@@ -293,15 +293,22 @@ def down_site(tmp_path_factory):
     return {"site": site, "collector": f"http://127.0.0.1:{port}"}
 
 
+def study_with_collector_down(page, site) -> dict:
+    """Sign in on the lessons' overview and study it (the collector is down); return the
+    record left waiting in the outbox."""
+    page.clock.install()
+    page.goto(page_url(site, "lessons/index.html"))
+    study(page, 30, signed_in=False)
+    [item] = outbox(page)
+    return item
+
+
 def test_switch_person_guards_undelivered_records(down_site, open_page):
     """换人 with a record still waiting: a warning with the count, nothing cleared; after the
     download (the pledge page's exporter) it may clear, and clears only this person."""
     site = down_site["site"]
     page = open_page().page
-    page.clock.install()
-    page.goto(page_url(site, "lessons/index.html"))
-    study(page, 30, signed_in=False)
-    [item] = outbox(page)
+    item = study_with_collector_down(page, site)
     assert item["state"] == "waiting"
     page.goto(page_url(site, "onboarding/index.html"))
     switch = page.locator(".qinglian-path__switch")
@@ -346,10 +353,7 @@ def test_next_person_signs_in_without_clearing_the_last_ones_records(down_site, 
     record stays queued under their name and the newcomer starts from nothing."""
     site = down_site["site"]
     page = open_page().page
-    page.clock.install()
-    page.goto(page_url(site, "lessons/index.html"))
-    study(page, 30, signed_in=False)
-    [item] = outbox(page)
+    item = study_with_collector_down(page, site)
     page.goto(page_url(site, "onboarding/index.html"))  # the next person sits down
     form = page.locator("form.qinglian-path")
     expect(form.locator(".qinglian-path__who")).to_have_text("学员：张三（工号 A001，内科） 不是你？ 换人")

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from conftest import INTRANET_HOST, PROJECT
+from conftest import INTRANET_HOST, PROJECT, open_for_instant_navigation, same_document
 from qinglian.common.records import record_problems
 from qinglian.quiz.loader import load_library
 from test_quiz_validation import GOOD_BANK, GOOD_QUIZ
@@ -576,20 +576,17 @@ def test_instant_navigation_starts_the_quiz(local_server, open_page):
     """With instant navigation (no page load), the quiz on the new page starts once."""
     recorded = open_page()
     page = recorded.page
-    # Material intercepts links only once it has read the sitemap: wait for that request
-    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
-        page.goto(local_server)
-    page.evaluate("() => { window.sameDocument = true; }")
+    open_for_instant_navigation(page, local_server)
     # Instant navigation rewrites links to absolute URLs: find them by their text
     page.locator("a.md-tabs__link", has_text="测验").click()
     page.locator(".md-nav a", has_text="新职工廉洁从业入职测验").first.click()
     expect(page.locator("form.qinglian-quiz .qinglian-profile")).to_have_count(1)
-    assert page.evaluate("() => window.sameDocument") is True  # no full load happened
+    assert same_document(page)  # no full load happened
     fill_profile(page)
     page.locator("a.md-tabs__link", has_text="九项准则").click()
     page.locator("article a", has_text="合法按劳取酬").first.click()
     expect(page.locator("form.qinglian-quiz .qinglian-quiz__start")).to_have_count(1)
-    assert page.evaluate("() => window.sameDocument") is True
+    assert same_document(page)
     start(page)
     answer_all(page, right_answer)
     submit(page)
@@ -602,15 +599,14 @@ def test_instant_navigation_after_an_update_loads_the_page_afresh(local_server, 
     build's pages loads them afresh, so their blocks never run with the old page's code
     (an older shared module left the pledge form empty)."""
     page = open_page().page
-    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
-        page.goto(f"{local_server}lessons/standard-1/")
+    open_for_instant_navigation(page, f"{local_server}lessons/standard-1/")
     expect(page.locator("form.qinglian-quiz .qinglian-profile")).to_have_count(1)
     # The shared module as a build of another qinglian version left it
-    page.evaluate("() => { window.qinglian.config.build = 'earlier'; window.sameDocument = true; }")
+    page.evaluate("() => { window.qinglian.config.build = 'earlier'; }")
     page.locator("a.md-tabs__link", has_text="承诺").click()
     page.locator(".md-nav a", has_text="廉洁从业承诺书").first.click()
     expect(page.locator("form.qinglian-pledge input[name=name]")).to_have_count(1)
-    assert page.evaluate("() => window.sameDocument") is None  # loaded afresh
+    assert not same_document(page)  # loaded afresh
     assert page.evaluate("() => window.qinglian.config.build") != "earlier"
 
 
