@@ -124,6 +124,8 @@ def test_search_finds_lessons_by_key_terms(offline_site, open_page, term, lesson
 @pytest.mark.parametrize("query, target", [
     # a query ending in a word that Material's segmenter dropped, the page it must list first
     ("第八条", "lessons/standard-8"), ("入职考试", "quizzes/onboarding"),
+    # staff type article numbers in digits (half or full width); lessons write 第八条
+    ("第8条", "lessons/standard-8"), ("第８条", "lessons/standard-8"),
 ])
 @pytest.mark.parametrize("build", ["intranet", "file"])
 def test_search_keeps_a_querys_last_word(request, open_page, build, query, target):
@@ -138,6 +140,24 @@ def test_search_keeps_a_querys_last_word(request, open_page, build, query, targe
     first = search(recorded.page, query).first
     expect(first).to_have_attribute("href", re.compile(rf"/{re.escape(href)}\?h="))
     assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_article_numbers_in_queries_become_chinese(open_page):
+    """The worker's query script writes each 第N条 as the lessons and laws do; other
+    digits are left alone."""
+    script = (PROJECT / "plugins" / "qinglian" / "offline" / "assets" / "search-query.js").read_text(
+        encoding="utf-8")
+    cases = {"第8条": "第八条", "第10条": "第十条", "第15条": "第十五条", "第56条": "第五十六条",
+             "第105条": "第一百零五条", "第110条": "第一百一十条", "第１２项": "第十二项",
+             "红包 第 9 条": "红包 第九条", "8条": "8条", "第8号": "第8号", "2026年": "2026年"}
+    rewritten = open_page().page.evaluate("""([script, queries]) => queries.map(query => {
+        let listener;
+        new Function("addEventListener", script)((type, handler) => { listener = handler; });
+        const message = { type: 2, data: query };
+        listener({ data: message });
+        return message.data;
+    })""", [script, list(cases)])
+    assert dict(zip(cases, rewritten)) == cases
 
 
 def test_term_tooltip_on_keyboard_focus(local_server, open_page):

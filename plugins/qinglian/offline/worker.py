@@ -1,4 +1,5 @@
-"""Material's search worker: its query segmenter mended, and for file:// wrapped in our shim."""
+"""Material's search worker: its query segmenter mended, article numbers in queries
+read as the index writes them, and for file:// wrapped in our shim."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from ..common.hashing import short_hash
 
 SHIM = Path(__file__).parent / "assets" / "search-worker-shim.js"
+# Put before the worker: 第8条 in a query becomes 第八条 (search-query.js says how)
+QUERY_SCRIPT = Path(__file__).parent / "assets" / "search-query.js"
 WORKER_GLOB = "assets/javascripts/workers/search.*.js"
 # How Material's offline plugin starts search/search_index.js
 INDEX_PREFIX = "var __index = "
@@ -35,7 +38,7 @@ def render_worker_script(worker: Path) -> tuple[str, str]:
     The name holds a hash of the script, like Material's own assets, so a
     browser never keeps a stale copy after an upgrade.
     """
-    source = mend_segmenter(worker.read_text(encoding="utf-8"))
+    source = mend_worker(worker.read_text(encoding="utf-8"))
     script = (
         SHIM.read_text(encoding="utf-8")
         .replace("__WORKER_NAME__", json.dumps(worker.name))
@@ -44,19 +47,23 @@ def render_worker_script(worker: Path) -> tuple[str, str]:
     return f"iframe-worker.{short_hash(script)}.js", script
 
 
-def mend_segmenter(source: str) -> str:
+def mend_worker(source: str) -> str:
     """Return Material's search worker ``source`` with its query segmenter reaching
-    the query's last character; a worker without that loop is returned as it is."""
-    return SEGMENT_LOOP.sub(r"\1<=\4", source, count=1)
+    the query's last character (a worker without that loop keeps its own), after
+    our query script; a worker mended before is returned as it is."""
+    query_script = QUERY_SCRIPT.read_text(encoding="utf-8")
+    if source.startswith(query_script):
+        return source
+    return query_script + "\n" + SEGMENT_LOOP.sub(r"\1<=\4", source, count=1)
 
 
 def mend_site_worker(site_dir: Path) -> None:
-    """Mend the query segmenter of the search worker copied into ``site_dir``."""
+    """Mend the search worker copied into ``site_dir`` (see mend_worker)."""
     for path in site_dir.glob(WORKER_GLOB):
         if path.name.endswith(".map"):
             continue
         source = path.read_text(encoding="utf-8")
-        mended = mend_segmenter(source)
+        mended = mend_worker(source)
         if mended != source:
             path.write_text(mended, encoding="utf-8")
 
