@@ -124,6 +124,25 @@ def test_collector_page_says_what_a_code_certifies(tmp_path, manifest):
     assert malformed.status_code == 400 and "<script>" not in malformed.text
 
 
+@pytest.mark.browser
+def test_verification_page_gives_the_day_the_certificate_gives(tmp_path, manifest, browser):
+    """A route finished at 07:00 on 1 January in Beijing is 31 December in UTC: the page
+    said that day, one before the certificate's (the browser's own day), for any
+    route finished between midnight and 08:00."""
+    records = [{**item, "created": "2026-12-31T23:00:00.000Z"} for item in _route_records()]
+    client = _collector(tmp_path, manifest, records)
+    html = client.get(f"/verify/{formatted(verification_code(r['id'] for r in records))}").text
+    assert "2026-12-31（UTC）" in html  # without script, the day named by its zone
+    context = browser.new_context(timezone_id="Asia/Shanghai", java_script_enabled=True)
+    try:
+        page = context.new_page()
+        page.set_content(html)
+        assert page.locator("[role=status]").inner_text() == (
+            "证书有效。 张* 已于 2027-01-01 完成《新职工入职培训 <b>》。")
+    finally:
+        context.close()
+
+
 def test_a_corrected_staff_id_still_verifies(tmp_path, manifest, capsys):
     records = _route_records()
     records[0]["person"] = {**STAFF, "staff_id": "A01"}  # one page studied under a typo

@@ -57,9 +57,13 @@ def verify_html(outcome: str, code: str, completion: Completion | None = None,
     def t(key: str, **values) -> str:
         return translate(f"verify.{key}", language, **values)
 
+    script = ""
     if completion:
+        date = (f'<time datetime="{escape(completion.completed)}">'
+                f'{escape(t("utc_date", date=completion.completed[:10]))}</time>')
         text = t("valid_text", name=escape(completion.name), title=escape(completion.title),
-                 date=escape(completion.completed[:10]))
+                 date=date)
+        script = _LOCAL_DATE
     else:
         text = t(f"{outcome}_text")
     return f"""<!doctype html>
@@ -70,5 +74,15 @@ def verify_html(outcome: str, code: str, completion: Completion | None = None,
 padding:0 1rem;line-height:1.7}}.valid{{color:#1b5e20}}.unknown,.malformed{{color:#b71c1c}}
 code{{font-size:1.2em}}</style></head>
 <body><main><h1>{t("title")}</h1><p>{t("code")}<code>{escape(code)}</code></p>
-<p class="{outcome}" role="status"><strong>{t(outcome)}</strong> {text}</p></main></body></html>
+<p class="{outcome}" role="status"><strong>{t(outcome)}</strong> {text}</p></main>{script}</body></html>
 """
+
+
+# The certificate gives the day in the zone of the PC it was printed on, and the
+# collector's server may run in UTC: the viewer's day (without script, UTC's, so named)
+_LOCAL_DATE = """<script>document.querySelectorAll("time[datetime]").forEach(function (time) {
+  var date = new Date(time.getAttribute("datetime"));
+  time.textContent = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map(function (n) {
+    return n < 10 ? "0" + n : n;
+  }).join("-");
+});</script>"""
