@@ -459,6 +459,35 @@ def test_certificate_shows_the_records_of_the_rule(down_site, open_page):
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", certificate.locator("dd").nth(3).inner_text())
 
 
+def test_next_person_does_not_see_the_last_ones_certificate(offline_site, open_page):
+    """On a shared PC the certificate says whose it is, on screen only: the next person
+    presses 不是你？ (by keyboard) and sees no certificate but where to start; the last
+    one stays signed out with their records kept."""
+    chosen, others = route_records(route_of(offline_site))
+    page = open_page().page
+    page.goto(page_url(offline_site, "onboarding/certificate.html"))
+    certificate = page.locator("form.qinglian-certificate")
+    who = certificate.locator(".qinglian-certificate__who")
+    store(page, others + chosen[:-1])
+    expect(certificate).to_have_attribute("data-state", "incomplete")
+    expect(who).to_have_text("学员：张三（工号 A001，内科） 不是你？")
+    store(page, others + chosen)
+    expect(certificate).to_have_attribute("data-state", "complete")
+    expect(who).to_have_text("学员：张三（工号 A001，内科） 不是你？")
+    page.emulate_media(media="print")
+    expect(who).to_be_hidden()  # the sheet names them
+    page.emulate_media(media="screen")
+    page.locator("h1").click()  # Tab starts from the top of the text
+    tab_to(page, who.locator("button.qinglian-certificate__not-you"))
+    page.keyboard.press("Enter")
+    expect(certificate).to_have_attribute("data-state", "nobody")
+    expect(certificate.locator(".qinglian-certificate__nobody")).to_be_focused()
+    expect(certificate.locator(".qinglian-certificate__sheet")).to_have_count(0)
+    assert page.evaluate("() => window.qinglian.person()") is None
+    assert outbox(page) == others + chosen
+    assert page.evaluate("() => window.qinglian.store.get('person:A001').profile") == STAFF
+
+
 def test_certificate_names_the_verify_page_under_the_collectors_path(tmp_path, open_page):
     """A collector a proxy serves under a path (nginx location /qinglian/): the
     certificate's address keeps that path, where the verify page is."""

@@ -113,16 +113,18 @@
         text: !next ? t("path.view_certificate") : page ? t("path.read", { page: page.title }) : t("path.open_" + step.kind) })]);
   }
 
-  // 不是你？ in `block`: signs the person out and calls `redraw`. Their data stays
-  // for their return and their records are still delivered: unlike 换人, nothing
-  // to download or clear, so whoever sits down at a shared PC can start
-  function notYou(block, redraw) {
-    return el("button", { type: "button", "class": "md-button qinglian-" + block + "__not-you",
-      text: t("profile.not_you"), click: function () {
-        q.signOut();
-        markNav();
-        redraw();
-      } });
+  // Who is signed in, for `block`, with 不是你？: it signs the person out and calls
+  // `redraw`. Their data stays for their return and their records are still
+  // delivered: unlike 换人, nothing to download or clear, so whoever sits down
+  // at a shared PC can start
+  function whoIs(block, person, redraw) {
+    return el("p", { "class": "qinglian-" + block + "__who" }, [t("path.who", person.profile) + " ",
+      el("button", { type: "button", "class": "md-button qinglian-" + block + "__not-you",
+        text: t("profile.not_you"), click: function () {
+          q.signOut();
+          markNav();
+          redraw();
+        } })]);
   }
 
   function show(form, body, state, children) {
@@ -226,10 +228,12 @@
         body.querySelector(".qinglian-path__guard").focus();
       });
       // 不是你？ for who sits down next; 换人 for who leaves
-      return el("p", { "class": "qinglian-path__who" }, [t("path.who", person.profile) + " ", notYou("path", function () {
+      var line = whoIs("path", person, function () {
         render();
         body.querySelector("input, select").focus();
-      }), " ", change]);
+      });
+      line.append(" ", change);
+      return line;
     }
 
     function step(entry, state, index) {
@@ -341,12 +345,11 @@
     // Who 我已学习 records for, and 不是你？: on a shared ward PC the last person
     // stays signed in, and would else be credited with the next one's reading
     function who(person) {
-      return person && el("p", { "class": "qinglian-study__who" }, [t("path.who", person.profile) + " ",
-        notYou("study", function () {
-          render();
-          var button = body.querySelector(".qinglian-study__button");
-          (button.disabled ? body.querySelector(".qinglian-study__wait") : button).focus();
-        })]);
+      return person && whoIs("study", person, function () {
+        render();
+        var button = body.querySelector(".qinglian-study__button");
+        (button.disabled ? body.querySelector(".qinglian-study__wait") : button).focus();
+      });
     }
 
     function render() {
@@ -415,13 +418,25 @@
       return el("p", {}, [el("a", { href: data.base + route.landing, text: t("path.back", { route: route.title }) })]);
     }
 
+    // Whose certificate this is, and 不是你？: on a shared ward PC the last person
+    // stays signed in, and the next one would else see their certificate
+    function who(person) {
+      return whoIs("certificate", person, function () {
+        render();
+        body.querySelector(".qinglian-certificate__nobody").focus();
+      });
+    }
+
     function render() {
       var person = q.person();
-      if (!person) return show(form, body, "nobody", [el("p", { text: t("path.nobody", { route: route.title }) }), back()]);
+      if (!person) {
+        return show(form, body, "nobody", [el("p", { "class": "qinglian-certificate__nobody", tabindex: "-1",
+          text: t("path.nobody", { route: route.title }) }), back()]);
+      }
       var steps = progress(route, person.profile);
       var missing = steps.filter(function (entry) { return !entry.done; });
       if (missing.length) {
-        return show(form, body, "incomplete", [el("p", { text: t("path.missing", { name: person.profile.name, route: route.title }) }),
+        return show(form, body, "incomplete", [who(person), el("p", { text: t("path.missing", { name: person.profile.name, route: route.title }) }),
           el("ul", { "class": "qinglian-certificate__missing" }, missing.map(function (entry) {
             return el("li", { "data-step": entry.step.id, text: entry.step.kind === "read"
               ? t("path.pages_left", { step: entry.step.title, n: entry.found.length - entry.count })
@@ -449,7 +464,7 @@
       said = delivery;
       var print = el("button", { type: "button", "class": "md-button", text: t("path.print"),
         click: function () { window.print(); } });
-      show(form, body, "complete", [el("section", { "class": "qinglian-certificate__sheet",
+      show(form, body, "complete", [who(person), el("section", { "class": "qinglian-certificate__sheet",
         "aria-labelledby": "qinglian-certificate-" + route.id }, [
         el("h2", { id: "qinglian-certificate-" + route.id, text: t("path.certificate", { route: route.title }) }),
         el("p", { "class": "qinglian-certificate__text", text: t("path.certifies", { name: profile.name, route: route.title }) }),
