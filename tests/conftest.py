@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import uuid
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -177,6 +178,26 @@ def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
     """Return the page sizes (pt) of a PDF that Chromium printed."""
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     return [(round(float(w)), round(float(h))) for w, h in boxes]
+
+
+# How Chromium starts each printed page's content: its scale and height (flipped, in
+# pt), then a clip to the area inside the page margins (x y width height, scaled)
+_PDF_PAGE_START = re.compile(rb"([\d.]+) 0 0 -[\d.]+ 0 [\d.]+ cm\nq\n([\d.]+) ([\d.]+) [\d.]+ [\d.]+ re\nW\* n")
+
+
+def pdf_margins(pdf: bytes) -> list[tuple[int, int]]:
+    """Return the top and left page margins (mm) of each page of a PDF that Chromium
+    printed, read from where its content starts."""
+    margins = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue  # not compressed: no page content of Chromium's
+        if start := _PDF_PAGE_START.match(content):
+            scale, x, y = (float(value) for value in start.groups())
+            margins.append((round(y * scale / 72 * 25.4), round(x * scale / 72 * 25.4)))
+    return margins
 
 
 def block_data(page_html: str, kind: str) -> dict:

@@ -4,13 +4,16 @@ lays out 360 px wide. Assertions are on measured layout, not on screenshots."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PROJECT, pdf_pages, site_pages
+from conftest import PROJECT, pdf_margins, pdf_pages, site_pages
+from test_path_browser import route_of, route_records, store
 from test_pledge_browser import STAFF, SUPPLIER, fill
 
 pytestmark = pytest.mark.browser
 
-# What is left of A4 inside qinglian.css's page margins (210 mm - 2 × 16 mm), in CSS px
-A4_TEXT_WIDTH = round(178 / 25.4 * 96)
+# qinglian.css's page margins (top and bottom, left and right) in mm, and what is left
+# of A4 inside them (210 mm - 2 × 16 mm), in CSS px
+MARGINS = (18, 16)
+A4_TEXT_WIDTH = round((210 - 2 * MARGINS[1]) / 25.4 * 96)
 PHONE = {"width": 360, "height": 740}
 
 
@@ -143,3 +146,19 @@ def test_printed_links_show_the_address_only_of_other_sites(intranet_site, local
     assert site.build().returncode == 0
     page.goto((site.root / "site" / "lessons" / "standard-1" / "index.html").as_uri())
     assert page.locator(".md-typeset a").evaluate_all(PRINTED_ADDRESSES) == ['" (https://www.nhc.gov.cn/)"']
+
+
+def test_only_the_certificate_takes_its_own_page_margins(intranet_site, local_server, open_page):
+    """The certificate prints alone on one A4 sheet within its own 20 mm margins; a page
+    of the route (its 我已学習 block loads the route's stylesheet) keeps the theme's."""
+    page = open_page().page
+    page.goto(f"{local_server}lessons/standard-1/")
+    assert page.locator("link[rel=stylesheet][href*='assets/qinglian/path.']").count() == 1
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert set(pdf_margins(pdf)) == {MARGINS} and len(pdf_margins(pdf)) == len(pdf_pages(pdf)) > 1
+    page.goto(f"{local_server}onboarding/certificate/")
+    chosen, others = route_records(route_of(intranet_site))
+    store(page, others + chosen)
+    expect(page.locator("form.qinglian-certificate")).to_have_attribute("data-state", "complete")
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert pdf_pages(pdf) == [(595, 842)] and pdf_margins(pdf) == [(20, 20)]
