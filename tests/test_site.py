@@ -126,6 +126,17 @@ def test_search_index_leaves_out_filter_controls(site):
                 if "第一条第二条第三条" in text or "20262025" in text or "全部书法" in text]
 
 
+def test_filters_keep_the_address_by_one_helper_without_a_request(intranet_site):
+    """The register's and the gallery's menus keep their choice in the address by one
+    helper (common/assets/filters.js), inside each page's one script of ours."""
+    for page, stem in [("risks/index.html", "risks"), ("exhibits/index.html", "gallery")]:
+        html = (intranet_site / page).read_text("utf-8")
+        [script] = re.findall(r'<script src="[./]*(assets/qinglian/[\w-]+\.[0-9a-f]{8}\.js)"', html)
+        assert script.startswith(f"assets/qinglian/{stem}."), page
+        code = (intranet_site / script).read_text("utf-8")
+        assert code.count("qinglianFilters") == 2 and "searchParams.set" in code  # defined, used
+
+
 def test_file_build_has_no_404_page(intranet_site, offline_site):
     """No server shows the file:// build's 404 page, whose links start at the disk's
     root: it is left out there, and kept in the intranet build."""

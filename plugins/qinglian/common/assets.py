@@ -39,6 +39,8 @@ FORMS_STYLE = SOURCES / "forms.css"
 DELIVERY_SCRIPT = SOURCES / "delivery.js"
 # SHA-256, for exam answer digests and certificate codes: only those pages load it
 DIGEST_SCRIPT = SOURCES / "sha256.js"
+# Filter menus kept in the address: in the gallery's and the register's scripts
+FILTERS_SCRIPT = SOURCES / "filters.js"
 
 # A UI string's key as a script writes it ("quiz.start"), and the start of
 # one made at run time ("storage." + problem, "path.open_" + kind)
@@ -86,16 +88,20 @@ class Bundle:
 
 
 def asset(stem: str, source: Path, language: str | None = None,
-          cache_dir: Path | None = None) -> Asset:
+          cache_dir: Path | None = None, *, extra_scripts: tuple[Path, ...] = ()) -> Asset:
     """Return the minified ``source`` (.js or .css) as a hashed asset named after ``stem``.
 
     With ``language``, a script gets its UI strings in that language (see
-    ``_localized``).
+    ``_localized``). ``extra_scripts`` (shared code from common/assets) go
+    before it in the same file: no request more.
     """
     content = _minify_file(source, cache_dir)
     if language:
         content, strings = _localized(content, language)
         content = content.replace("__QINGLIAN_STRINGS__", _json(strings))
+    if extra_scripts:
+        return _joined(stem, source.suffix, [_minify_file(path, cache_dir) for path in extra_scripts]
+                       + [content])
     return Asset(f"{stem}.{short_hash(content)}{source.suffix}", content)
 
 

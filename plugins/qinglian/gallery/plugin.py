@@ -11,7 +11,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from ..common.assets import Asset, asset, asset_cache
+from ..common.assets import FILTERS_SCRIPT, Asset, asset, asset_cache
 from ..common.errors import ContentProblem, shown_path
 from ..common.i18n import translate
 from ..common.pages import site_front_matter_keys
@@ -46,7 +46,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
         folder = Path(__file__).parent / "assets"
         language = config.theme.get("language", "zh")
         self.assets = [asset("gallery", folder / "gallery.js", language,
-                             asset_cache(config.config_file_path)),
+                             asset_cache(config.config_file_path), extra_scripts=(FILTERS_SCRIPT,)),
                        asset("gallery", folder / "gallery.css")]
 
     # Keep the originals (EXIF, GPS) out of the site and add their renditions

@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.utils import get_relative_url
 
-from ..common.assets import Asset, asset, asset_cache
+from ..common.assets import FILTERS_SCRIPT, Asset, asset, asset_cache
 from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
 from ..common.pages import insert_before_heading
@@ -30,7 +30,8 @@ class RisksPlugin(BasePlugin[RisksConfig]):
         for problem in problems:
             log.warning(str(problem))
         self.script = asset("risks", Path(__file__).parent / "assets" / "risks.js",
-                            cache_dir=asset_cache(config.config_file_path))
+                            cache_dir=asset_cache(config.config_file_path),
+                            extra_scripts=(FILTERS_SCRIPT,))
 
     # The register page shows the table; each lesson its standard's risk points
     def on_page_content(self, html, *, page, config, files):

@@ -2,7 +2,8 @@
  * Qinglian gallery: filter the exhibit cards by medium and year, and show
  * pictures in a lightbox (a modal <dialog>: keyboard, focus kept inside,
  * Escape closes, focus goes back to the picture that opened it).
- * Without this script every picture is a plain link to its large JPEG.
+ * Without this script every picture is a plain link to its large JPEG. The
+ * build puts common/assets/filters.js before it.
  */
 (function () {
   "use strict";
@@ -127,14 +128,9 @@
   function filter(form) {
     var cards = form.closest(".ql-gallery").querySelectorAll(".ql-gallery-card");
     var count = form.querySelector(".ql-gallery-count");
-    // The choice is kept in the page's address (?medium=书法): back shows the
-    // works as they were left, as in risks.js
-    var address = new URL(location.href);
-    [].forEach.call(form.querySelectorAll("select"), function (select) {
-      select.value = address.searchParams.get(select.name) || "";
-      if (select.selectedIndex < 0) select.value = ""; // an option since taken out
-    });
-    function apply() {
+    form.hidden = false;
+    // The choice is kept in the page's address (?medium=书法): filters.js
+    window.qinglianFilters(form, function () {
       var medium = form.elements.medium.value;
       var year = form.elements.year.value;
       var shown = 0;
@@ -146,16 +142,7 @@
       });
       count.textContent = form.getAttribute("data-count")
         .replace("{shown}", shown).replace("{total}", cards.length);
-      [].forEach.call(form.querySelectorAll("select"), function (select) {
-        if (select.value) address.searchParams.set(select.name, select.value);
-        else address.searchParams.delete(select.name);
-      });
-      history.replaceState(history.state, "", address.href);
-    }
-    form.addEventListener("change", apply);
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.hidden = false;
-    apply();
+    });
   }
 
   function start() {
