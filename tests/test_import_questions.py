@@ -213,6 +213,89 @@ def test_problems_in_a_workbook_name_the_sheet(make_site, tmp_path, capsys):
                    "试题类型 (or name the sheet 单选题, 多选题, 判断题 or 填空题)\n")
 
 
+# Merged cells, two-row headers and hidden rows ----------------------------------------
+
+def merged_workbook(path: Path) -> Path:
+    """A bank as trainers lay it out by hand: a title merged over two rows, 题型, 准则 and
+    难度 written once and merged down over their group, a 填空题 whose 题干 is merged over
+    the empty option columns, and a long question whose every cell is merged with the
+    (otherwise empty) row below."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "2026年廉洁知识题库"
+    sheet.append([])
+    sheet.append(HEADER)  # row 3
+    sheet.append(["单选", "第一条禁止什么？", "统方", "按劳取酬", None, None, "A", "禁止统方。", 1, "易"])
+    sheet.append([None, "第三条禁止什么？", "收回扣", "按劳取酬", None, None, "A", "禁止回扣。", None,
+                  None])
+    sheet.append([None, "第八条禁止什么？", "收红包", "按劳取酬", None, None, "A", "禁止红包。", None,
+                  None])
+    sheet.append(["填空", "俗称“____”。", None, None, None, None, "统方", "叫统方。", None, None])
+    sheet.append(["判断", "很长的一道判断题。", None, None, None, None, "错", "第三条禁止。", 3, None])
+    for cells in ("A1:J2", "A4:A6", "I4:I7", "J4:J9", "B7:F7"):
+        sheet.merge_cells(cells)
+    for column in "ABCDEFGHI":  # row 8 stretched over row 9 ("J" is merged with the group)
+        sheet.merge_cells(f"{column}8:{column}9")
+    workbook.save(path)
+    return path
+
+
+def test_a_value_merged_down_applies_to_each_row(make_site, tmp_path, capsys):
+    """A merged 题型, 准则 or 难度 is the value of every row it covers; a 题干 merged
+    sideways stays the 题干; a row only stretching the one above is no question."""
+    site = make_site()
+    code, out, err = run(site, str(merged_workbook(tmp_path / "题库.xlsx")), "--bank", "demo",
+                         capsys=capsys)
+    assert (code, err) == (0, "")
+    assert "header on row 3 of sheet Sheet)" in out
+    assert [(q.type, q.stem, q.options, q.standards, q.difficulty)
+            for q in questions(site).values()] == [
+        ("single", "第一条禁止什么？", ("统方", "按劳取酬"), (1,), "easy"),
+        ("single", "第三条禁止什么？", ("收回扣", "按劳取酬"), (1,), "easy"),
+        ("single", "第八条禁止什么？", ("收红包", "按劳取酬"), (1,), "easy"),
+        ("fill_blank", "俗称“____”。", (), (1,), "easy"),
+        ("true_false", "很长的一道判断题。", (), (3,), "easy")]
+
+
+def test_a_merged_answer_stem_or_id_is_refused(make_site, tmp_path, capsys):
+    """One 答案 (or 题干, or ID) merged over several questions would serve them all: each
+    row it covers is refused, naming the range and how to unmerge it."""
+    site = make_site()
+    path = merged_workbook(tmp_path / "题库.xlsx")
+    workbook = load_workbook(path)
+    workbook.active.merge_cells("G5:G6")
+    workbook.save(path)
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 1
+    message = ("the 答案 cell is one merged cell over several questions (G5:G6), so they would "
+               "share one 答案; unmerge it (Excel: 开始 → 合并后居中 → 取消单元格合并) and fill "
+               "in each row's own")
+    assert err.splitlines()[:2] == [f"{path}:sheet Sheet:row {number}: {message}"
+                                    for number in (5, 6)]
+    assert not (site.root / "quizzes" / "banks" / "demo.yml").exists()
+
+
+def test_a_heading_merged_over_two_rows(make_site, tmp_path, capsys):
+    """A two-row header: 选项 merged over A, B, C, D below it, the other headings merged
+    down over both rows."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["2026年廉洁知识题库"])
+    sheet.append(["题型", "题干", "选项", None, None, None, "答案", "解析", "准则", "难度"])
+    sheet.append([None, None, "A", "B", "C", "D"])
+    sheet.merge_cells("C2:F2")
+    for column in "ABGHIJ":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.append(GOOD_ROWS[1])
+    path = tmp_path / "题库.xlsx"
+    workbook.save(path)
+    site = make_site()
+    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert "header on row 2 of sheet Sheet)" in out
+    assert questions(site)["demo-001"].options == ("收红包", "统方", "按劳取酬")
+
+
 @pytest.mark.parametrize("headings", [
     ["选项A", "选项B", "选项C"],
     ["A选项", "B选项", "C选项"],

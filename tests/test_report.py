@@ -203,6 +203,20 @@ def test_xlsx_numbers_titles_and_formatted_blank_rows(tmp_path):
     assert table.rows[0].cells["入职日期"] == "2020-09-01"
 
 
+def test_a_department_merged_down_is_each_persons(tmp_path):
+    """科室 written once and merged down over its staff (as HR rosters often are) is the
+    department of each of them, not empty below the first."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["工号", "姓名", "科室"])
+    for row in ([1001, "张三", "内科"], [1002, "李四", None], [1003, "王五", "外科"]):
+        sheet.append(row)
+    sheet.merge_cells("C2:C3")
+    path = tmp_path / "roster.xlsx"
+    workbook.save(path)
+    assert [person.department for person in read_roster(path).people] == ["内科", "内科", "外科"]
+
+
 def test_xls_asks_to_save_as_xlsx(tmp_path):
     """An old .xls file gets a clear fix, not a parser error."""
     path = tmp_path / "名单.xls"

@@ -7,7 +7,10 @@ decorated with notes such as （必填）, and CSVs saved by Chinese Excel in GB
 the reader copes with all of them and says which encoding it used. A
 workbook may spread its rows over several sheets (单选题, 多选题 …) after a
 hidden or notes sheet: every visible sheet with a header row is a table.
-Cells come out as text, keyed by normalised header. Errors read ``FILE:row
+A cell merged down over several rows (科室 or 题型 written once for a group)
+is that value in each of them, and a heading merged down over two rows makes
+a two-row header (选项A under 选项). Cells come out as text, keyed by
+normalised header. Errors read ``FILE:row
 N: message`` (``FILE:sheet S:row N:`` in a workbook), with the row as Excel
 or a text editor numbers it.
 """
@@ -19,8 +22,9 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -61,6 +65,9 @@ class Row:
 
     number: int
     cells: dict[str, str]  # normalised header → text ("" when empty)
+    # The cells a range merged down over this row and others of the table gives their
+    # value: normalised header → the range ("A5:A9")
+    merged: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -119,12 +126,12 @@ def read_tables(path: Path, header_names: Iterable[str]) -> list[Table]:
     else:
         raise TableError(path, f"cannot read '{suffix or 'no extension'}' files; "
                                "give a .csv or .xlsx file")
-    tables = [table for sheet, lines in sheets
-              for table in [_table(path, encoding, sheet, lines, names)] if table]
+    tables = [table for sheet in sheets
+              for table in [_table(path, encoding, sheet, names)] if table]
     if not tables:
         wanted = "、".join(sorted(names))
         searched = (f" in the sheet{'s' if len(sheets) > 1 else ''} "
-                    + ", ".join(sheet for sheet, _ in sheets) if encoding == "xlsx" else "")
+                    + ", ".join(sheet.name for sheet in sheets) if encoding == "xlsx" else "")
         raise TableError(path, f"no header row found{searched}: none of the first "
                                f"{HEADER_SEARCH_ROWS} filled rows names a column such as "
                                f"{wanted}; add a header row")
@@ -134,7 +141,26 @@ def read_tables(path: Path, header_names: Iterable[str]) -> list[Table]:
 # -----------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> tuple[str, list[tuple[str, list[tuple[int, list[str]]]]]]:
+@dataclass(frozen=True)
+class _Merge:
+    """A range of merged cells that spans rows: its text ("A5:A9") and its rows."""
+
+    range: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A sheet's numbered rows as read, before the header is found."""
+
+    name: str  # "" for CSV
+    lines: list[tuple[int, list[str]]]
+    # (row, column index) → the range merged down over it that gave the cell its value
+    merged: dict[tuple[int, int], _Merge] = field(default_factory=dict)
+
+
+def _read_csv(path: Path) -> tuple[str, list[_Sheet]]:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -161,11 +187,11 @@ def _read_csv(path: Path) -> tuple[str, list[tuple[str, list[tuple[int, list[str
             start = reader.line_num + 1
     except csv.Error as error:
         raise TableError(path, f"not valid CSV ({error})", start) from None
-    return encoding, [("", lines)]
+    return encoding, [_Sheet("", lines)]
 
 
-def _read_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
-    """Return each visible sheet's name and numbered rows."""
+def _read_xlsx(path: Path) -> list[_Sheet]:
+    """Return each visible sheet's rows."""
     from openpyxl import load_workbook  # only when an Excel file is read
 
     try:
@@ -177,17 +203,57 @@ def _read_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
         raise TableError(path, f"not a readable .xlsx file ({error}); open it in Excel or "
                                "WPS and save it again as .xlsx") from None
     try:
-        sheets = []
         # A hidden sheet holds a template's drop-down lists, or rows the trainer set aside
-        for sheet in (sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"):
-            # Some programs write a wrong size into the file: read every row there is
-            sheet.reset_dimensions()
-            sheets.append((sheet.title, [
-                (number, [_shown(cell) for cell in cells])
-                for number, cells in enumerate(sheet.iter_rows(), start=1)]))
-        return sheets
+        return [_read_sheet(workbook, sheet) for sheet in workbook.worksheets
+                if sheet.sheet_state == "visible"]
     finally:
         workbook.close()
+
+
+def _read_sheet(workbook, sheet) -> _Sheet:
+    """Return a read-only worksheet's rows, with merged ranges filled down. Its parser is
+    run here as the worksheet runs it, since the worksheet does not keep the merges the
+    parser reads on the way (the writable
+    worksheet does, but loads a 10,000-row sheet 2.2 times slower). The sheet's stated
+    size is not used: some programs write a wrong one."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    rows: dict[int, list[str]] = {}
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True,
+                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
+                                 timedelta_formats=workbook._timedelta_formats)
+        for number, cells in parser.parse():
+            shown = rows[number] = [""] * max((cell["column"] for cell in cells), default=0)
+            for cell in cells:
+                shown[cell["column"] - 1] = _shown(ReadOnlyCell(sheet, **cell))
+    ranges = parser.merged_cells.mergeCell if parser.merged_cells else ()
+    merged = _fill_down(rows, ranges)
+    return _Sheet(sheet.title, sorted(rows.items()), merged)
+
+
+def _fill_down(rows: dict[int, list[str]], ranges) -> dict[tuple[int, int], _Merge]:
+    """Write the text of each range merged over several rows into its first column in each
+    of them; return the cells so filled. Excel keeps the text in the first cell only, but
+    shows it over the whole range. Side by side, the text stays in its own column: a 题干
+    merged over the empty 选项 columns of a 填空题 is not its options."""
+    last_row = max(rows, default=0)
+    filled = {}
+    for cell_range in ranges:
+        column = cell_range.min_col - 1
+        top = rows.get(cell_range.min_row, [])
+        text = top[column] if column < len(top) else ""
+        if cell_range.max_row == cell_range.min_row or not text:
+            continue
+        merge = _Merge(cell_range.coord, cell_range.min_row, cell_range.max_row)
+        # A range may run far past the data (a whole column merged): stop at its last row
+        for number in range(merge.first, min(merge.last, last_row) + 1):
+            shown = rows.setdefault(number, [])
+            shown += [""] * (column + 1 - len(shown))
+            shown[column] = text
+            filled[number, column] = merge
+    return filled
 
 
 def _check_packing(path: Path) -> None:
@@ -248,27 +314,59 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _table(path: Path, encoding: str, sheet: str, lines: list[tuple[int, list[str]]],
-           names: set[str]) -> Table | None:
+def _table(path: Path, encoding: str, sheet: _Sheet, names: set[str]) -> Table | None:
     """Return the table under the sheet's header row (None when it has none)."""
-    filled = [(number, [cell.strip() for cell in cells]) for number, cells in lines
+    filled = [(number, [cell.strip() for cell in cells]) for number, cells in sheet.lines
               if any(cell.strip() for cell in cells)]
     header = next((index for index, (_, cells) in enumerate(filled[:HEADER_SEARCH_ROWS])
                    if names & {normalise_header(cell) for cell in cells}), None)
     if header is None:
         return None
-    header_row, titles = filled[header]
+    header_row = filled[header][0]
+    # Headings merged down over two rows leave the second to sub-headings (A, B … under 选项)
+    last = max((merge.last for merge in sheet.merged.values() if merge.first == header_row),
+               default=header_row)
+    titles = _headings([cells for number, cells in filled[header:] if number <= last])
     columns = [normalise_header(title) for title in titles]
     seen: dict[str, int] = {}
     for position, column in enumerate(columns):
         if column and column in seen:
             raise TableError(path, f"two columns are headed '{titles[position]}'; "
-                                   "keep one or rename the other", header_row, sheet)
+                                   "keep one or rename the other", header_row, sheet.name)
         seen[column] = position
+    body = [(number, cells) for number, cells in filled if number > last
+            and not _continues(sheet, number, cells)]
+    # A range merged over one row of the table and blank rows only is that row's own cell
+    numbers = {number for number, _ in body}
+    spans = Counter(merge for (number, _), merge in sheet.merged.items() if number in numbers)
+    named = {position: column for column, position in seen.items() if column}
     rows = [Row(number, {column: cells[position] if position < len(cells) else ""
-                         for column, position in seen.items() if column})
-            for number, cells in filled[header + 1:]]
-    return Table(str(path), encoding, header_row, tuple(c for c in columns if c), rows, sheet)
+                         for position, column in named.items()},
+                {column: merge.range for position, column in named.items()
+                 for merge in [sheet.merged.get((number, position))]
+                 if merge and spans[merge] > 1})
+            for number, cells in body]
+    return Table(str(path), encoding, header_row, tuple(c for c in columns if c), rows,
+                 sheet.name)
+
+
+def _headings(rows: list[list[str]]) -> list[str]:
+    """Return each column's heading from the header's rows: its texts top to bottom, each
+    once (选项 over A reads 选项A; a heading merged down reads once)."""
+    headings = []
+    for position in range(max(map(len, rows))):
+        texts = [cells[position] for cells in rows if position < len(cells) and cells[position]]
+        headings.append("".join(dict.fromkeys(texts)))
+    return headings
+
+
+def _continues(sheet: _Sheet, number: int, cells: list[str]) -> bool:
+    """Whether every filled cell of the row comes from a range merged down from above: the
+    row above stretched over two (a long 题干 merged with the row below), not a row of its
+    own."""
+    return all(not text or ((number, position) in sheet.merged
+                            and sheet.merged[number, position].first < number)
+               for position, text in enumerate(cells))
 
 
 # Writing -----------------------------------------------------------------------------------

@@ -49,6 +49,9 @@ SEQUENCE_NOTE = (
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _EXTRA_OPTION = re.compile(r"^选项[i-z]$")
+# What each question has of its own: merged down over several rows, one value would serve
+# them all (one 答案 for three questions), which is never meant
+_OWN_FIELDS = ("id", "stem", "answer")
 
 
 class BankError(Exception):
@@ -135,9 +138,14 @@ def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow]) -> list[
         problems += [f"选项{column[2:].upper()} is filled in, but a question has at most "
                      "eight options (选项A–选项H)"
                      for column in extra if row.cells.get(column)]
-        if entry is not None or problems:
-            rows.append(SheetRow(table.sheet, row.number, None if problems else entry,
-                                 problems))
+        if entry is None and not problems:
+            continue
+        problems += [f"the {column} cell is one merged cell over several questions "
+                     f"({row.merged[column]}), so they would share one {column}; unmerge it "
+                     "(Excel: 开始 → 合并后居中 → 取消单元格合并) and fill in each row's own"
+                     for field_name, column in columns.items()
+                     if field_name in _OWN_FIELDS and column in row.merged]
+        rows.append(SheetRow(table.sheet, row.number, None if problems else entry, problems))
     used = set(columns.values())
     return [column for column in table.columns if column not in used and column not in extra]
 
