@@ -296,6 +296,29 @@ def test_a_heading_merged_over_two_rows(make_site, tmp_path, capsys):
     assert questions(site)["demo-001"].options == ("收红包", "统方", "按劳取酬")
 
 
+def test_hidden_and_filtered_out_rows_are_left_out_and_named(make_site, tmp_path, capsys):
+    """Rows Excel hides, by hand or by a filter, are set aside as hidden sheets are, and
+    the summary names them and says how to import them."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in GOOD_ROWS:
+        sheet.append(row)
+    sheet.auto_filter.ref = "A1:J5"
+    sheet.auto_filter.add_filter_column(0, ["单选题", "判断题"])
+    for number in (3, 5, 7):  # 多选题 and 填空题 filtered out; row 7 is empty
+        sheet.row_dimensions[number].hidden = True
+    path = tmp_path / "题库.xlsx"
+    workbook.save(path)
+    site = make_site()
+    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert ("Left out 2 row(s) hidden in Excel, or filtered out (row 3 of sheet Sheet, row 5 "
+            "of sheet Sheet); to import them, show them (取消隐藏, or 清除筛选) and import "
+            "those rows.") in out
+    assert [q.type for q in questions(site).values()] == ["single", "true_false"]
+
+
 @pytest.mark.parametrize("headings", [
     ["选项A", "选项B", "选项C"],
     ["A选项", "B选项", "C选项"],

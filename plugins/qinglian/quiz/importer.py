@@ -82,6 +82,7 @@ class Sheet:
     headers: tuple[tuple[str, int], ...]  # each table's sheet and header row
     rows: list[SheetRow]  # in file order, sheet by sheet
     ignored: tuple[str, ...]  # headings of columns not imported (序号, 分值 …)
+    hidden: tuple[str, ...] = ()  # the rows with a question that Excel hides, left out
 
 
 @dataclass
@@ -102,20 +103,22 @@ def read_sheet(path: Path, defaults: Defaults) -> Sheet:
     TableError when the file cannot be read or a sheet lacks a column every question
     needs."""
     tables = read_tables(path, [name for field in REQUIRED for name in COLUMNS[field]])
-    rows, ignored = [], []
+    rows, ignored, hidden = [], [], []
     for table in tables:
-        ignored += [column for column in _read_table(table, defaults, rows)
+        ignored += [column for column in _read_table(table, defaults, rows, hidden)
                     if column not in ignored]
     if not rows:
         raise TableError(path, "no questions under the header row", tables[0].header_row,
                          tables[0].sheet)
     return Sheet(str(path), tables[0].encoding,
                  tuple((table.sheet, table.header_row) for table in tables), rows,
-                 tuple(ignored))
+                 tuple(ignored), tuple(hidden))
 
 
-def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow]) -> list[str]:
-    """Add the table's rows to ``rows``; return the headings of the columns not imported."""
+def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow],
+                hidden: list[str]) -> list[str]:
+    """Add the table's rows to ``rows``, and the places of its hidden rows with a question to
+    ``hidden``; return the headings of the columns not imported."""
     # A workbook keeps each type on its own sheet (单选题, 多选题 …), often with no 题型 column
     try:
         defaults = replace(defaults, type=parse_type(table.sheet)) if table.sheet else defaults
@@ -139,6 +142,10 @@ def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow]) -> list[
                      "eight options (选项A–选项H)"
                      for column in extra if row.cells.get(column)]
         if entry is None and not problems:
+            continue
+        # Rows hidden in Excel, or filtered out, are set aside as hidden sheets are
+        if row.hidden:
+            hidden.append(row_place(row.number, table.sheet))
             continue
         problems += [f"the {column} cell is one merged cell over several questions "
                      f"({row.merged[column]}), so they would share one {column}; unmerge it "

@@ -102,6 +102,10 @@ def _run_import(args) -> int:
     ignored = f"; not imported: {'、'.join(sheet.ignored)}" if sheet.ignored else ""
     headers = ", ".join(row_place(row, name) for name, row in sheet.headers)
     print(f"Read {args.file} ({sheet.encoding}, header on {headers}{ignored}).")
+    if sheet.hidden:
+        print(f"Left out {len(sheet.hidden)} row(s) hidden in Excel, or filtered out "
+              f"({_span(list(sheet.hidden))}); to import them, show them (取消隐藏, or 清除筛选) "
+              "and import those rows.")
     for problem in plan.problems:
         print(problem, file=sys.stderr)
     if plan.problems and not args.skip_bad:
