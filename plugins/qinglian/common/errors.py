@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import lru_cache
@@ -51,3 +52,12 @@ def did_you_mean(value, choices) -> str:
     """Return " (did you mean 'x'?)" for the closest of ``choices``, or ""."""
     guess = get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{guess[0]}'?)" if guess else ""
+
+
+def meant_path(path: str, paths) -> str:
+    """Return " (did you mean 'x'?)" for the one of ``paths`` that ``path`` names but for
+    letter case or a Windows "\\" between folders (Windows opens the file either way, the
+    build machine does not), or ""."""
+    wanted = posixpath.normpath(path.strip().replace("\\", "/")).casefold()
+    same = next((each for each in paths if each.casefold() == wanted), None)
+    return f" (did you mean '{same}'?)" if same else ""

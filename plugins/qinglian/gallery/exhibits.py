@@ -22,7 +22,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..common.errors import ContentProblem, did_you_mean
+from ..common.errors import ContentProblem, did_you_mean, meant_path
 from ..common.pages import (EXHIBIT_KEYS, THEME_KEYS, load_front_matter, read_pages,
                             unknown_key_problems)
 from ..common.yamlio import LineDict, LineList
@@ -142,9 +142,14 @@ def _images(meta: LineDict, src: str, shown: str,
         # Only files inside content/: not ../ out of it, nor an absolute path
         if (image_src.startswith(("../", "/")) or image_src == ".."
                 or not os.path.isfile(docs_dir / image_src)):
-            problems.append(ContentProblem(shown, line + 1, f"image '{file}' does not exist",
-                                           f"put the file at {posixpath.dirname(shown)}/"
-                                           f"{file.strip()} or correct the path"))
+            folder = docs_dir / posixpath.dirname(src)
+            meant = meant_path(file, (path.relative_to(folder).as_posix()
+                                      for path in folder.rglob("*") if path.is_file()))
+            problems.append(ContentProblem(
+                shown, line + 1, f"image '{file}' does not exist{meant}",
+                "write the path as the file is named: on the build machine upper and lower "
+                "case count, and folders are separated by /" if meant else
+                f"put the file at {posixpath.dirname(shown)}/{file.strip()} or correct the path"))
             continue
         images.append(ExhibitImage(image_src, alt.strip()))
     return tuple(images), problems
