@@ -584,7 +584,8 @@ def test_the_loaders_own_checks_name_the_row(make_site, tmp_path, capsys):
     assert code == 1
     assert err.splitlines()[0] == (
         f"{path}:row 3: lesson 'lessons/none.md' does not exist under content/ — give the path "
-        "of a page relative to content/, e.g. lessons/standard-1.md")
+        "of a page relative to content/, e.g. lessons/standard-1.md (folders separated by /, "
+        "upper and lower case as in the file's name)")
     assert not (site.root / "quizzes" / "banks" / "demo.yml").exists()
 
 

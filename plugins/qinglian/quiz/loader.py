@@ -227,16 +227,26 @@ def _question(r: "_Reader", exam_only: bool, lesson_exists) -> Question | None:
     standards = r.standards("standards", required=True)
     difficulty = r.choice("difficulty", DIFFICULTIES)
     lesson = r.text("lesson", required=False)
-    if lesson is not None and (lesson.startswith(("/", "\\")) or ".." in lesson.split("/")
-                               or not lesson_exists(lesson)):
-        r.problem("lesson", f"lesson '{lesson}' does not exist under content/",
-                  "give the path of a page relative to content/, e.g. lessons/standard-1.md")
+    if lesson is not None and not _lesson_found(lesson, lesson_exists):
+        # Windows finds lessons\standard-1.md; the build machine does not
+        meant = lesson.replace("\\", "/")
+        r.problem("lesson", f"lesson '{lesson}' does not exist under content/"
+                  + (f" (did you mean '{meant}'?)" if meant != lesson
+                     and _lesson_found(meant, lesson_exists) else ""),
+                  "give the path of a page relative to content/, e.g. lessons/standard-1.md "
+                  "(folders separated by /, upper and lower case as in the file's name)")
     options = _options(r, kind)
     answer = _answer(r, kind, options) if kind and options is not None else None
     if not r.clean or answer is None:
         return None
     return Question(question_id, kind, stem, options, answer, explanation, standards,
                     difficulty, lesson, f"{r.path}:{r.line_of('id')}", Path(r.path).stem, exam_only)
+
+
+def _lesson_found(lesson: str, lesson_exists) -> bool:
+    """Return whether ``lesson`` names a page inside content/ (not ../ out of it)."""
+    return (not lesson.startswith(("/", "\\")) and ".." not in lesson.split("/")
+            and lesson_exists(lesson))
 
 
 def _options(r: "_Reader", kind: str | None) -> tuple[str, ...] | None:
