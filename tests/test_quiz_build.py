@@ -287,5 +287,6 @@ def test_check_reports_quiz_problems(make_site):
                             text=True, cwd=site.root)
     assert result.returncode == 1
     assert "quizzes/banks/a.yml:9: unknown difficulty 'eazy' (did you mean 'easy'?)" in result.stdout
-    assert "quizzes/practice.yml:3: unknown question id 's1-001'" in result.stdout
+    assert ("quizzes/practice.yml:3: question 's1-001' is left out because it has errors in "
+            "quizzes/banks/a.yml") in result.stdout
     assert "content/lessons/quiz.md:6: quiz 'practice' is left out" in result.stdout

@@ -230,6 +230,19 @@ def test_quiz_mistakes(tmp_path, quiz, line, message):
     assert "q" not in library.quizzes and "q" in library.broken
 
 
+def test_quiz_listing_a_broken_question_names_its_bank(tmp_path):
+    """A quiz listing a question left out for its errors says so, and offers no other id."""
+    library = load(tmp_path, banks={"a.yml": bank_with(difficulty="eazy"),
+                                    "b.yml": GOOD_BANK.replace("s1-001", "s1-002")},
+                   quizzes={"q.yml": GOOD_QUIZ})
+    assert [str(problem) for problem in library.problems] == [
+        "quizzes/banks/a.yml:9: unknown difficulty 'eazy' (did you mean 'easy'?) — use one of "
+        "easy, medium, hard",
+        "quizzes/q.yml:3: question 's1-001' is left out because it has errors in "
+        "quizzes/banks/a.yml — fix the errors reported for it there"]
+    assert "q" in library.broken
+
+
 # Four questions on standard 1, two easy and two hard
 FOUR = "questions:\n" + "".join(
     GOOD_QUESTION.replace("s1-001", f"s1-00{n}").replace("easy", difficulty)

@@ -48,6 +48,7 @@ class Library:
     questions: dict[str, Question] = field(default_factory=dict)
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # quiz ids left out for their errors
+    broken_questions: dict[str, str] = field(default_factory=dict)  # those left out → their bank
     banks: dict[str, bool] = field(default_factory=dict)  # every bank's file stem → exam only
     problems: list[ContentProblem] = field(default_factory=list)
     # Names the bank and quiz files, the code it was read from (see _LibraryCache)
@@ -144,8 +145,12 @@ def _validated(banks: dict[str, bytes], quizzes: dict[str, bytes], lesson_exists
         exam_only = _exam_only(parsed, shown, library.problems)
         library.banks[Path(shown).stem] = exam_only
         if parsed is not None:
-            for question in _questions(parsed, shown, exam_only, lesson_exists, library.problems):
-                _add_question(library, question)
+            for entry_id, question in _questions(parsed, shown, exam_only, lesson_exists,
+                                                 library.problems):
+                if question:
+                    _add_question(library, question)
+                elif entry_id is not None:
+                    library.broken_questions.setdefault(str(entry_id), shown)
     for shown, data in quizzes.items():
         quiz_id = Path(shown).stem
         parsed = _read(data, shown, library.problems, cache)
@@ -191,7 +196,9 @@ def _exam_only(data, shown: str, problems: list[ContentProblem]) -> bool:
     return r.boolean("exam_only", default=False)
 
 
-def _questions(data, shown: str, exam_only: bool, lesson_exists, problems) -> list[Question]:
+def _questions(data, shown: str, exam_only: bool, lesson_exists,
+               problems) -> list[tuple[object, Question | None]]:
+    """Return each question's id as written and the question, or None when it has errors."""
     if not isinstance(data, LineDict) or "questions" not in data:
         problems.append(ContentProblem(
             shown, getattr(data, "line", 1) or 1, "the bank has no 'questions' list",
@@ -212,9 +219,7 @@ def _questions(data, shown: str, exam_only: bool, lesson_exists, problems) -> li
     for entry, line in zip(entries, entries.item_lines):
         reader = _Reader(entry, line, shown, problems)
         if reader.ok:
-            question = _question(reader, exam_only, lesson_exists)
-            if question:
-                questions.append(question)
+            questions.append((entry.get("id"), _question(reader, exam_only, lesson_exists)))
     return questions
 
 
@@ -432,6 +437,12 @@ def _fixed_questions(r: "_Reader", library: Library, for_exam: bool) -> tuple[st
                 r.path, line, f"question '{entry}' is listed twice (first at position "
                 f"{positions[str(entry)]})", "list each question once: delete this one or "
                 "put another id in its place"))
+            r.clean = False
+        elif str(entry) in library.broken_questions and str(entry) not in library.questions:
+            # It is in a bank: "unknown id, did you mean …" would send the trainer elsewhere
+            r.problems.append(ContentProblem(
+                r.path, line, f"question '{entry}' is left out because it has errors in "
+                f"{library.broken_questions[str(entry)]}", "fix the errors reported for it there"))
             r.clean = False
         elif str(entry) not in library.questions:
             r.problems.append(ContentProblem(
