@@ -23,6 +23,9 @@ from .cachefiles import keep_pickled, kept_pickle
 from .errors import ContentError, ContentProblem
 
 
+# A key or list item indented with a Chinese input method's full-width space, which
+# looks like indentation but YAML reads as text (the mistake shows there or below)
+FULL_WIDTH_INDENT = re.compile(r"[ \u3000]*\u3000[ \u3000]*(?:- |[^\s:#]+:(?: |$))")
 # Control characters other than tab and line breaks: invisible, and they break pages
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -211,6 +214,10 @@ def load_yaml(text: str, path: str):
         mark = (error.context_mark if unfinished_key or open_quote
                 else error.problem_mark or error.context_mark)
         line = mark.line + 1 if mark else None
+        lines = text.split("\n")[:line or 0]
+        # The last key or item before the error indented with a full-width space
+        full_width = next((number for number in range(len(lines), 0, -1)
+                           if FULL_WIDTH_INDENT.match(lines[number - 1])), None)
         what = " ".join(part for part in (error.context, error.problem) if part)
         raise ContentError([ContentProblem(
             path, line, f"invalid YAML: {what}",
@@ -219,7 +226,9 @@ def load_yaml(text: str, path: str):
             error.note if isinstance(error, _UnreadableValue) else
             # A Chinese input method types '：', which YAML does not take for a colon
             "write ':' (half-width) and a space instead of '：' after the key"
-            if unfinished_key and "：" in "".join(text.split("\n")[line - 1:line]) else
+            if unfinished_key and "：" in "".join(lines[-1:]) else
+            f"indent line {full_width} with ordinary spaces, not the full-width space '\u3000'"
+            if full_width else
             "check the indentation and quoting on that line",
         )]) from None
     except yaml.reader.ReaderError as error:
