@@ -176,3 +176,24 @@ def test_register_filter_kept_after_back(offline_site, open_page):
     expect(page.get_by_label("科室")).to_have_value("药剂科")
     expect(page.locator(".ql-risk-table tbody tr:not([hidden])")).to_have_count(shown)
     assert recorded.blocked == [] and recorded.errors == []
+
+
+def _site_with_cases(make_site, files: dict):
+    """A small site with the cases plugin and the pages ``files`` adds."""
+    return make_site({"content/cases/index.md": "# 案例\n", **files},
+                     config={"plugins": {"qinglian/portal": {"sections": {
+                         "lessons": "九项准则", "glossary": "术语表", "cases": "案例"}},
+                         "qinglian/cases": {}}})
+
+
+def test_case_links_a_lesson_renamed(make_site):
+    """A case links the lesson whose front matter names its standard, whatever the
+    lesson's file is called (qinglian new lesson ethics-basics)."""
+    site = _site_with_cases(make_site, {
+        "content/lessons/standard-1.md": None,
+        "content/lessons/income.md": "---\ntitle: 第一条\nstandard: 1\n---\n\n# 第一条\n",
+        "content/cases/x.md": CASE})
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    related = site.read("cases/x/index.html").split('id="related-lessons"', 1)[1]
+    assert 'href="../../lessons/income/"' in related

@@ -51,6 +51,22 @@ def load_cases(folder: Path, docs_dir: Path, shown_folder: str,
     return CaseLibrary(cases, problems)
 
 
+def load_lessons(folder: Path, docs_dir: Path) -> dict[int, str]:
+    """Return the lesson page (path under content/) of each standard, by the standard its
+    front matter names, not its file name: a lesson renamed keeps its cases' links.
+    Of two lessons on one standard, the first in name order. (The portal plugin
+    reports the lessons' front matter problems.)"""
+
+    def read(source: str, src: str, shown: str):
+        meta, _ = load_front_matter(source, shown)
+        standard = meta.get("standard") if isinstance(meta, LineDict) else None
+        return (None if isinstance(standard, bool) or standard not in range(1, 10)
+                else (standard, src)), []
+
+    lessons, _ = read_pages(folder, docs_dir, "", read)
+    return {standard: src for standard, src in reversed(lessons)}
+
+
 def read_case(source: str, src: str, shown: str,
               own_keys: tuple[str, ...] = ()) -> tuple[Case | None, list[ContentProblem]]:
     """Return the case a page holds, or None with the problems found."""

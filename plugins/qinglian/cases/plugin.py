@@ -11,15 +11,16 @@ from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
 from ..common.pages import insert_before_heading, site_front_matter_keys
 from .config import CasesConfig
-from .library import CaseLibrary, load_cases, render_index, render_list
+from .library import CaseLibrary, load_cases, load_lessons, render_index, render_list
 
 
 class CasesPlugin(BasePlugin[CasesConfig]):
 
     def __init__(self):
         self.library = CaseLibrary()
+        self.lessons: dict[int, str] = {}  # standard → its lesson's path under content/
 
-    # Read and check every case once per build
+    # Read and check every case, and find each standard's lesson, once per build
     def on_config(self, config):
         if not self.config.enabled:
             return
@@ -27,6 +28,8 @@ class CasesPlugin(BasePlugin[CasesConfig]):
         self.library = self._load(config)
         for problem in self.library.problems:
             log.warning(str(problem))
+        docs = Path(config.docs_dir)
+        self.lessons = load_lessons(docs / self.config.lessons_dir, docs)
 
     # The index lists every case; a lesson its cases; a case its lessons
     def on_page_content(self, html, *, page, config, files):
@@ -62,7 +65,7 @@ class CasesPlugin(BasePlugin[CasesConfig]):
     def _lesson_links(self, case, page, files, t, label) -> str:
         links = []
         for standard in case.standards:
-            lesson = files.get_file_from_path(f"{self.config.lessons_dir}/standard-{standard}.md")
+            lesson = files.get_file_from_path(self.lessons.get(standard, ""))
             if lesson:
                 url = get_relative_url(lesson.url, page.url)
                 links.append(f'<li><a href="{url}">{t("cases.lesson", label=label(standard))}</a></li>')
