@@ -197,3 +197,20 @@ def test_case_links_a_lesson_renamed(make_site):
     assert result.returncode == 0, result.stderr
     related = site.read("cases/x/index.html").split('id="related-lessons"', 1)[1]
     assert 'href="../../lessons/income/"' in related
+
+
+def test_cases_in_a_sub_folder_are_read(make_site):
+    """A case filed under cases/2024/ is checked, counted and listed like the others,
+    and named by its whole path."""
+    lesson = "---\ntitle: 第一条\nstandard: 1\n---\n\n# 第一条\n\n## 自测\n"
+    site = _site_with_cases(make_site, {"content/lessons/standard-1.md": lesson,
+                                        "content/cases/2024/x.md": CASE})
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert 'href="2024/x/"' in site.read("cases/index.html").split('id="standard-1"', 1)[1]
+    assert 'href="../../cases/2024/x/"' in site.read("lessons/standard-1/index.html")
+    assert 'href="../../../lessons/standard-1/"' in site.read("cases/2024/x/index.html")
+    (site.root / "content/cases/2024/x.md").write_text(CASE.replace("kind: positive", "kind: good"),
+                                                       encoding="utf-8")
+    assert ("content/cases/2024/x.md:5: kind 'good' is neither warning nor positive"
+            in site.failed_build_log())

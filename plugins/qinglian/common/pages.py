@@ -107,9 +107,10 @@ def front_matter_problems(source: str, shown: str,
 
 def trainer_files(folder: Path, pattern: str) -> list[Path]:
     """Return the files of ``folder`` matching ``pattern``, in name order, but hidden ones
-    (as MkDocs leaves them out of content/): what editors keep beside a file being
+    and those in hidden folders (as MkDocs leaves them out of content/): what editors keep beside a file being
     edited (.#题库.yml, a link to nowhere; .题库.yml.swp) and macOS's ._题库.yml."""
-    return sorted(path for path in folder.glob(pattern) if not path.name.startswith("."))
+    return sorted(path for path in folder.glob(pattern)
+                  if not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
 def read_source(path: Path, shown: str) -> tuple[str | None, ContentProblem | None]:
@@ -138,14 +139,15 @@ def decode_source(data: bytes, shown: str) -> tuple[str | None, ContentProblem |
 
 
 def read_pages(folder: Path, docs_dir: Path, shown_folder: str, read) -> tuple[list, list[ContentProblem]]:
-    """Read every page of a section ``folder`` but its index.md, in name order, with
+    """Read every page of a section ``folder`` and its sub-folders (a trainer files
+    cases by year: cases/2024/x.md) but their index.md, in path order, with
     ``read(source, src, shown)`` → (an item or None, its problems); return the items
-    and all problems. Messages name files as ``shown_folder``/name."""
+    and all problems. Messages name files as ``shown_folder``/path."""
     items, problems = [], []
-    for path in trainer_files(folder, "*.md"):
+    for path in trainer_files(folder, "**/*.md"):
         if path.name == "index.md":
             continue
-        shown = f"{shown_folder}/{path.name}"
+        shown = f"{shown_folder}/{path.relative_to(folder).as_posix()}"
         source, problem = read_source(path, shown)
         if problem:
             problems.append(problem)
