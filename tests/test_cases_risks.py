@@ -178,12 +178,12 @@ def test_register_filter_kept_after_back(offline_site, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
-def _site_with_cases(make_site, files: dict):
-    """A small site with the cases plugin and the pages ``files`` adds."""
+def _site_with_cases(make_site, files: dict, config: dict | None = None):
+    """A small site with the cases plugin, the pages ``files`` adds and ``config``."""
     return make_site({"content/cases/index.md": "# 案例\n", **files},
                      config={"plugins": {"qinglian/portal": {"sections": {
                          "lessons": "九项准则", "glossary": "术语表", "cases": "案例"}},
-                         "qinglian/cases": {}}})
+                         "qinglian/cases": {}}, **(config or {})})
 
 
 def test_case_links_a_lesson_renamed(make_site):
@@ -214,3 +214,19 @@ def test_cases_in_a_sub_folder_are_read(make_site):
                                                        encoding="utf-8")
     assert ("content/cases/2024/x.md:5: kind 'good' is neither warning nor positive"
             in site.failed_build_log())
+
+
+def test_case_left_out_of_the_site_is_not_listed(make_site):
+    """A case kept back by exclude_docs (or draft_docs) is not linked from the index or
+    its lesson, where the link would lead nowhere."""
+    lesson = "---\ntitle: 第一条\nstandard: 1\n---\n\n# 第一条\n\n## 自测\n"
+    site = _site_with_cases(make_site, {"content/lessons/standard-1.md": lesson,
+                                        "content/cases/x.md": CASE, "content/cases/draft.md": CASE},
+                            {"exclude_docs": "*.yml\n/cases/draft.md\n"})
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert not (site.root / "site/cases/draft").exists()
+    for page in ("cases/index.html", "lessons/standard-1/index.html"):
+        html = site.read(page)
+        assert "cases/x/" in html or 'href="x/"' in html
+        assert "draft/" not in html, page

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image, ImageChops, ImageStat
 
 import imagefactory as make
@@ -729,3 +730,16 @@ def test_one_picture_saved_under_two_names_is_published_once(make_site):
     pages = [site.read(f"exhibits/{name}/index.html") for name in ("a", "b")]
     assert re.findall(r'src="([^"]+-display\.jpg)"', pages[0]) == re.findall(
         r'src="([^"]+-display\.jpg)"', pages[1])
+
+
+def test_exhibit_left_out_of_the_site_is_not_shown(gallery_site):
+    """An exhibit kept back by exclude_docs (or draft_docs) gets no card in the gallery,
+    whose link would lead nowhere."""
+    config = gallery_site.config_file
+    config.write_text(yaml.safe_dump({**yaml.safe_load(config.read_text(encoding="utf-8")),
+                                      "exclude_docs": "*.yml\n/exhibits/photo.md\n"},
+                                     allow_unicode=True), encoding="utf-8")
+    result = gallery_site.build()
+    assert result.returncode == 0, result.stderr
+    html = gallery_site.read("exhibits/index.html")
+    assert 'href="calligraphy/"' in html and "photo/" not in html

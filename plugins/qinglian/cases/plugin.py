@@ -31,6 +31,16 @@ class CasesPlugin(BasePlugin[CasesConfig]):
         docs = Path(config.docs_dir)
         self.lessons = load_lessons(docs / self.config.lessons_dir, docs)
 
+    # Leave out the cases and lessons MkDocs leaves out (exclude_docs, draft_docs):
+    # the index, lessons and cases would link to pages that are not there
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return
+
+        published = {file.src_uri for file in files.documentation_pages()}
+        self.library.cases = [case for case in self.library.cases if case.src in published]
+        self.lessons = {standard: src for standard, src in self.lessons.items() if src in published}
+
     # The index lists every case; a lesson its cases; a case its lessons
     def on_page_content(self, html, *, page, config, files):
         if not self.config.enabled:

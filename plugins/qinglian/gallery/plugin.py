@@ -61,6 +61,9 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
                     file.src_uri.startswith(f"{self.config.exhibits_dir}/")
                     and Path(file.src_uri).suffix.lower() in IMAGE_SUFFIXES):
                 files.remove(file)
+        # An exhibit MkDocs leaves out (exclude_docs, draft_docs) has no page to link to
+        published = {file.src_uri for file in files.documentation_pages()}
+        self.gallery.exhibits = [e for e in self.gallery.exhibits if e.src in published]
         self.renditions = self._make_images(config)
         cache_dir = self._cache_dir(config)
         # One picture under two names has one rendition: add its files once
