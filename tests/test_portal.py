@@ -366,3 +366,17 @@ def test_a_key_of_another_kind_of_page_is_named_as_such(make_site):
 def test_links_to_other_sites_are_marked(html, marked):
     """Only a link whose href leads to another host gets data-ql-outside."""
     assert mark_outside_links(html).startswith("<a data-ql-outside ") == marked
+
+
+def test_links_reach_the_ids_plugins_add(make_site):
+    """A link to a glossary term (an id the glossary plugin writes, not the Markdown)
+    builds with --strict; one to a term that is gone is named."""
+    site = make_site({"content/lessons/standard-1.md": "# 第一条\n\n见[统方](../glossary/index.md#term-统方)。\n"},
+                     {"validation": {"anchors": "warn"}})
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    (site.root / "content/lessons/standard-1.md").write_text(
+        "# 第一条\n\n见[回扣](../glossary/index.md#term-回扣)。\n", encoding="utf-8")
+    assert ("Doc file 'lessons/standard-1.md' contains a link '../glossary/index.md#term-回扣', "
+            "but the doc 'glossary/index.md' does not contain an anchor '#term-回扣'."
+            in site.failed_build_log())

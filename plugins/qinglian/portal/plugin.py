@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from .links import mark_outside_links
 from .privacy import personal_data
 from .sections import build_nav
 
+
+# An element's id in a page's HTML, which a link's #anchor may name
+ANCHOR_ID = re.compile(r'<\w[^>]*?\sid="([^"]+)"')
 
 # Where the red box of problems goes on a previewed page (see on_page_content)
 PROBLEMS_PLACE = "<!-- qinglian: build problems -->"
@@ -121,8 +125,17 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             title = translate("report.channels", config.theme.get("language", "zh"))
             return with_channels(html, config.extra["hospital"]["report_channels"], title)
 
+    # Let links reach the ids our plugins add to pages (a risk point's #r-001, a
+    # glossary term, a standard on the case index): MkDocs knows only the ids the
+    # Markdown wrote, so --strict failed on links that work (run last, when every
+    # plugin has added its part)
+    @event_priority(-100)
+    def _note_added_anchors(self, html, *, page, config, files):
+        if self.config.enabled and page.present_anchor_ids is not None:
+            page.present_anchor_ids.update(ANCHOR_ID.findall(html))
+
     on_page_content = CombinedEvent(_keep_problems_place, _show_report_channels,
-                                    _mark_outside_links)
+                                    _mark_outside_links, _note_added_anchors)
 
     def on_post_page(self, output, *, page, config):
         if not self.serving:
