@@ -45,6 +45,14 @@ def test_pages_are_chinese(site):
         assert '<html lang="zh"' in page.read_text(encoding="utf-8"), page
 
 
+def test_pages_ask_dual_core_browsers_for_chromium(site):
+    """Every page carries 360's renderer tag (honoured by QQ and Sogou too): without it
+    such a browser may open an intranet page in its IE core, where no script runs."""
+    for page in site_pages(site):
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert '<meta name="renderer" content="webkit">' in head, page
+
+
 def test_heading_links_are_named_in_chinese(intranet_site):
     """The ¶ link after each heading is named 本节链接, not Python-Markdown's
     "Permanent link", for the tooltip and for screen readers."""
