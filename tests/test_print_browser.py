@@ -77,7 +77,7 @@ def test_poster_qr_code_prints_at_its_full_size(intranet_site, local_server, ope
     assert qr.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]
     page.emulate_media(media="print")
     for paper, text_width, size in [("a4", 180, 70), ("a5", 128, 50)]:
-        page.get_by_label(paper.upper()).evaluate("el => { el.checked = true }")  # hidden on paper
+        page.get_by_label(paper.upper()).evaluate("el => el.click()")  # hidden on paper
         page.set_viewport_size({"width": round(text_width / 25.4 * 96), "height": 900})
         box = qr.bounding_box()
         assert round(mm(box["width"])) == round(mm(box["height"])) == size, paper

@@ -97,10 +97,19 @@ _SCRIPT = """
   }
   addEventListener("hashchange", show);
   show();
+  // The paper chosen, as a class: cores before Chromium 105 (360 and QQ browsers)
+  // have no :has() to see the checked A5 button from the page's style
+  var a5 = document.getElementById("paper-a5");
+  function paper() {
+    document.body.className = a5.checked ? "a5" : "";
+  }
+  a5.form.addEventListener("change", paper);
+  paper();
 })();
 """
 
-# A4 by default; choosing A5 switches the named page and the sizes (no script).
+# A4 by default; choosing A5 (body.a5, set by the script) switches the named page
+# and the sizes.
 # Each poster is a sheet of paper of its own. On a screen narrower than the paper
 # (a phone) the poster and its QR code shrink to fit, instead of scrolling sideways.
 _STYLE = """
@@ -128,11 +137,11 @@ figure { margin: auto 0 0; }
 .ql-poster-qr { display: block; width: 70mm; height: 70mm; max-width: 100%; margin: 0 auto; }
 figcaption { margin-top: .6em; font-size: 13pt; }
 .url { font-size: 9pt; color: #555; word-break: break-all; }
-body:has(#paper-a5:checked) .poster { page: a5; width: 128mm; min-height: 190mm;
+body.a5 .poster { page: a5; width: 128mm; min-height: 190mm;
   padding: 10mm; border-top-width: 8mm; }
-body:has(#paper-a5:checked) h2 { font-size: 22pt; }
-body:has(#paper-a5:checked) .text { font-size: 12pt; }
-body:has(#paper-a5:checked) .ql-poster-qr { width: 50mm; height: 50mm; }
+body.a5 h2 { font-size: 22pt; }
+body.a5 .text { font-size: 12pt; }
+body.a5 .ql-poster-qr { width: 50mm; height: 50mm; }
 @media print {
   body { background: none; }
   .controls { display: none; }
