@@ -70,6 +70,10 @@
       notice.hidden = !q.store.problem;
       notice.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
       form.setAttribute("data-state", state);
+      // The signed copy prints on one sheet (pledge.css): the page is marked, as
+      // cores before Chromium 105 (360, QQ browsers) have no :has()
+      var page = form.closest(".md-typeset");
+      if (page) page.classList.toggle("qinglian-signed-copy", state === "signed");
       q.fill(body, [who()].concat(children));
     }
 
