@@ -160,6 +160,31 @@ def test_article_numbers_in_queries_become_chinese(open_page):
     assert dict(zip(cases, rewritten)) == cases
 
 
+# Pages with blocks that a script draws, and those blocks
+BLOCK_PAGES = {"lessons/standard-1": ["quiz", "study"], "pledges/staff": ["pledge"],
+               "onboarding": ["path"], "onboarding/certificate": ["certificate"]}
+
+
+@pytest.mark.parametrize("scripts", ["start", "fail to load"])
+def test_a_block_whose_script_does_not_start_says_so(local_server, open_page, scripts):
+    """A quiz, pledge or route block whose script never runs (a browser's IE mode, a file
+    that fails to load) says what to do, where it showed an empty box; a block whose
+    script starts shows no such words."""
+    page = open_page().page
+    if scripts == "fail to load":
+        page.route(re.compile(r"/assets/qinglian/[^/]+\.js$"), lambda route: route.abort())
+    for path, kinds in BLOCK_PAGES.items():
+        page.goto(f"{local_server}{path}/")
+        for kind in kinds:
+            words = page.locator(f"form.qinglian-{kind} .qinglian-not-started")
+            if scripts == "start":
+                expect(page.locator(f"form.qinglian-{kind}")).to_have_attribute("data-state", re.compile("."))
+                expect(words).to_have_count(0)
+            else:
+                expect(words).to_be_visible()
+                expect(words).to_contain_text("还没有启动。如果这段话一直显示：请刷新页面")
+
+
 def test_term_tooltip_on_keyboard_focus(local_server, open_page):
     """A glossary term in a lesson explains itself when reached with Tab."""
     page = open_page().page

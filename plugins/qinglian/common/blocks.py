@@ -15,6 +15,7 @@ from html import escape
 from typing import Callable
 
 from .errors import ContentProblem
+from .i18n import translate
 from .fences import Fence, body_start_line, find_fences, replace_fences
 
 # Blocks go into a page's HTML in on_page_context after Material's search
@@ -77,19 +78,26 @@ def block_data(payload: dict) -> str:
                   quote=False).replace("'", "&#x27;")
 
 
+def not_started(plugin: str, language: str) -> str:
+    """Return what a block of ``plugin`` (quiz, pledge, path) says until its script draws
+    it: the words stay if the script never runs (scripting off, a browser's IE mode, a
+    script that fails to load), where an empty box would say nothing."""
+    return translate("block.not_started", language, what=translate(f"{plugin}.block", language))
+
+
 def render_block(kind: str, item_id: str, data: str, scripts: list[str],
-                 stylesheets: list[str], noscript: str, heading: str = "",
+                 stylesheets: list[str], fallback: str, heading: str = "",
                  attributes: str = "") -> str:
     """Return ``<div class=qinglian-KIND-block>`` holding the form the script starts
-    from; ``data`` is its payload from :func:`block_data`."""
+    from; ``data`` is its payload from :func:`block_data`, ``fallback`` what the body
+    says until the script draws it (see :func:`not_started`)."""
     tags = "".join(f'<script src="{escape(src)}"></script>' for src in scripts)
     links = "".join(f'<link rel="stylesheet" href="{escape(href)}">' for href in stylesheets)
     return (
         f'<div class="qinglian-{kind}-block" data-search-exclude>{links}'
         f'<form class="qinglian-{kind}" data-{kind}-id="{escape(item_id)}"{attributes} '
         f"data-{kind}='{data}' novalidate>{heading}"
-        f"<noscript><p>{escape(noscript)}</p></noscript>"
-        f'<div class="qinglian-{kind}__body"></div>'
+        f'<div class="qinglian-{kind}__body"><p class="qinglian-not-started">{escape(fallback)}</p></div>'
         f'<div class="qinglian-{kind}__status" role="status" aria-live="polite"></div>'
         f"</form>{tags}</div>"
     )

@@ -11,9 +11,8 @@ from mkdocs.structure.files import InclusionLevel, get_files
 from ..common.assets import (DIGEST_SCRIPT, Asset, Bundle, asset, asset_cache, block_assets,
                              page_assets)
 from ..common.errors import shown_path
-from ..common.blocks import FILL_BLOCKS, swap_fences
+from ..common.blocks import FILL_BLOCKS, not_started, swap_fences
 from ..common.fences import find_fences
-from ..common.i18n import translate
 from ..common.manifest import write_manifest_part
 from ..pledge.lock import LOCK_NAME, read_lock
 from ..quiz.loader import Library
@@ -103,7 +102,7 @@ class PathPlugin(BasePlugin[PathConfig]):
         # A quiz or pledge block on the page may have brought the shared module already
         scripts, stylesheets = page_assets(self.bundle.for_page(page.content), page.url)
         tags = Tags(scripts, stylesheets, page_assets([self.exporter], page.url)[0],
-                    translate("path.noscript", config.theme.get("language", "zh")))
+                    not_started("path", config.theme.get("language", "zh")))
         # page.url is "", "a/b/" (directory URLs) or "a/b.html": one ../ per folder
         html = render_page(page.content, page.file.src_uri, "../" * page.url.count("/"),
                            self.library.routes, self.payloads, tags)

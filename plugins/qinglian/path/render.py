@@ -25,7 +25,7 @@ class Tags:
     scripts: list[str]
     stylesheets: list[str]
     exporter: list[str]  # the records download (pledge.js), for 换人 on the route's page
-    noscript: str
+    not_started: str  # what a block says until its script draws it
 
 
 def manifest_part(routes: dict[str, Route]) -> dict:
@@ -68,13 +68,13 @@ def render_page(html: str, page: str, base: str, routes: dict[str, Route],
         extra = tags.exporter if kind == "path" else []
         shown = fill_slots(kind, shown, lambda route_id, _so_far, kind=kind, extra=extra: render_block(
             kind, route_id, _data(base, payloads[route_id]), tags.scripts + extra,
-            tags.stylesheets, tags.noscript)) or shown
+            tags.stylesheets, tags.not_started)) or shown
     for route in routes.values():
         for step in route.steps:
             if page in step.pages:
                 shown += render_block("study", route.id, _data(base, payloads[route.id]),
                                       _missing(tags.scripts, shown),
-                                      _missing(tags.stylesheets, shown), tags.noscript,
+                                      _missing(tags.stylesheets, shown), tags.not_started,
                                       attributes=f' data-step="{escape(step.id)}" '
                                                  f'data-page="{escape(page)}"')
     if shown == html:

@@ -7,10 +7,9 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from ..common.assets import Bundle, asset_cache, block_assets, page_assets, site_id
-from ..common.blocks import FILL_BLOCKS, block_data, fill_slots, render_block, swap_fences
+from ..common.blocks import FILL_BLOCKS, block_data, fill_slots, not_started, render_block, swap_fences
 from ..common.errors import shown_path
 from ..common.fences import find_fences
-from ..common.i18n import translate
 from ..common.manifest import write_manifest_part
 from ..common.pages import read_source
 from ..common.records import person_fields
@@ -63,7 +62,7 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
 
         departments = self._hospital(config).get("departments") or []
         language = config.theme.get("language", "zh")
-        noscript = translate("pledge.noscript", language)
+        fallback = not_started("pledge", language)
 
         def form(pledge_id: str, so_far: str) -> str:
             pledge = self.library.pledges[pledge_id]
@@ -72,7 +71,7 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
                                      versions)
             needed = self.bundle.for_page(so_far)
             return render_block("pledge", pledge.id, block_data(payload), *page_assets(needed, page.url),
-                                noscript)
+                                fallback)
 
         page.content = fill_slots("pledge", page.content, form) or page.content
         return context

@@ -8,10 +8,9 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from ..common.assets import DIGEST_SCRIPT, Bundle, asset_cache, block_assets, page_assets
-from ..common.blocks import FILL_BLOCKS, fill_slots, swap_fences
+from ..common.blocks import FILL_BLOCKS, fill_slots, not_started, swap_fences
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import find_fences
-from ..common.i18n import translate
 from ..common.pages import read_source
 from .config import QuizConfig
 from .fence import page_resolver
@@ -74,12 +73,12 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if not self.config.enabled:
             return
 
-        noscript = translate("quiz.noscript", config.theme.get("language", "zh"))
+        fallback = not_started("quiz", config.theme.get("language", "zh"))
 
         def block(quiz_id: str, so_far: str) -> str:
             quiz = self.blocks[quiz_id]
             needed = self.bundles[quiz.mode].for_page(so_far)
-            return render_quiz(quiz, *page_assets(needed, page.url), noscript)
+            return render_quiz(quiz, *page_assets(needed, page.url), fallback)
 
         page.content = fill_slots("quiz", page.content, block) or page.content
         return context

@@ -108,10 +108,10 @@ class QuizBlocks:
             self.made = 0
 
 
-def render_quiz(block: QuizBlock, scripts: list[str], stylesheets: list[str], noscript: str) -> str:
+def render_quiz(block: QuizBlock, scripts: list[str], stylesheets: list[str], fallback: str) -> str:
     """Return the quiz's container: the form with its data, its stylesheets and scripts."""
     heading = f'<h2 class="qinglian-quiz__title">{escape(block.title)}</h2>'
-    return render_block("quiz", block.id, block.data, scripts, stylesheets, noscript,
+    return render_block("quiz", block.id, block.data, scripts, stylesheets, fallback,
                         heading, f' data-mode="{block.mode}"')
 
 
