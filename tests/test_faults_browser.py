@@ -128,6 +128,110 @@ def test_pledge_without_storage(delivery, collector, open_page, fault, origin):
     assert recorded.blocked == []
 
 
+# A year of one shared ward PC, in the shapes the site makes: 100 staff, each with
+# practice attempts and route progress, until the origin's storage is full to within
+# a few characters. `state` is what the collector did with them; `waiting` ones are
+# not due for a while, so the page does not try them all while the test signs.
+FILL_STORAGE = """state => {
+    const q = window.qinglian;
+    const prefix = 'qinglian:v1:' + q.config.siteId + ':';
+    const items = [], people = {};
+    for (let n = 0; n < 9000; n++) {
+        const profile = {name: '职工' + n % 100, staff_id: 'S' + String(n % 100).padStart(3, '0'), department: '内科'};
+        const record = n % 5 ? q.record('progress', profile,
+            {path: 'onboarding', step: 'lessons:lessons/standard-' + (n % 9 + 1) + '.md', done: true})
+          : q.record('attempt', profile, {quiz_id: 'standard-1-practice', quiz_hash: 'f'.repeat(64),
+            started: '2026-01-05T08:00:00.000Z', finished: '2026-01-05T08:09:00.000Z', score: 90,
+            passed: true, timed_out: false, by_standard: {1: {correct: 9, total: 10}},
+            answers: Array.from({length: 10}, (_, i) => ({question: 's1-00' + i, answer: '0', correct: i > 0}))});
+        record.created = new Date(Date.UTC(2026, 0, 5) + n * 3600000).toISOString();
+        items.push({record, state, tries: 0, next: Date.now() + 3600000});
+        if (record.kind == 'attempt') (people[profile.staff_id] ||= {profile, attempts: [], seen: []}).attempts.push(record);
+    }
+    for (const id in people) localStorage.setItem(prefix + 'person:' + id, JSON.stringify(people[id]));
+    function fits(count) {
+        try {
+            localStorage.setItem(prefix + 'outbox', JSON.stringify(items.slice(0, count)));
+            return true;
+        } catch (error) {
+            return false;
+        }
+    }
+    let low = 0, high = items.length;
+    while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (fits(middle)) low = middle; else high = middle - 1;
+    }
+    items.length = low;
+    // The last record's address takes up what is left, but for a few characters
+    const last = items[low - 1].record, page = last.page;
+    let pad = 0;
+    for (let step = 4096; step; step >>= 1) {
+        last.page = page + '#' + 'x'.repeat(pad + step);
+        if (fits(low)) pad += step;
+    }
+    last.page = page + '#' + 'x'.repeat(pad);
+    fits(low);
+    return items.map(item => item.record.id);
+}"""
+
+
+def kept_here(page) -> dict:
+    """The outbox and people as this computer's storage holds them, not the page's memory."""
+    return page.evaluate("""() => {
+        const prefix = 'qinglian:v1:' + window.qinglian.config.siteId + ':';
+        const people = Object.keys(localStorage).filter(key => key.startsWith(prefix + 'person:'));
+        return {outbox: JSON.parse(localStorage.getItem(prefix + 'outbox')),
+                people: Object.fromEntries(people.map(key =>
+                    [key.slice(prefix.length + 7), JSON.parse(localStorage.getItem(key))]))};
+    }""")
+
+
+def test_full_storage_makes_room_from_delivered_records(delivery, collector, open_page):
+    """Storage full of a year's delivered records and the collector down: a new
+    signature is kept on this computer all the same, in room made by dropping the
+    oldest delivered records (a person's attempt keeps its quiz, score and verdict),
+    and it is delivered once the collector is back."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(pledge_url(delivery, "http"))
+    before = page.evaluate(FILL_STORAGE, "sent")
+    assert len(before) > 5000
+    fill(page, STAFF)
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("张三")
+    expect(delivery_state(page)).to_have_text(WAITING)
+    expect(notice(page)).to_be_hidden()
+    here = kept_here(page)
+    *left, mine = here["outbox"]
+    assert (mine["record"]["person"], mine["state"]) == (STAFF, "waiting")
+    dropped = before[:len(before) - len(left)]
+    assert dropped and [item["record"]["id"] for item in left] == before[len(dropped):]
+    # Some hundred records' worth of room, not the whole year
+    assert len(dropped) < len(before) / 10
+    first = here["people"]["S000"]["attempts"][0]
+    assert first == {"id": before[0], "attempt": {"quiz_id": "standard-1-practice", "score": 90, "passed": True}}
+    assert "answers" in here["people"]["S000"]["attempts"][-1]["attempt"]
+    with collector() as server:
+        network_back(page)
+        expect(delivery_state(page)).to_have_text(SENT)
+        assert stored(server) == [mine["record"]]
+    assert unexpected(recorded.errors) == [] and recorded.blocked == []
+
+
+def test_full_storage_never_drops_a_record_not_delivered(delivery, open_page):
+    """Storage full of records the collector has not got (down for days): none is
+    dropped to make room, and the person who signs is told the signature is not kept."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(pledge_url(delivery, "http"))
+    before = page.evaluate(FILL_STORAGE, "waiting")
+    fill(page, STAFF)
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("张三")
+    expect(notice(page)).to_contain_text("浏览器存储已满")
+    assert [item["record"]["id"] for item in kept_here(page)["outbox"]] == before
+    assert unexpected(recorded.errors) == [] and recorded.blocked == []
+
+
 @pytest.mark.parametrize("origin", ["file", "http"])
 @pytest.mark.parametrize("broken", ['[{"record": {"id": "3f1c', '{"records": []}', '[{}]',
                                     '[{"record": {"id": "3f1c", "kind": "pledge"}, "state": "kept"}]'],

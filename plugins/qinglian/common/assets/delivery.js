@@ -2,8 +2,9 @@
  * Qinglian delivery: sends the records in the outbox (qinglian.js) to the
  * collector, each exactly once. Down, 5xx or too slow: try again (on load,
  * when the network returns, with backoff). Refused (400, 409, 413, 415, 422):
- * kept as rejected with the reason, never retried and never dropped. The
- * build puts it after the shared module when a collector is configured.
+ * kept as rejected with the reason, never retried and never dropped. Storage
+ * full: room is made by dropping records the collector already has, oldest
+ * first. The build puts it after the shared module when a collector is configured.
  */
 (function () {
   "use strict";
@@ -78,6 +79,69 @@
       flush(now);
     });
   }
+
+  // Full storage (a year of records on a shared ward PC) --------------------------------
+  // A write that does not fit makes room by dropping records the collector already
+  // has, oldest first (the outbox keeps the order they were made in), and is tried
+  // again; a record not yet delivered is never dropped. About 2 % of the 5 MB quota
+  // more than needed, so that this happens once in some hundred records, not on each
+  var ROOM = 100000;
+  var set = q.store.set;
+
+  // `value` of `key` without the records `dropped`: the outbox loses them, and a
+  // person's copy of an attempt keeps what the quiz shows and its attempt limit
+  // counts (quiz, score, passed), not the answers
+  function without(key, value, dropped) {
+    function gone(record) {
+      return dropped.indexOf(record.id) >= 0;
+    }
+    if (key == "outbox") return value.filter(function (item) { return !gone(item.record); });
+    if (!/^person:/.test(key) || !value || !Array.isArray(value.attempts)) return value;
+    return Object.assign({}, value, { attempts: value.attempts.map(function (entry) {
+      var attempt = entry && entry.attempt;
+      return entry && gone(entry) && attempt ? { id: entry.id, attempt: { quiz_id: attempt.quiz_id, score: attempt.score,
+        passed: attempt.passed } } : entry;
+    }) });
+  }
+
+  // Drops the oldest delivered records until `need` characters are free; returns their ids
+  function makeRoom(need) {
+    var items = q.outbox();
+    var dropped = [];
+    var people = {};
+    items.forEach(function (item) {
+      if (item.state != "sent" || need <= 0) return;
+      dropped.push(item.record.id);
+      need -= JSON.stringify(item).length;
+      if (item.record.kind == "attempt") people["person:" + item.record.person.staff_id] = 1;
+    });
+    if (!dropped.length) return dropped;
+    q.store.problem = null;
+    set("outbox", without("outbox", items, dropped));
+    // Storage that takes nothing at all frees nothing: the page keeps showing them
+    if (q.store.problem) {
+      set("outbox", items);
+      return [];
+    }
+    Object.keys(people).forEach(function (key) {
+      var data = q.store.get(key);
+      if (data) set(key, without(key, data, dropped));
+    });
+    return dropped;
+  }
+
+  q.store.set = function (key, value) {
+    var before = q.store.problem;
+    var dropped = [];
+    for (;;) {
+      q.store.problem = null;
+      set(key, dropped.length && value !== null ? without(key, value, dropped) : value);
+      var more = q.store.problem == "full" ? makeRoom(ROOM) : [];
+      if (!more.length) break;
+      dropped = dropped.concat(more);
+    }
+    q.store.problem = q.store.problem || before;
+  };
 
   // Records kept while the site had no collector (an earlier build) go to the one it
   // has now, as the privacy notes say; else they would wait for nothing
