@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from conftest import PROJECT, TOKEN, block_data, build, free_port, run_collector, stored
 from qinglian.common.records import record_problems
-from test_quiz_browser import CONTRAST, answer_all, right_answer, start, submit, tab_to
+from test_quiz_browser import CONTRAST, STORAGE_FAULTS, answer_all, right_answer, start, submit, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -200,6 +200,25 @@ def test_reload_keeps_progress_and_marks_the_nav(offline_site, open_page):
     # The overview comes first, so the lessons step is still locked
     assert states(page)[:2] == ["next", "locked"]
     assert recorded.blocked == [] and recorded.errors == []
+
+
+@pytest.mark.parametrize("fault", sorted(STORAGE_FAULTS))
+def test_study_says_when_storage_fails(offline_site, open_page, fault):
+    """Storage disabled or full: 我已学习 still marks the page, and says the mark is
+    not kept on this computer, as the quiz and the pledge do."""
+    script, warning = STORAGE_FAULTS[fault]
+    recorded = open_page()
+    page = recorded.page
+    page.add_init_script(script)
+    page.clock.install()
+    page.goto(page_url(offline_site, "lessons/index.html"))
+    study(page, 30, signed_in=False)
+    notice = page.locator("form.qinglian-study .qinglian-study__notice")
+    expect(notice).to_contain_text(warning)
+    expect(notice).to_contain_text("结果不会保留，关闭页面即丢失")
+    # With storage disabled, Material's own scripts throw when they read it (one in a
+    # timer, which Playwright's clock reports as a console error)
+    assert set(recorded.errors) <= ({"denied", "SecurityError: denied"} if fault == "disabled" else set())
 
 
 def test_next_person_studies_as_themselves(offline_site, open_page):

@@ -323,8 +323,11 @@
     var index = spec.pages.map(function (page) { return page.src; }).indexOf(form.getAttribute("data-page"));
     var body = form.querySelector(".qinglian-study__body");
     var status = form.querySelector("[role=status]");
+    // Storage trouble is said, never hidden: the mark is then kept only until the page closes
+    var notice = el("p", { "class": "qinglian-study__notice", hidden: true });
     var opened = Date.now();
     var timer = null;
+    form.insertBefore(notice, body);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
 
     function left() {
@@ -355,6 +358,8 @@
     function render() {
       var person = q.person();
       var found = studied(person);
+      notice.hidden = !q.store.problem;
+      notice.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
       if (found) {
         return show(form, body, "done", [who(person), where(), el("p", { "class": "qinglian-study__done", tabindex: "-1",
           text: t("path.studied_on", { date: day(found.record.created) }) }),
