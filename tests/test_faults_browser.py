@@ -393,6 +393,43 @@ def test_failing_collector_is_retried_until_stored_once(delivery, collector, ope
     assert unexpected(recorded.errors) == [] and recorded.blocked == []
 
 
+def test_collector_down_a_page_load_tries_one_record_not_each(delivery, collector, open_page):
+    """Thirty records waiting while the collector is down for days: a page load tries
+    one, and the others wait for its retry (each failed try rewrites the whole outbox,
+    which on a full storage kept the page busy for minutes). Once the collector is back
+    they all go."""
+    recorded = open_page()
+    page = recorded.page
+    page.clock.install()
+    # Every try the page makes, counted as it is made
+    page.add_init_script("""const post = window.fetch; window.tries = 0;
+        window.fetch = function () { window.tries++; return post.apply(this, arguments); };""")
+    page.goto(pledge_url(delivery, "http", "family"))
+    fill(page, FAMILY[0])
+    # Twenty-nine more of the same pledge, as other family members sign it
+    page.evaluate("""people => {
+        const q = window.qinglian;
+        const first = Object.assign(q.outbox()[0], {tries: 0, next: 0});
+        q.saveOutbox([first].concat(people.map(person => ({
+            record: q.record('pledge', person, first.record.pledge), state: 'waiting', tries: 0, next: 0}))));
+    }""", (FAMILY * 10)[1:])
+    page.reload()
+    # The page notes a failed try before it makes the next one (no task in between)
+    page.wait_for_function("() => window.qinglian.outbox().some(item => item.tries === 1)")
+    assert page.evaluate("window.tries") == 1
+    tried = [item for item in outbox(page) if item["tries"]]
+    assert len(tried) == 1 and len(outbox(page)) == 30
+    page.clock.fast_forward(5_000)  # its retry is due: another record is tried, one only
+    page.wait_for_function("() => window.qinglian.outbox().filter(item => item.tries === 1).length === 2")
+    assert page.evaluate("window.tries") == 2
+    with collector() as server:
+        network_back(page)
+        page.wait_for_function("() => window.qinglian.outbox().every(item => item.state !== 'waiting')")
+        assert len(stored(server)) == 30
+    assert {item["state"] for item in outbox(page)} == {"sent"}
+    assert unexpected(recorded.errors) == [] and recorded.blocked == []
+
+
 @pytest.mark.parametrize("origin", ["file", "http"])
 def test_retry_count_of_another_shape_counts_as_zero(delivery, collector, open_page, origin):
     """An outbox entry whose try count or retry time is not a number (saved by another

@@ -1,10 +1,11 @@
 /*
  * Qinglian delivery: sends the records in the outbox (qinglian.js) to the
  * collector, each exactly once. Down, 5xx or too slow: try again (on load,
- * when the network returns, with backoff). Refused (400, 409, 413, 415, 422):
- * kept as rejected with the reason, never retried and never dropped. Storage
- * full: room is made by dropping records the collector already has, oldest
- * first. The build puts it after the shared module when a collector is configured.
+ * when the network returns, with backoff), one record until one gets through.
+ * Refused (400, 409, 413, 415, 422): kept as rejected with the reason, never
+ * retried and never dropped. Storage full: room is made by dropping records
+ * the collector already has, oldest first. The build puts it after the shared
+ * module when a collector is configured.
  */
 (function () {
   "use strict";
@@ -16,6 +17,11 @@
   var sending = false;
   var again = false; // asked to try now while sending: do so when done
   var retry = null;
+  // Until when the collector counts as down: a failed try holds back the other records
+  // till its retry. Else each page load, with the collector down for days, tried
+  // every waiting record, rewriting the whole outbox after each: minutes of a busy
+  // page on a ward PC with a full storage
+  var down = 0;
 
   // A try count or retry time saved by another version, or edited by hand, that is
   // not a number counts as 0: else a failed try is retried at once, again and again
@@ -49,7 +55,8 @@
       })
       .catch(function () {
         var tries = number(item.tries);
-        settle(id, { tries: tries + 1, next: Date.now() + Math.min(600000, 5000 * Math.pow(2, tries)) });
+        down = Date.now() + Math.min(600000, 5000 * Math.pow(2, tries));
+        settle(id, { tries: tries + 1, next: down });
       })
       .then(function () { clearTimeout(timer); });
   }
@@ -60,18 +67,26 @@
       again = again || now === true;
       return;
     }
+    if (now === true) down = 0;
     var due = q.outbox().filter(function (item) { return item.state == "waiting"; });
-    var ready = due.filter(function (item) { return now === true || number(item.next) <= Date.now(); });
+    var ready = down > Date.now() ? [] : due.filter(function (item) {
+      return now === true || number(item.next) <= Date.now();
+    });
     clearTimeout(retry);
     if (!ready.length) {
       if (due.length) {
-        retry = setTimeout(flush, Math.min.apply(null, due.map(function (i) { return number(i.next); })) - Date.now());
+        retry = setTimeout(flush, Math.max(down, Math.min.apply(null, due.map(function (i) {
+          return number(i.next);
+        }))) - Date.now());
       }
       return;
     }
     sending = true;
-    ready.reduce(function (chain, item) {
-      return chain.then(function () { return post(item); });
+    // Fewest tries first: a record the collector keeps failing on does not hold up the others
+    ready.sort(function (a, b) { return number(a.tries) - number(b.tries); }).reduce(function (chain, item) {
+      return chain.then(function () {
+        if (down <= Date.now()) return post(item);
+      });
     }, Promise.resolve()).then(function () {
       sending = false;
       now = again;
