@@ -253,6 +253,57 @@ def test_next_person_studies_as_themselves(offline_site, open_page):
     assert [item["record"]["person"]["staff_id"] for item in outbox(page)] == ["A001", "B002"]
 
 
+@pytest.mark.parametrize("press", ["keyboard", "mouse"])
+def test_study_records_only_for_the_person_it_names(offline_site, open_page, press):
+    """我已学习 in a tab still naming the last person, after the next one signed in in
+    another tab, records nothing: it names the new one and says so, with the focus on
+    不是你？ beside their name (so a second Enter only signs them out). A press of its
+    own then records for them."""
+    recorded = open_page()
+    first = recorded.page
+    first.clock.install()
+    first.goto(page_url(offline_site, "lessons/standard-1.html"))
+    study(first, 60, signed_in=False)
+    first.goto(page_url(offline_site, "lessons/standard-2.html"))
+    form = first.locator("form.qinglian-study")
+    who = form.locator(".qinglian-study__who")
+    expect(who).to_have_text("学员：张三（工号 A001，内科） 不是你？")
+    second = first.context.new_page()  # the next person, in another tab
+    second.goto(page_url(offline_site, "onboarding/index.html"))
+    second.locator(".qinglian-path__not-you").click()
+    second.locator("form.qinglian-path [name=name]").fill("李四")
+    second.locator("form.qinglian-path [name=staff_id]").fill("B002")
+    second.locator("form.qinglian-path [name=department]").select_option("外科")
+    second.locator("form.qinglian-path .qinglian-profile button").click()
+    expect(second.locator(".qinglian-path__who")).to_contain_text("李四")
+    first.bring_to_front()
+    first.clock.run_for(60_000)
+    button = form.locator(".qinglian-study__button")
+    status = form.locator("[role=status]")
+    changed = "本机登记的学员已在本网站的另一窗口更换，现按最新情况显示；确认是你后再点“我已学习”。"
+    if press == "keyboard":
+        button.focus()
+        first.keyboard.press("Enter")
+        expect(status).to_have_text(changed)
+        expect(who).to_have_text("学员：李四（工号 B002，外科） 不是你？")
+        expect(who.locator(".qinglian-study__not-you")).to_be_focused()
+        first.keyboard.press("Enter")
+        expect(who).to_have_count(0)  # 李四 signed out, nothing recorded
+    else:
+        button.dblclick()
+        expect(status).to_have_text(changed)
+        expect(who).to_have_text("学员：李四（工号 B002，外科） 不是你？")
+    expect(form).to_have_attribute("data-state", "reading")
+    assert [item["record"]["person"]["staff_id"] for item in outbox(first)] == ["A001"]
+    if press == "mouse":
+        button.click()  # a press of its own: 李四 has read it
+        expect(form).to_have_attribute("data-state", "done")
+        assert [(item["record"]["person"]["staff_id"], item["record"]["progress"]["step"])
+                for item in outbox(first)] == [("A001", "lessons:lessons/standard-1.md"),
+                                               ("B002", "lessons:lessons/standard-2.md")]
+    assert recorded.errors == []
+
+
 def test_nav_marks_follow_instant_navigation(local_server, open_page):
     """Over http Material swaps pages in place: the new page's nav is marked and its
     我已学习 block starts, without a reload."""

@@ -328,6 +328,7 @@
     var opened = Date.now();
     var timer = null;
     form.insertBefore(notice, body);
+    var shown = null; // the staff id the block names: another tab may sign in someone else
     form.addEventListener("submit", function (event) { event.preventDefault(); });
 
     function left() {
@@ -360,6 +361,7 @@
       var found = studied(person);
       notice.hidden = !q.store.problem;
       notice.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
+      shown = person && person.profile.staff_id;
       if (found) {
         return show(form, body, "done", [who(person), where(), el("p", { "class": "qinglian-study__done", tabindex: "-1",
           text: t("path.studied_on", { date: day(found.record.created) }) }),
@@ -392,8 +394,17 @@
 
     function study() {
       var person = q.person();
+      // Signed in or out in another tab since the block was drawn: name who it would
+      // record for first, else the last person is credited with the next one's reading
+      if ((person && person.profile.staff_id) !== shown) {
+        render();
+        status.textContent = t("path.changed_elsewhere");
+        // Beside the new name: a second Enter there only signs them out
+        return body.querySelector(".qinglian-study__not-you, .qinglian-study__button").focus();
+      }
       if (!person) {
-        return show(form, body, "profile", [q.profileForm(function () {
+        return show(form, body, "profile", [q.profileForm(function (profile) {
+          shown = profile.staff_id;
           markNav();
           study();
         })]);
