@@ -782,6 +782,27 @@ def test_a_second_tab_never_writes_back_an_old_copy(local_server, open_page):
     assert recorded.errors == []
 
 
+def test_start_after_a_sign_in_elsewhere_says_why_the_quiz_changed(local_server, open_page):
+    """开始答题 in a tab still naming the last nurse, after the next one signed in in
+    another tab, begins no paper: the quiz names the new nurse and says why it changed,
+    rather than redrawing as someone else with no word of it."""
+    recorded = open_page()
+    first = recorded.page
+    first.goto(url(local_server, EXAM))
+    fill_profile(first, name="李护士", staff_id="N001")
+    second = first.context.new_page()
+    second.goto(url(local_server, EXAM))
+    second.locator(".qinglian-quiz__not-you").click()
+    fill_profile(second, name="王护士", staff_id="N002")
+    first.bring_to_front()
+    first.locator(".qinglian-quiz__start").click()
+    expect(status(first)).to_have_text("已在本网站的另一窗口交卷或换人，现按最新情况显示。")
+    expect(first.locator(".qinglian-quiz__who")).to_contain_text("王护士")
+    expect(first.locator("form.qinglian-quiz")).to_have_attribute("data-state", "intro")
+    assert "open" not in person(first)
+    assert recorded.errors == []
+
+
 def test_redrawn_quiz_keeps_the_focus(local_server, open_page):
     """Saving the profile, 不是你？ and 返回 redraw the quiz without the control that had
     the focus: it goes on to what comes next (开始答题, the name field), never back to

@@ -78,7 +78,7 @@
         return finish(data, true);
       }
       render();
-      if (paper) status.textContent = "quiz.changed_elsewhere";
+      status.textContent = "quiz.changed_elsewhere";
       return null;
     }
 
