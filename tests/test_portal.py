@@ -16,7 +16,7 @@ from test_gallery import EXHIBIT
 from qinglian.collector.report import Person, Published, Roster, build_report, write_report
 from qinglian.common.pages import front_matter_problems
 from qinglian.portal import privacy
-from qinglian.portal.links import mark_outside_links
+from qinglian.portal.links import find_link, mark_outside_links
 
 
 def nav_links(html: str) -> list[str]:
@@ -380,3 +380,48 @@ def test_links_reach_the_ids_plugins_add(make_site):
     assert ("Doc file 'lessons/standard-1.md' contains a link '../glossary/index.md#term-回扣', "
             "but the doc 'glossary/index.md' does not contain an anchor '#term-回扣'."
             in site.failed_build_log())
+
+
+def test_a_link_to_a_file_left_out_of_the_site_fails_strict(make_site):
+    """A link to a file exclude_docs or draft_docs leave out (an archived pledge, the
+    glossary's terms.yml, a draft) is dead in the built site: MkDocs says so only at
+    INFO, so it is named with its line and the fix, and --strict fails."""
+    site = make_site({
+        "content/lessons/standard-1.md": ("---\ntitle: 第一条\n---\n# 第一条\n\n"
+                                          "见[旧承诺][old]和[术语](../glossary/terms.yml)。\n\n"
+                                          "[草稿](draft.md#草稿)\n\n"
+                                          "[old]: ../pledges/archive/2023.md\n"),
+        "content/lessons/draft.md": "# 草稿\n",
+        "content/pledges/index.md": "# 承诺\n",
+        "content/pledges/archive/2023.md": "# 旧承诺\n",
+    }, {"exclude_docs": "*.yml\n/pledges/archive/\n", "draft_docs": "lessons/draft.md\n",
+        "plugins": {"qinglian/portal": {"sections": {"pledges": "承诺"}}}})
+    log = site.failed_build_log()
+    fix = ("which exclude_docs or draft_docs in mkdocs.yml leave out of the site, so the link "
+           "is dead there — link to a published page (for a data file such as a .yml, to the "
+           "page that shows it), or publish the file")
+    for line, written, target in [(6, "../glossary/terms.yml", "glossary/terms.yml"),
+                                  (8, "draft.md#草稿", "lessons/draft.md"),
+                                  (10, "../pledges/archive/2023.md", "pledges/archive/2023.md")]:
+        assert (f"content/lessons/standard-1.md:{line}: link '{written}' leads to '{target}', "
+                f"{fix}") in log
+
+
+def test_a_link_left_out_only_warns_as_validation_asks(make_site):
+    """validation.links.not_found: info keeps such links at INFO, as MkDocs would."""
+    site = make_site({"content/lessons/standard-1.md": "# 第一条\n\n[术语](../glossary/terms.yml)\n"},
+                     {"validation": {"links": {"not_found": "info"}}})
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert "which is excluded from the built site" in result.stderr
+
+
+@pytest.mark.parametrize("markdown, found", [
+    ("# 页\n\n[a](https://example.org/pledges/old.md) [b](../pledges/old.md)\n", (3, "../pledges/old.md")),
+    ("[a](/pledges/old.md)\n\n[b]: <../pledges/old%2Emd>\n", (3, "../pledges/old%2Emd")),
+    ("![图](../pledges/old.md 'title')\n", (1, "../pledges/old.md")),
+    ("[a](old.md)\n", None),
+])
+def test_a_link_is_found_where_it_was_written(markdown, found):
+    """The line and the address as written of a link to a file, resolved as MkDocs does."""
+    assert find_link(markdown, "lessons/standard-1.md", "pledges/old.md") == found

@@ -11,12 +11,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import get_files
 
-from ..common.errors import shown_path
+from ..common.errors import ContentProblem, shown_path
 from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
 from .channels import REPORT_TEMPLATE, with_channels
 from .config import HospitalConfig, PortalConfig
-from .links import mark_outside_links
+from .links import find_link, mark_outside_links
 from .privacy import personal_data
 from .sections import build_nav
 
@@ -25,6 +25,10 @@ from .sections import build_nav
 # name; those the Markdown wrote MkDocs knows already. (Matching the tag around it
 # too took five times as long on every page.)
 ANCHOR_ID = re.compile(r' id="([^"]+)"')
+
+# What MkDocs says, only at INFO, of a link to a file it leaves out of the site
+EXCLUDED_LINK = re.compile(r"Doc file '(.+)' contains a link to '(.+)' which is excluded "
+                           r"from the built site\.")
 
 # Where the red box of problems goes on a previewed page (see on_page_content)
 PROBLEMS_PLACE = "<!-- qinglian: build problems -->"
@@ -35,6 +39,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def __init__(self):
         self.serving = False
         self.problems = _Problems()
+        self.excluded_links = _ExcludedLinks()
 
     # Keep each build's content problems: in `mkdocs serve` they also go on the
     # previewed page, and one already said is not said again (defining on_startup
@@ -42,6 +47,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
         logging.getLogger("mkdocs.plugins.qinglian").addHandler(self.problems)
+        logging.getLogger("mkdocs.structure.pages").addFilter(self.excluded_links)
 
     # A new build: only its own problems count (run before every plugin's
     # on_config: the glossary, at 90, reports its terms file's problems there)
@@ -65,7 +71,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         for problem in problems:
             log.warning(problem)
 
-    on_config = CombinedEvent(_forget_problems, _derive_sections)
+    # A link to a file exclude_docs or draft_docs leave out (an archived pledge,
+    # glossary/terms.yml) is dead in the built site, yet MkDocs only says so at INFO:
+    # make it a warning naming the line, unless validation asks for less
+    def _warn_of_excluded_links(self, config):
+        enabled = self.config.enabled and config.validation.links.not_found >= logging.WARNING
+        self.excluded_links.config = config if enabled else None
+
+    on_config = CombinedEvent(_forget_problems, _derive_sections, _warn_of_excluded_links)
 
     # Name a page that is not UTF-8 or cannot be read (MkDocs stops with a
     # traceback; while previewing, the page is shown empty under the red box, as
@@ -205,6 +218,32 @@ def _personal_files(files, config):
             yield file, (f"{shown_path(str(path), config.config_file_path)}: looks like personal "
                          f"data ({reason}), so it is left out of the site; keep rosters, record "
                          f"exports and databases outside {docs.name}/")
+
+
+class _ExcludedLinks(logging.Filter):
+    """Turns MkDocs' note of a link to a file left out of the site into a warning
+    (the note is read, not the page again: no cost to pages without such links)."""
+
+    def __init__(self):
+        super().__init__()
+        self.config = None  # the build's, while such links are to be warned of
+
+    def filter(self, record):
+        found = (EXCLUDED_LINK.fullmatch(record.getMessage())
+                 if self.config and record.levelno == logging.INFO else None)
+        if not found:
+            return True
+        page, target = found.groups()
+        path = Path(self.config.docs_dir, page)
+        source = path.read_text(encoding="utf-8", errors="replace")
+        line, written = find_link(source, page, target) or (None, target)
+        log.warning(str(ContentProblem(
+            shown_path(str(path), self.config.config_file_path), line,
+            f"link '{written}' leads to '{target}', which exclude_docs or draft_docs in "
+            "mkdocs.yml leave out of the site, so the link is dead there",
+            "link to a published page (for a data file such as a .yml, to the page that "
+            "shows it), or publish the file")))
+        return False
 
 
 class _Problems(logging.Handler):
