@@ -106,6 +106,21 @@ def test_register_saved_as_yaml_is_named(tmp_path):
         "content/risks/pharmacy.yaml: a register file must end in .yml — rename it to pharmacy.yml"]
 
 
+def test_registers_in_sub_folders_are_read(tmp_path):
+    """A register filed in a sub-folder (risks/药剂科/) is read, its mistakes and a
+    .yaml one there named by their path, not left out without a word."""
+    (tmp_path / "药剂科").mkdir()
+    (tmp_path / "药剂科" / "调剂.yml").write_text(RISK, encoding="utf-8")
+    (tmp_path / "药剂科" / "采购.yml").write_text(
+        RISK.replace("r-001", "r-002").replace("level: 高", "level: 极高"), encoding="utf-8")
+    (tmp_path / "药剂科" / "库房.yaml").write_text(RISK, encoding="utf-8")
+    risks, problems = load_register(tmp_path, "content/risks")
+    assert [risk.id for risk in risks] == ["r-001"]
+    assert [str(p).split(" —")[0] for p in problems] == [
+        "content/risks/药剂科/库房.yaml: a register file must end in .yml",
+        "content/risks/药剂科/采购.yml:7: level '极高' is not 高, 中 or 低"]
+
+
 def test_repository_cases_and_risks_meet_the_numbers():
     """≥ 18 cases, ≥ 2 per standard with positive examples; ≥ 30 risk points in ≥ 8 departments,
     every standard covered."""

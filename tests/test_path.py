@@ -155,6 +155,17 @@ def test_route_saved_as_yaml_is_named(tmp_path):
         "quizzes/paths/onboarding.yaml: a route file must end in .yml — rename it to onboarding.yml"]
 
 
+def test_route_in_a_sub_folder_is_named(tmp_path):
+    """Routes are read from quizzes/paths/ itself (the file name is the id): one filed
+    in a sub-folder is reported, not silently left out."""
+    (tmp_path / "paths" / "2024").mkdir(parents=True)
+    (tmp_path / "paths" / "2024" / "nurses.yml").write_text(ROUTE, encoding="utf-8")
+    library = load(tmp_path, ROUTE)
+    assert list(library.routes) == ["onboarding"] and problems(library) == [
+        "quizzes/paths/2024/nurses.yml: a route file in a sub-folder is not read — move it "
+        "into quizzes/paths/ itself, or out of quizzes/paths/ if it is not to be used"]
+
+
 def test_excluded_page_is_named_as_such(tmp_path):
     """A page exclude_docs leaves out is not "missing": the message says why it is not there."""
     site = Site(SITE.pages, SITE.quizzes, SITE.broken_quizzes, SITE.lock, SITE.blocks,

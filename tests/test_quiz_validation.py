@@ -35,6 +35,7 @@ def load(tmp_path, banks=None, quizzes=None, lessons=("lessons/standard-1.md",))
     (folder / "banks").mkdir(parents=True)
     for name, text in (banks or {"a.yml": GOOD_BANK}).items():
         path = folder / "banks" / name
+        path.parent.mkdir(exist_ok=True)  # a bank filed in a sub-folder
         path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     for name, text in (quizzes or {}).items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -584,3 +585,12 @@ def test_yaml_files_not_named_yml_are_named(tmp_path):
     assert [str(problem) for problem in library.problems] == [
         "quizzes/banks/b.yaml: a bank file must end in .yml — rename it to b.yml",
         "quizzes/practice.YML: a quiz file must end in .yml — rename it to practice.yml"]
+
+
+def test_bank_in_a_sub_folder_is_named(tmp_path):
+    """Banks are read from quizzes/banks/ itself (the file name is the bank's id): one
+    filed in a sub-folder is reported, not silently left out."""
+    library = load(tmp_path, banks={"a.yml": GOOD_BANK, "2023/old.yml": GOOD_BANK})
+    assert [str(problem) for problem in library.problems] == [
+        "quizzes/banks/2023/old.yml: a bank file in a sub-folder is not read — move it into "
+        "quizzes/banks/ itself, or out of quizzes/banks/ if it is not to be used"]

@@ -277,17 +277,35 @@ def _too_deep(path: str) -> ContentProblem:
                           "a question bank needs only a few levels; check for runaway [ or {")
 
 
-def misnamed_files(folder: Path, shown_dir: str, what: str) -> list[ContentProblem]:
-    """Return a problem for each YAML file in ``folder`` not named ``*.yml``.
+def misnamed_files(folder: Path, shown_dir: str, what: str, pattern: str = "*") -> list[ContentProblem]:
+    """Return a problem for each YAML file in ``folder`` (those ``pattern`` finds) not
+    named ``*.yml``.
 
-    Banks, quizzes and routes are read from ``*.yml`` only: one saved as
+    Banks, quizzes, routes and registers are read from ``*.yml`` only: one saved as
     ``.yaml`` or ``.YML`` would otherwise be left out without a word.
     """
-    return [ContentProblem(f"{shown_dir}/{path.name}", None, f"{what} must end in .yml",
-                           f"rename it to {path.stem}.yml")
-            for path in sorted(folder.glob("*"))
-            if path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yml"
-            and not path.name.startswith(".")]  # an editor's file (see pages.trainer_files)
+    return [ContentProblem(f"{shown_dir}/{path.relative_to(folder).as_posix()}", None,
+                           f"{what} must end in .yml", f"rename it to {path.stem}.yml")
+            for path in _yaml_files(folder, pattern) if path.suffix != ".yml"]
+
+
+def nested_files(folder: Path, shown_dir: str, what: str) -> list[ContentProblem]:
+    """Return a problem for each YAML file in a sub-folder of ``folder``: banks and
+    routes are read from the folder itself only (a file's name is its id), so one
+    filed away in a sub-folder would otherwise be left out without a word."""
+    return [ContentProblem(f"{shown_dir}/{path.relative_to(folder).as_posix()}", None,
+                           f"{what} in a sub-folder is not read",
+                           f"move it into {shown_dir}/ itself, or out of {shown_dir}/ "
+                           "if it is not to be used")
+            for path in _yaml_files(folder, "*/**/*")]
+
+
+def _yaml_files(folder: Path, pattern: str) -> list[Path]:
+    """Return the files ``pattern`` finds in ``folder`` ending in .yml or .yaml in any
+    case, but an editor's (see pages.trainer_files, which imports this module)."""
+    return [path for path in sorted(folder.glob(pattern))
+            if path.suffix.lower() in (".yaml", ".yml")
+            and not any(part.startswith(".") for part in path.relative_to(folder).parts)]
 
 
 class YamlCache:

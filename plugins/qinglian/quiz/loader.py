@@ -17,7 +17,7 @@ from ..common.cachefiles import keep_pickled, kept_pickle
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.hashing import sha256_hex
 from ..common.pages import decode_source, trainer_files
-from ..common.yamlio import LineDict, LineList, YamlCache, misnamed_files
+from ..common.yamlio import LineDict, LineList, YamlCache, misnamed_files, nested_files
 from .models import (
     DIFFICULTIES,
     LETTERS,
@@ -82,6 +82,7 @@ def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str
         library.key = sha256_hex(f"{kept.key}\n{sorted(checked.items())}")
         kept.keep(library, checked)
     library.problems[:0] = (misnamed_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
+                            + nested_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
                             + misnamed_files(quizzes_dir, shown_dir, "a quiz file"))
     return library
 

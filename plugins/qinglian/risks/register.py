@@ -1,6 +1,6 @@
 """The register of 廉政风险点: YAML entries checked, rendered as a filterable table.
 
-Format of content/risks/*.yml::
+Format of content/risks/*.yml (sub-folders too: risks/药剂科/x.yml)::
 
     risks:
       - id: r-001
@@ -44,14 +44,15 @@ class Risk:
 
 
 def load_register(folder: Path, shown_folder: str) -> tuple[list[Risk], list[ContentProblem]]:
-    """Read every risk point in ``folder``/*.yml, with every problem found."""
+    """Read every risk point in ``folder``/*.yml and its sub-folders' (a trainer files
+    registers by department), with every problem found."""
     risks: list[Risk] = []
     # A register saved as .yaml would be left out (and, as mkdocs.yml excludes
     # *.yaml, not published either) without a word
-    problems: list[ContentProblem] = misnamed_files(folder, shown_folder, "a register file")
+    problems = misnamed_files(folder, shown_folder, "a register file", "**/*")
     first: dict[str, str] = {}
-    for path in trainer_files(folder, "*.yml"):
-        shown = f"{shown_folder}/{path.name}"
+    for path in trainer_files(folder, "**/*.yml"):
+        shown = f"{shown_folder}/{path.relative_to(folder).as_posix()}"
         try:
             data = load_yaml(path.read_text(encoding="utf-8-sig"), shown)
         except FileNotFoundError:  # deleted since the folder was listed
