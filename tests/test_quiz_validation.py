@@ -594,3 +594,18 @@ def test_bank_in_a_sub_folder_is_named(tmp_path):
     assert [str(problem) for problem in library.problems] == [
         "quizzes/banks/2023/old.yml: a bank file in a sub-folder is not read — move it into "
         "quizzes/banks/ itself, or out of quizzes/banks/ if it is not to be used"]
+
+
+def test_a_rule_short_of_questions_names_those_left_out_for_errors(tmp_path):
+    """After a lesson's rename its questions are left out: a rule then short of
+    questions says so, not only "only 0 match", which sent trainers to the rule."""
+    renamed = "".join(GOOD_QUESTION.replace("s1-001", f"s1-00{n}") + "    lesson: lessons/old.md\n"
+                      for n in (1, 2, 3))
+    exam = "title: 考试\nmode: exam\npass_mark: 60\ndraw:\n  - standards: [1]\n    count: 3\n"
+    library = load(tmp_path, banks={"a.yml": "questions:\n" + renamed}, quizzes={"exam.yml": exam})
+    assert str(library.problems[-1]) == (
+        "quizzes/exam.yml:6: the rule asks for 3 questions but only 0 match standards [1] and "
+        "difficulty ['easy', 'medium', 'hard']; left out for their errors, from the banks it "
+        "draws from: 3 questions (first 's1-001' in quizzes/banks/a.yml), which may be why — "
+        "fix the errors reported for those questions first, or lower 'count', widen the rule, "
+        "or add questions to the banks")

@@ -384,10 +384,16 @@ def _draw_rules(r: "_Reader", library: Library, for_exam: bool) -> tuple[DrawRul
             where = f" in banks {list(banks)}" if banks else ""
             left_out = "" if for_exam or not any(library.banks.values()) else \
                 " (a practice quiz leaves out the exam-only banks)"
+            fix = "lower 'count', widen the rule, or add questions to the banks"
+            broken = _broken_in_reach(library, drawn)
+            if broken:  # after a lesson's rename, say: its questions were left out
+                left_out += (f"; left out for their errors, from the banks it draws from: "
+                             f"{len(broken)} questions (first '{broken[0][0]}' in "
+                             f"{broken[0][1]}), which may be why")
+                fix = f"fix the errors reported for those questions first, or {fix}"
             rule.problem("count", f"the rule asks for {count} questions but only {available} "
                          f"match standards {list(standards)} and difficulty "
-                         f"{list(difficulties)}{where}{left_out}", "lower 'count', widen the "
-                         "rule, or add questions to the banks")
+                         f"{list(difficulties)}{where}{left_out}", fix)
             r.clean = False
             continue
         # The browser draws rule by rule, leaving out what earlier rules took: at
@@ -408,6 +414,15 @@ def _draw_rules(r: "_Reader", library: Library, for_exam: bool) -> tuple[DrawRul
         earlier.append((number, drawn, pool))
         rules.append(drawn)
     return tuple(rules)
+
+
+def _broken_in_reach(library: Library, rule: DrawRule) -> list[tuple[str, str]]:
+    """Return (id, bank file) of each question left out for its errors from a bank
+    ``rule`` may draw from: one of them may be what the rule is short of."""
+    return [(question_id, shown) for question_id, shown in library.broken_questions.items()
+            if question_id not in library.questions
+            and (not rule.banks or Path(shown).stem in rule.banks)
+            and (rule.for_exam or not library.banks.get(Path(shown).stem))]
 
 
 def _rule_banks(rule: "_Reader", banks: dict[str, bool], for_exam: bool) -> tuple[str, ...]:
