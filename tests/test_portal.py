@@ -33,6 +33,16 @@ def test_new_page_appears_in_nav_without_editing_config(make_site):
     assert links[links.index("../"):] == ["../", "./", "../standard-2/", "../standard-10/"]
 
 
+def test_a_draft_is_not_in_the_built_sites_nav(make_site):
+    """A page draft_docs keeps back is not built: the derived navigation leaves it out
+    rather than link to a page that is not there."""
+    site = make_site({"content/lessons/draft.md": "# 草稿\n"}, {"draft_docs": "lessons/draft.md\n"})
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert "draft/" not in nav_links(site.read("lessons/standard-1/index.html"))
+    assert "is included in the 'nav' configuration" not in result.stderr
+
+
 def test_section_titles_come_from_config(make_site):
     """Each folder's section carries the Chinese title from the sections map."""
     site = make_site()
