@@ -629,3 +629,18 @@ def test_certificate_says_when_its_records_arrive(down_site, open_page):
         .map(item => Object.assign(item, {state: 'sent'})))""")
     expect(certificate.locator(".qinglian-certificate__delivery")).to_have_text("已送达，可在医院验证。")
     expect(status).to_have_text("已送达，可在医院验证。")
+
+
+def test_signing_in_to_study_starts_at_the_first_field(offline_site, open_page):
+    """我已学习 pressed by keyboard with nobody signed in: the profile form takes its place
+    and the focus goes to its first field, not back to the top of the page."""
+    page = open_page().page
+    page.clock.install()
+    page.goto(page_url(offline_site, "lessons/index.html"))
+    form = page.locator("form.qinglian-study")
+    page.clock.run_for(30_000)
+    form.locator(".qinglian-study__where").click()  # Tab starts in the block
+    tab_to(page, form.locator(".qinglian-study__button"))
+    page.keyboard.press("Enter")
+    expect(form).to_have_attribute("data-state", "profile")
+    expect(form.locator("input[name=name]")).to_be_focused()

@@ -403,11 +403,13 @@
         return body.querySelector(".qinglian-study__not-you, .qinglian-study__button").focus();
       }
       if (!person) {
-        return show(form, body, "profile", [q.profileForm(function (profile) {
+        show(form, body, "profile", [q.profileForm(function (profile) {
           shown = profile.staff_id;
           markNav();
           study();
         })]);
+        // The button pressed is gone: the focus goes to the first field, not the top of the page
+        return body.querySelector("input, select").focus();
       }
       if (!studied(person)) {
         q.send(q.record("progress", person.profile, { path: route.id, step: spec.id + ":" + spec.pages[index].src, done: true }));
