@@ -274,3 +274,22 @@ def _locked_file_site(make_site):
     assert run_qinglian(site, "pledge", "lock").returncode == 0
     assert site.build().returncode == 0
     return site
+
+
+def test_failed_tries_are_not_announced_again(delivery, open_page):
+    """With the collector down the receipt is drawn anew after each failed try: the
+    status region (a live region) says how many records wait once, not after every try."""
+    page = open_page().page
+    page.clock.install()
+    page.goto((delivery["root"] / "offline" / "pledges" / "staff.html").as_uri())
+    fill(page, STAFF)
+    status = page.locator("form.qinglian-pledge [role=status]")
+    expect(status).to_have_text("本机记录：待发送 1 条，已送达 0 条，被拒绝 0 条。")
+    page.wait_for_function("() => window.qinglian.outbox()[0].tries === 1")
+    status.evaluate("""node => { window.changes = 0; new MutationObserver(() => window.changes++)
+        .observe(node, {childList: true, subtree: true, characterData: true}); }""")
+    for tries in (2, 3):
+        page.clock.run_for(5000 * 2 ** (tries - 2))  # the backoff: 5 s, then 10 s
+        page.wait_for_function(f"() => window.qinglian.outbox()[0].tries === {tries}")
+    expect(page.locator(".qinglian-pledge__delivery")).to_have_text("等待发送到医院服务器")
+    assert page.evaluate("window.changes") == 0

@@ -167,7 +167,9 @@
         el("p", { "class": "qinglian-pledge__actions" }, [print, download, again])]);
       var counts = { kept: 0, waiting: 0, sent: 0, rejected: 0 };
       q.outbox().forEach(function (entry) { counts[entry.state]++; });
-      status.textContent = q.config.collector ? t("records.summary", counts) : "";
+      // Drawn anew after each try to deliver: the live region speaks only when the counts change
+      var summary = q.config.collector ? t("records.summary", counts) : "";
+      if (status.textContent !== summary) status.textContent = summary;
     }
 
     function downloadButton(item) {
