@@ -216,6 +216,8 @@ def test_study_says_when_storage_fails(offline_site, open_page, fault):
     notice = page.locator("form.qinglian-study .qinglian-study__notice")
     expect(notice).to_contain_text(warning)
     expect(notice).to_contain_text("结果不会保留，关闭页面即丢失")
+    # The focus is on 已学习, below the notice: the form's live region says it
+    expect(page.locator("form.qinglian-study [role=status]")).to_have_text(notice.inner_text())
     # With storage disabled, Material's own scripts throw when they read it (one in a
     # timer, which Playwright's clock reports as a console error)
     assert set(recorded.errors) <= ({"denied", "SecurityError: denied"} if fault == "disabled" else set())

@@ -414,7 +414,8 @@
       if (!studied(person)) {
         q.send(q.record("progress", person.profile, { path: route.id, step: spec.id + ":" + spec.pages[index].src, done: true }));
       }
-      status.textContent = "";
+      // The focus goes to 已学习: the notice above it would go unheard
+      status.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
       render();
       body.querySelector(".qinglian-study__done").focus();
     }
