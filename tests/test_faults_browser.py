@@ -115,6 +115,8 @@ def test_pledge_without_storage(delivery, collector, open_page, fault, origin):
     expect(page.locator(".qinglian-pledge__receipt")).to_contain_text("张三")
     expect(notice(page)).to_contain_text(warning)
     expect(notice(page)).to_contain_text("结果不会保留，关闭页面即丢失")
+    # The focus is on the receipt, below the notice: the form's live region says it
+    expect(summary(page)).to_have_text(f"{notice(page).inner_text()} {counts(waiting=1, sent=0)}")
     expect(delivery_state(page)).to_have_text(WAITING)
     [item] = outbox(page)
     assert downloaded(page) == [item["record"]]

@@ -167,9 +167,11 @@
         el("p", { "class": "qinglian-pledge__actions" }, [print, download, again])]);
       var counts = { kept: 0, waiting: 0, sent: 0, rejected: 0 };
       q.outbox().forEach(function (entry) { counts[entry.state]++; });
-      // Drawn anew after each try to deliver: the live region speaks only when the counts change
-      var summary = q.config.collector ? t("records.summary", counts) : "";
-      if (status.textContent !== summary) status.textContent = summary;
+      // The focus goes to the receipt, below the storage notice: the live region says that
+      // too. Drawn anew after each try to deliver: it speaks only when its words change
+      var said = [q.store.problem && t("storage." + q.store.problem),
+        q.config.collector && t("records.summary", counts)].filter(Boolean).join(" ");
+      if (status.textContent !== said) status.textContent = said;
     }
 
     function downloadButton(item) {
