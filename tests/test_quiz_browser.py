@@ -432,13 +432,15 @@ STORAGE_FAULTS = {
 
 @pytest.mark.parametrize("fault", sorted(STORAGE_FAULTS))
 def test_quiz_works_when_storage_fails(offline_site, open_page, fault):
-    """Disabled or full storage: a visible notice, and the quiz still gives a result."""
+    """Disabled or full storage: a visible notice, said to a screen reader too (the
+    focus goes to the first question, below it), and the quiz still gives a result."""
     script, notice = STORAGE_FAULTS[fault]
     recorded = open_page()
     page = recorded.page
     page.add_init_script(script)
     start_lesson_quiz(page, offline_site)
     expect(page.locator(".qinglian-quiz__notice")).to_contain_text(notice)
+    expect(status(page)).to_contain_text(notice)
     answer_all(page, right_answer)
     submit(page)
     expect(status(page)).to_contain_text("得分 100%，通过")

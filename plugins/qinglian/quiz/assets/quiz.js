@@ -189,7 +189,8 @@
       var attempt = (data.open = data.open || {})[quiz.id] = { id: q.uuid(), started: now, answers: {},
         checked: {}, deadline: quiz.time_limit ? now + quiz.time_limit * 60000 : null, items: draw(data) };
       save(data);
-      status.textContent = "";
+      // The focus goes to the first question: the notice above would go unheard
+      status.textContent = notice.textContent;
       paper(data, attempt);
       var first = body.querySelector("input");
       if (first) first.focus();
