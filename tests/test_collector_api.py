@@ -479,6 +479,26 @@ def test_csv_neutralises_tab_and_carriage_return(client, step):
     assert row["progress_step"] == "'" + step
 
 
+def test_json_reads_are_streamed_whole_and_escaped(client, monkeypatch):
+    """The records and the xAPI export come a few records at a time (a large hospital's
+    year of records took the collector 2 GB as one document), yet read as one JSON
+    document: every record once, in order across batches, markup escaped."""
+    monkeypatch.setattr(app_module, "STREAM_BATCH", 2)
+    sent = [record(person={**STAFF, "name": f"<b>张{number}"}) for number in range(5)]
+    for item in sent:
+        assert client.post("/api/v1/records", json=item).status_code == 201
+    listing, xapi = admin(client, "/api/v1/records"), admin(client, "/api/v1/export.xapi")
+    for response in (listing, xapi):
+        assert "content-length" not in response.headers  # streamed, not rendered whole
+        assert response.headers["content-type"] == "application/json"
+        assert response.headers["cache-control"] == "no-store"
+        assert "<" not in response.text
+    assert [item["record"] for item in listing.json()["records"]] == sent
+    assert [statement["id"] for statement in xapi.json()] == [item["id"] for item in sent]
+    monkeypatch.setattr(app_module, "STREAM_BATCH", 10)
+    assert admin(client, "/api/v1/records").content == listing.content
+
+
 def xapi_validator():
     if not XAPI_SCHEMA.is_file():
         pytest.skip(f"the shared xAPI schema is not beside the repository ({XAPI_SCHEMA})")
@@ -549,6 +569,31 @@ def test_hostile_names_come_out_escaped_everywhere(client, name):
 
 
 # Store and intake -----------------------------------------------------------------------
+
+def test_a_read_stopped_early_gives_its_connection_back(store_db):
+    """A download cut off stops the stream of records mid-way: the store must still read
+    and write (on PostgreSQL the pool's rollback waited for ever on the open stream),
+    also after more such reads than the pool holds connections."""
+    store = open_store(store_db)
+    outcome = []
+
+    def read_and_stop() -> None:
+        for _ in range(3):
+            store.add(record(), Evidence.now("127.0.0.1", "test"))
+        for _ in range(12):  # more than PostgresStore's POOL_SIZE
+            stream = store.stream()
+            next(stream)
+            stream.close()
+        store.add(record(), Evidence.now("127.0.0.1", "test"))
+        outcome.append(len(store.records()))
+
+    worker = threading.Thread(target=read_and_stop, daemon=True)
+    worker.start()
+    worker.join(60)  # a deadline, not a wait: it returns in well under a second
+    assert not worker.is_alive(), "the store hung after a read stopped early"
+    store.close()
+    assert outcome == [4]
+
 
 def test_concurrent_repeats_store_one_row(store_db):
     """Threads racing with one id: one stores, the same content repeats, other content conflicts."""

@@ -9,6 +9,7 @@ verification), so the stored records stay exactly as they were sent.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from .errors import SetupError
@@ -44,9 +45,10 @@ def id_key(staff_id: str) -> str:
     return staff_id.strip().upper()
 
 
-def apply(records: list[StoredRecord], corrections: list[Correction]) -> list[StoredRecord]:
-    """Return ``records`` as the corrections say they should read."""
-    return [_corrected(stored, corrections) for stored in records]
+def apply(records: Iterable[StoredRecord],
+          corrections: list[Correction]) -> Iterator[StoredRecord]:
+    """Yield ``records`` as the corrections say they should read, one at a time as they come."""
+    return (_corrected(stored, corrections) for stored in records)
 
 
 def _corrected(stored: StoredRecord, corrections: list[Correction]) -> StoredRecord:

@@ -24,7 +24,8 @@ from __future__ import annotations
 import functools
 import json
 import shlex
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -142,13 +143,20 @@ class PostgresStore:
 
     def records(self, site: str | None = None, kind: str | None = None) -> list[StoredRecord]:
         """Return the stored records in the order they arrived, of one site and kind if given."""
-        with self._pool.connection() as connection:
-            rows = connection.execute(
+        return list(self.stream(site, kind))
+
+    def stream(self, site: str | None = None, kind: str | None = None) -> Iterator[StoredRecord]:
+        """Yield the records ``records`` returns, one row read at a time (single-row mode:
+        the whole result is never held, as text or parsed)."""
+        # Closed first when a reader stops early (a download cut off): until then psycopg's
+        # stream holds the connection, and the pool's rollback of it would wait for ever
+        with self._pool.connection() as connection, closing(connection.cursor().stream(
                 "SELECT body, received, client_ip, user_agent, identity FROM records"
                 " WHERE (%(site)s::text IS NULL OR site = %(site)s)"
                 " AND (%(kind)s::text IS NULL OR kind = %(kind)s) ORDER BY arrival",
-                {"site": site, "kind": kind}).fetchall()
-        return [StoredRecord(json.loads(body), *evidence) for body, *evidence in rows]
+                {"site": site, "kind": kind})) as rows:
+            for body, *evidence in rows:
+                yield StoredRecord(json.loads(body), *evidence)
 
     def add_correction(self, correction: Correction) -> None:
         """Store ``correction`` (its id is new: corrections are never replaced)."""

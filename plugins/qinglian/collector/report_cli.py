@@ -97,7 +97,7 @@ def records_from(db: str | None, export: Path | None, site: str | None) -> list:
         return [stored for stored in records if site is None or stored.record.get("site") == site]
     store = open_existing_store(db)
     try:
-        return apply(store.records(site=site), store.corrections())
+        return list(apply(store.stream(site=site), store.corrections()))
     finally:
         store.close()
 
