@@ -28,6 +28,7 @@ from qinglian.collector.errors import SetupError
 from qinglian.collector.intake import Outcome, receive
 from qinglian.collector.manifest import Manifests
 from qinglian.collector.report import build_report, read_published, read_roster
+from qinglian.collector.report_cli import records_from
 from qinglian.collector.store import Evidence, StoredRecord, open_store
 from qinglian.common import tables
 from qinglian.common.tables import TableError, read_table
@@ -529,6 +530,31 @@ def test_export_file_gives_the_same_report(tmp_path, capsys, manifest):
         assert "1 signed every current pledge, 1 passed onboarding" in summary
     assert ((tmp_path / "a" / "report.csv").read_text(encoding="utf-8")
             == (tmp_path / "b" / "report.csv").read_text(encoding="utf-8"))
+
+
+def test_only_the_attempts_a_report_counts_are_read(tmp_path, capsys, manifest, store_with):
+    """Practice quizzes' attempts (most of a year's records, answers and all: a large
+    hospital's report took 1.3 GB with them) are left out as records are read, from the
+    database and from an export, while the onboarding exam and other records still count."""
+    who = person("1001", "张三")
+    kept = [signature(who), attempt(who, 90, True),
+            _record("progress", who, "2026-11-24T04:00:00.000Z",
+                    progress={"path": "onboarding", "step": "lessons:lessons/standard-1.md",
+                              "done": True})]
+    practice = [attempt(who, 100, True, quiz_id="practice-1"),
+                attempt(who, 40, False, quiz_id="practice-2")]
+    db = store_with(practice[0], *kept, practice[1])
+    export = tmp_path / "records.json"
+    export.write_text(json.dumps([practice[0], *kept, practice[1]], ensure_ascii=False),
+                      encoding="utf-8")
+    for source in ((str(db), None), (None, export)):
+        records = records_from(*source, SITE, quizzes={"onboarding"})
+        assert [stored.record["id"] for stored in records] == [r["id"] for r in kept]
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0 and "1 passed onboarding" in out
+    rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["1001"]["入职测验最高分"], rows["1001"]["入职测验次数"]) == ("90", "1")
 
 
 def test_hostile_names_are_harmless_everywhere(tmp_path, capsys, manifest, store_with):

@@ -372,8 +372,10 @@ def _run_verify(args) -> int:
               "ABCD-EFGH-JKMN-PQRS", file=sys.stderr)
         return 2
     try:
-        completion = find(code, records_from(args.db, args.export, None),
-                          Manifests.load(args.manifest))
+        manifests = Manifests.load(args.manifest)
+        # Only the attempts a route can count
+        quizzes = {quiz for site in manifests.sites.values() for quiz in site.route_quizzes}
+        completion = find(code, records_from(args.db, args.export, None, quizzes), manifests)
     except SetupError as error:
         print(f"qinglian verify: {error}", file=sys.stderr)
         return 2

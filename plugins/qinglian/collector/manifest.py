@@ -70,6 +70,12 @@ class SiteManifest:
     # theme.language of the site's build (manifests written before it had one: zh)
     language: str = DEFAULT_LANGUAGE
 
+    @property
+    def route_quizzes(self) -> frozenset[str]:
+        """The quizzes that steps of its routes name."""
+        return frozenset(step["quiz"] for route in self.paths.values()
+                         for step in route["steps"] if step["kind"] == "quiz")
+
 
 class Manifests:
     """The sites a collector serves; with none, it serves any site and any pledge text."""
