@@ -373,7 +373,8 @@ def _run_verify(args) -> int:
         return 2
     try:
         manifests = Manifests.load(args.manifest)
-        # Only the attempts a route can count
+        # Only the attempts a route can count (find drops the others too, but only once
+        # records_from has read them all in)
         quizzes = {quiz for site in manifests.sites.values() for quiz in site.route_quizzes}
         completion = find(code, records_from(args.db, args.export, None, quizzes), manifests)
     except SetupError as error:

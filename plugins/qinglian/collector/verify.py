@@ -31,10 +31,16 @@ class Completion:
 def find(code: str, records: list[StoredRecord], manifests: Manifests) -> Completion | None:
     """Return what ``code`` (normalised) certifies, or None."""
     people: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    quizzes = {site: published.route_quizzes for site, published in manifests.sites.items()}
     for stored in records:
         record = stored.record
         staff_id = (record.get("person") or {}).get("staff_id")
-        if staff_id and staff_id != REDACTED and "relationship" not in record["person"]:
+        # Only what a route can count is kept: practice quizzes' attempts are most of a
+        # year's records, and the page is public (a large hospital's took 950 MB a look-up)
+        counts = record["site"] in quizzes and (
+            record["kind"] != "attempt"
+            or record["attempt"].get("quiz_id") in quizzes[record["site"]])
+        if counts and staff_id and staff_id != REDACTED and "relationship" not in record["person"]:
             people[(record["site"], staff_id)].append(record)
     for (site, _), mine in people.items():
         published = manifests.sites.get(site)
