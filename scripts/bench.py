@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Qinglian's benchmark (issue 11): build speed against plain Material, images, page
-weight against mkdocs-quiz, ``qinglian check`` and the collector.
+weight against mkdocs-quiz, ``qinglian check``, the collector and ``qinglian report``
+at a large hospital's scale.
 
 Every figure is measured on synthetic sites made in a temporary folder, with
 ``mkdocs build`` and ``qinglian`` run as subprocesses, as a trainer runs them. The
@@ -373,11 +374,91 @@ def offline_search(grid: Grid, work: Path, report: Report) -> None:
         shutil.rmtree(root)
 
 
+def report_scale(grid: Grid, work: Path, report: Report) -> None:
+    """`qinglian report` on a large hospital's year of records"""
+    work.mkdir(parents=True)
+    result = run([PYTHON, "-c", REPORT_DATA, str(work), str(REPORT_STAFF)], work)
+    if result.returncode != 0:
+        raise BenchError("writing the report's records failed", result)
+    records = int(result.stdout)
+    process = subprocess.Popen(
+        [PYTHON, "-m", "qinglian.cli", "report", "--db", "records.db", "--roster", "roster.xlsx",
+         "--manifest", "manifest.json", "--out", "out"], cwd=work,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    started = time.perf_counter()
+    # wait4: the peak memory of this process alone, not of every child so far
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise BenchError("qinglian report failed", subprocess.CompletedProcess(
+            process.args, os.waitstatus_to_exitcode(status), "", process.stderr.read().decode()))
+    report.add(Row(f"`qinglian report`, {REPORT_STAFF:,} staff in 40 departments, "
+                   f"{records:,} records (SQLite)",
+                   f"{seconds:.1f} s ({usage.ru_utime + usage.ru_stime:.1f} s CPU), "
+                   f"peak {usage.ru_maxrss / 1024:.0f} MB"))
+
+
 STEPS = (plugin_overhead, image_work, page_weight, check_time, collector_throughput,
-         offline_search)
+         offline_search, report_scale)
 
 
 # Synthetic sites ------------------------------------------------------------------------
+
+REPORT_STAFF = 3_000  # 50 records each: a year of onboarding, pledges and practice quizzes
+
+# Writes a roster (.xlsx), a manifest with an onboarding route and the records of a year
+# into the collector's store (group commits, as POSTs arriving together); prints the count
+REPORT_DATA = """
+import asyncio, json, sys, uuid
+from pathlib import Path
+from openpyxl import Workbook
+from qinglian.collector.store import Evidence, open_store
+work, staff = Path(sys.argv[1]), int(sys.argv[2])
+departments = [f"科室{n:02d}" for n in range(40)]
+pages = [f"lessons/standard-{n}.md" for n in range(1, 10)]
+sha = "b" * 64
+(work / "manifest.json").write_text(json.dumps({
+    "site": "bench-hospital", "departments": departments,
+    "pledges": {"staff": [{"version": "1", "sha256": sha, "audience": "staff", "title": "承诺书"}]},
+    "paths": {"onboarding": {"title": "入职", "steps": [
+        {"id": "lessons", "kind": "read", "title": "学习", "pages": pages},
+        {"id": "exam", "kind": "quiz", "title": "测验", "quiz": "onboarding"},
+        {"id": "pledge", "kind": "pledge", "title": "承诺", "pledge": "staff"}]}}}))
+book = Workbook(write_only=True)
+sheet = book.create_sheet("职工")
+sheet.append(["工号", "姓名", "科室"])
+records = []
+def add(person, day, kind, **part):
+    records.append({"id": str(uuid.uuid4()), "site": "bench-hospital", "kind": kind,
+                    "created": f"2026-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T02:00:00.000Z",
+                    "person": person, "page": "http://intranet.test/", kind: part})
+def attempt(quiz, score, questions):
+    return {"quiz_id": quiz, "quiz_hash": "c" * 64, "started": "2026-01-01T01:50:00.000Z",
+            "finished": "2026-01-01T02:00:00.000Z", "score": score, "passed": score >= 80,
+            "answers": [{"question": f"q-{n}", "answer": "A", "correct": n % 2 == 0}
+                        for n in range(questions)],
+            "by_standard": {str(n): {"correct": 1, "total": 2} for n in range(1, 10)}}
+for number in range(staff):
+    person = {"name": f"职工{number}", "staff_id": f"H{number:05d}",
+              "department": departments[number % 40]}
+    sheet.append(list(person.values()))
+    for day, page in enumerate(pages):
+        add(person, number + day, "progress", path="onboarding", step=f"lessons:{page}", done=True)
+    for day, score in enumerate((70, 90)):
+        add(person, number + 10 + day, "attempt", **attempt("onboarding", score, 20))
+    add(person, number + 12, "pledge", id="staff", version="1", sha256=sha)
+    for day in range(38):
+        add(person, number + 13 + day, "attempt", **attempt(f"practice-{day % 9 + 1}", 60, 10))
+book.save(work / "roster.xlsx")
+store = open_store(work / "records.db")
+async def store_all():
+    for start in range(0, len(records), 2000):
+        await asyncio.gather(*(store.add_async(record, Evidence(record["created"], "10.0.0.1", "bench"))
+                               for record in records[start:start + 2000]))
+asyncio.run(store_all())
+store.close()
+print(len(records))
+"""
 
 PARAGRAPHS = (
     "医务人员在诊疗活动中应当坚持以患者为中心，合理检查、合理用药、合理治疗，"
