@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .errors import ContentError, ContentProblem, did_you_mean
-from .yamlio import LineDict, load_yaml
+from .yamlio import LineDict, load_yaml, trainer_files
 
 # MkDocs' own front matter rule: a YAML block between --- lines at the very top
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
@@ -103,14 +103,6 @@ def front_matter_problems(source: str, shown: str,
                                        f"standard {standard!r} is not one of the nine (1–9)",
                                        "write the standard's number, e.g. standard: 1"))
     return problems
-
-
-def trainer_files(folder: Path, pattern: str) -> list[Path]:
-    """Return the files of ``folder`` matching ``pattern``, in name order, but hidden ones
-    and those in hidden folders (as MkDocs leaves them out of content/): what editors keep beside a file being
-    edited (.#题库.yml, a link to nowhere; .题库.yml.swp) and macOS's ._题库.yml."""
-    return sorted(path for path in folder.glob(pattern)
-                  if not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
 def read_source(path: Path, shown: str) -> tuple[str | None, ContentProblem | None]:

@@ -277,6 +277,16 @@ def _too_deep(path: str) -> ContentProblem:
                           "a question bank needs only a few levels; check for runaway [ or {")
 
 
+def trainer_files(folder: Path, pattern: str) -> list[Path]:
+    """Return the files of ``folder`` matching ``pattern``, in name order, but hidden ones
+    and those in hidden folders (as MkDocs leaves them out of content/): what editors keep
+    beside a file being edited (.#题库.yml, a link to nowhere; .题库.yml.swp) and macOS's
+    ._题库.yml. (Here, not in pages, which imports this module: the checks of misnamed
+    and nested YAML files below list files by the same rule.)"""
+    return sorted(path for path in folder.glob(pattern)
+                  if not any(part.startswith(".") for part in path.relative_to(folder).parts))
+
+
 def misnamed_files(folder: Path, shown_dir: str, what: str, pattern: str = "*") -> list[ContentProblem]:
     """Return a problem for each YAML file in ``folder`` (those ``pattern`` finds) not
     named ``*.yml``.
@@ -301,11 +311,10 @@ def nested_files(folder: Path, shown_dir: str, what: str) -> list[ContentProblem
 
 
 def _yaml_files(folder: Path, pattern: str) -> list[Path]:
-    """Return the files ``pattern`` finds in ``folder`` ending in .yml or .yaml in any
-    case, but an editor's (see pages.trainer_files, which imports this module)."""
-    return [path for path in sorted(folder.glob(pattern))
-            if path.suffix.lower() in (".yaml", ".yml")
-            and not any(part.startswith(".") for part in path.relative_to(folder).parts)]
+    """Return the trainer's files ``pattern`` finds in ``folder`` ending in .yml or .yaml
+    in any case."""
+    return [path for path in trainer_files(folder, pattern)
+            if path.suffix.lower() in (".yaml", ".yml")]
 
 
 class YamlCache:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id, find_fences
-from ..common.pages import read_source, trainer_files
-from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files, nested_files
+from ..common.pages import read_source
+from ..common.yamlio import (LineDict, LineList, load_yaml, misnamed_files, nested_files,
+                             trainer_files)
 
 ID = re.compile(r"^[a-z0-9-]{1,64}$")  # the record schema's slug
 KINDS = ("read", "quiz", "pledge")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..common.errors import ContentProblem, did_you_mean
 from ..common.fences import Fence, fence_id, find_fences
-from ..common.pages import read_source, trainer_files
+from ..common.pages import read_source
+from ..common.yamlio import trainer_files
 from .lock import LOCK_NAME, archive_problems, lock_problems, minor_change_problems, read_lock
 from .models import Pledge, read_pledge
 

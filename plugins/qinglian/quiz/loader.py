@@ -16,8 +16,9 @@ from typing import Callable
 from ..common.cachefiles import keep_pickled, kept_pickle
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.hashing import sha256_hex
-from ..common.pages import decode_source, trainer_files
-from ..common.yamlio import LineDict, LineList, YamlCache, misnamed_files, nested_files
+from ..common.pages import decode_source
+from ..common.yamlio import (LineDict, LineList, YamlCache, misnamed_files, nested_files,
+                             trainer_files)
 from .models import (
     DIFFICULTIES,
     LETTERS,

@@ -21,8 +21,7 @@ from html import escape
 from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.pages import trainer_files
-from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files
+from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files, trainer_files
 
 KEYS = ("id", "department", "post", "risk", "standards", "level", "measures", "owner")
 LEVELS = ("高", "中", "低")
