@@ -239,10 +239,12 @@ class _ExcludedLinks(logging.Filter):
             return True
         page, target = found.groups()
         path = Path(self.config.docs_dir, page)
-        source = path.read_text(encoding="utf-8", errors="replace")
-        line, written = find_link(source, page, target) or (None, target)
+        shown = shown_path(str(path), self.config.config_file_path)
+        # A page that cannot be read the portal reports in on_files
+        source, _ = read_source(path, shown)
+        line, written = find_link(source or "", page, target) or (None, target)
         log.warning(str(ContentProblem(
-            shown_path(str(path), self.config.config_file_path), line,
+            shown, line,
             f"link '{written}' leads to '{target}', which exclude_docs or draft_docs in "
             "mkdocs.yml leave out of the site, so the link is dead there",
             "link to a published page (for a data file such as a .yml, to the page that "
