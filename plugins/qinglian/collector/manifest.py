@@ -77,6 +77,13 @@ class SiteManifest:
                          for step in route["steps"] if step["kind"] == "quiz")
 
 
+def of_quizzes(record: dict, quizzes) -> bool:
+    """Whether ``record`` is read when only the attempts at ``quizzes`` count (a report,
+    a certificate): any record but an attempt at another quiz. Practice quizzes'
+    attempts, answers and all, are most of a year's records."""
+    return record["kind"] != "attempt" or record["attempt"].get("quiz_id") in quizzes
+
+
 class Manifests:
     """The sites a collector serves; with none, it serves any site and any pledge text."""
 

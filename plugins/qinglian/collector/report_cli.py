@@ -84,7 +84,11 @@ def records_from(db: str | None, export: Path | None, site: str | None,
     no report reads them: a large hospital's report took 1.3 GB with them."""
     from .corrections import apply
     from .importer import read_records_file
+    from .manifest import of_quizzes
     from .store import StoredRecord, open_existing_store
+
+    def wanted(record: dict) -> bool:
+        return quizzes is None or of_quizzes(record, quizzes)
 
     if export is not None:
         entries = read_records_file(export)
@@ -101,18 +105,13 @@ def records_from(db: str | None, export: Path | None, site: str | None,
                                         received=str(entry.get("received", "")) if wrapped else "",
                                         client_ip=None, user_agent=None))
         return [stored for stored in records if (site is None or stored.record.get("site") == site)
-                and _wanted(stored.record, quizzes)]
+                and wanted(stored.record)]
     store = open_existing_store(db)
     try:
-        wanted = (stored for stored in store.stream(site=site) if _wanted(stored.record, quizzes))
-        return list(apply(wanted, store.corrections()))
+        kept = (stored for stored in store.stream(site=site) if wanted(stored.record))
+        return list(apply(kept, store.corrections()))
     finally:
         store.close()
-
-
-def _wanted(record: dict, quizzes: set[str] | None) -> bool:
-    return (quizzes is None or record["kind"] != "attempt"
-            or record["attempt"].get("quiz_id") in quizzes)
 
 
 def _misshapen_field(record: dict) -> str | None:

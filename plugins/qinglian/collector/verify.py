@@ -15,7 +15,7 @@ from html import escape
 from ..common.i18n import translate
 from ..common.verification import completing_records, verification_code
 from .corrections import REDACTED
-from .manifest import Manifests
+from .manifest import Manifests, of_quizzes
 from .store import StoredRecord
 
 
@@ -37,9 +37,7 @@ def find(code: str, records: list[StoredRecord], manifests: Manifests) -> Comple
         staff_id = (record.get("person") or {}).get("staff_id")
         # Only what a route can count is kept: practice quizzes' attempts are most of a
         # year's records, and the page is public (a large hospital's took 950 MB a look-up)
-        counts = record["site"] in quizzes and (
-            record["kind"] != "attempt"
-            or record["attempt"].get("quiz_id") in quizzes[record["site"]])
+        counts = record["site"] in quizzes and of_quizzes(record, quizzes[record["site"]])
         if counts and staff_id and staff_id != REDACTED and "relationship" not in record["person"]:
             people[(record["site"], staff_id)].append(record)
     for (site, _), mine in people.items():
