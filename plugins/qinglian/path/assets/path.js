@@ -414,9 +414,9 @@
       if (!studied(person)) {
         q.send(q.record("progress", person.profile, { path: route.id, step: spec.id + ":" + spec.pages[index].src, done: true }));
       }
-      // The focus goes to 已学习: the notice above it would go unheard
-      status.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
       render();
+      // The focus goes to 已学习: the notice above it would go unheard
+      status.textContent = notice.textContent;
       body.querySelector(".qinglian-study__done").focus();
     }
 
