@@ -579,6 +579,7 @@ def test_hostile_names_are_harmless_everywhere(tmp_path, capsys, manifest, store
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "<script" not in html and "<img" not in html and "<b " not in html, page
+        assert '<meta name="renderer" content="webkit">' in html.split("</head>")[0], page
     assert "<td>&lt;b onclick=alert(3)&gt;</td>" in pages[0].read_text(encoding="utf-8")
     page = (out / "departments" / "_img src=x onerror=alert(2)_.html").read_text(encoding="utf-8")
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page

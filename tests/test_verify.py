@@ -119,6 +119,7 @@ def test_collector_page_says_what_a_code_certifies(tmp_path, manifest):
     assert "证书有效。" in valid.text and "新职工入职培训 &lt;b&gt;" in valid.text
     assert "&lt;*" in valid.text and "张三" not in valid.text and "<img" not in valid.text
     assert "2026-11-24" in valid.text
+    assert '<meta name="renderer" content="webkit">' in valid.text.split("</head>")[0]
 
     tampered = code[:-1] + ("0" if code[-1] != "0" else "1")
     assert client.get(f"/verify/{tampered}").status_code == 404

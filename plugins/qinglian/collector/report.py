@@ -577,6 +577,7 @@ def page_names(departments: list[str]) -> dict[str, str]:
 
 def document(title: str, body: str, language: str) -> str:
     return (f'<!doctype html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="renderer" content="webkit">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n'
             f'<body>\n{body}\n</body>\n</html>\n')

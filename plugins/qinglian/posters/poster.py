@@ -40,6 +40,7 @@ def render_sheet(posters: list[Poster], qr_codes: list[str], *, hospital: str, l
 <html lang="{escape(language)}">
 <head>
 <meta charset="utf-8">
+<meta name="renderer" content="webkit">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} · {escape(t("poster.title"))}</title>
 <style>{_STYLE}</style>
