@@ -121,6 +121,18 @@ def test_search_finds_lessons_by_key_terms(offline_site, open_page, term, lesson
     assert recorded.blocked == [] and recorded.errors == []
 
 
+@pytest.mark.parametrize("term", ["红包", "回扣"])
+def test_search_lists_teaching_pages_before_posters(offline_site, open_page, term):
+    """A culture poster named after a term is found, after the lessons and cases that
+    teach it (its few words made it the first result)."""
+    recorded = open_page()
+    recorded.page.goto((offline_site / "index.html").as_uri())
+    results = search(recorded.page, term)
+    expect(results.first).to_be_visible()
+    assert "/exhibits/" not in results.first.get_attribute("href")
+    expect(recorded.page.locator(".md-search-result__item a[href*='exhibits/']").first).to_be_attached()
+
+
 @pytest.mark.parametrize("query, target", [
     # a query ending in a word that Material's segmenter dropped, the page it must list first
     ("第八条", "lessons/standard-8"), ("入职考试", "quizzes/onboarding"),

@@ -417,6 +417,20 @@ def test_exhibit_page_shows_its_pictures_and_facts(gallery_site):
     assert re.search(r'<script src="../../assets/qinglian/gallery\.[0-9a-f]+\.js">', html)
 
 
+def test_exhibits_rank_below_lessons_in_search_unless_the_trainer_says(gallery_site):
+    """A poster's few words made it the first result for 红包: exhibit pages go into
+    the search index at half weight, the gallery itself and a trainer's own
+    ``search: boost`` as they are."""
+    page = gallery_site.root / "content" / "exhibits" / "calligraphy.md"
+    page.write_text(page.read_text("utf-8").replace("year: 2025\n", "year: 2025\nsearch:\n  boost: 3\n"),
+                    "utf-8")
+    assert gallery_site.build().returncode == 0
+    index = json.loads(gallery_site.read("search/search_index.json"))
+    boosts = {doc["location"].split("#")[0]: doc.get("boost") for doc in index["docs"]}
+    assert boosts["exhibits/photo/"] == 0.5 and boosts["exhibits/calligraphy/"] == 3
+    assert boosts["exhibits/"] is None and boosts["lessons/standard-1/"] is None
+
+
 def test_originals_are_not_published_and_no_output_has_gps(gallery_site):
     result = gallery_site.build()
     assert result.returncode == 0

@@ -26,6 +26,7 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".jif", ".png", ".apng", ".w
                   ".bmp", ".dib", ".tif", ".tiff", ".heic", ".heif", ".avif", ".mpo", ".svg",
                   ".svgz", ".dng"}
 OUTPUT = "assets/qinglian/gallery"
+EXHIBIT_SEARCH_BOOST = 0.5
 
 
 class GalleryPlugin(BasePlugin[GalleryConfig]):
@@ -74,6 +75,17 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
                         config, f"{OUTPUT}/{rendition.name(size, kind)}",
                         abs_src_path=str(cached_file(cache_dir, rendition, size, kind))))
         return files
+
+    # Rank exhibits below the lessons and cases they illustrate: a poster's few
+    # words made it the first result for 红包 or 回扣 (a trainer's own
+    # search.boost in front matter still counts)
+    def on_page_markdown(self, markdown, *, page, config, files):
+        src = page.file.src_uri
+        folder = self.config.exhibits_dir
+        if self.config.enabled and src.startswith(f"{folder}/") and src != f"{folder}/index.md":
+            search = page.meta.setdefault("search", {})
+            if isinstance(search, dict):
+                search.setdefault("boost", EXHIBIT_SEARCH_BOOST)
 
     # The index shows every exhibit; an exhibit page its pictures and facts
     def on_page_content(self, html, *, page, config, files):
