@@ -121,6 +121,20 @@ def test_search_finds_lessons_by_key_terms(offline_site, open_page, term, lesson
     assert recorded.blocked == [] and recorded.errors == []
 
 
+def test_offline_pages_highlight_the_search_and_offer_back_to_top(offline_site, open_page):
+    """From file://, a page opened from a search result marks the words searched for,
+    and scrolling back up offers 回到页面顶部, as over http (Material's instant
+    navigation, which cannot work there, had stopped both)."""
+    recorded = open_page()
+    recorded.page.goto((offline_site / "cases" / "s1-it-tongfang.html").as_uri() + "?h=统方")
+    expect(recorded.page.locator("article mark[data-md-highlight]").first).to_have_text("统方")
+    recorded.page.mouse.wheel(0, 3000)
+    recorded.page.wait_for_function("scrollY > 1000")
+    recorded.page.mouse.wheel(0, -300)
+    expect(recorded.page.locator(".md-top")).to_be_visible()
+    assert recorded.blocked == [] and recorded.errors == []
+
+
 @pytest.mark.parametrize("term", ["红包", "回扣"])
 def test_search_lists_teaching_pages_before_posters(offline_site, open_page, term):
     """A culture poster named after a term is found, after the lessons and cases that

@@ -56,7 +56,17 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         if self.config.enabled and _file_build(config):
             config.theme.static_templates.discard("404.html")
 
-    on_config = CombinedEvent(_register_worker, _leave_out_404)
+    # Material's instant navigation does nothing from file://, yet left on it ends
+    # the page's document$ before the page has loaded, so every part of a page that
+    # waits for it stays dead there: search highlighting, the back-to-top button,
+    # the table of contents following the reader
+    def _leave_out_instant_navigation(self, config):
+        if self.config.enabled and _file_build(config):
+            features = config.theme.get("features") or []
+            config.theme["features"] = [feature for feature in features
+                                        if not feature.startswith("navigation.instant")]
+
+    on_config = CombinedEvent(_register_worker, _leave_out_404, _leave_out_instant_navigation)
 
     # Fences that Material draws with a library from a CDN cannot work offline
     def on_page_markdown(self, markdown, *, page, config, files):
