@@ -319,6 +319,48 @@ def test_hidden_and_filtered_out_rows_are_left_out_and_named(make_site, tmp_path
     assert [q.type for q in questions(site).values()] == ["single", "true_false"]
 
 
+
+def test_hidden_columns_are_left_out_and_named(make_site, tmp_path, capsys):
+    """Columns Excel hides are set aside as hidden rows are: a hidden stale 答案 column
+    gives way to the visible 正确答案, hidden empty 选项E–F (a template's) and a scratch
+    column are passed over, and the summary names them."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([*HEADER, "正确答案", "选项E", "选项F", "备注"])
+    for row in GOOD_ROWS:
+        sheet.append([*row[:6], "D", *row[7:], row[6], None, None, "草稿"])
+    sheet.column_dimensions["G"].hidden = True
+    sheet.column_dimensions.group("L", "N", hidden=True)  # as Excel's 组合 hides a range
+    path = tmp_path / "题库.xlsx"
+    workbook.save(path)
+    site = make_site()
+    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert ("Left out 4 column(s) hidden in Excel (column G (答案) of sheet Sheet, column L "
+            "(选项E) of sheet Sheet, column M (选项F) of sheet Sheet, column N (备注) of sheet "
+            "Sheet).") in out
+    assert questions(site)["demo-001"].answer == (0,)
+
+
+@pytest.mark.parametrize("heading, letter", [("答案", "G"), ("ID", "K")])
+def test_a_column_only_hidden_is_refused(make_site, tmp_path, capsys, heading, letter):
+    """A column the import reads that is there only hidden (the 答案 hidden to print a
+    paper, an ID column hidden while editing) is neither read nor silently dropped, which
+    would import every question as new: the import says to show it."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([*HEADER, "ID"])
+    for number, row in enumerate(GOOD_ROWS, start=1):
+        sheet.append([*row, f"x-{number}"])
+    sheet.column_dimensions[letter].hidden = True
+    path = tmp_path / "题库.xlsx"
+    workbook.save(path)
+    site = make_site()
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 1
+    assert err == (f"{path}:sheet Sheet:row 1: the {heading} column ({letter}) is hidden; show "
+                   "it (取消隐藏) to read it, or delete the column\n")
+
 @pytest.mark.parametrize("headings", [
     ["选项A", "选项B", "选项C"],
     ["A选项", "B选项", "C选项"],

@@ -253,6 +253,17 @@ def test_an_english_sites_report_is_personal_data(tmp_path):
                      "Medicine.html": "a page with a table of people, column(s) Staff number"}
 
 
+def test_a_hidden_person_column_is_personal_data(tmp_path):
+    """A column hidden in Excel is published with the file: a hidden 身份证号 counts,
+    though imports read the table as if the column were not there."""
+    workbook = Workbook()
+    workbook.active.append(["日期", "主题", "身份证号"])
+    workbook.active.append(["2026-12-01", "廉洁从业", "110101199001011234"])
+    workbook.active.column_dimensions["C"].hidden = True
+    path = tmp_path / "安排.xlsx"
+    workbook.save(path)
+    assert privacy.personal_data(path) == "a table with the column(s) 身份证号"
+
 def test_a_record_export_larger_than_the_search_limit_is_still_found(tmp_path, monkeypatch):
     """A record export is searched from its start however large it is: 50,000 records
     (some 50 MB) were published as they were, unsearched, once past the limit."""

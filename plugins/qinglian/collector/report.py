@@ -173,8 +173,7 @@ def read_roster(path: Path) -> Roster:
             if found:
                 columns[field] = found
             else:
-                problems.append(str(TableError(path, f"no {names[0]} column; head it "
-                                                     f"{' or '.join(names)}", table.header_row,
+                problems.append(str(TableError(path, table.missing(names), table.header_row,
                                                table.sheet)))
         if len(columns) < len(ROSTER_COLUMNS):
             continue

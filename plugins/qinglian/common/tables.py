@@ -10,7 +10,8 @@ hidden or notes sheet: every visible sheet with a header row is a table.
 A cell merged down over several rows (科室 or 题型 written once for a group)
 is that value in each of them, and a heading merged down over two rows makes
 a two-row header (选项A under 选项). Cells come out as text, keyed by
-normalised header; a row Excel hides (hidden, or filtered out) says so.
+normalised header; a row Excel hides (hidden, or filtered out) says so, and a
+column Excel hides is left out of the cells and named apart.
 Errors read ``FILE:row N: message`` (``FILE:sheet S:row N:`` in a workbook),
 with the row as Excel or a text editor numbers it.
 """
@@ -81,12 +82,27 @@ class Table:
     columns: tuple[str, ...]  # normalised header text, in file order
     rows: list[Row]
     sheet: str = ""  # the worksheet's name ("" for CSV)
+    # The headed columns Excel hides, not in ``columns`` or the rows' cells: normalised
+    # header → its letter and heading as written ("F", "备注")
+    hidden_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    filled_hidden: frozenset[str] = frozenset()  # those with text in a row shown
 
     def column(self, names: Iterable[str]) -> str | None:
         """Return the first of ``names`` that heads a column (normalised), or None: the
         first heading found wins (准则 over a platform's free-text 知识点)."""
         return next((normalise_header(name) for name in names
                      if normalise_header(name) in self.columns), None)
+
+    def missing(self, names: tuple[str, ...]) -> str:
+        """Return why no column is headed one of ``names``: none is, or only a hidden one
+        (read as if visible, it would take in what was set aside; left out, an ID column
+        would make every question new)."""
+        hidden = next((self.hidden_columns[normalise_header(name)] for name in names
+                       if normalise_header(name) in self.hidden_columns), None)
+        if hidden:
+            return (f"the {names[0]} column ({hidden[0]}) is hidden; show it (取消隐藏) to "
+                    "read it, or delete the column")
+        return f"no {names[0]} column; head it {' or '.join(names)}"
 
 
 def row_place(number: int, sheet: str = "") -> str:
@@ -160,6 +176,7 @@ class _Sheet:
     # (row, column index) → the range merged down over it that gave the cell its value
     merged: dict[tuple[int, int], _Merge] = field(default_factory=dict)
     hidden: frozenset[int] = frozenset()  # rows Excel hides
+    hidden_columns: frozenset[int] = frozenset()  # column indexes Excel hides
 
 
 def _read_csv(path: Path) -> tuple[str, list[_Sheet]]:
@@ -232,9 +249,14 @@ def _read_sheet(workbook, sheet) -> _Sheet:
                 shown[cell["column"] - 1] = _shown(ReadOnlyCell(sheet, **cell))
     hidden = frozenset(int(number) for number, attributes in parser.row_dimensions.items()
                        if attributes.get("hidden") in ("1", "true"))
+    # One <col> element hides a range of columns (min to max)
+    hidden_columns = frozenset(
+        index for attributes in parser.column_dimensions.values()
+        if attributes.get("hidden") in ("1", "true")
+        for index in range(int(attributes["min"]) - 1, int(attributes["max"])))
     ranges = parser.merged_cells.mergeCell if parser.merged_cells else ()
     merged = _fill_down(rows, ranges)
-    return _Sheet(sheet.title, sorted(rows.items()), merged, hidden)
+    return _Sheet(sheet.title, sorted(rows.items()), merged, hidden, hidden_columns)
 
 
 def _fill_down(rows: dict[int, list[str]], ranges) -> dict[tuple[int, int], _Merge]:
@@ -332,13 +354,22 @@ def _table(path: Path, encoding: str, sheet: _Sheet, names: set[str]) -> Table |
                default=header_row)
     titles = _headings([cells for number, cells in filled[header:] if number <= last])
     columns = [normalise_header(title) for title in titles]
+    # A hidden column is found as a heading (a hidden 身份证号 is still personal data), but
+    # read as if it were not there: as a hidden row, it holds what the trainer set aside
+    hidden = {column: (_letter(position), " ".join(titles[position].split()))
+              for position, column in enumerate(columns)
+              if column and position in sheet.hidden_columns}
     seen: dict[str, int] = {}
     for position, column in enumerate(columns):
+        if position in sheet.hidden_columns:
+            continue
         if column and column in seen:
             raise TableError(path, f"two columns are headed '{titles[position]}'; "
                                    "keep one or rename the other", header_row, sheet.name)
         seen[column] = position
     body = [(number, cells) for number, cells in filled if number > last
+            and any(text for position, text in enumerate(cells)
+                    if position not in sheet.hidden_columns)
             and not _continues(sheet, number, cells)]
     # A range merged over one row of the table and blank rows only is that row's own cell
     numbers = {number for number, _ in body}
@@ -351,8 +382,19 @@ def _table(path: Path, encoding: str, sheet: _Sheet, names: set[str]) -> Table |
                  if merge and spans[merge] > 1},
                 number in sheet.hidden)
             for number, cells in body]
-    return Table(str(path), encoding, header_row, tuple(c for c in columns if c), rows,
-                 sheet.name)
+    filled_hidden = frozenset(column for position, column in enumerate(columns)
+                              if column in hidden and position in sheet.hidden_columns and any(
+                                  position < len(cells) and cells[position]
+                                  for number, cells in body if number not in sheet.hidden))
+    return Table(str(path), encoding, header_row, tuple(named.values()), rows, sheet.name,
+                 hidden, filled_hidden)
+
+
+def _letter(position: int) -> str:
+    """Return a column's letter as Excel shows it: 0 is A, 26 is AA."""
+    from openpyxl.utils import get_column_letter  # hidden columns are in .xlsx files only
+
+    return get_column_letter(position + 1)
 
 
 def _headings(rows: list[list[str]]) -> list[str]:

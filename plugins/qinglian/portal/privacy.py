@@ -78,5 +78,7 @@ def _person_columns(path: Path) -> str | None:
         table = read_table(path, PERSON_COLUMNS)
     except TableError:
         return None  # no heading names a person
-    columns = [name for name in PERSON_COLUMNS if normalise_header(name) in table.columns]
+    # A hidden column is published with the file all the same
+    columns = [name for name in PERSON_COLUMNS if normalise_header(name) in table.columns
+               or normalise_header(name) in table.hidden_columns]
     return f"a table with the column(s) {', '.join(columns)}"

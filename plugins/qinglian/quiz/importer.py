@@ -32,7 +32,7 @@ from typing import Callable
 import yaml
 
 from ..common.errors import ContentError, ContentProblem
-from ..common.tables import Table, TableError, read_tables, row_place
+from ..common.tables import Table, TableError, normalise_header, read_tables, row_place
 from ..common.yamlio import LineDict, LineList, load_yaml
 from .loader import SEQUENCE_KEY, load_library
 from .models import LETTERS, Question
@@ -83,6 +83,8 @@ class Sheet:
     rows: list[SheetRow]  # in file order, sheet by sheet
     ignored: tuple[str, ...]  # headings of columns not imported (序号, 分值 …)
     hidden: tuple[str, ...] = ()  # the rows with a question that Excel hides, left out
+    # The headed columns Excel hides, left out: "column F (备注)", "… of sheet 多选题"
+    hidden_columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -107,12 +109,15 @@ def read_sheet(path: Path, defaults: Defaults) -> Sheet:
     for table in tables:
         ignored += [column for column in _read_table(table, defaults, rows, hidden)
                     if column not in ignored]
+    hidden_columns = tuple(f"column {letter} ({heading})" + (f" of sheet {table.sheet}"
+                                                             if table.sheet else "")
+                           for table in tables for letter, heading in table.hidden_columns.values())
     if not rows:
         raise TableError(path, "no questions under the header row", tables[0].header_row,
                          tables[0].sheet)
     return Sheet(str(path), tables[0].encoding,
                  tuple((table.sheet, table.header_row) for table in tables), rows,
-                 tuple(ignored), tuple(hidden))
+                 tuple(ignored), tuple(hidden), hidden_columns)
 
 
 def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow],
@@ -127,14 +132,16 @@ def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow],
     columns: dict[str, str] = {}
     for field_name, names in COLUMNS.items():
         found = table.column(names)
+        # Only a hidden column for it, with something in it (an ID column hidden while
+        # editing): left out, every question would be new; read, it was not set aside
+        kept = any(normalise_header(name) in table.filled_hidden for name in names)
         if found:
             columns[field_name] = found
-        elif field_name in REQUIRED and not (field_name == "type" and defaults.type):
+        elif kept or (field_name in REQUIRED and not (field_name == "type" and defaults.type)):
             named = " (or name the sheet 单选题, 多选题, 判断题 or 填空题)" if (
-                field_name == "type" and table.sheet) else ""
-            raise TableError(table.path, f"no {names[0]} column; head it "
-                                         f"{' or '.join(names)}{named}",
-                             table.header_row, table.sheet)
+                field_name == "type" and table.sheet and not kept) else ""
+            raise TableError(table.path, table.missing(names) + named, table.header_row,
+                             table.sheet)
     extra = [column for column in table.columns if _EXTRA_OPTION.match(column)]
     for row in table.rows:
         entry, problems = read_row(row.cells, columns, defaults)

@@ -106,6 +106,9 @@ def _run_import(args) -> int:
         print(f"Left out {len(sheet.hidden)} row(s) hidden in Excel, or filtered out "
               f"({_span(list(sheet.hidden))}); to import them, show them (取消隐藏, or 清除筛选) "
               "and import those rows.")
+    if sheet.hidden_columns:
+        print(f"Left out {len(sheet.hidden_columns)} column(s) hidden in Excel "
+              f"({', '.join(sheet.hidden_columns)}).")
     for problem in plan.problems:
         print(problem, file=sys.stderr)
     if plan.problems and not args.skip_bad:
