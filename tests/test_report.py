@@ -342,6 +342,57 @@ def test_roster_with_a_sheet_per_department_is_read_whole(tmp_path, capsys, mani
                                 "sheet 内科; list each person once")
 
 
+def test_hidden_and_filtered_out_roster_rows_are_left_out_and_named(tmp_path, capsys, manifest,
+                                                                   store_with):
+    """Rows Excel hides, by hand or by HR's filter, are not counted, as a question import
+    leaves them out (a hidden duplicate is no problem), and the summary names them; a
+    roster with every row hidden says so."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(ROSTER_NAMES)
+    for row in [*STAFF, ("1001", "张三", "离职")]:
+        sheet.append(row)
+    sheet.auto_filter.ref = "A1:C6"
+    sheet.auto_filter.add_filter_column(2, ["内科"])
+    for number in (4, 5, 6):  # 外科 filtered out, and a hidden row of a person who left
+        sheet.row_dimensions[number].hidden = True
+    path = tmp_path / "roster.xlsx"
+    workbook.save(path)
+    assert [p.staff_id for p in read_roster(path).people] == ["1001", "1002"]
+    db = store_with(signature(person("1001", "张三")))
+    code, out, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(path),
+                                "--manifest", str(manifest))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == ("Left out 3 roster row(s) hidden in Excel, or filtered out "
+                                   "(row 4 of sheet Sheet, row 5 of sheet Sheet, row 6 of sheet "
+                                   "Sheet); to count them, show them (取消隐藏, or 清除筛选).")
+    assert out.splitlines()[1].startswith("2 staff in 1 departments")
+
+    for number in (2, 3):
+        sheet.row_dimensions[number].hidden = True
+    workbook.save(path)
+    with pytest.raises(SetupError) as error:
+        read_roster(path)
+    assert str(error.value) == (f"{path}:sheet Sheet:row 1: no staff are listed under the header "
+                                "row shown (5 row(s) are hidden in Excel, or filtered out; show "
+                                "them: 取消隐藏, or 清除筛选)")
+
+
+def test_a_roster_column_only_hidden_is_named(tmp_path):
+    """A 工号 column HR hid (to print the list) is not taken for a missing one."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(ROSTER_NAMES)
+    sheet.append(STAFF[0])
+    sheet.column_dimensions["A"].hidden = True
+    path = tmp_path / "roster.xlsx"
+    workbook.save(path)
+    with pytest.raises(SetupError) as error:
+        read_roster(path)
+    assert str(error.value) == (f"{path}:sheet Sheet:row 1: the 工号 column (A) is hidden; show "
+                                "it (取消隐藏) to read it, or delete the column")
+
+
 # The report -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("roster", ["utf8", "gbk", "xlsx"])

@@ -60,6 +60,7 @@ class Roster:
     encoding: str  # as read_tables names it, for the summary line
     people: list[Person]
     sheets: tuple[str, ...] = ()  # the workbook's sheets the people were read from
+    hidden: tuple[str, ...] = ()  # the rows Excel hides (or filtered out), not counted
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def read_roster(path: Path) -> Roster:
     except TableError as error:
         raise SetupError(str(error)) from None
     problems: list[str] = []
-    people, rows = [], {}  # 工号 → where it was first listed
+    people, rows, hidden = [], {}, []  # rows: 工号 → where it was first listed
     for table in tables:
         columns = {}
         for field, names in ROSTER_COLUMNS.items():
@@ -178,6 +179,11 @@ def read_roster(path: Path) -> Roster:
         if len(columns) < len(ROSTER_COLUMNS):
             continue
         for row in table.rows:
+            # As the question import does: a hidden or filtered-out row is set aside (a
+            # person who left, or HR's filter on one department), and named
+            if row.hidden:
+                hidden.append(row_place(row.number, table.sheet))
+                continue
             values = {field: row.cells[column] for field, column in columns.items()}
             empty = [ROSTER_COLUMNS[field][0] for field, value in values.items() if not value]
             key = id_key(values["staff_id"])
@@ -192,12 +198,14 @@ def read_roster(path: Path) -> Roster:
                 rows[key] = row_place(row.number, table.sheet)
                 people.append(Person(**values))
     if not people and not problems:
-        problems.append(str(TableError(path, "no staff are listed under the header row",
+        shown = (f" shown ({len(hidden)} row(s) are hidden in Excel, or filtered out; show "
+                 "them: 取消隐藏, or 清除筛选)" if hidden else "")
+        problems.append(str(TableError(path, f"no staff are listed under the header row{shown}",
                                        tables[0].header_row, tables[0].sheet)))
     if problems:
         raise SetupError("\n".join(problems))
     return Roster(str(path), tables[0].encoding, people,
-                  tuple(table.sheet for table in tables if table.sheet))
+                  tuple(table.sheet for table in tables if table.sheet), tuple(hidden))
 
 
 def read_published(path: Path) -> Published:

@@ -64,6 +64,11 @@ def _run_report(args) -> int:
     except OSError as error:
         print(f"qinglian report: cannot write to '{args.out}': {error.strerror}", file=sys.stderr)
         return 2
+    if roster.hidden:
+        places = (", ".join(roster.hidden) if len(roster.hidden) <= 3
+                  else f"{roster.hidden[0]} … {roster.hidden[-1]}")
+        print(f"Left out {len(roster.hidden)} roster row(s) hidden in Excel, or filtered out "
+              f"({places}); to count them, show them (取消隐藏, or 清除筛选).")
     total = report.counts()
     sheets = f", sheets {'、'.join(roster.sheets)}" if roster.sheets else ""
     print(f"{total.staff} staff in {len(report.departments)} departments (roster read as "
