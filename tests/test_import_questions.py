@@ -361,6 +361,48 @@ def test_a_column_only_hidden_is_refused(make_site, tmp_path, capsys, heading, l
     assert err == (f"{path}:sheet Sheet:row 1: the {heading} column ({letter}) is hidden; show "
                    "it (取消隐藏) to read it, or delete the column\n")
 
+
+def save_with_results(workbook: Workbook, path: Path, results: dict[str, str]) -> Path:
+    """Save ``workbook`` as Excel would have saved the formulas of ``results`` (cell → text
+    it calculated); its other formulas keep no result, as openpyxl and some WPS save them."""
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for cell, text in results.items():
+        sheet, count = re.subn(rf'<c r="{cell}"><f>(.*?)</f><v></v></c>',
+                               rf'<c r="{cell}" t="str"><f>\1</f><v>{text}</v></c>', sheet)
+        assert count == 1, cell
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_formula_saved_without_its_result_is_named(make_site, tmp_path, capsys):
+    """A formula whose result was never saved (a file written by a script) is no empty
+    cell: the import names the cell and how to get the result saved, rather than "no 答案"
+    or passing over a row of such formulas as blank. Formulas Excel calculated, to text or
+    to nothing (=""), read as their results."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([*HEADER, "课程"])
+    sheet.append([*GOOD_ROWS[0][:6], '="A"', *GOOD_ROWS[0][7:]])
+    sheet.append(["", "=题源!B2", "", "", "", "", "=题源!C2"])
+    sheet.append([*GOOD_ROWS[1][:6], '="A"&"B"', *GOOD_ROWS[1][7:], '=""'])
+    path = save_with_results(workbook, tmp_path / "题库.xlsx", {"G4": "AB", "K4": ""})
+    site = make_site()
+    code, _, err = run(site, str(path), "--bank", "demo", "--skip-bad", capsys=capsys)
+    fix = ("saved without a result (the file was written by a program that does not "
+           "calculate); open the file in Excel or WPS, save it, and try again")
+    assert (code, err.splitlines()) == (0, [
+        f"{path}:sheet Sheet:row 2: the cell G2 (答案) holds a formula {fix}",
+        f"{path}:sheet Sheet:row 3: the cells B3 (题干), G3 (答案) hold formulas {fix}",
+        "Skipped 2 row(s) with problems (listed above)."])
+    [question] = questions(site).values()
+    assert (question.answer, question.lesson) == ((0, 1), None)
+
 @pytest.mark.parametrize("headings", [
     ["选项A", "选项B", "选项C"],
     ["A选项", "B选项", "C选项"],

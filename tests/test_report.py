@@ -393,6 +393,23 @@ def test_a_roster_column_only_hidden_is_named(tmp_path):
                                 "it (取消隐藏) to read it, or delete the column")
 
 
+def test_a_roster_formula_saved_without_its_result_is_named(tmp_path):
+    """A 科室 looked up by formula in a roster a script wrote (no result saved) is named
+    with how to fix it, not taken for an empty cell."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(ROSTER_NAMES)
+    sheet.append([*STAFF[0][:2], "=VLOOKUP(A2,科室表!A:B,2,FALSE)"])
+    path = tmp_path / "roster.xlsx"
+    workbook.save(path)
+    with pytest.raises(SetupError) as error:
+        read_roster(path)
+    assert str(error.value) == (
+        f"{path}:sheet Sheet:row 2: the cell C2 (科室) holds a formula saved without a result "
+        "(the file was written by a program that does not calculate); open the file in Excel "
+        "or WPS, save it, and try again")
+
+
 # The report -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("roster", ["utf8", "gbk", "xlsx"])

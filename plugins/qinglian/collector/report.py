@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..common.i18n import DEFAULT_LANGUAGE, translate
-from ..common.tables import TableError, read_tables, row_place
+from ..common.tables import TableError, read_tables, row_place, unsaved_formulas
 from ..dashboard.board import DASHBOARD_FORMAT, percent
 from .corrections import REDACTED, id_key
 from .errors import SetupError
@@ -187,7 +187,12 @@ def read_roster(path: Path) -> Roster:
             values = {field: row.cells[column] for field, column in columns.items()}
             empty = [ROSTER_COLUMNS[field][0] for field, value in values.items() if not value]
             key = id_key(values["staff_id"])
-            if empty:
+            unsaved = {ROSTER_COLUMNS[field][0]: row.unsaved[column]
+                       for field, column in columns.items() if column in row.unsaved}
+            if unsaved:
+                problems.append(str(TableError(path, unsaved_formulas(unsaved), row.number,
+                                               table.sheet)))
+            elif empty:
                 problems.append(str(TableError(path, f"{'、'.join(empty)} is empty; fill it in "
                                                      "or delete the row", row.number, table.sheet)))
             elif key in rows:

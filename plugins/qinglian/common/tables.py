@@ -11,7 +11,9 @@ A cell merged down over several rows (科室 or 题型 written once for a group)
 is that value in each of them, and a heading merged down over two rows makes
 a two-row header (选项A under 选项). Cells come out as text, keyed by
 normalised header; a row Excel hides (hidden, or filtered out) says so, and a
-column Excel hides is left out of the cells and named apart.
+column Excel hides is left out of the cells and named apart. A formula saved
+without its result (by a program that does not calculate) is no empty cell:
+the row names it.
 Errors read ``FILE:row N: message`` (``FILE:sheet S:row N:`` in a workbook),
 with the row as Excel or a text editor numbers it.
 """
@@ -70,6 +72,9 @@ class Row:
     # value: normalised header → the range ("A5:A9")
     merged: dict[str, str] = field(default_factory=dict)
     hidden: bool = False  # hidden in Excel, or filtered out
+    # Cells whose formula was saved without its result, read as "": normalised header →
+    # the cell ("F5")
+    unsaved: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,16 @@ class Table:
             return (f"the {names[0]} column ({hidden[0]}) is hidden; show it (取消隐藏) to "
                     "read it, or delete the column")
         return f"no {names[0]} column; head it {' or '.join(names)}"
+
+
+def unsaved_formulas(cells: dict[str, str]) -> str:
+    """Return the problem of a row's cells (heading → cell) whose formulas were saved
+    without their results."""
+    named = ", ".join(f"{cell} ({heading})" for heading, cell in cells.items())
+    what = (f"the cell {named} holds a formula" if len(cells) == 1
+            else f"the cells {named} hold formulas")
+    return (f"{what} saved without a result (the file was written by a program that does not "
+            "calculate); open the file in Excel or WPS, save it, and try again")
 
 
 def row_place(number: int, sheet: str = "") -> str:
@@ -177,6 +192,8 @@ class _Sheet:
     merged: dict[tuple[int, int], _Merge] = field(default_factory=dict)
     hidden: frozenset[int] = frozenset()  # rows Excel hides
     hidden_columns: frozenset[int] = frozenset()  # column indexes Excel hides
+    # (row, column index) of each formula saved without its result
+    unsaved: frozenset[tuple[int, int]] = frozenset()
 
 
 def _read_csv(path: Path) -> tuple[str, list[_Sheet]]:
@@ -230,19 +247,32 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
 
 
 def _read_sheet(workbook, sheet) -> _Sheet:
-    """Return a read-only worksheet's rows, with merged ranges filled down, and its hidden
-    rows. Its parser is run here as the worksheet runs it, since the worksheet keeps
-    neither the merges nor the hidden rows the parser reads on the way (the writable
-    worksheet does, but loads a 10,000-row sheet 2.2 times slower). The sheet's stated
-    size is not used: some programs write a wrong one."""
+    """Return a read-only worksheet's rows, with merged ranges filled down, its hidden rows
+    and columns, and its formulas saved without a result. Its parser is run here as the
+    worksheet runs it, since the worksheet keeps neither the merges nor the hidden rows
+    the parser reads on the way (the writable worksheet does, but loads a 10,000-row sheet
+    2.2 times slower). The sheet's stated size is not used: some programs write a wrong
+    one."""
     from openpyxl.cell.read_only import ReadOnlyCell
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    unsaved: set[tuple[int, int]] = set()
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            # A formula with no result (data_only reads None), not one whose result is
+            # text, empty (t="str" and an empty <v>, as Excel saves ="")
+            cell = super().parse_cell(element)
+            if (cell["value"] is None and element.get("t") != "str"
+                    and element.find(FORMULA_TAG) is not None):
+                unsaved.add((cell["row"], cell["column"] - 1))
+            return cell
 
     rows: dict[int, list[str]] = {}
     with sheet._get_source() as source:
-        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True,
-                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
-                                 timedelta_formats=workbook._timedelta_formats)
+        parser = Parser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                        date_formats=workbook._date_formats,
+                        timedelta_formats=workbook._timedelta_formats)
         for number, cells in parser.parse():
             shown = rows[number] = [""] * max((cell["column"] for cell in cells), default=0)
             for cell in cells:
@@ -256,7 +286,8 @@ def _read_sheet(workbook, sheet) -> _Sheet:
         for index in range(int(attributes["min"]) - 1, int(attributes["max"])))
     ranges = parser.merged_cells.mergeCell if parser.merged_cells else ()
     merged = _fill_down(rows, ranges)
-    return _Sheet(sheet.title, sorted(rows.items()), merged, hidden, hidden_columns)
+    return _Sheet(sheet.title, sorted(rows.items()), merged, hidden, hidden_columns,
+                  frozenset(unsaved))
 
 
 def _fill_down(rows: dict[int, list[str]], ranges) -> dict[tuple[int, int], _Merge]:
@@ -342,8 +373,10 @@ def _text(value) -> str:
 
 def _table(path: Path, encoding: str, sheet: _Sheet, names: set[str]) -> Table | None:
     """Return the table under the sheet's header row (None when it has none)."""
-    filled = [(number, [cell.strip() for cell in cells]) for number, cells in sheet.lines
-              if any(cell.strip() for cell in cells)]
+    filled = [(number, shown) for number, cells in sheet.lines
+              for shown in [[cell.strip() for cell in cells]]
+              if any(_holds(sheet, number, position, text)
+                     for position, text in enumerate(shown))]
     header = next((index for index, (_, cells) in enumerate(filled[:HEADER_SEARCH_ROWS])
                    if names & {normalise_header(cell) for cell in cells}), None)
     if header is None:
@@ -368,7 +401,8 @@ def _table(path: Path, encoding: str, sheet: _Sheet, names: set[str]) -> Table |
                                    "keep one or rename the other", header_row, sheet.name)
         seen[column] = position
     body = [(number, cells) for number, cells in filled if number > last
-            and any(text for position, text in enumerate(cells)
+            and any(_holds(sheet, number, position, text)
+                    for position, text in enumerate(cells)
                     if position not in sheet.hidden_columns)
             and not _continues(sheet, number, cells)]
     # A range merged over one row of the table and blank rows only is that row's own cell
@@ -380,19 +414,27 @@ def _table(path: Path, encoding: str, sheet: _Sheet, names: set[str]) -> Table |
                 {column: merge.range for position, column in named.items()
                  for merge in [sheet.merged.get((number, position))]
                  if merge and spans[merge] > 1},
-                number in sheet.hidden)
+                number in sheet.hidden,
+                {column: f"{_letter(position)}{number}" for position, column in named.items()
+                 if (number, position) in sheet.unsaved})
             for number, cells in body]
-    filled_hidden = frozenset(column for position, column in enumerate(columns)
-                              if column in hidden and position in sheet.hidden_columns and any(
-                                  position < len(cells) and cells[position]
-                                  for number, cells in body if number not in sheet.hidden))
+    filled_hidden = frozenset(
+        column for position, column in enumerate(columns)
+        if column in hidden and position in sheet.hidden_columns
+        and any(position < len(cells) and _holds(sheet, number, position, cells[position])
+                for number, cells in body if number not in sheet.hidden))
     return Table(str(path), encoding, header_row, tuple(named.values()), rows, sheet.name,
                  hidden, filled_hidden)
 
 
+def _holds(sheet: _Sheet, number: int, position: int, text: str) -> bool:
+    """Whether a cell holds something: text, or a formula whose result is unknown."""
+    return bool(text) or (number, position) in sheet.unsaved
+
+
 def _letter(position: int) -> str:
     """Return a column's letter as Excel shows it: 0 is A, 26 is AA."""
-    from openpyxl.utils import get_column_letter  # hidden columns are in .xlsx files only
+    from openpyxl.utils import get_column_letter  # only an .xlsx file's cells are named so
 
     return get_column_letter(position + 1)
 
@@ -411,8 +453,9 @@ def _continues(sheet: _Sheet, number: int, cells: list[str]) -> bool:
     """Whether every filled cell of the row comes from a range merged down from above: the
     row above stretched over two (a long 题干 merged with the row below), not a row of its
     own."""
-    return all(not text or ((number, position) in sheet.merged
-                            and sheet.merged[number, position].first < number)
+    return all(not _holds(sheet, number, position, text)
+               or ((number, position) in sheet.merged
+                   and sheet.merged[number, position].first < number)
                for position, text in enumerate(cells))
 
 

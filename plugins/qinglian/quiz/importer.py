@@ -32,7 +32,8 @@ from typing import Callable
 import yaml
 
 from ..common.errors import ContentError, ContentProblem
-from ..common.tables import Table, TableError, normalise_header, read_tables, row_place
+from ..common.tables import (Table, TableError, normalise_header, read_tables, row_place,
+                             unsaved_formulas)
 from ..common.yamlio import LineDict, LineList, load_yaml
 from .loader import SEQUENCE_KEY, load_library
 from .models import LETTERS, Question
@@ -148,6 +149,11 @@ def _read_table(table: Table, defaults: Defaults, rows: list[SheetRow],
         problems += [f"选项{column[2:].upper()} is filled in, but a question has at most "
                      "eight options (选项A–选项H)"
                      for column in extra if row.cells.get(column)]
+        # Its cells read empty: what the row lacks ("no 答案") would mislead
+        unsaved = {COLUMNS[field_name][0]: row.unsaved[column]
+                   for field_name, column in columns.items() if column in row.unsaved}
+        if unsaved:
+            entry, problems = None, [unsaved_formulas(unsaved)]
         if entry is None and not problems:
             continue
         # Rows hidden in Excel, or filtered out, are set aside as hidden sheets are
