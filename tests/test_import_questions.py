@@ -705,6 +705,24 @@ def test_unreadable_files(make_site, tmp_path, capsys, name, content, message):
     assert err.startswith(f"{path}{message}")
 
 
+@pytest.mark.parametrize("name, what, how", [
+    # the file's name, what the message says it is, where to save it as .xlsx
+    ("题库.et", "a WPS 表格 (.et) file", "in WPS or Excel: 文件 → 另存为, 文件类型 Excel 工作簿 (*.xlsx)"),
+    ("题库.xls", "an old Excel 97–2003 (.xls) file", "in WPS or Excel: 文件 → 另存为, 文件类型 "
+     "Excel 工作簿 (*.xlsx)"),
+    ("题库.numbers", "an Apple Numbers file", "in Numbers: 文件 → 导出为 → Excel"),
+])
+def test_other_spreadsheet_files_say_how_to_save_them_as_xlsx(make_site, tmp_path, capsys, name,
+                                                               what, how):
+    """A WPS .et file (WPS 表格's own format), an old .xls or a Numbers file is refused
+    with the menu that saves it as .xlsx, not just "give a .csv or .xlsx file"."""
+    site = make_site()
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert (code, err) == (1, f"{path}: this is {what}, which cannot be read; save it as .xlsx "
+                              f"({how}), or as CSV, and give that file\n")
+
 @pytest.mark.parametrize("args, message", [
     # the command's arguments after FILE, what it says
     (["--bank", "Demo Bank"], "argument --bank: 'Demo Bank' may hold only a-z, 0-9 and -"),

@@ -47,6 +47,17 @@ _DECORATION = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|<.*?>|\*")
 _CHINESE_DATE_FORMATS = {
     27: "年月", 28: "月日", 29: "月日", 31: "年月日", 36: "年月", 50: "年月", 51: "月日", 52: "年月",
     53: "月日", 54: "月日", 57: "年月", 58: "月日"}
+# Spreadsheet files that cannot be read, what each is, and where its program saves it as .xlsx
+_SAVE_AS_XLSX = "in WPS or Excel: 文件 → 另存为, 文件类型 Excel 工作簿 (*.xlsx)"
+_OTHER_FORMATS = {
+    ".xls": ("an old Excel 97–2003 (.xls) file", _SAVE_AS_XLSX),
+    ".et": ("a WPS 表格 (.et) file", _SAVE_AS_XLSX),
+    ".ett": ("a WPS 表格 template (.ett)", _SAVE_AS_XLSX),
+    ".xlsb": ("an Excel binary workbook (.xlsb)", _SAVE_AS_XLSX),
+    ".ods": ("an OpenDocument (.ods) spreadsheet",
+             "in WPS, Excel or LibreOffice: 文件 → 另存为, 文件类型 *.xlsx"),
+    ".numbers": ("an Apple Numbers file", "in Numbers: 文件 → 导出为 → Excel"),
+}
 # A number format's quoted text, and its decimals (0.00%)
 _QUOTED = re.compile(r'"[^"]*"')
 _DECIMALS = re.compile(r"\.(0+)")
@@ -148,9 +159,10 @@ def read_tables(path: Path, header_names: Iterable[str]) -> list[Table]:
     """
     names = {normalise_header(name) for name in header_names}
     suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise TableError(path, "this is an old Excel 97–2003 (.xls) file, which cannot be "
-                               "read; open it in Excel or WPS and save it as .xlsx (or CSV)")
+    if suffix in _OTHER_FORMATS:
+        what, how = _OTHER_FORMATS[suffix]
+        raise TableError(path, f"this is {what}, which cannot be read; save it as .xlsx "
+                               f"({how}), or as CSV, and give that file")
     if suffix == ".csv":
         encoding, sheets = _read_csv(path)
     elif suffix in (".xlsx", ".xlsm"):
