@@ -296,6 +296,25 @@ def test_a_heading_merged_over_two_rows(make_site, tmp_path, capsys):
     assert questions(site)["demo-001"].options == ("收红包", "统方", "按劳取酬")
 
 
+@pytest.mark.parametrize("merge", [None, "C1:F1"])
+def test_a_second_header_row_not_merged(make_site, tmp_path, capsys, merge):
+    """A, B, C, D typed in the row under 选项, with no heading merged down (选项 merged
+    across, or not at all), is a second header row too: its options were missing."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["题型", "题干", "选项", None, None, None, "答案", "解析", "准则", "难度"])
+    sheet.append([None, None, "A", "B", "C", "D"])
+    if merge:
+        sheet.merge_cells(merge)
+    sheet.append(GOOD_ROWS[1])
+    path = tmp_path / "题库.xlsx"
+    workbook.save(path)
+    site = make_site()
+    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert "not imported" not in out
+    assert questions(site)["demo-001"].options == ("收红包", "统方", "按劳取酬")
+
 def test_hidden_and_filtered_out_rows_are_left_out_and_named(make_site, tmp_path, capsys):
     """Rows Excel hides, by hand or by a filter, are set aside as hidden sheets are, and
     the summary names them and says how to import them."""

@@ -9,7 +9,8 @@ workbook may spread its rows over several sheets (单选题, 多选题 …) afte
 hidden or notes sheet: every visible sheet with a header row is a table.
 A cell merged down over several rows (科室 or 题型 written once for a group)
 is that value in each of them, and a heading merged down over two rows makes
-a two-row header (选项A under 选项). Cells come out as text, keyed by
+a two-row header (选项A under 选项), as does a second row that only adds
+sub-headings. Cells come out as text, keyed by
 normalised header; a row Excel hides (hidden, or filtered out) says so, and a
 column Excel hides is left out of the cells and named apart. A formula saved
 without its result (by a program that does not calculate) is no empty cell:
@@ -397,6 +398,15 @@ def _table(path: Path, encoding: str, sheet: _Sheet, names: set[str]) -> Table |
     # Headings merged down over two rows leave the second to sub-headings (A, B … under 选项)
     last = max((merge.last for merge in sheet.merged.values() if merge.first == header_row),
                default=header_row)
+    # Unmerged, a second header row is known by leaving empty each column the header was
+    # found by (A, B … under 选项 only): no row of data lacks all of them
+    found_by = [position for position, text in enumerate(filled[header][1])
+                if normalise_header(text) in names]
+    below = filled[header + 1] if header + 1 < len(filled) else None
+    if last == header_row and below and not any(
+            _holds(sheet, below[0], position, below[1][position])
+            for position in found_by if position < len(below[1])):
+        last = below[0]
     titles = _headings([cells for number, cells in filled[header:] if number <= last])
     columns = [normalise_header(title) for title in titles]
     # A hidden column is found as a heading (a hidden 身份证号 is still personal data), but
