@@ -36,7 +36,7 @@ from qinglian.collector import store as store_module
 from qinglian.collector.app import RETRY_AFTER, create_app
 from qinglian.collector.errors import StoreUnavailable
 from qinglian.collector.settings import Settings
-from qinglian.collector.store import Evidence, Store, open_store
+from qinglian.collector.store import Evidence, Store, canonical_json, open_store
 from test_collector_api import PARTS, READS, TOKEN, assert_error, record
 
 with warnings.catch_warnings():
@@ -290,6 +290,97 @@ def test_admin_commands_behind_a_lock_say_so_and_change_nothing(store_db, capsys
     store = open_store(store_db)
     assert len(store.records()) == 1 and store.corrections() == []
     store.close()
+
+
+# A database that cannot be read --------------------------------------------------------
+
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def seeded(db: Path, count: int) -> None:
+    """Fill a new SQLite database with ``count`` records, in one transaction."""
+    Store(db).close()  # the collector's tables
+    items = [record() for _ in range(count)]
+    with closing(sqlite3.connect(db)) as connection, connection:
+        connection.executemany(
+            "INSERT INTO records (id, site, kind, created, body, received)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(item["id"], item["site"], item["kind"], item["created"], canonical_json(item),
+              "2026-11-24T02:00:01.000Z") for item in items])
+
+
+def damaged(db: Path, where: float) -> None:
+    """Overwrite the leaf page of the records table ``where`` of the way through it, as a
+    failing disk would: reading the records from there on fails."""
+    with closing(sqlite3.connect(db)) as connection:
+        (size,) = connection.execute("PRAGMA page_size").fetchone()
+        pages = [row[0] for row in connection.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'records' AND pagetype = 'leaf'"
+            " ORDER BY path")]
+    with open(db, "r+b") as file:
+        file.seek((pages[int(len(pages) * where)] - 1) * size)
+        file.write(b"\xff" * size)
+
+
+@contextmanager
+def unreadable(db: str):
+    """Make the records unreadable until the block ends; yield what the log says about it.
+    PostgreSQL: another session's lock (VACUUM FULL, pg_restore); SQLite: a damaged page."""
+    if db.startswith("postgresql://"):
+        with psycopg.connect(db) as connection:
+            connection.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE")
+            yield "lock timeout"
+            connection.rollback()
+        return
+    damaged(Path(db), 0)
+    yield "database disk image is malformed (SQLITE_CORRUPT); the file is damaged"
+
+
+@pytest.mark.parametrize("path", READS)
+def test_unreadable_records_answer_reads_503(store_db, path, caplog):
+    """The records cannot be read: every read answers 503 with Retry-After and the error
+    shape, before anything is sent (not 200 and a short or empty download); the log
+    says why."""
+    store = open_store(store_db)
+    store.add(record(), Evidence.now("127.0.0.1", None))
+    store.close()
+    app = create_app(Settings(db=store_db, admin_token=TOKEN, lock_timeout=LOCK_TIMEOUT))
+    with TestClient(app) as client, unreadable(store_db) as reason, \
+            caplog.at_level(logging.WARNING, logger="qinglian.collector"):
+        response = client.get(path, headers=ADMIN)
+    assert_error(response, 503)
+    assert response.headers["retry-after"] == str(RETRY_AFTER)
+    assert response.json()["error"].startswith("The collector cannot read its database just now")
+    assert "cannot read records from" in caplog.text and reason in caplog.text
+    assert "answered 503: nothing was sent" in caplog.text
+
+
+@pytest.mark.collector
+def test_read_failing_half_way_is_cut_off_not_ended(tmp_path):
+    """The disk fails under the records half-way through a download: the JSON reads,
+    which answered 200 already, end without their last chunk, so the client sees the
+    transfer cut off (curl exits 18) rather than a shorter document that looks whole;
+    the CSV, made whole before it is sent, answers 503. The log says why, no traceback."""
+    db = tmp_path / "records.db"
+    seeded(db, 1500)  # three batches of 500
+    damaged(db, 0.75)
+    with run_collector(db, "--rate-limit", "0", token=TOKEN) as server:
+        for path, head in (("/api/v1/records", b'{"records":[{'), ("/api/v1/export.xapi", b"[{")):
+            with closing(server.connect()) as connection:
+                connection.request("GET", path, headers=ADMIN)
+                response = connection.getresponse()
+                assert response.status == 200
+                with pytest.raises(http.client.IncompleteRead) as cut:
+                    response.read()
+                assert cut.value.partial.startswith(head), path
+        with closing(server.connect()) as connection:
+            status, headers, body = send(connection, "GET", "/api/v1/export.csv", headers=ADMIN)
+            assert status == 503 and headers["Retry-After"] == str(RETRY_AFTER), body
+            assert send(connection, "GET", "/healthz")[0] == 200
+        assert logged(server, f"cannot read records from '{db}': database disk image is "
+                              "malformed (SQLITE_CORRUPT); the file is damaged"), server.output()
+        assert logged(server, "the download was cut off half-way"), server.output()
+    assert "Traceback" not in server.output()
 
 
 # A flood of invalid requests ------------------------------------------------------------

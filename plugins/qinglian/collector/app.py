@@ -117,18 +117,38 @@ _ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 def streamed_json(head: str, items: Iterable, tail: str) -> StreamingResponse:
     """Return ``head``, ``items`` as the elements of a JSON array, then ``tail``, as
     SafeJSONResponse would write it whole, but rendered STREAM_BATCH items at a time: a
-    large hospital's year of records (150,000) took the collector 2 GB as one document."""
+    large hospital's year of records (150,000) took the collector 2 GB as one document.
 
-    def chunks() -> Iterator[bytes]:
-        remaining = iter(items)
+    The first batch is read before the answer starts, so a database that cannot be read
+    answers 503 (StoreUnavailable), not 200 and a short document."""
+    remaining = iter(items)
+    batch = list(islice(remaining, STREAM_BATCH))
+
+    def chunks(batch: list) -> Iterator[bytes]:
         yield head.encode("utf-8")
         separator = ""
-        while batch := list(islice(remaining, STREAM_BATCH)):
+        while batch:
             yield (separator + ",".join(map(safe_json, batch))).encode("utf-8")
             separator = ","
+            batch = list(islice(remaining, STREAM_BATCH))
         yield tail.encode("utf-8")
 
-    return StreamingResponse(chunks(), media_type="application/json", headers=_HEADERS)
+    return _CutOffOnFailure(chunks(batch), media_type="application/json", headers=_HEADERS)
+
+
+class _CutOffOnFailure(StreamingResponse):
+    """A streamed read whose database fails half-way ends without its last chunk: the
+    status (200) is sent by then, and a document merely ended early would look whole.
+    The client sees the transfer cut off (curl exits 18, Python's http.client raises
+    IncompleteRead) and the log says why."""
+
+    async def stream_response(self, send) -> None:
+        try:
+            await super().stream_response(send)
+        except StoreUnavailable as error:
+            # Returning without the last chunk makes the server close the connection
+            log.warning("%s (the download was cut off half-way: the admin's client sees it "
+                        "incomplete; download it again)", error)
 
 
 def error_response(status: int, error: str, problems: list[str] | None = None,
@@ -335,10 +355,15 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def _unavailable(request: Request, exc: StoreUnavailable) -> Response:
+    retry = {"Retry-After": str(RETRY_AFTER)}
+    if request.method != "POST":  # a read: nothing of it was sent
+        log.warning("%s (answered 503: nothing was sent; read again later)", exc)
+        return error_response(503, "The collector cannot read its database just now; "
+                              "try again later (the collector's log says why).", headers=retry)
     # Not acknowledged, so the browser keeps the record and sends it again later
     log.warning("%s (answered 503: the sender keeps the record and tries again)", exc)
     return error_response(503, "The collector cannot store records just now; "
-                          "try again later.", headers={"Retry-After": str(RETRY_AFTER)})
+                          "try again later.", headers=retry)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

@@ -121,7 +121,7 @@ class PostgresStore:
 
     def add(self, record: dict, evidence: Evidence) -> str | None:
         """Store ``record`` unless its id is taken; return None, or the body stored with that id."""
-        with self._writing("store a record in"), self._pool.connection() as connection:
+        with self._unavailable("store a record in"), self._pool.connection() as connection:
             # Only the id may clash (the primary key); the first writer wins, atomically
             cursor = connection.execute(
                 "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
@@ -150,7 +150,8 @@ class PostgresStore:
         the whole result is never held, as text or parsed)."""
         # Closed first when a reader stops early (a download cut off): until then psycopg's
         # stream holds the connection, and the pool's rollback of it would wait for ever
-        with self._pool.connection() as connection, closing(connection.cursor().stream(
+        with self._unavailable("read records from"), self._pool.connection() as connection, \
+                closing(connection.cursor().stream(
                 "SELECT body, received, client_ip, user_agent, identity FROM records"
                 " WHERE (%(site)s::text IS NULL OR site = %(site)s)"
                 " AND (%(kind)s::text IS NULL OR kind = %(kind)s) ORDER BY arrival",
@@ -160,7 +161,7 @@ class PostgresStore:
 
     def add_correction(self, correction: Correction) -> None:
         """Store ``correction`` (its id is new: corrections are never replaced)."""
-        with self._writing("add a correction to"), self._pool.connection() as connection:
+        with self._unavailable("add a correction to"), self._pool.connection() as connection:
             connection.execute(
                 "INSERT INTO corrections (id, created, operator, reason, site, staff_id, action,"
                 " changes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -170,7 +171,7 @@ class PostgresStore:
 
     def corrections(self) -> list[Correction]:
         """Return every correction in the order they were made."""
-        with self._pool.connection() as connection:
+        with self._unavailable("read records from"), self._pool.connection() as connection:
             rows = connection.execute(
                 "SELECT id, created, operator, reason, site, staff_id, action, changes"
                 " FROM corrections ORDER BY arrival").fetchall()
@@ -179,7 +180,7 @@ class PostgresStore:
     def purge(self, received_before: str, *, dry_run: bool) -> list[PurgedRecord]:
         """Remove every record received before ``received_before`` (ISO UTC) and log each
         one; with ``dry_run``, only return what would go."""
-        with self._writing("purge records in"), self._pool.connection() as connection:
+        with self._unavailable("purge records in"), self._pool.connection() as connection:
             if dry_run:
                 rows = connection.execute(
                     "SELECT id, site, kind, created, received FROM records"
@@ -228,9 +229,9 @@ class PostgresStore:
         self._pool.close()
 
     @contextmanager
-    def _writing(self, action: str):
+    def _unavailable(self, action: str):
         """A lock held past lock_timeout, a full disk, the server gone: StoreUnavailable,
-        saying why (the transaction left nothing behind; try again later)."""
+        saying why (a write's transaction left nothing behind; try again later)."""
         try:
             yield
         except psycopg.OperationalError as error:

@@ -259,7 +259,7 @@ class Store:
     def stream(self, site: str | None = None, kind: str | None = None) -> Iterator[StoredRecord]:
         """Yield the records ``records`` returns, one row read at a time: a year of a large
         hospital's records (150,000) took 1.3 GB once all were parsed."""
-        with self._connected() as connection:
+        with self._reading(), self._connected() as connection:
             rows = connection.execute(
                 "SELECT body, received, client_ip, user_agent, identity FROM records"
                 " WHERE (:site IS NULL OR site = :site) AND (:kind IS NULL OR kind = :kind)"
@@ -281,8 +281,9 @@ class Store:
 
     def corrections(self) -> list[Correction]:
         """Return every correction in the order they were made."""
-        rows = self._rows("SELECT id, created, operator, reason, site, staff_id, action, changes"
-                          " FROM corrections ORDER BY rowid")
+        with self._reading():
+            rows = self._rows("SELECT id, created, operator, reason, site, staff_id, action,"
+                              " changes FROM corrections ORDER BY rowid")
         return [Correction(*row[:7], json.loads(row[7])) for row in rows]
 
     def purge(self, received_before: str, *, dry_run: bool) -> list[PurgedRecord]:
@@ -366,7 +367,7 @@ class Store:
             except sqlite3.OperationalError as error:  # opening the connection, or a ROLLBACK
                 for write in group:
                     if not write.settled:
-                        write.settle(error=StoreUnavailable(self._unwritable(error)))
+                        write.settle(error=StoreUnavailable(self._cannot(error)))
             except Exception:  # a bug: refuse the group, keep the writer for the next ones
                 log.exception("the writer of '%s' failed", self.path)
                 for write in group:
@@ -394,7 +395,7 @@ class Store:
                 # Another program holds the lock: trying each again would make them all
                 # wait once more
                 for write in group:
-                    write.settle(error=StoreUnavailable(self._unwritable(error)))
+                    write.settle(error=StoreUnavailable(self._cannot(error)))
                 return
             for write, body in zip(group, stored):
                 write.settle(stored=body)
@@ -406,11 +407,11 @@ class Store:
         try:
             write.settle(stored=_insert(connection, write))
         except sqlite3.OperationalError as error:
-            write.settle(error=StoreUnavailable(self._unwritable(error)))
+            write.settle(error=StoreUnavailable(self._cannot(error)))
         except sqlite3.Error as error:
             write.settle(error=error)
 
-    def _unwritable(self, error: sqlite3.OperationalError,
+    def _cannot(self, error: sqlite3.Error,
                     action: str = "store a record in") -> str:
         name = error.sqlite_errorname or "SQLITE_ERROR"
         # SQLITE_IOERR_WRITE: the primary code (IOERR) says what to look at
@@ -425,7 +426,16 @@ class Store:
         try:
             yield
         except sqlite3.OperationalError as error:
-            raise StoreUnavailable(self._unwritable(error, action)) from None
+            raise StoreUnavailable(self._cannot(error, action)) from None
+
+    @contextmanager
+    def _reading(self):
+        """Say why SQLite could not read (a damaged file, a failing disk) as StoreUnavailable,
+        also when a read fails half-way through the records."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise StoreUnavailable(self._cannot(error, "read records from")) from None
 
     def _rows(self, sql: str, parameters=()) -> list[tuple]:
         with self._connected() as connection:
@@ -545,4 +555,6 @@ _HINTS = {
                 "its -wal and -shm files and its folder",
     "CANTOPEN": "the collector cannot open it: check that the file and its folder exist "
                 "and that the collector may write them",
+    "CORRUPT": "the file is damaged: stop the collector, keep a copy of the file and restore "
+               "the last backup (qinglian collector restore)",
 }
