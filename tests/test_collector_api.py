@@ -14,8 +14,10 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import uuid
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -732,6 +734,63 @@ def test_unreachable_postgres_is_a_setup_error_without_the_password(capsys):
     with pytest.raises(SetupError, match="invalid percent-encoded token") as raised:
         open_store("postgresql://collector:s3cret%zz@127.0.0.1/records")
     assert "s3cret" not in str(raised.value)
+
+
+def test_postgres_start_up_behind_a_lock_gives_up_in_time(postgres_url):
+    """Another session holds a lock on the records (a transaction left open after a
+    write): a start-up gives up after the lock timeout and says how to find that
+    session, instead of waiting for ever."""
+    open_store(postgres_url).close()
+    with psycopg.connect(postgres_url) as holder, ThreadPoolExecutor(1) as pool:
+        holder.execute("INSERT INTO records (id, site, kind, created, body, received)"
+                       " VALUES ('held', 's', 'k', 'c', 'b', 'r')")
+        started = time.monotonic()
+        starting = pool.submit(open_store, postgres_url, 0.5)
+        try:
+            with pytest.raises(SetupError) as refused:
+                starting.result(timeout=10)
+        finally:
+            holder.rollback()  # a start-up that hangs is released, and the test ends
+    assert time.monotonic() - started < 5
+    message = str(refused.value)
+    assert message.startswith(f"cannot set up the collector's tables in '{postgres_url}': "
+                              "another session held a lock on them for over 0.5 s"), message
+    assert "FROM pg_stat_activity WHERE datname = '" in message
+
+
+def test_postgres_role_that_may_not_own_the_tables_is_named(postgres_url, postgres_server,
+                                                            capsys):
+    """Started as a role that may not make the collector's tables (a database it does
+    not own; tables another role made): exit 2 naming the role and the ALTER … OWNER
+    that fixes it, not a hint about the host and password."""
+    role = f"clerk_{uuid.uuid4().hex[:8]}"
+    postgres_server.admin(f"CREATE ROLE {role} LOGIN")
+    url = postgres_url.replace("postgres@", f"{role}@")
+    database = postgres_url.rsplit("/", 1)[1]
+    try:
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            # As PostgreSQL 15 and later have it: only the database's owner makes tables
+            connection.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        code, _, err = run(capsys, "collector", "--db", url)
+        assert code == 2 and "Traceback" not in err
+        assert err.startswith(f'qinglian collector: the role "{role}" may not create the '
+                              f"collector's tables in '{url}' (permission denied for schema "
+                              "public): the collector's role must own its database and "
+                              f'tables; as a superuser, run  ALTER DATABASE "{database}" '
+                              f'OWNER TO "{role}";'), err
+
+        open_store(postgres_url).close()  # the tables, made by another role
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+            connection.execute(f"GRANT CREATE ON SCHEMA public TO {role}")
+        code, _, err = run(capsys, "collector", "--db", url)
+        assert code == 2
+        assert "(must be owner of table records)" in err
+        assert f'ALTER TABLE records OWNER TO "{role}";' in err
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute(f"DROP OWNED BY {role}")
+        postgres_server.admin(f"DROP ROLE {role}")
 
 
 def test_postgres_backup_names_pg_dump(postgres_url, tmp_path):

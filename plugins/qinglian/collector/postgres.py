@@ -16,7 +16,8 @@ Connections come from a pool (psycopg_pool) rather than one per thread:
 Starlette's worker threads are ended after 10 s idle and new ones started,
 so per-thread connections would pile up until the server refuses more.
 The tables are created if missing, which needs PostgreSQL 14 or later
-(CREATE OR REPLACE TRIGGER) and a role that owns them.
+(CREATE OR REPLACE TRIGGER) and a role that owns them; a start-up waits for
+another session's lock on them only ``lock_timeout``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 import anyio.to_thread
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
@@ -107,7 +109,7 @@ class PostgresStore:
             options.setdefault("connect_timeout", 10)
             with psycopg.connect(**options, autocommit=True) as connection:
                 _check_version(connection, url)
-                _create_tables(connection)
+                _create_tables(connection, url, lock_timeout)
         except psycopg.Error as error:
             reason = _masked(" ".join(str(error).split()), url)
             raise SetupError(f"cannot use the PostgreSQL database '{_without_password(url)}': "
@@ -249,11 +251,35 @@ def _check_version(connection: psycopg.Connection, url: str) -> None:
                          f"{version // 10000}; the collector needs 14 or later")
 
 
-def _create_tables(connection: psycopg.Connection) -> None:
-    with connection.transaction():
-        # Collectors starting at once would race on CREATE OR REPLACE; take turns
-        connection.execute("SELECT pg_advisory_xact_lock(hashtext('qinglian schema'))")
-        connection.execute(_SCHEMA)
+def _create_tables(connection: psycopg.Connection, url: str, lock_timeout: float) -> None:
+    try:
+        with connection.transaction():
+            # Another session's lock on a table (a transaction that wrote and stays open,
+            # VACUUM FULL, pg_restore) would else hold the start-up for ever
+            connection.execute(f"SET LOCAL lock_timeout = {round(lock_timeout * 1000)}")
+            # Collectors starting at once would race on CREATE OR REPLACE; take turns
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext('qinglian schema'))")
+            connection.execute(_SCHEMA)
+    except psycopg.errors.LockNotAvailable:
+        database = sql.Literal(connection.info.dbname).as_string(connection)
+        raise SetupError(
+            f"cannot set up the collector's tables in '{_without_password(url)}': another "
+            f"session held a lock on them for over {lock_timeout:g} s (a transaction left "
+            "open after a write, VACUUM FULL, pg_restore, or another collector starting); "
+            "find it with  SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE "
+            f"datname = {database} AND xact_start IS NOT NULL;  end it (or wait for it to "
+            "finish) and start the collector again") from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        role, database = (sql.Identifier(name).as_string(connection)
+                          for name in (connection.info.user, connection.info.dbname))
+        raise SetupError(
+            f"the role {role} may not create the collector's tables in "
+            f"'{_without_password(url)}' ({error.diag.message_primary}): the collector's role "
+            f"must own its database and tables; as a superuser, run  ALTER DATABASE {database} "
+            f"OWNER TO {role};  and, for tables another role made,  ALTER TABLE records OWNER "
+            f"TO {role};  (likewise corrections and purge_log, and ALTER FUNCTION "
+            f"qinglian_refuse() OWNER TO {role}), or start the collector as the role that "
+            "made them") from None
 
 
 def _configure(connection: psycopg.Connection, lock_timeout: float) -> None:
