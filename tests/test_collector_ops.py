@@ -483,8 +483,37 @@ def test_records_the_manifests_refuse_are_logged_for_the_admin(tmp_path, caplog)
                             "serves")
     assert f"refused record {new_text['id']} of site '{SITE}'" in second
     assert "pledge.sha256: pledge 'staff' version '2'" in second
-    assert second.endswith("give its new qinglian-manifest.json to --manifest and restart "
-                           "the collector")
+    assert second.endswith("copy its new qinglian-manifest.json over the --manifest file "
+                           "(read again when it changes; a site not yet served needs a "
+                           "--manifest of its own and a restart)")
+
+
+def test_manifest_copied_anew_is_read_without_a_restart(tmp_path, caplog):
+    """The site is published with a new pledge text and its manifest copied over the
+    collector's: the new text's signatures are stored without a restart. A copy that
+    cannot be read yet (copied half-way) leaves the manifest read before in force, said
+    once in the log, until the file is whole."""
+    path = write_manifest(tmp_path)
+    client = _client(tmp_path / "records.db", manifests=Manifests.load([path]))
+    new_text = {"id": "staff", "version": "2", "sha256": "c" * 64}
+
+    def status(pledge: dict | None = None) -> int:
+        sent = record("pledge", pledge=pledge) if pledge else record("pledge")
+        return client.post("/api/v1/records", json=sent).status_code
+
+    assert status(new_text) == 400
+    published = json.loads(path.read_text(encoding="utf-8"))
+    published["pledges"]["staff"].append({**new_text, "date": "2026-12-01", "audience": "staff"})
+    whole = json.dumps(published, ensure_ascii=False)
+    with caplog.at_level(logging.INFO, logger="qinglian.collector"):
+        path.write_text(whole[:len(whole) // 2], encoding="utf-8")
+        assert [status(new_text), status(), status(new_text), status()] == [400, 201, 400, 201]
+        path.write_text(whole, encoding="utf-8")
+        assert status(new_text) == 201
+    kept = [entry.getMessage() for entry in caplog.records
+            if "goes on with the manifests it read before" in entry.getMessage()]
+    assert len(kept) == 1 and kept[0].startswith(f"manifest '{path}' is not JSON"), kept
+    assert f"read the manifests again, as '{path}' changed" in caplog.text
 
 
 def test_unpaired_surrogate_is_400_not_a_crash(tmp_path):

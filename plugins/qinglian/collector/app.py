@@ -185,6 +185,7 @@ async def post_record(request: Request) -> Response:
         return error_response(400, "The body is not JSON.", [f"body: {error}"])
 
     state = request.app.state
+    state.settings.manifests.refresh()  # the site may have been published anew
     evidence = Evidence.now(request.client.host if request.client else None,
                             request.headers.get("user-agent"), request.scope.get("qinglian.identity"))
     # Checked on the event loop: a worker thread per record cost as much CPU as the check
@@ -243,6 +244,7 @@ def verify_page(request: Request) -> Response:
     raw = request.path_params["code"]
     code = normalised(raw)
     manifests = request.app.state.settings.manifests
+    manifests.refresh()  # a new route's certificates
     if code is None:
         return HTMLResponse(verify_html("malformed", raw, language=manifests.language),
                             status_code=400, headers=_HEADERS)
@@ -272,8 +274,9 @@ def _problems(record: object, manifests: Manifests, evidence: Evidence) -> list[
     found = manifests.problems(record)
     if found:
         log.warning("refused record %s of site '%s' from %s: %s; if the site was published "
-                    "since the collector started, give its new qinglian-manifest.json to "
-                    "--manifest and restart the collector", record["id"], record["site"],
+                    "anew, copy its new qinglian-manifest.json over the --manifest file (read "
+                    "again when it changes; a site not yet served needs a --manifest of its "
+                    "own and a restart)", record["id"], record["site"],
                     evidence.client_ip, "; ".join(found))
     return found
 

@@ -10,6 +10,7 @@ published, so both are valid.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,22 +88,36 @@ def of_quizzes(record: dict, quizzes) -> bool:
 class Manifests:
     """The sites a collector serves; with none, it serves any site and any pledge text."""
 
-    def __init__(self, sites: dict[str, SiteManifest] | None = None):
+    def __init__(self, sites: dict[str, SiteManifest] | None = None,
+                 files: tuple[Path, ...] = ()):
         self.sites = sites or {}
+        # The files the sites were read from, and how they looked just before: see refresh
+        self.files = files
+        self._stamps = _stamps(files)
 
     @classmethod
     def load(cls, paths: list[Path]) -> Manifests:
         """Read one manifest per site; raise SetupError naming the file and the problem."""
-        sites: dict[str, SiteManifest] = {}
-        origins: dict[str, Path] = {}
-        for path in paths:
-            manifest = _read(path)
-            if manifest.site in sites:
-                raise SetupError(f"manifests '{origins[manifest.site]}' and '{path}' are both for "
-                                 f"site '{manifest.site}'; give one manifest per site")
-            sites[manifest.site] = manifest
-            origins[manifest.site] = path
-        return cls(sites)
+        manifests = cls(files=tuple(paths))
+        manifests.sites = _read_sites(manifests.files)
+        return manifests
+
+    def refresh(self) -> None:
+        """Read the files again if any changed since: a site published anew (a pledge
+        text, a department, a route) is served without restarting the collector. A file
+        that cannot be read now (copied half-way, removed) leaves the sites as they were."""
+        stamps = _stamps(self.files)
+        if stamps == self._stamps:
+            return
+        self._stamps = stamps
+        try:
+            self.sites = _read_sites(self.files)
+        except SetupError as error:
+            log.warning("%s; the collector goes on with the manifests it read before, and "
+                        "reads them again when the file changes", error)
+            return
+        log.info("read the manifests again, as %s changed",
+                 ", ".join(f"'{path}'" for path in self.files))
 
     @property
     def language(self) -> str:
@@ -132,9 +147,35 @@ class Manifests:
         if pledge and key not in site.pledges:
             problems.append(f"pledge.sha256: pledge '{pledge['id']}' version '{pledge['version']}' "
                             f"with this hash was not published by site '{site.site}'; reload the "
-                            "page to sign the current text, or restart the collector with the "
-                            "site's current manifest")
+                            "page to sign the current text, or give the collector the site's "
+                            "current manifest")
         return problems
+
+
+def _read_sites(paths: tuple[Path, ...]) -> dict[str, SiteManifest]:
+    sites: dict[str, SiteManifest] = {}
+    origins: dict[str, Path] = {}
+    for path in paths:
+        manifest = _read(path)
+        if manifest.site in sites:
+            raise SetupError(f"manifests '{origins[manifest.site]}' and '{path}' are both for "
+                             f"site '{manifest.site}'; give one manifest per site")
+        sites[manifest.site] = manifest
+        origins[manifest.site] = path
+    return sites
+
+
+def _stamps(paths: tuple[Path, ...]) -> list[tuple[int, int, int] | None]:
+    """How each file looks from outside (changed, size, inode): one stat, no read."""
+    stamps = []
+    for path in paths:
+        try:
+            status = path.stat()
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((status.st_mtime_ns, status.st_size, status.st_ino))
+    return stamps
 
 
 def _read(path: Path) -> SiteManifest:
@@ -170,3 +211,6 @@ def _signer_kind(person: dict) -> str:
     if "credit_code" in person:
         return "supplier"
     return "family" if "relationship" in person else "staff"
+
+
+log = logging.getLogger("qinglian.collector")
