@@ -94,8 +94,9 @@ def test_lost_answer_is_retried_without_a_double(delivery, collector, open_page)
 
 
 def test_refused_record_is_kept_and_shown(delivery, collector, open_page):
-    """A 409 (same id, other content) is shown with its reason, kept, and not retried;
-    the copy already delivered under that id stays delivered."""
+    """A 409 (same id, other content) is shown with its reason in the site's language,
+    kept with the collector's own words for the administrator, and not retried; the
+    copy already delivered under that id stays delivered."""
     page = open_page().page
     with collector() as server:
         page.goto(f"{delivery['intranet_host']}pledges/staff/")
@@ -117,10 +118,12 @@ def test_refused_record_is_kept_and_shown(delivery, collector, open_page):
         assert outbox(page)[1]["state"] == "sent"
         page.evaluate("() => window.qinglian.store.set('outbox', window.qinglian.outbox().slice(0, 1))")
         page.reload()
-        expect(delivery_state(page)).to_contain_text("被服务器拒绝：")
-        expect(delivery_state(page)).to_contain_text("already holds a record with other content")
+        expect(delivery_state(page)).to_have_text(
+            "被服务器拒绝：服务器上已有一条编号相同、内容不同的记录。 请核对信息后重新签署；"
+            "被拒绝的记录仍保存在本机，可以下载交给管理员。")
         [item] = outbox(page)
         assert item["state"] == "rejected" and item["record"]["page"] == "http://elsewhere/"
+        assert item["status"] == 409 and "already holds a record with other content" in item["reason"]
         assert stored(server)[0]["page"] != "http://elsewhere/"
         with page.expect_download() as download:
             page.locator("button", has_text="下载我的记录").click()

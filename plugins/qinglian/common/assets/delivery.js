@@ -49,7 +49,9 @@
         if (response.ok) return settle(id, { state: "sent" });
         if ([400, 409, 413, 415, 422].indexOf(response.status) < 0) throw 0;
         return response.json().catch(function () { return {}; }).then(function (body) {
-          settle(id, { state: "rejected", reason: [body.error || response.status]
+          // The reason is the collector's (English, for the administrator); the page says
+          // what happened in its own language by the status
+          settle(id, { state: "rejected", status: response.status, reason: [body.error || response.status]
             .concat(body.problems || []).join("; ") });
         });
       })

@@ -106,7 +106,7 @@
       show("form", [
         reason && el("p", { "class": "qinglian-pledge__renew", text: t(reason, { version: pledge.version }) }),
         refused && el("p", { "class": "qinglian-pledge__delivery qinglian-pledge__delivery--rejected",
-          text: t("records.rejected", { reason: refused.reason }) + " " + t("pledge.refused") }),
+          text: refusal(refused) + " " + t("pledge.refused") }),
         refused && downloadButton(refused),
         el("fieldset", { "class": "qinglian-pledge__signer" },
           [el("legend", { text: t("pledge.who." + pledge.audience) })].concat(fields.nodes)),
@@ -172,6 +172,13 @@
       var said = [q.store.problem && t("storage." + q.store.problem),
         q.config.collector && t("records.summary", counts)].filter(Boolean).join(" ");
       if (status.textContent !== said) status.textContent = said;
+    }
+
+    // What the collector refused, in the page's language: its own words (English, for the
+    // administrator) stay in the record the person downloads
+    function refusal(item) {
+      var status = item.status == 409 || item.status == 413 ? item.status : 400;
+      return t("records.rejected", { reason: t("records.refused_" + status) });
     }
 
     function downloadButton(item) {
