@@ -280,6 +280,25 @@ def test_archived_texts_hash_to_what_was_signed_on_any_checkout():
         assert attribute.strip().endswith(": text: unset"), attribute
 
 
+def test_lock_and_archive_resaved_by_notepad_are_unchanged(pledge_site):
+    """An archived text and the lock file opened and saved again in Notepad (a BOM,
+    CRLF line ends) still build and lock: only a change of the words counts."""
+    lock_version(pledge_site, "1", "红包")
+    pledges = pledge_site.root / "content/pledges"
+    lock_file = pledges / "pledges.lock.json"
+    lock = json.loads(lock_file.read_text("utf-8"))
+    archive = pledges / lock["staff"][0]["archive"]
+    for path in (archive, lock_file):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = pledge_site.build()
+    assert result.returncode == 0, result.stderr
+    result = run_qinglian(pledge_site, "pledge", "lock")
+    assert result.stdout == "Every pledge is locked already.\n", result.stderr
+    archive.write_bytes(archive.read_bytes().replace("红包".encode(), "礼金".encode()))
+    assert (f"content/pledges/{lock['staff'][0]['archive']}: the archived text was changed after "
+            "it was published") in pledge_site.failed_build_log()
+
+
 def test_lock_and_archive_stay_together(pledge_site):
     """A deleted lock file is restored, not started afresh (which dropped every earlier
     version, so the collector refused their signatures); an archived text that is

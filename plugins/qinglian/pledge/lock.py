@@ -26,7 +26,8 @@ def read_lock(path: Path, shown: str) -> tuple[dict, list[ContentProblem]]:
     if not path.is_file():
         return {}, []
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Notepad re-saves the file with a BOM, which JSON refuses
+        text = path.read_text(encoding="utf-8-sig")
         # Two trainers locked on two branches: both sides hold published texts
         conflict = conflict_line(text)
         if conflict:
@@ -199,8 +200,10 @@ def _archive_path(pledge_id: str, version: str, sha256: str) -> str:
 
 
 def _archived_hash(path: Path) -> str:
-    # Read as a page is, so a checkout with CRLF line endings (Windows) still matches
-    return sha256_hex(signed_text(path.read_text("utf-8", "replace").replace("\r\n", "\n")))
+    # Read as a page is, so a checkout with CRLF line endings (Windows) or a copy
+    # re-saved by Notepad (a BOM) still matches: only a change of the words counts
+    text = path.read_bytes().decode("utf-8-sig", "replace")
+    return sha256_hex(signed_text(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def _archive_of(pledge_id: str, entry: dict) -> str:
