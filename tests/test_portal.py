@@ -446,3 +446,60 @@ def test_a_link_left_out_only_warns_as_validation_asks(make_site):
 def test_a_link_is_found_where_it_was_written(markdown, found):
     """The line and the address as written of a link to a file, resolved as MkDocs does."""
     assert find_link(markdown, "lessons/standard-1.md", "pledges/old.md") == found
+
+
+WINDOWS_LINKS = ("# 第二条\n\n见[第一条](..\\lessons\\standard-1.md)和[一][one]。\n\n"
+                 "示例：`[一](Standard-1.md)`\n\n```markdown\n[术语](../Glossary/index.md)\n```\n\n"
+                 "[one]: Standard-1.md#自测\n")
+
+
+def test_a_link_written_on_windows_names_the_file_meant(make_site):
+    """A link with Windows' backslashes or other letter case than the file works on the
+    trainer's PC only: qinglian check and the strict build name its line and the path to
+    write; links shown as code are left alone."""
+    site = make_site({"content/lessons/standard-2.md": WINDOWS_LINKS})
+    fix = ("write the path as the file is named: on the build machine upper and lower case "
+           "count, and folders are separated by /")
+    expected = [
+        "content/lessons/standard-2.md:3: link '..\\lessons\\standard-1.md' leads to no file "
+        f"of the site (did you mean 'standard-1.md'?) — {fix}",
+        "content/lessons/standard-2.md:11: link 'Standard-1.md#自测' leads to no file of the "
+        f"site (did you mean 'standard-1.md'?) — {fix}"]
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == expected
+    log = site.failed_build_log()
+    assert [line.split("qinglian: ", 1)[1] for line in log.splitlines()
+            if line.startswith("WARNING")] == expected
+    assert "not found among documentation files" not in log
+
+
+HTML_LINKS = ('# 第二条\n\n<a href="standard-1.md">第一条</a>\n'
+              '<a href="../standard-1/">第一条</a> <a href="https://example.org/x.md">外</a>\n'
+              '<a href="/lessons/">总览</a> <a href="#top">顶</a> <A HREF=../../glossary/>术语</A>\n'
+              '`<a href="x.md">`\n')
+
+
+def test_a_raw_html_link_that_leads_nowhere_is_named(make_site):
+    """Markdown leaves an <a href> as written and MkDocs does not check it: a relative one
+    that leads to no built file is named with its line and the Markdown link to write, in
+    each build; links to other sites, absolute ones and anchors are left alone."""
+    site = make_site({"content/lessons/standard-2.md": HTML_LINKS})
+    fix = ("write it as a Markdown link to the page's file, [文字](standard-1.md): MkDocs "
+           "turns that into the page's address in both the intranet and the file:// build, "
+           "while an href stays as written")
+    source = "content/lessons/standard-2.md:3: <a href=\"standard-1.md\"> leads to no file of the built site"
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.stdout.splitlines() == [f"{source} — {fix}"]
+    log = site.failed_build_log()
+    assert f"{source} — {fix}" in log and log.count("leads to no file") == 1
+    # Without directory URLs (the file:// build) the page is lessons/standard-2.html
+    site = make_site({"content/lessons/standard-2.md": HTML_LINKS.replace(
+        '<a href="standard-1.md">第一条</a>', "")}, {"use_directory_urls": False})
+    log = site.failed_build_log()
+    assert [line.split(": <a href=")[0] for line in log.splitlines() if "leads to no file" in line] == [
+        "WARNING -  qinglian: content/lessons/standard-2.md:4",
+        "WARNING -  qinglian: content/lessons/standard-2.md:5"]
+    assert '<a href="../../glossary/"> leads to no file of the built site' in log

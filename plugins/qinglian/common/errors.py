@@ -58,6 +58,12 @@ def meant_path(path: str, paths) -> str:
     """Return " (did you mean 'x'?)" for the one of ``paths`` that ``path`` names but for
     letter case or a Windows "\\" between folders (Windows opens the file either way, the
     build machine does not), or ""."""
-    wanted = posixpath.normpath(path.strip().replace("\\", "/")).casefold()
-    same = next((each for each in paths if each.casefold() == wanted), None)
+    same = named_path(path, paths)
     return f" (did you mean '{same}'?)" if same else ""
+
+
+def named_path(path: str, paths) -> str | None:
+    """Return the one of ``paths`` that ``path`` names but for letter case or a Windows
+    "\\" between folders, or None."""
+    wanted = posixpath.normpath(path.strip().replace("\\", "/")).casefold()
+    return next((each for each in paths if each.casefold() == wanted), None)

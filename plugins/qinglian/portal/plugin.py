@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
 from .channels import REPORT_TEMPLATE, with_channels
 from .config import HospitalConfig, PortalConfig
-from .links import find_link, mark_outside_links
+from .links import (dead_html_links, dead_link_problem, dead_markdown_links, find_link,
+                    link_line, mark_outside_links, site_url_of)
 from .privacy import personal_data
 from .sections import build_nav
 
@@ -29,6 +31,9 @@ ANCHOR_ID = re.compile(r' id="([^"]+)"')
 # What MkDocs says, only at INFO, of a link to a file it leaves out of the site
 EXCLUDED_LINK = re.compile(r"Doc file '(.+)' contains a link to '(.+)' which is excluded "
                            r"from the built site\.")
+# What MkDocs says of a link to no file, without its line
+NOT_FOUND_LINK = re.compile(r"Doc file '(.+)' contains a link '(.+)', but the target(?: '.+')? "
+                            r"is not found among documentation files\.(?: Did you mean '.+'\?)?")
 
 # Where the red box of problems goes on a previewed page (see on_page_content)
 PROBLEMS_PLACE = "<!-- qinglian: build problems -->"
@@ -39,7 +44,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def __init__(self):
         self.serving = False
         self.problems = _Problems()
-        self.excluded_links = _ExcludedLinks()
+        self.link_notes = _LinkNotes()
 
     # Keep each build's content problems: in `mkdocs serve` they also go on the
     # previewed page, and one already said is not said again (defining on_startup
@@ -47,7 +52,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
         logging.getLogger("mkdocs.plugins.qinglian").addHandler(self.problems)
-        logging.getLogger("mkdocs.structure.pages").addFilter(self.excluded_links)
+        logging.getLogger("mkdocs.structure.pages").addFilter(self.link_notes)
 
     # A new build: only its own problems count (run before every plugin's
     # on_config: the glossary, at 90, reports its terms file's problems there)
@@ -73,12 +78,13 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     # A link to a file exclude_docs or draft_docs leave out (an archived pledge,
     # glossary/terms.yml) is dead in the built site, yet MkDocs only says so at INFO:
-    # make it a warning naming the line, unless validation asks for less
-    def _warn_of_excluded_links(self, config):
+    # make it a warning naming the line, unless validation asks for less; and name
+    # the line of a link to no file (Lessons\\Standard-1.md), with the file meant
+    def _name_dead_links(self, config):
         enabled = self.config.enabled and config.validation.links.not_found >= logging.WARNING
-        self.excluded_links.config = config if enabled else None
+        self.link_notes.config = config if enabled else None
 
-    on_config = CombinedEvent(_forget_problems, _derive_sections, _warn_of_excluded_links)
+    on_config = CombinedEvent(_forget_problems, _derive_sections, _name_dead_links)
 
     # Name a page that is not UTF-8 or cannot be read (MkDocs stops with a
     # traceback; while previewing, the page is shown empty under the red box, as
@@ -86,7 +92,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     # matter that MkDocs would show as text; leave out a roster, a record export
     # or the collector's database dropped into the content folder (it would be
     # published with names and 工号)
-    def on_files(self, files, *, config):
+    def _read_pages(self, files, *, config):
         if not self.config.enabled:
             return
 
@@ -113,14 +119,36 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             files.remove(file)
             log.warning(problem)
 
+    # Note every file of the site, which links are checked against (run last, when
+    # the other plugins have added theirs)
+    @event_priority(-100)
+    def _note_site_files(self, files, *, config):
+        if self.config.enabled:
+            self.link_notes.site = _SiteFiles.of(files)
+
+    on_files = CombinedEvent(_read_pages, _note_site_files)
+
     # A title that is not text (title: 2024) was said in on_files; templates and the
     # other plugins get it as text, so the build ends on that warning, not a traceback
     # (run first: the others read titles)
     @event_priority(100)
-    def on_page_markdown(self, markdown, *, page, config, files):
+    def _title_as_text(self, markdown, *, page, config, files):
         title = page.meta.get("title")
         if self.config.enabled and title is not None and not isinstance(title, str):
             page.meta["title"] = str(title)
+
+    # Name a raw <a href> that leads nowhere in this build: Markdown leaves it as
+    # written and MkDocs checks only Markdown's links (the source, for its lines)
+    def _check_html_links(self, markdown, *, page, config, files):
+        if not self.config.enabled or page.file.inclusion.is_excluded():
+            return
+        site = self.link_notes.site
+        shown = shown_path(page.file.abs_src_path, config.config_file_path)
+        for problem in dead_html_links(page.file.content_string, page.file.src_uri, shown,
+                                       page.file.url, site.sources, site.urls):
+            log.log(config.validation.links.not_found, str(problem))
+
+    on_page_markdown = CombinedEvent(_title_as_text, _check_html_links)
 
     # While previewing, every page shows the problems until they are fixed: each
     # page keeps a place for them, filled once every page's Markdown has been
@@ -185,11 +213,22 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                             f"{error}")
         files = get_files(config)
         own_keys = tuple(self.config.front_matter_keys)
+        personal = list(_personal_files(files, config))
+        for file, _ in personal:
+            files.remove(file)
+        site = _SiteFiles.of(files)
         for file in files.documentation_pages():
             shown = shown_path(file.abs_src_path, config.config_file_path)
             text, problem = read_source(Path(file.abs_src_path), shown)
-            problems += [str(p) for p in ([problem] if problem else front_matter_problems(text, shown, own_keys))]
-        problems += [problem for _, problem in _personal_files(files, config)]
+            if problem:
+                problems.append(str(problem))
+                continue
+            problems += [str(p) for p in front_matter_problems(text, shown, own_keys)]
+            problems += [str(p) for p in dead_markdown_links(text, file.src_uri, shown,
+                                                             site.sources)]
+            problems += [str(p) for p in dead_html_links(text, file.src_uri, shown, file.url,
+                                                         site.sources, site.urls)]
+        problems += [problem for _, problem in personal]
         return problems
 
     def _derive_nav(self, config):
@@ -224,24 +263,51 @@ def _personal_files(files, config):
                          f"exports and databases outside {docs.name}/")
 
 
-class _ExcludedLinks(logging.Filter):
-    """Turns MkDocs' note of a link to a file left out of the site into a warning
+@dataclass(frozen=True)
+class _SiteFiles:
+    """What a link may lead to: the site's files by source path, and the URLs of those
+    built (normalized by site_url_of)."""
+
+    sources: frozenset[str] = frozenset()
+    urls: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, files) -> "_SiteFiles":
+        return cls(frozenset(file.src_uri for file in files),
+                   frozenset(site_url_of(file.url) for file in files
+                             if not file.inclusion.is_excluded()))
+
+
+class _LinkNotes(logging.Filter):
+    """Turns MkDocs' note of a link to a file left out of the site into a warning, and
+    its warning of a link to no file into one that names the line and the file meant
     (the note is read, not the page again: no cost to pages without such links)."""
 
     def __init__(self):
         super().__init__()
         self.config = None  # the build's, while such links are to be warned of
+        self.site = _SiteFiles()  # the build's files
 
     def filter(self, record):
-        found = (EXCLUDED_LINK.fullmatch(record.getMessage())
-                 if self.config and record.levelno == logging.INFO else None)
-        if not found:
+        if not self.config:
             return True
-        page, target = found.groups()
+        message = record.getMessage()
+        excluded = EXCLUDED_LINK.fullmatch(message) if record.levelno == logging.INFO else None
+        missing = (NOT_FOUND_LINK.fullmatch(message) if record.levelno >= logging.WARNING
+                   else None)
+        if not excluded and not missing:
+            return True
+        page, target = (excluded or missing).groups()
         path = Path(self.config.docs_dir, page)
         shown = shown_path(str(path), self.config.config_file_path)
         # A page that cannot be read the portal reports in on_files
         source, _ = read_source(path, shown)
+        if missing:
+            written = target  # MkDocs names the link as written
+            line = link_line(source or "", written)
+            log.log(record.levelno, str(dead_link_problem(page, shown, line, written,
+                                                          self.site.sources)))
+            return False
         line, written = find_link(source or "", page, target) or (None, target)
         log.warning(str(ContentProblem(
             shown, line,
