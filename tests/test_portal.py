@@ -67,6 +67,20 @@ def test_missing_section_folder_fails_strict(make_site):
     assert "section folder 'cases/' does not exist" in log
 
 
+def test_section_folder_in_other_letter_case_is_named(make_site):
+    """content/Lessons/ for the section 'lessons' (Windows opens either): the message
+    says which folder to rename, once, in check and build."""
+    site = make_site({"content/lessons/index.md": None, "content/lessons/standard-1.md": None,
+                      "content/Lessons/index.md": "# 九项准则\n"})
+    message = ("section folder 'lessons/' does not exist in 'content/', but 'Lessons/' does; "
+               "rename it to 'lessons/' (upper and lower case count on the build machine)")
+    log = site.failed_build_log()
+    assert message in log and "has no section title" not in log
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.stdout.splitlines() == [message]
+
+
 def test_explicit_nav_is_respected(make_site):
     """A site that writes its own nav keeps it."""
     site = make_site(config={"nav": [{"首页": "index.md"}, {"只有这页": "lessons/standard-1.md"}]})

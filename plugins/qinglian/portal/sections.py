@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Callable
 
+from ..common.errors import named_path
+
 NavItem = str | dict
 
 
@@ -30,19 +32,29 @@ def build_nav(
     if (docs_dir / "index.md").is_file():
         nav.append({home_title: "index.md"})
 
+    # By the names on disk: on Windows is_dir finds content/Lessons/ for 'lessons',
+    # whose pages the build machine and the plugins then do not find
+    folders = [path.name for path in docs_dir.iterdir() if path.is_dir()]
+    misnamed = set()
     for folder, title in sections.items():
         path = docs_dir / folder
-        if not path.is_dir():
+        if folder not in folders and not ("/" in folder and path.is_dir()):
+            named = named_path(folder, folders)
+            if named:
+                misnamed.add(named)
             problems.append(
-                f"section folder '{folder}/' does not exist in '{docs_dir.name}/'; "
-                f"create it with an index.md, or remove '{folder}' from the portal's sections"
-            )
+                f"section folder '{folder}/' does not exist in '{docs_dir.name}/'"
+                + (f", but '{named}/' does; rename it to '{folder}/' (upper and lower case "
+                   "count on the build machine)" if named else
+                   f"; create it with an index.md, or remove '{folder}' from the portal's "
+                   "sections"))
             continue
         nav.append({title: _folder_items(docs_dir, path, is_excluded)})
 
     for path in sorted(docs_dir.iterdir(), key=_natural_key):
         relative = path.relative_to(docs_dir).as_posix()
-        if path.is_dir() and relative not in sections and _has_pages(path):
+        if (path.is_dir() and relative not in sections and relative not in misnamed
+                and _has_pages(path)):
             problems.append(
                 f"content folder '{relative}/' has no section title, so it is left out of "
                 f"the navigation; add '{relative}: <标题>' under the qinglian/portal "
