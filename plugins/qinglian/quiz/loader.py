@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..common.cachefiles import keep_pickled, kept_pickle
-from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.errors import ContentError, ContentProblem, did_you_mean, meant_path
 from ..common.hashing import sha256_hex
 from ..common.pages import decode_source
 from ..common.yamlio import (LineDict, LineList, YamlCache, misnamed_files, nested_files,
@@ -86,6 +86,22 @@ def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str
                             + nested_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
                             + misnamed_files(quizzes_dir, shown_dir, "a quiz file"))
     return library
+
+
+def unread_folders(quizzes_dir: Path, shown_dir: str, read: dict[str, str]) -> list[ContentProblem]:
+    """Return a problem for each sub-folder of ``quizzes_dir`` holding YAML files that
+    no plugin reads (``read``: the sub-folders that are read, by name, with what they
+    hold), which would otherwise be left out without a word."""
+    places = "; ".join([f"quizzes go in {shown_dir}/ itself"]
+                       + [f"{what} in {shown_dir}/{name}/" for name, what in read.items()])
+    return [ContentProblem(f"{shown_dir}/{path.name}/", None,
+                           f"a folder of {shown_dir}/ that is not read"
+                           + meant_path(path.name, read),
+                           f"{places}: move its files there, or out of {shown_dir}/")
+            for path in trainer_files(quizzes_dir, "*")
+            if path.is_dir() and path.name not in read
+            and any(file.suffix.lower() in (".yml", ".yaml")
+                    for file in trainer_files(path, "**/*"))]
 
 
 # -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ..common.fences import find_fences
 from ..common.pages import read_source
 from .config import QuizConfig
 from .fence import page_resolver
-from .loader import Library, load_library
+from .loader import Library, load_library, unread_folders
 from .render import QuizBlocks, render_quiz
 
 ASSETS = Path(__file__).parent / "assets"
@@ -125,8 +125,23 @@ class QuizPlugin(BasePlugin[QuizConfig]):
                 self._quizzes_dir(config), self.config.quizzes_dir,
                 # os.path.isfile: Path.is_file raises for a name longer than the system allows
                 lambda lesson: os.path.isfile(docs / lesson), self._cache_dir(config))
+            self.library.problems += unread_folders(self._quizzes_dir(config),
+                                                    self.config.quizzes_dir,
+                                                    self._read_folders(config))
             self.library_config = config
         return self.library
+
+    def _read_folders(self, config) -> dict[str, str]:
+        """Return the sub-folders of quizzes_dir that are read, with what they hold: the
+        banks, and the route plugin's routes when they are kept there."""
+        read = {"banks": "question banks"}
+        routes = config.plugins.get("qinglian/path")
+        quizzes = self._quizzes_dir(config)
+        if routes and routes.config.enabled:
+            folder = Path(config.config_file_path).parent / routes.config.paths_dir
+            if folder.is_relative_to(quizzes) and folder != quizzes:
+                read[folder.relative_to(quizzes).parts[0]] = "routes"
+        return read
 
 
 # -----------------------------------------------------------------------------
