@@ -10,11 +10,12 @@ import yaml
 
 from conftest import PROJECT
 from qinglian.glossary.terms import Term, annotate_terms, parse_terms, tooltips_for
+from qinglian.common.pages import docs_files
 from qinglian.quiz.loader import load_library
 from qinglian.quiz.models import DIFFICULTIES, QUESTION_TYPES
 
 LIBRARY = load_library(PROJECT / "quizzes", "quizzes",
-                       lambda lesson: (PROJECT / "content" / lesson).is_file())
+                       docs_files(PROJECT / "content"))
 NUMERALS = "一二三四五六七八九"
 SECTIONS = ["条文", "为什么重要", "界限与常见情形", "情景判断", "相关法规", "违反后果", "自测"]
 STANDARDS = range(1, 10)

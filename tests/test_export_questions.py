@@ -19,6 +19,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from qinglian.cli import main
+from qinglian.common.pages import docs_files
 from qinglian.quiz.loader import load_library
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "qti"
@@ -87,7 +88,7 @@ def export(site, fmt: str, capsys, bank: str = "demo") -> Path:
 def questions(site, bank: str) -> list:
     """The bank's questions as the loader reads them, without where they stand."""
     library = load_library(site.root / "quizzes", "quizzes",
-                           lambda lesson: (site.root / "content" / lesson).is_file())
+                           docs_files(site.root / "content"))
     assert library.problems == [], [str(p) for p in library.problems]
     return [dataclasses.replace(q, where="") for q in library.questions.values()
             if q.where.startswith(f"quizzes/banks/{bank}.yml:")]

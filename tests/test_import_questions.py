@@ -23,6 +23,7 @@ from openpyxl.styles import PatternFill
 from qinglian.cli import main
 from qinglian.common.tables import read_table
 from qinglian.quiz.importer import read_sheet
+from qinglian.common.pages import docs_files
 from qinglian.quiz.loader import load_library
 from qinglian.quiz.sheet import Defaults
 
@@ -74,7 +75,7 @@ def run(site, *args: str, capsys) -> tuple[int, str, str]:
 def questions(site) -> dict:
     """The site's questions as the quiz loader reads them; fails on any problem."""
     library = load_library(site.root / "quizzes", "quizzes",
-                           lambda lesson: (site.root / "content" / lesson).is_file())
+                           docs_files(site.root / "content"))
     assert library.problems == [], [str(p) for p in library.problems]
     return library.questions
 

@@ -146,7 +146,7 @@ def test_quiz_loader_never_raises(bank, quiz):
         (root / "banks").mkdir()
         (root / "banks/b.yml").write_text(bank, encoding="utf-8", errors="surrogatepass")
         (root / "q.yml").write_text(quiz, encoding="utf-8", errors="surrogatepass")
-        library = load_library(root, "quizzes", lambda lesson: False)
+        library = load_library(root, "quizzes", ())
     assert all(p.path in ("quizzes/banks/b.yml", "quizzes/q.yml") for p in library.problems)
     assert "q" in library.quizzes or "q" in library.broken
 
@@ -176,7 +176,7 @@ def test_a_drawn_quiz_that_passes_always_fills_its_paper(questions, rules, rando
         (root / "banks").mkdir()
         (root / "banks/b.yml").write_text(bank, encoding="utf-8")
         (root / "q.yml").write_text(quiz, encoding="utf-8")
-        library = load_library(root, "quizzes", lambda lesson: False)
+        library = load_library(root, "quizzes", ())
     if "q" not in library.quizzes:
         return
     payload = quiz_payload(library.quizzes["q"], library.questions)

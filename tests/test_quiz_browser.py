@@ -11,12 +11,13 @@ from playwright.sync_api import expect
 
 from conftest import INTRANET_HOST, PROJECT, open_for_instant_navigation, same_document
 from qinglian.common.records import record_problems
+from qinglian.common.pages import docs_files
 from qinglian.quiz.loader import load_library
 from test_quiz_validation import GOOD_BANK, GOOD_QUIZ
 
 pytestmark = pytest.mark.browser
 
-LIBRARY = load_library(PROJECT / "quizzes", "quizzes", lambda lesson: True)
+LIBRARY = load_library(PROJECT / "quizzes", "quizzes", docs_files(PROJECT / "content"))
 LESSON = "lessons/standard-1"  # the practice quiz: 10 of the standard-1 questions
 EXAM = "quizzes/onboarding"  # the exam: 27 questions, 80 %, 30 minutes, 3 attempts
 

@@ -2,12 +2,15 @@
 
 import datetime
 import json
+import os
 import textwrap
 from html import unescape
+from pathlib import Path
 
 import pytest
 import yaml
 
+from qinglian.check import check_site
 from qinglian.common import yamlio
 from qinglian.common.fences import Fence, fence_id, find_fences
 from qinglian.quiz.fence import resolve_fence
@@ -29,7 +32,11 @@ GOOD_BANK = "questions:\n" + GOOD_QUESTION
 GOOD_QUIZ = "title: 测验\nmode: practice\nquestions: [s1-001]\npass_mark: 60\n"
 
 
-def load(tmp_path, banks=None, quizzes=None, lessons=("lessons/standard-1.md",)):
+# The pages the questions of GOOD_BANK name
+LESSONS = frozenset({"lessons/standard-1.md"})
+
+
+def load(tmp_path, banks=None, quizzes=None, lessons=LESSONS):
     """Write banks and quizzes into tmp_path/quizzes and load them."""
     folder = tmp_path / "quizzes"
     (folder / "banks").mkdir(parents=True)
@@ -39,7 +46,7 @@ def load(tmp_path, banks=None, quizzes=None, lessons=("lessons/standard-1.md",))
         path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     for name, text in (quizzes or {}).items():
         (folder / name).write_text(text, encoding="utf-8")
-    return load_library(folder, "quizzes", lambda lesson: lesson in lessons)
+    return load_library(folder, "quizzes", lessons)
 
 
 def only_problem(library) -> str:
@@ -174,12 +181,12 @@ def test_cache_keeps_one_parsed_copy_per_file(tmp_path):
     for stem in ("下列做法正确的是？", "下列做法中正确的是？", "哪种做法正确？"):
         (folder / "banks" / "a.yml").write_text(GOOD_BANK.replace("下列做法正确的是？", stem),
                                                 encoding="utf-8")
-        library = load_library(folder, "quizzes", lambda lesson: True, cache)
+        library = load_library(folder, "quizzes", LESSONS, cache)
         assert library.problems == [] and stem in library.questions["s1-001"].stem
         assert len(list(cache.glob("*.pickle"))) == 2  # the bank and the quiz
     kept = {file: file.stat().st_mtime_ns for file in cache.glob("*.pickle")}
     (cache / "library.bin").unlink()  # validate again: the parsed copies are read, not made
-    load_library(folder, "quizzes", lambda lesson: True, cache)
+    load_library(folder, "quizzes", LESSONS, cache)
     assert {file: file.stat().st_mtime_ns for file in cache.glob("*.pickle")} == kept
 
 
@@ -416,7 +423,7 @@ def test_parsed_banks_are_kept_in_the_cache(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
 
     def load_cached():
-        return load_library(tmp_path / "quizzes", "quizzes", lambda lesson: True, cache)
+        return load_library(tmp_path / "quizzes", "quizzes", LESSONS, cache)
 
     first = load_cached()
     assert list(first.questions) == ["s1-001"] and len(list(cache.glob("*.pickle"))) == 1
@@ -457,7 +464,7 @@ def test_the_validated_library_is_kept_and_its_lessons_checked_again(tmp_path, m
     lessons = {"lessons/standard-1.md"}
 
     def load_cached():
-        return load_library(folder, "quizzes", lambda lesson: lesson in lessons, tmp_path / "cache")
+        return load_library(folder, "quizzes", lessons, tmp_path / "cache")
 
     first = load_cached()
     assert not first.problems and list(first.quizzes) == ["practice"]
@@ -484,7 +491,7 @@ def test_quiz_blocks_are_kept_until_a_bank_or_quiz_changes(tmp_path, monkeypatch
     cache = tmp_path / "cache"
 
     def build_blocks():
-        return QuizBlocks(load_library(folder, "quizzes", lambda lesson: True, cache), cache)
+        return QuizBlocks(load_library(folder, "quizzes", LESSONS, cache), cache)
 
     def stem(block):
         return json.loads(unescape(block.data))["questions"]["s1-001"]["stem"]
@@ -519,7 +526,7 @@ def test_a_drawn_quiz_loses_a_question_whose_lesson_was_deleted(tmp_path):
     cache, lessons = tmp_path / "cache", {"lessons/standard-1.md"}
 
     def pool():
-        library = load_library(folder, "quizzes", lambda lesson: lesson in lessons, cache)
+        library = load_library(folder, "quizzes", lessons, cache)
         blocks = QuizBlocks(library, cache)
         data = json.loads(unescape(blocks["drawn"].data))
         blocks.keep()
@@ -609,3 +616,27 @@ def test_a_rule_short_of_questions_names_those_left_out_for_errors(tmp_path):
         "draws from: 3 questions (first 's1-001' in quizzes/banks/a.yml), which may be why — "
         "fix the errors reported for those questions first, or lower 'count', widen the rule, "
         "or add questions to the banks")
+
+
+def _isfile_ignoring_case(path) -> bool:
+    """os.path.isfile as on Windows, where letter case does not count."""
+    current = Path(os.path.abspath(path))
+    found = Path(current.anchor)
+    for part in current.parts[1:]:
+        found = next((child for child in found.iterdir() if child.name.casefold() == part.casefold()),
+                     None) if found.is_dir() else None
+        if found is None:
+            return False
+    return found.is_file()
+
+
+def test_a_lesson_in_other_letter_case_is_named_on_a_windows_disk(make_site, monkeypatch):
+    """Lessons/Standard-1.md opened the file on the trainer's Windows PC, so qinglian
+    check passed there and the build failed on the server: lessons are looked up by the
+    names on disk, and the file meant is named."""
+    site = make_site({"quizzes/banks/a.yml": GOOD_BANK + "    lesson: Lessons/Standard-1.md\n",
+                      "quizzes/practice.yml": GOOD_QUIZ})
+    monkeypatch.setattr(os.path, "isfile", _isfile_ignoring_case)
+    assert ("quizzes/banks/a.yml:10: lesson 'Lessons/Standard-1.md' does not exist under "
+            "content/ (did you mean 'lessons/standard-1.md'?)") in "\n".join(
+                check_site(site.config_file))

@@ -106,7 +106,7 @@ def _run_preview(args) -> int:
         print(f"qinglian preview: there is no bank '{args.name}' in {site.quizzes_dir}/banks "
               f"(banks: {', '.join(banks) or 'none'})", file=sys.stderr)
         return 2
-    library = load_library(site.quizzes_dir, site.shown_dir, site.lesson_exists)
+    library = load_library(site.quizzes_dir, site.shown_dir, site.lessons)
     shown = f"{site.shown_dir}/banks/{args.name}.yml"
     bank_problems = [str(p) for p in library.problems if p.path == shown]
     language = site.language

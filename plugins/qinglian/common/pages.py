@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -128,6 +129,13 @@ def decode_source(data: bytes, shown: str) -> tuple[str | None, ContentProblem |
     # Notepad saves CRLF: a fence's closing "```\r" or front matter's "---\r"
     # would not be seen, and the page shows its YAML as text
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def docs_files(docs_dir: Path) -> frozenset[str]:
+    """Return the path of every file under ``docs_dir``, relative to it with "/", as named
+    on disk: a path written in other letter case is none of them, on Windows too."""
+    return frozenset(Path(folder, name).relative_to(docs_dir).as_posix()
+                     for folder, _, names in os.walk(docs_dir) for name in names)
 
 
 def read_pages(folder: Path, docs_dir: Path, shown_folder: str, read) -> tuple[list, list[ContentProblem]]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.errors import ContentError, ContentProblem, did_you_mean, meant_path
 from ..common.fences import Fence, fence_id, find_fences
 from ..common.pages import read_source
 from ..common.yamlio import (LineDict, LineList, load_yaml, misnamed_files, nested_files,
@@ -224,8 +224,10 @@ def _pages(entry: LineDict, step_id: str, site: Site, shown: str,
         elif not isinstance(page, str) or page not in site.pages:
             problems.append(ContentProblem(
                 shown, line, f"page '{page}' is not a page of the site"
-                + did_you_mean(page, site.pages),
-                "give the path of a Markdown page relative to content/, e.g. lessons/index.md"))
+                # Other letter case or "\\" (Windows opens either) first: sure, not a guess
+                + (meant_path(str(page), site.pages) or did_you_mean(page, site.pages)),
+                "give the path of a Markdown page relative to content/, e.g. lessons/index.md "
+                "(folders separated by /, upper and lower case as in the file's name)"))
         elif len(f"{step_id}:{page}") > STEP_MAX:
             problems.append(ContentProblem(
                 shown, line, f"step id and page '{page}' are longer than {STEP_MAX} characters "

@@ -25,9 +25,9 @@ import os
 import re
 import tempfile
 from bisect import bisect_right
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -174,8 +174,8 @@ class Bank:
     """One bank file as it stands: its text, its questions, its sequence."""
 
     def __init__(self, quizzes_dir: Path, shown_dir: str, name: str,
-                 lesson_exists: Callable[[str], bool]):
-        self.name, self.shown_dir, self.lesson_exists = name, shown_dir, lesson_exists
+                 lessons: Collection[str]):
+        self.name, self.shown_dir, self.lessons = name, shown_dir, lessons
         self.path = quizzes_dir / "banks" / f"{name}.yml"
         self.shown = f"{shown_dir}/banks/{name}.yml"
         try:
@@ -200,7 +200,7 @@ class Bank:
             banks = Path(folder) / "banks"
             banks.mkdir()
             (banks / self.path.name).write_text(text, encoding="utf-8")
-            return load_library(Path(folder), self.shown_dir, self.lesson_exists)
+            return load_library(Path(folder), self.shown_dir, self.lessons)
 
     def compose(self, replaced: dict[str, dict], added: list[dict], next_id: int) -> str:
         """Return the bank's text with ``replaced`` entries swapped in, ``added`` ones

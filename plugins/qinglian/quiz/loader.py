@@ -11,10 +11,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Collection
 
 from ..common.cachefiles import keep_pickled, kept_pickle
-from ..common.errors import ContentError, ContentProblem, did_you_mean, meant_path
+from ..common.errors import (ContentError, ContentProblem, did_you_mean, meant_path,
+                             named_path)
 from ..common.hashing import sha256_hex
 from ..common.pages import decode_source
 from ..common.yamlio import (LineDict, LineList, YamlCache, misnamed_files, nested_files,
@@ -57,29 +58,32 @@ class Library:
     key: str = ""
 
 
-def load_library(quizzes_dir: Path, shown_dir: str, lesson_exists: Callable[[str], bool],
+def load_library(quizzes_dir: Path, shown_dir: str, lessons: Collection[str],
                  cache_dir: Path | None = None) -> Library:
     """Read ``quizzes_dir/banks/*.yml`` and ``quizzes_dir/*.yml`` into a Library.
 
     ``shown_dir`` is how the folder is named in messages (e.g. "quizzes");
+    ``lessons`` holds the files a question's lesson may name (see docs_files);
     ``cache_dir`` keeps the parsed banks (see YamlCache) and the last library
     (see _LibraryCache) for the next build.
     """
     banks = _read_files(quizzes_dir / "banks", f"{shown_dir}/banks")
     quizzes = _read_files(quizzes_dir, shown_dir)
     kept = _LibraryCache(cache_dir, {**banks, **quizzes})
-    library = kept.library(lesson_exists)
+    library = kept.library(lessons)
     if library is None:
-        checked: dict[str, bool] = {}
+        checked: dict[str, str | None] = {}
 
-        def exists(lesson: str) -> bool:
-            checked[lesson] = lesson_exists(lesson)
+        def find(lesson: str) -> str | None:
+            if lesson not in checked:
+                checked[lesson] = _named_lesson(lesson, lessons)
             return checked[lesson]
 
         parsed = YamlCache(cache_dir)
-        library = _validated(banks, quizzes, exists, parsed)
+        library = _validated(banks, quizzes, find, parsed)
         parsed.prune()  # copies of banks as they were before this build's edits
-        # The same files give another library when a lesson a question names comes or goes
+        # The same files give another library when a lesson a question names (or the
+        # file its "did you mean" names) comes or goes
         library.key = sha256_hex(f"{kept.key}\n{sorted(checked.items())}")
         kept.keep(library, checked)
     library.problems[:0] = (misnamed_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
@@ -140,22 +144,22 @@ class _LibraryCache:
             digest.update(len(part).to_bytes(8, "big") + part)
         self.key = digest.hexdigest()
 
-    def library(self, lesson_exists: Callable[[str], bool]) -> Library | None:
+    def library(self, lessons: Collection[str]) -> Library | None:
         """Return the kept library if it was made from the same files and lessons."""
         kept = kept_pickle(self.file, self.key) if self.file else None
         if kept is None:  # nothing kept for these files: validate afresh
             return None
-        lessons, library = kept
-        if any(lesson_exists(lesson) != found for lesson, found in lessons.items()):
+        named, library = kept
+        if any(_named_lesson(lesson, lessons) != found for lesson, found in named.items()):
             return None
         return library
 
-    def keep(self, library: Library, lessons: dict[str, bool]) -> None:
+    def keep(self, library: Library, lessons: dict[str, str | None]) -> None:
         if self.file is not None:
             keep_pickled(self.file, self.key, (lessons, library))
 
 
-def _validated(banks: dict[str, bytes], quizzes: dict[str, bytes], lesson_exists,
+def _validated(banks: dict[str, bytes], quizzes: dict[str, bytes], find_lesson,
                cache: YamlCache) -> Library:
     library = Library()
     for shown, data in banks.items():
@@ -163,7 +167,7 @@ def _validated(banks: dict[str, bytes], quizzes: dict[str, bytes], lesson_exists
         exam_only = _exam_only(parsed, shown, library.problems)
         library.banks[Path(shown).stem] = exam_only
         if parsed is not None:
-            for entry_id, question in _questions(parsed, shown, exam_only, lesson_exists,
+            for entry_id, question in _questions(parsed, shown, exam_only, find_lesson,
                                                  library.problems):
                 if question:
                     _add_question(library, question)
@@ -214,7 +218,7 @@ def _exam_only(data, shown: str, problems: list[ContentProblem]) -> bool:
     return r.boolean("exam_only", default=False)
 
 
-def _questions(data, shown: str, exam_only: bool, lesson_exists,
+def _questions(data, shown: str, exam_only: bool, find_lesson,
                problems) -> list[tuple[object, Question | None]]:
     """Return each question's id as written and the question, or None when it has errors."""
     if not isinstance(data, LineDict) or "questions" not in data:
@@ -237,11 +241,11 @@ def _questions(data, shown: str, exam_only: bool, lesson_exists,
     for entry, line in zip(entries, entries.item_lines):
         reader = _Reader(entry, line, shown, problems)
         if reader.ok:
-            questions.append((entry.get("id"), _question(reader, exam_only, lesson_exists)))
+            questions.append((entry.get("id"), _question(reader, exam_only, find_lesson)))
     return questions
 
 
-def _question(r: "_Reader", exam_only: bool, lesson_exists) -> Question | None:
+def _question(r: "_Reader", exam_only: bool, find_lesson) -> Question | None:
     r.unknown_keys(QUESTION_KEYS)
     question_id = r.identifier("id")
     kind = r.choice("type", QUESTION_TYPES)
@@ -250,12 +254,12 @@ def _question(r: "_Reader", exam_only: bool, lesson_exists) -> Question | None:
     standards = r.standards("standards", required=True)
     difficulty = r.choice("difficulty", DIFFICULTIES)
     lesson = r.text("lesson", required=False)
-    if lesson is not None and not _lesson_found(lesson, lesson_exists):
-        # Windows finds lessons\standard-1.md; the build machine does not
-        meant = lesson.replace("\\", "/")
+    named = find_lesson(lesson) if lesson is not None else None
+    if lesson is not None and named != lesson:
+        # Windows finds lessons\standard-1.md and Lessons/Standard-1.md; the build
+        # machine does not
         r.problem("lesson", f"lesson '{lesson}' does not exist under content/"
-                  + (f" (did you mean '{meant}'?)" if meant != lesson
-                     and _lesson_found(meant, lesson_exists) else ""),
+                  + (f" (did you mean '{named}'?)" if named else ""),
                   "give the path of a page relative to content/, e.g. lessons/standard-1.md "
                   "(folders separated by /, upper and lower case as in the file's name)")
     options = _options(r, kind)
@@ -266,10 +270,10 @@ def _question(r: "_Reader", exam_only: bool, lesson_exists) -> Question | None:
                     difficulty, lesson, f"{r.path}:{r.line_of('id')}", Path(r.path).stem, exam_only)
 
 
-def _lesson_found(lesson: str, lesson_exists) -> bool:
-    """Return whether ``lesson`` names a page inside content/ (not ../ out of it)."""
-    return (not lesson.startswith(("/", "\\")) and ".." not in lesson.split("/")
-            and lesson_exists(lesson))
+def _named_lesson(lesson: str, lessons: Collection[str]) -> str | None:
+    """Return the one of ``lessons`` that ``lesson`` names, exactly or but for letter case
+    or Windows' "\" between folders (see named_path), or None."""
+    return lesson if lesson in lessons else named_path(lesson, lessons)
 
 
 def _options(r: "_Reader", kind: str | None) -> tuple[str, ...] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -11,7 +10,7 @@ from ..common.assets import DIGEST_SCRIPT, Bundle, asset_cache, block_assets, pa
 from ..common.blocks import FILL_BLOCKS, fill_slots, not_started, swap_fences
 from ..common.errors import ContentProblem, shown_path
 from ..common.fences import find_fences
-from ..common.pages import read_source
+from ..common.pages import docs_files, read_source
 from .config import QuizConfig
 from .fence import page_resolver
 from .loader import Library, load_library, unread_folders
@@ -120,11 +119,10 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         of a 1,000-page build (scripts/bench.py, cProfile).
         """
         if self.library_config is not config:
-            docs = Path(config.docs_dir)
             self.library = load_library(
                 self._quizzes_dir(config), self.config.quizzes_dir,
-                # os.path.isfile: Path.is_file raises for a name longer than the system allows
-                lambda lesson: os.path.isfile(docs / lesson), self._cache_dir(config))
+                # The names on disk: on Windows isfile finds Lessons/Standard-1.md too
+                docs_files(Path(config.docs_dir)), self._cache_dir(config))
             self.library.problems += unread_folders(self._quizzes_dir(config),
                                                     self.config.quizzes_dir,
                                                     self._read_folders(config))

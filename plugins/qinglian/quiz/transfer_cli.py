@@ -4,13 +4,13 @@ Excel, CSV, QTI 2.1 and Moodle XML."""
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
+from ..common.pages import docs_files
 from .exporter import FORMATS
 from .sheet import NotationError, parse_difficulty, parse_standards
 
@@ -70,7 +70,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 class QuizSite:
     quizzes_dir: Path
     shown_dir: str  # as messages name it, e.g. "quizzes"
-    lesson_exists: Callable[[str], bool]
+    lessons: Collection[str]  # the content folder's files (see docs_files)
     language: str  # the site's, for pages the tools write
 
 
@@ -85,7 +85,7 @@ def _run_import(args) -> int:
 
     try:
         site = quiz_site(args.config_file)
-        bank = Bank(site.quizzes_dir, site.shown_dir, args.bank, site.lesson_exists)
+        bank = Bank(site.quizzes_dir, site.shown_dir, args.bank, site.lessons)
         sheet = read_sheet(args.file, Defaults(args.standard, args.difficulty))
         plan = plan_import(sheet, bank, ids_in_banks(site.quizzes_dir, site.shown_dir, args.bank),
                            replace=args.replace, skip_bad=args.skip_bad)
@@ -146,7 +146,7 @@ def _run_export(args) -> int:
     except CannotRun as error:
         print(f"qinglian export questions: {error}", file=sys.stderr)
         return 2
-    library = load_library(site.quizzes_dir, site.shown_dir, site.lesson_exists)
+    library = load_library(site.quizzes_dir, site.shown_dir, site.lessons)
     shown = f"{site.shown_dir}/banks/{args.bank}.yml"
     problems = [problem for problem in library.problems if problem.path == shown]
     for problem in problems:
@@ -188,9 +188,8 @@ def quiz_site(config_file: Path) -> QuizSite:
     plugin = config and config.plugins.get("qinglian/quiz")
     if plugin is None:
         raise CannotRun("\n".join(problems) or "the site does not use the qinglian/quiz plugin")
-    docs = Path(config.docs_dir)
     return QuizSite(Path(config.config_file_path).parent / plugin.config.quizzes_dir,
-                    plugin.config.quizzes_dir, lambda lesson: os.path.isfile(docs / lesson),
+                    plugin.config.quizzes_dir, docs_files(Path(config.docs_dir)),
                     config.theme.get("language", "zh"))
 
 
