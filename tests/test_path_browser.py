@@ -419,6 +419,34 @@ def test_switch_person_guards_undelivered_records(down_site, open_page):
     assert outbox(page) == [] and page.evaluate("() => window.qinglian.person()") is None
 
 
+def test_switch_person_warning_is_read_once(down_site, open_page):
+    """换人's warning is read once: it takes the focus and is no alert besides. After the
+    download it describes the clear button, which takes the focus; a record made since in
+    another tab brings the warning back, with the focus."""
+    site = down_site["site"]
+    page = open_page().page
+    study_with_collector_down(page, site)
+    page.goto(page_url(site, "onboarding/index.html"))
+    page.locator(".qinglian-path__switch").click()
+    guard = page.locator(".qinglian-path__guard")
+    expect(guard).to_be_focused()
+    expect(page.locator("form.qinglian-path [role=alert]")).to_have_count(0)
+    with page.expect_download():
+        page.locator(".qinglian-path__download").click()
+    clear = page.locator(".qinglian-path__clear")
+    expect(clear).to_be_focused()
+    expect(clear).to_have_accessible_description("张三 的记录都已送达医院服务器或已下载，可以从本机清除。")
+    page.evaluate("""() => {
+        const q = window.qinglian;
+        const made = q.record('progress', q.person().profile, {path: 'onboarding', step: 'overview:lessons/index.md', done: true});
+        q.store.set('outbox', q.outbox().concat([{record: made, state: 'waiting', tries: 0, next: 0}]));
+    }""")
+    clear.click()
+    expect(guard).to_be_focused()
+    expect(guard).to_contain_text("张三 还有 2 条记录没有送达医院服务器。")
+    assert len(outbox(page)) == 2
+
+
 def test_next_person_signs_in_without_clearing_the_last_ones_records(down_site, open_page, tmp_path):
     """The route's 不是你？ is for the person who sits down: it signs the last one out
     without asking them to download or clear anything; the last one's undelivered

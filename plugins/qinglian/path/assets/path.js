@@ -268,12 +268,15 @@
     function guard(person) {
       var mine = theirs(person.profile);
       var risky = unsafe(mine);
+      // The warning takes the focus, or describes the button that does: read once,
+      // not once more as an alert
+      var warning = "qinglian-path-guard-" + route.id;
       var download = el("button", { type: "button", "class": "md-button qinglian-path__download", text: t("path.download") });
-      var confirm = !risky.length && el("button", { type: "button",
+      var confirm = !risky.length && el("button", { type: "button", "aria-describedby": warning,
         "class": "md-button md-button--primary qinglian-path__clear", text: t("path.clear") });
       var cancel = el("button", { type: "button", "class": "md-button qinglian-path__cancel", text: t("path.cancel") });
       var waiting = mine.filter(function (item) { return item.state !== "sent"; }).length;
-      show(form, body, "switching", [el("div", { "class": "qinglian-path__guard", role: "alert", tabindex: "-1" }, [
+      show(form, body, "switching", [el("div", { "class": "qinglian-path__guard", id: warning, tabindex: "-1" }, [
         el("p", { text: risky.length ? t("path.undelivered", { name: person.profile.name, n: waiting })
           : t("path.safe", { name: person.profile.name }) })]),
         el("p", { "class": "qinglian-path__actions" }, [download, confirm, cancel])]);
@@ -288,7 +291,10 @@
         confirm.addEventListener("click", function () {
           // A record made since the download (in another tab) is not in the file
           var now = theirs(person.profile);
-          if (unsafe(now).length) return render();
+          if (unsafe(now).length) {
+            render();
+            return body.querySelector(".qinglian-path__guard").focus();
+          }
           clear(person, now);
         });
       }
