@@ -306,6 +306,25 @@ def test_study_records_only_for_the_person_it_names(offline_site, open_page, pre
     assert recorded.errors == []
 
 
+def test_double_click_on_study_records_once_and_keeps_the_focus(offline_site, open_page):
+    """A double click on 我已学习 records once; its second press, on what took the button's
+    place, neither takes the focus from 已学习 nor follows a link."""
+    recorded = open_page()
+    page = recorded.page
+    page.clock.install()
+    page.goto(page_url(offline_site, "lessons/standard-1.html"))
+    page.evaluate("profile => window.qinglian.signIn(profile)", STAFF)
+    page.reload()
+    page.clock.run_for(60_000)
+    form = page.locator("form.qinglian-study")
+    form.locator(".qinglian-study__button").dblclick()
+    expect(form).to_have_attribute("data-state", "done")
+    expect(form.locator(".qinglian-study__done")).to_be_focused()
+    assert page.url == page_url(offline_site, "lessons/standard-1.html")
+    assert [item["record"]["progress"]["step"] for item in outbox(page)] == ["lessons:lessons/standard-1.md"]
+    assert recorded.errors == []
+
+
 def test_nav_marks_follow_instant_navigation(local_server, open_page):
     """Over http Material swaps pages in place: the new page's nav is marked and its
     我已学习 block starts, without a reload."""

@@ -336,6 +336,17 @@
     form.insertBefore(notice, body);
     var shown = null; // the staff id the block names: another tab may sign in someone else
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    // A double click on 我已学习: its second press lands on what took the button's place
+    // (已学习, the link to the next page), and would take the focus from 已学习 or follow
+    // the link. It does nothing here.
+    ["mousedown", "click"].forEach(function (type) {
+      form.addEventListener(type, function (event) {
+        if (event.detail > 1) {
+          event.preventDefault();
+          event.stopPropagation();
+        }
+      }, true);
+    });
 
     function left() {
       return Math.ceil((opened + spec.min_read_seconds * 1000 - Date.now()) / 1000);
