@@ -600,7 +600,11 @@ def test_next_person_does_not_see_the_last_ones_certificate(offline_site, open_p
     tab_to(page, who.locator("button.qinglian-certificate__not-you"))
     page.keyboard.press("Enter")
     expect(certificate).to_have_attribute("data-state", "nobody")
-    expect(certificate.locator(".qinglian-certificate__nobody")).to_be_focused()
+    nobody = certificate.locator(".qinglian-certificate__nobody")
+    expect(nobody).to_be_focused()
+    # Their data is still on this computer: nobody is signed in, not "nobody registered"
+    expect(nobody).to_have_text("现在没有学员登录：请打开新职工入职培训，填写你的姓名、工号和科室"
+                                "（以前填过的也再填一次），再回到本页查看证书。")
     expect(certificate.locator(".qinglian-certificate__sheet")).to_have_count(0)
     assert page.evaluate("() => window.qinglian.person()") is None
     assert outbox(page) == others + chosen
