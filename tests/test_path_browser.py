@@ -697,3 +697,17 @@ def test_signing_in_to_study_starts_at_the_first_field(offline_site, open_page):
     page.keyboard.press("Enter")
     expect(form).to_have_attribute("data-state", "profile")
     expect(form.locator("input[name=name]")).to_be_focused()
+
+
+def test_route_blocks_ask_who_is_training(offline_site, open_page):
+    """The profile form of a route block is headed 学员信息: nobody answers a quiz there.
+    The lesson's quiz on the same page keeps its own heading."""
+    page = open_page().page
+    page.clock.install()
+    page.goto(page_url(offline_site, "onboarding/index.html"))
+    expect(page.locator("form.qinglian-path .qinglian-profile legend")).to_have_text("学员信息")
+    page.goto(page_url(offline_site, "lessons/standard-1.html"))
+    page.clock.run_for(60_000)
+    page.locator(".qinglian-study__button").click()
+    expect(page.locator("form.qinglian-study .qinglian-profile legend")).to_have_text("学员信息")
+    expect(page.locator("form.qinglian-quiz .qinglian-profile legend")).to_have_text("答题人信息")

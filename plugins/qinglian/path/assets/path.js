@@ -127,6 +127,13 @@
         } })]);
   }
 
+  // The profile form, headed for a route block: nobody answers a quiz here
+  function profileForm(done) {
+    var fieldset = q.profileForm(done);
+    fieldset.querySelector("legend").textContent = t("path.profile");
+    return fieldset;
+  }
+
   function show(form, body, state, children) {
     form.setAttribute("data-state", state);
     q.fill(body, children);
@@ -201,7 +208,7 @@
     function render() {
       var person = q.person();
       if (!person) {
-        return show(form, body, "profile", [q.profileForm(function () {
+        return show(form, body, "profile", [profileForm(function () {
           status.textContent = "";
           render();
           markNav();
@@ -420,7 +427,7 @@
         return body.querySelector(".qinglian-study__not-you, .qinglian-study__button").focus();
       }
       if (!person) {
-        show(form, body, "profile", [q.profileForm(function (profile) {
+        show(form, body, "profile", [profileForm(function (profile) {
           shown = profile.staff_id;
           markNav();
           study();
