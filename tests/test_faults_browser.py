@@ -234,6 +234,25 @@ def test_full_storage_never_drops_a_record_not_delivered(delivery, open_page):
     assert unexpected(recorded.errors) == [] and recorded.blocked == []
 
 
+def test_full_storage_notice_goes_once_its_records_are_kept(delivery, open_page):
+    """A family pledge signed on storage full of undelivered records is held in memory
+    alone, and the page says so; once those records are delivered, room is made and it
+    is kept: the notice goes, it no longer being true."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(pledge_url(delivery, "http", "family"))
+    page.evaluate(FILL_STORAGE, "waiting")
+    fill(page, FAMILY[0])
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text(FAMILY[0]["name"])
+    expect(notice(page)).to_contain_text("浏览器存储已满")
+    # The collector had been down: it takes them all now
+    page.evaluate("""() => window.qinglian.saveOutbox(window.qinglian.outbox()
+        .map(item => Object.assign(item, {state: 'sent'})))""")
+    expect(notice(page)).to_be_hidden()
+    assert kept_here(page)["outbox"][-1]["record"]["person"]["name"] == FAMILY[0]["name"]
+    assert unexpected(recorded.errors) == [] and recorded.blocked == []
+
+
 @pytest.mark.parametrize("origin", ["file", "http"])
 @pytest.mark.parametrize("broken", ['[{"record": {"id": "3f1c', '{"records": []}', '[{}]',
                                     '[{"record": {"id": "3f1c", "kind": "pledge"}, "state": "kept"}]'],

@@ -104,6 +104,7 @@
   // more than needed, so that this happens once in some hundred records, not on each
   var ROOM = 100000;
   var set = q.store.set;
+  var held = {}; // keys whose last write did not fit: only this page's memory has them
 
   // `value` of `key` without the records `dropped`: the outbox loses them, and a
   // person's copy of an attempt keeps what the quiz shows and its attempt limit
@@ -157,6 +158,11 @@
       if (!more.length) break;
       dropped = dropped.concat(more);
     }
+    if (q.store.problem == "full") held[key] = 1;
+    else delete held[key];
+    // Full no more once nothing is held in memory alone (records delivered, room made):
+    // the notice that results are lost when the page closes goes
+    if (before == "full" && !Object.keys(held).length) before = null;
     q.store.problem = q.store.problem || before;
   };
 
