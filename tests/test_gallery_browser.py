@@ -1,4 +1,5 @@
-"""The gallery in Chromium: filters, the lightbox by keyboard, file:// and instant navigation."""
+"""The gallery in Chromium: filters (the risk register's share their script), the lightbox
+by keyboard, file:// and instant navigation."""
 
 import re
 
@@ -8,6 +9,16 @@ from playwright.sync_api import expect
 from conftest import open_for_instant_navigation, pdf_pages, same_document
 
 pytestmark = pytest.mark.browser
+
+
+# Logs each change of a live region's text, as a screen reader would hear it: the region's
+# aria-live read when its text changed (aria-live="off" says nothing)
+SPOKEN = """window.qinglianSpoken = [];
+new MutationObserver(records => records.forEach(record => {
+    const node = record.target.nodeType == 1 ? record.target : record.target.parentElement;
+    const region = node && node.closest('[aria-live], [role=status], [role=alert]');
+    if (region && region.getAttribute('aria-live') != 'off') window.qinglianSpoken.push(region.textContent);
+})).observe(document, {subtree: true, childList: true, characterData: true});"""
 
 
 def _focus_in_dialog(page) -> bool:
@@ -63,6 +74,27 @@ def test_filter_and_lightbox_by_keyboard_from_file(offline_site, open_page):
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(first).to_be_focused()
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+@pytest.mark.parametrize("page_path, menu, choice, count", [
+    ("exhibits/index.html", "形式", "书法", ".ql-gallery-count"),
+    ("risks/index.html", "风险等级", "高", ".ql-risk-count"),
+])
+def test_filter_count_is_said_only_on_a_change(offline_site, open_page, page_path, menu, choice, count):
+    """The count of works or risk points is shown on arrival but said only when the person
+    changes a menu: a live region filled at load would talk over the page."""
+    recorded = open_page()
+    page = recorded.page
+    page.add_init_script(SPOKEN)
+    page.goto((offline_site / page_path).as_uri())
+    expect(page.locator(count)).to_have_text(re.compile(r"显示 (\d+) / \1 "))
+    assert page.evaluate("window.qinglianSpoken") == []
+    page.get_by_label(menu).focus()
+    page.get_by_label(menu).select_option(choice)
+    said = page.locator(count).inner_text()
+    assert not re.match(r"显示 (\d+) / \1 ", said)
+    page.wait_for_function("said => window.qinglianSpoken.includes(said)", arg=said)
     assert recorded.blocked == [] and recorded.errors == []
 
 

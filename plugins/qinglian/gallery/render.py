@@ -61,7 +61,7 @@ def render_gallery(exhibits: list[Exhibit], renditions: dict[str, Rendition], hr
         f'data-count="{escape(t("gallery.count", shown="{shown}", total="{total}"))}" hidden>'
         + _select("medium", t("gallery.medium"), [(medium, _medium(medium, t)) for medium in media], t)
         + _select("year", t("gallery.year"), [(str(year), str(year)) for year in years], t)
-        + '<p class="ql-gallery-count" role="status" aria-live="polite"></p></form>'
+        + '<p class="ql-gallery-count" role="status" aria-live="off"></p></form>'
     )
     cards = []
     for exhibit in exhibits:

@@ -96,7 +96,7 @@ def render_register(risks: list[Risk], t, label) -> str:
         + _select("department", t("risks.department"), [(d, d) for d in departments], t)
         + _select("standard", t("risks.standard"), [(str(n), label(n)) for n in range(1, 10)], t)
         + _select("level", t("risks.level"), [(level, _level(level, t)) for level in LEVELS], t)
-        + '<p class="ql-risk-count" role="status" aria-live="polite"></p></form>'
+        + '<p class="ql-risk-count" role="status" aria-live="off"></p></form>'
     )
     rows = "".join(
         f'<tr id="{escape(r.id)}" data-department="{escape(r.department)}" '

@@ -4,7 +4,10 @@
  * afresh, and a browser restores the menus only after the page's script has
  * run. window.qinglianFilters(form, apply): sets the form's menus from the
  * address, then calls `apply` now and on each change, and writes the choice
- * back. The build puts it before the gallery's and the register's scripts.
+ * back. The form's count (its live region, aria-live="off" as built) is said
+ * only on a change the person makes, not on arrival, when it would talk over
+ * the page: written silent first, it is turned live once they come to the
+ * menus. The build puts it before the gallery's and the register's scripts.
  */
 (function () {
   "use strict";
@@ -23,6 +26,9 @@
       });
       history.replaceState(history.state, "", address.href);
     }
+    form.addEventListener("focusin", function () {
+      form.querySelector("[aria-live]").setAttribute("aria-live", "polite");
+    });
     form.addEventListener("change", changed);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     changed();
