@@ -98,6 +98,31 @@ def test_filter_count_is_said_only_on_a_change(offline_site, open_page, page_pat
     assert recorded.blocked == [] and recorded.errors == []
 
 
+def test_lightbox_says_its_title_once(offline_site, open_page):
+    """Opened, the lightbox is said by its name (the title) and description (where the
+    picture is and what it shows) as the focus moves in, not by its live region too; a
+    step to the next picture is said by the live region, title included."""
+    recorded = open_page()
+    page = recorded.page
+    page.add_init_script(SPOKEN)
+    page.goto((offline_site / "exhibits" / "index.html").as_uri())
+    links = page.locator("a[data-ql-lightbox]")
+    titles = page.locator(".ql-gallery-card .ql-gallery-title")
+    links.first.click()
+    dialog = page.locator("dialog.ql-lightbox")
+    expect(dialog.locator(".ql-lightbox__close")).to_be_focused()
+    title = titles.first.inner_text()
+    expect(dialog).to_have_accessible_name(title)
+    expect(dialog).to_have_accessible_description(
+        f"第 1 / {links.count()} 幅 {links.first.get_attribute('data-alt')}")
+    assert not [said for said in page.evaluate("window.qinglianSpoken") if title in said]
+    page.keyboard.press("ArrowRight")
+    live = dialog.locator(".ql-lightbox__live")
+    expect(live).to_contain_text(f"第 2 / {links.count()} 幅")
+    expect(live).to_contain_text(dialog.locator(".ql-lightbox__title").inner_text())
+    assert recorded.blocked == [] and recorded.errors == []
+
+
 def test_exhibit_page_opens_its_picture_in_the_lightbox(offline_site, open_page):
     recorded = open_page()
     page = recorded.page

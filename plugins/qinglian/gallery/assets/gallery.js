@@ -36,17 +36,19 @@
   function lightbox() {
     if (dialog && document.body.contains(dialog)) return dialog;
     dialog = element("dialog", "ql-lightbox");
+    // Said as the focus moves in: the title, then where the picture is and what it shows
     dialog.setAttribute("aria-labelledby", "ql-lightbox-title");
+    dialog.setAttribute("aria-describedby", "ql-lightbox-position ql-lightbox-image");
     var figure = element("figure", "ql-lightbox__figure");
     var picture = element("picture");
     var source = element("source");
     source.type = "image/webp";
     picture.appendChild(source);
-    picture.appendChild(element("img"));
+    picture.appendChild(element("img")).id = "ql-lightbox-image";
     var caption = element("figcaption");
     caption.appendChild(element("strong", "ql-lightbox__title")).id = "ql-lightbox-title";
     caption.appendChild(element("span", "ql-lightbox__meta"));
-    caption.appendChild(element("span", "ql-lightbox__position"));
+    caption.appendChild(element("span", "ql-lightbox__position")).id = "ql-lightbox-position";
     figure.appendChild(picture);
     figure.appendChild(caption);
     dialog.appendChild(figure);
@@ -74,7 +76,9 @@
     });
   }
 
-  function show(index) {
+  // `opening`: the dialog's name and description say it as the focus moves in; a
+  // step to another picture is said by the live region
+  function show(index, opening) {
     current = (index + items.length) % items.length;
     var link = items[current];
     var card = link.closest(".ql-gallery-card");
@@ -90,8 +94,8 @@
     dialog.querySelector(".ql-lightbox__meta").textContent = meta ? meta.textContent : "";
     var position = text("position", { n: current + 1, total: items.length });
     dialog.querySelector(".ql-lightbox__position").textContent = position;
-    dialog.querySelector(".ql-lightbox__live").textContent =
-      position + " " + (title ? title.textContent : "") + " " + img.alt;
+    dialog.querySelector(".ql-lightbox__live").textContent = opening ? ""
+      : position + " " + (title ? title.textContent : "") + " " + img.alt;
     var single = items.length < 2;
     dialog.querySelector(".ql-lightbox__prev").hidden = single;
     dialog.querySelector(".ql-lightbox__next").hidden = single;
@@ -120,7 +124,7 @@
     items = visibleItems();
     opener = link;
     lightbox();
-    show(items.indexOf(link));
+    show(items.indexOf(link), true);
     if (!dialog.open) dialog.showModal();
     dialog.querySelector(".ql-lightbox__close").focus();
   }
