@@ -99,6 +99,24 @@ def test_dashboard_from_a_report(tmp_path, dashboard_site):
             assert not [who for who in people if who in data], path
 
 
+@pytest.mark.browser
+def test_bars_show_in_forced_colours(tmp_path, dashboard_site, open_page):
+    """In Windows high contrast (forced colours), which drops backgrounds, a bar still
+    shows how far it is filled: its fill has the text's colour, its track an outline."""
+    data = report_data(tmp_path, {"内科": [(True, True), (False, False)]})
+    site = dashboard_site(data, min_group=1)
+    assert site.build().returncode == 0
+    page = open_page().page
+    page.emulate_media(forced_colors="active")
+    page.goto((site.root / "site" / "dashboard" / "index.html").as_uri())
+    bar = page.locator(".ql-dashboard-bar").first
+    assert bar.evaluate("""(bar) => {
+        const fill = getComputedStyle(bar.firstElementChild), track = getComputedStyle(bar);
+        return fill.backgroundColor == track.color && fill.backgroundColor != track.backgroundColor
+            && track.borderTopStyle == 'solid';
+    }""")
+
+
 @pytest.mark.parametrize("sizes, rows, pooled", [
     # people per department → the rows shown (name, staff), the pooled departments
     ({"内科": 6, "儿科": 7, "外科": 3, "药剂科": 2},
