@@ -214,6 +214,16 @@ def test_file_build_has_no_404_page(intranet_site, offline_site):
     assert not (offline_site / "404.html").exists()
 
 
+def test_page_not_found_speaks_the_sites_language(intranet_site):
+    """The page a web server shows for a mistyped or old address says in Chinese that
+    the page is not there and leads home (Material's said "404 - Not found")."""
+    html = (intranet_site / "404.html").read_text(encoding="utf-8")
+    article = html.split("<article", 1)[1].split("</article>", 1)[0]
+    assert "Not found" not in article
+    assert "<h1>找不到这个页面</h1>" in article
+    assert '<a href="/.">返回首页</a>' in article
+
+
 def test_offline_build_links_files_and_ships_worker(offline_site):
     """The file:// build links to .html files and ships our search worker, not unpkg's."""
     html = (offline_site / "index.html").read_text(encoding="utf-8")
