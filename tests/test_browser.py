@@ -123,8 +123,9 @@ def test_search_finds_lessons_by_key_terms(offline_site, open_page, term, lesson
 
 def test_offline_pages_highlight_the_search_and_offer_back_to_top(offline_site, open_page):
     """From file://, a page opened from a search result marks the words searched for,
-    and scrolling back up offers 回到页面顶部, as over http (Material's instant
-    navigation, which cannot work there, had stopped both)."""
+    scrolling back up offers 回到页面顶部 and the table of contents follows the reader,
+    as over http (Material's instant navigation, which cannot work there, had stopped
+    all three)."""
     recorded = open_page()
     recorded.page.goto((offline_site / "cases" / "s1-it-tongfang.html").as_uri() + "?h=统方")
     expect(recorded.page.locator("article mark[data-md-highlight]").first).to_have_text("统方")
@@ -132,6 +133,8 @@ def test_offline_pages_highlight_the_search_and_offer_back_to_top(offline_site, 
     recorded.page.wait_for_function("scrollY > 1000")
     recorded.page.mouse.wheel(0, -300)
     expect(recorded.page.locator(".md-top")).to_be_visible()
+    # The table of contents marks the section being read
+    expect(recorded.page.locator(".md-sidebar--secondary .md-nav__link--active")).not_to_have_count(0)
     assert recorded.blocked == [] and recorded.errors == []
 
 
@@ -211,10 +214,17 @@ def test_a_block_whose_script_does_not_start_says_so(local_server, open_page, sc
                 expect(words).to_contain_text("还没有启动。如果这段话一直显示：请刷新页面")
 
 
-def test_term_tooltip_on_keyboard_focus(local_server, open_page):
-    """A glossary term in a lesson explains itself when reached with Tab."""
+@pytest.mark.parametrize("build", ["intranet", "file"])
+def test_term_tooltip_on_keyboard_focus(request, open_page, build):
+    """A glossary term in a lesson explains itself when reached with Tab, from file://
+    too (Material's tooltips wait for its document$, which instant navigation had
+    ended there before the page loaded)."""
+    if build == "intranet":
+        url = f"{request.getfixturevalue('local_server')}lessons/standard-1/"
+    else:
+        url = (request.getfixturevalue("offline_site") / "lessons" / "standard-1.html").as_uri()
     page = open_page().page
-    page.goto(f"{local_server}lessons/standard-1/")
+    page.goto(url)
     term = page.locator("abbr.ql-term", has_text="统方").first
     for _ in range(200):
         if term.evaluate("node => node === document.activeElement"):
