@@ -168,6 +168,8 @@ def test_back_button_closes_the_lightbox(local_server, open_page):
     page = recorded.page
     open_for_instant_navigation(page, local_server)
     page.locator("a.md-tabs__link", has_text="清廉文化").click()
+    # The script has run when it shows the filters: a click before that opens the image
+    expect(page.get_by_label("形式")).to_be_visible()
     page.locator("a[data-ql-lightbox]").first.click()
     dialog = page.locator("dialog.ql-lightbox")
     expect(dialog).to_be_visible()
