@@ -440,6 +440,15 @@ def test_a_link_to_a_file_left_out_of_the_site_fails_strict(make_site):
                                   (10, "../pledges/archive/2023.md", "pledges/archive/2023.md")]:
         assert (f"content/lessons/standard-1.md:{line}: link '{written}' leads to '{target}', "
                 f"{fix}") in log
+    # qinglian check names them too, without building
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            cwd=site.root, capture_output=True, text=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    for line, written, target in [(6, "../glossary/terms.yml", "glossary/terms.yml"),
+                                  (8, "draft.md#草稿", "lessons/draft.md"),
+                                  (10, "../pledges/archive/2023.md", "pledges/archive/2023.md")]:
+        assert (f"content/lessons/standard-1.md:{line}: link '{written}' leads to '{target}', "
+                f"{fix}") in result.stdout + result.stderr
 
 
 def test_a_link_left_out_only_warns_as_validation_asks(make_site):

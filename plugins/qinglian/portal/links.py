@@ -54,17 +54,32 @@ def link_line(markdown: str, written: str) -> int | None:
                 None)
 
 
-def dead_markdown_links(markdown: str, page: str, shown: str,
-                        sources: Collection[str]) -> Iterator[ContentProblem]:
+def dead_markdown_links(markdown: str, page: str, shown: str, sources: Collection[str],
+                        excluded: Collection[str] = ()) -> Iterator[ContentProblem]:
     """Yield a problem for each Markdown link of ``markdown`` (the source of docs-relative
     ``page``, named ``shown`` in messages) to a file that is not among ``sources``
-    (docs-relative paths of the site's files), as MkDocs' build finds them."""
+    (docs-relative paths of the site's files), or is among those of them ``excluded``
+    from the built site, as MkDocs' build finds them."""
     folder = posixpath.dirname(page)
     for line, written in _markdown_links(_prose(markdown)):
         target = _resolve(written, folder)
+        if target in excluded:
+            yield excluded_link_problem(shown, line, written, target)
         # No file extension: MkDocs calls it unrecognized, not missing, and says so itself
-        if target is not None and target not in sources and posixpath.splitext(target)[1]:
+        elif target is not None and target not in sources and posixpath.splitext(target)[1]:
             yield dead_link_problem(page, shown, line, written, sources)
+
+
+def excluded_link_problem(shown: str, line: int | None, written: str,
+                          target: str) -> ContentProblem:
+    """Return the problem of a link (``written``, in the page named ``shown``) to
+    docs-relative ``target``, which exclude_docs or draft_docs leave out of the site."""
+    return ContentProblem(
+        shown, line,
+        f"link '{written}' leads to '{target}', which exclude_docs or draft_docs in "
+        "mkdocs.yml leave out of the site, so the link is dead there",
+        "link to a published page (for a data file such as a .yml, to the page that "
+        "shows it), or publish the file")
 
 
 def dead_html_links(markdown: str, page: str, shown: str, page_url: str,

@@ -12,13 +12,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import get_files
 
-from ..common.errors import ContentProblem, shown_path
+from ..common.errors import shown_path
 from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
 from .channels import REPORT_TEMPLATE, with_channels
 from .config import HospitalConfig, PortalConfig
-from .links import (dead_html_links, dead_link_problem, dead_markdown_links, find_link,
-                    link_line, mark_outside_links, site_url_of)
+from .links import (dead_html_links, dead_link_problem, dead_markdown_links,
+                    excluded_link_problem, find_link, link_line, mark_outside_links, site_url_of)
 from .privacy import personal_data
 from .sections import build_nav
 
@@ -225,7 +225,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 continue
             problems += [str(p) for p in front_matter_problems(text, shown, own_keys)]
             problems += [str(p) for p in dead_markdown_links(text, file.src_uri, shown,
-                                                             site.sources)]
+                                                             site.sources, site.excluded)]
             problems += [str(p) for p in dead_html_links(text, file.src_uri, shown, file.url,
                                                          site.sources, site.urls)]
         problems += [problem for _, problem in personal]
@@ -266,16 +266,19 @@ def _personal_files(files, config):
 @dataclass(frozen=True)
 class _SiteFiles:
     """What a link may lead to: the site's files by source path, and the URLs of those
-    built (normalized by site_url_of)."""
+    built (normalized by site_url_of); and the files exclude_docs or draft_docs leave
+    out, by source path."""
 
     sources: frozenset[str] = frozenset()
     urls: frozenset[str] = frozenset()
+    excluded: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, files) -> "_SiteFiles":
         return cls(frozenset(file.src_uri for file in files),
                    frozenset(site_url_of(file.url) for file in files
-                             if not file.inclusion.is_excluded()))
+                             if not file.inclusion.is_excluded()),
+                   frozenset(file.src_uri for file in files if file.inclusion.is_excluded()))
 
 
 class _LinkNotes(logging.Filter):
@@ -309,12 +312,7 @@ class _LinkNotes(logging.Filter):
                                                           self.site.sources)))
             return False
         line, written = find_link(source or "", page, target) or (None, target)
-        log.warning(str(ContentProblem(
-            shown, line,
-            f"link '{written}' leads to '{target}', which exclude_docs or draft_docs in "
-            "mkdocs.yml leave out of the site, so the link is dead there",
-            "link to a published page (for a data file such as a .yml, to the page that "
-            "shows it), or publish the file")))
+        log.warning(str(excluded_link_problem(shown, line, written, target)))
         return False
 
 
