@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qinglian.common.assets import DIGEST_SCRIPT, block_assets
+from qinglian.common.assets import DIGEST_SCRIPT, asset, block_assets
 from qinglian.quiz.plugin import ASSETS
 from conftest import block_data
 from test_quiz_validation import GOOD_BANK
@@ -120,6 +120,25 @@ def test_bundle_is_minified_with_its_strings_written_out(tmp_path, language, sta
     assert len(list(tmp_path.glob("*.js"))) == 2  # the shared module and the quiz's script
     assert [item.name.split(".")[0] for item in bundle.full] == ["qinglian-quiz", "qinglian-quiz"]
     assert [item.name.split(".")[0] for item in bundle.part] == ["quiz", "quiz"]
+
+
+def test_scripts_are_compacted_without_changing_their_meaning(tmp_path):
+    """Beyond shortened names: a run of vars becomes one, true and false !0 and !1 (not
+    before a dot), a one-statement body loses its braces (not an if's that an else
+    follows, nor a do-while's), a for loop's header its spaces."""
+    source = tmp_path / "s.js"
+    source.write_text("""(function () {
+      var a = true;
+      var b = false;
+      if (a) { b = 1; }
+      if (a) { if (b) a(); } else { b(); }
+      do { a--; } while (a);
+      for (var i = 0; i < 3; i++) { b += i; }
+      return true.toString() + [false] + a;
+    })();""", encoding="utf-8")
+    assert asset("s", source).content == ("(function(){var a=!0,b=!1;if(a)b=1;if(a){if(b)a()}else b();"
+                                          "do{a--}while(a);for(var c=0;c<3;c++)b+=c;"
+                                          "return true.toString()+[!1]+a})()")
 
 
 def test_collector_and_exams_add_their_code_only_where_needed(tmp_path):

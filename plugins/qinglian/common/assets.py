@@ -6,7 +6,8 @@ stale copy after an upgrade; a page left open across an upgrade is loaded
 afresh when instant navigation brings a page of the new build (the shared
 module compares the build's ``_code_version``). Scripts are minified with
 their local names shortened (calmjs.parse, which reads the ES5 our scripts
-are written in); that takes a noticeable part of a second, so the result is
+are written in) and a few rewrites of our own that keep the meaning
+(``_compacted``); that takes a noticeable part of a second, so the result is
 kept in the build cache (``.cache/qinglian/assets``) by the source's hash.
 
 A page with a quiz, a pledge or a route block loads one script and one
@@ -195,20 +196,18 @@ def _minify_style(text: str) -> str:
 
 
 _minified: dict[str, str] = {}  # scripts minified in this process, by source text
-# Local names are shortened; globals (window.qinglian, the build's __QINGLIAN_…__
-# placeholders) keep theirs. A block's last semicolon goes too.
-_MINIFY_OPTIONS = {"obfuscate": True, "obfuscate_globals": False, "drop_semi": True}
 
 
 @cache
 def _minifier() -> str:
     # Asked once: importlib.metadata scans the installed packages each time
-    # (3 ms a script, ~40 ms a build)
-    return f"calmjs.parse {version('calmjs.parse')} {_MINIFY_OPTIONS}"
+    # (3 ms a script, ~40 ms a build). This module's code counts too: its
+    # rewrites (_compacted) change the output as much as calmjs does
+    return f"calmjs.parse {version('calmjs.parse')} {short_hash(Path(__file__).read_text('utf-8'))}"
 
 
 def _minify_script(text: str, cache_dir: Path | None) -> str:
-    # Keyed by the minifier's version and options too: either may change the code
+    # Keyed by the minifier too: another version may write other code
     key = sha256_hex(f"{_minifier()}\n{text}")[:32]
     kept = cache_dir / f"{key}.js" if cache_dir else None
     minified = _minified.get(text)
@@ -221,10 +220,75 @@ def _minify_script(text: str, cache_dir: Path | None) -> str:
         # Imported only when needed: a tenth of a second, which a build that finds
         # every script in the cache need not spend
         from calmjs.parse import es5
-        from calmjs.parse.unparsers.es5 import minify_print
 
-        minified = minify_print(es5(text), **_MINIFY_OPTIONS)
+        minified = "".join(chunk.text for chunk in _printer()(_compacted(es5(text))))
     if kept and not kept.is_file():
         keep(kept, minified.encode("utf-8"))
     _minified[text] = minified
     return minified
+
+
+@cache
+def _printer():
+    """Return calmjs's minifying printer: local names shortened, while globals
+    (window.qinglian, the build's __QINGLIAN_…__ placeholders) keep theirs; a
+    block's last semicolon dropped, and the spaces it puts after the semicolons
+    of a for loop's header (``for(var i=0;i<8;i++)``)."""
+    from calmjs.parse import rules
+    from calmjs.parse.handlers.core import layout_handler_semicolon
+    from calmjs.parse.lexers.es5 import Lexer
+    from calmjs.parse.ruletypes import EndStatement, OptionalSpace
+    from calmjs.parse.unparsers.es5 import Unparser
+
+    def tight_for_headers():
+        return {"layout_handlers": {(EndStatement, OptionalSpace): layout_handler_semicolon}}
+
+    return Unparser(rules=[rules.minify(drop_semi=True), tight_for_headers,
+                           rules.obfuscate(obfuscate_globals=False, reserved_keywords=Lexer.keywords_dict.keys())])
+
+
+def _compacted(program):
+    """Rewrite a parsed script, in place, into shorter code of the same meaning, where
+    calmjs's printer keeps what was written: ``var a = 1; var b = 2;`` becomes
+    ``var a=1,b=2``, ``true`` and ``false`` become ``!0`` and ``!1``, and a block of
+    one simple statement loses its braces. Returns ``program``."""
+    from calmjs.parse import asttypes as js
+
+    # Where each kind of node keeps its list of statements
+    lists = {js.Program: "_children_list", js.Block: "_children_list", js.FuncBase: "elements",
+             js.Case: "elements", js.Default: "elements"}
+    # What may stand without braces: no `if` (an `else` after it would change
+    # hands), nothing that declares
+    simple = (js.ExprStatement, js.Return, js.Throw, js.Break, js.Continue, js.Try)
+
+    def shorter(value):
+        if isinstance(value, js.Boolean):
+            return js.UnaryExpr("!", js.Number("0" if value.value == "true" else "1"))
+        if isinstance(value, js.Block) and len(value.children()) == 1 and isinstance(value.children()[0], simple):
+            return value.children()[0]
+        return value
+
+    def rewrite(node):
+        held = next((name for kind, name in lists.items() if isinstance(node, kind)), None)
+        if held:
+            merged = []
+            for statement in getattr(node, held):
+                if isinstance(statement, js.VarStatement) and merged and isinstance(merged[-1], js.VarStatement):
+                    merged[-1].children().extend(statement.children())
+                else:
+                    merged.append(statement)
+            setattr(node, held, merged)
+        for name, value in vars(node).items():
+            if isinstance(value, list):  # arguments, array items, object values …
+                value[:] = [shorter(item) if isinstance(item, js.Boolean) else item for item in value]
+            elif isinstance(value, js.Boolean) and name not in ("node", "identifier"):
+                # Not where a property is read or a function called: `true.x` is no `!0.x`
+                setattr(node, name, shorter(value))
+            elif name in ("consequent", "alternative", "statement") and not isinstance(node, js.DoWhile):
+                # The body of an if, an else or a loop (a do-while's keeps its braces)
+                setattr(node, name, shorter(value))
+        for child in node:
+            rewrite(child)
+
+    rewrite(program)
+    return program
