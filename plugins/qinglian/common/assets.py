@@ -115,14 +115,16 @@ def block_assets(stem: str, folder: Path, hospital: dict, site_name: str, langua
     after ``name`` (``stem`` by default)."""
     name = name or stem
     shared, strings = _localized(_minify_file(SHARED_SCRIPT, cache_dir), language)
+    collector = hospital.get("collector_url")
+    # Named only on a site that has one: the scripts ask config.collector for truth
     config = _json({"build": _code_version(), "siteId": site_id(hospital, site_name),
-                    "collector": hospital.get("collector_url"),
+                    **({"collector": collector} if collector else {}),
                     "staff": person_fields("staff", hospital.get("departments") or [], language),
                     "strings": strings})
     own = [_minify_file(path, cache_dir) for path in extra_scripts]
     own.append(asset(stem, folder / f"{stem}.js", language, cache_dir).content)
     core = [shared.replace("__QINGLIAN_CONFIG__", config)]
-    if hospital.get("collector_url"):
+    if collector:
         core.append(_minify_file(DELIVERY_SCRIPT, cache_dir))
     style = asset(stem, folder / f"{stem}.css").content
     return Bundle(

@@ -30,8 +30,8 @@
   // changed them, and writing back a stale copy would drop its records.
   var memory = {};
   var unsaved = {}; // keys whose last write failed: memory holds the only copy
-  var local = null;
-  var store = { problem: null };
+  var local; // localStorage, or null where it does not work
+  var store = {};
   try {
     local = localStorage;
     local.setItem(prefix + "probe", 1);

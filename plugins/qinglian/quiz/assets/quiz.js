@@ -38,7 +38,7 @@
   // Ids are keys of plain objects, and "constructor" (a valid id) would find
   // the one every object inherits: look up only an object's own keys
   function own(object, key) {
-    return {}.hasOwnProperty.call(object, key) ? object[key] : undefined;
+    if ({}.hasOwnProperty.call(object, key)) return object[key];
   }
 
   function button(name, text, click, type) {
@@ -96,8 +96,8 @@
     function warn() {
       var problem = q.store.problem;
       notice.hidden = !problem;
-      notice.textContent = problem ? { unavailable: "storage.unavailable", full: "storage.full",
-        corrupt: "storage.corrupt" }[problem] : "";
+      notice.textContent = { unavailable: "storage.unavailable", full: "storage.full",
+        corrupt: "storage.corrupt" }[problem] || "";
     }
 
     function show(state, children) {
