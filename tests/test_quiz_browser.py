@@ -452,6 +452,29 @@ def test_quiz_works_when_storage_fails(offline_site, open_page, fault):
     assert set(recorded.errors) <= ({"denied"} if fault == "disabled" else set())
 
 
+def test_full_storage_notice_goes_once_the_paper_is_kept(offline_site, open_page):
+    """Storage that was full when the paper began, with room again by the next answer
+    (nothing else held in memory alone): the paper is kept, and the notice that it
+    will be lost goes, it no longer being true."""
+    page = open_page().page
+    # Full while window.storageFull says so (set below), as another tab or site may fill it
+    page.add_init_script("const set = Storage.prototype.setItem;"
+                         "Storage.prototype.setItem = function (key, value) {"
+                         " if (window.storageFull) throw new DOMException('full', 'QuotaExceededError');"
+                         " return set.call(this, key, value); };")
+    page.goto(url(offline_site, LESSON))
+    fill_profile(page)
+    page.evaluate("() => { window.storageFull = true; }")
+    start(page)
+    notice = page.locator(".qinglian-quiz__notice")
+    expect(notice).to_contain_text("浏览器存储已满")
+    page.evaluate("() => { window.storageFull = false; }")
+    question = page.locator("fieldset.qinglian-question").first
+    answer(page, question, right_answer(question.get_attribute("data-question-id")))
+    expect(notice).to_be_hidden()
+    assert _stored_person(page)["open"]
+
+
 def test_corrupt_storage_is_set_aside(offline_site, open_page):
     """Unreadable saved data is kept under another key, said, and the quiz works."""
     page = open_page().page

@@ -78,6 +78,9 @@
       if (value === null) local.removeItem(prefix + key);
       else local.setItem(prefix + key, memory[key]);
       delete unsaved[key];
+      // Room again, and nothing held in memory alone: "full" (results lost when
+      // the page closes) is no longer true
+      if (store.problem == "full" && !Object.keys(unsaved).length) store.problem = null;
     } catch (error) {
       store.problem = "full";
     }
