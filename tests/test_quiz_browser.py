@@ -623,6 +623,37 @@ def test_instant_navigation_starts_the_quiz(local_server, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
+# A start that counts its runs, handed to the shared module the way a script that
+# ran before it waits (see quiz.js)
+COUNT_STARTS = """window.qinglianWaiting = [function () {
+    window.qinglian.onPage(function () { window.pageStarts = (window.pageStarts || 0) + 1; });
+}];"""
+
+
+def test_scripts_start_once_for_each_page(local_server, open_page):
+    """Material's document$ announces each page once, and the last one again to each new
+    subscriber: a start runs once on load, once on the page that first brings the shared
+    module by instant navigation (the lesson list, for the route's nav marks), and once
+    after each navigation from there."""
+    recorded = open_page()
+    page = recorded.page
+    page.add_init_script(COUNT_STARTS)
+    open_for_instant_navigation(page, local_server)
+    assert page.evaluate("window.qinglian === undefined")  # the home page has no block
+    page.evaluate("document$.subscribe(() => { window.pagesShown = (window.pagesShown || 0) + 1; })")
+    links = [page.locator("article a", has_text="九项准则"), page.locator("article a", has_text="合法按劳取酬"),
+             page.locator("a.md-tabs__link", has_text="测验")]
+    for shown, link in enumerate(links, start=2):
+        link.first.click()
+        # The page announced, and the module (which may run after that) started
+        page.wait_for_function(f"window.pagesShown == {shown} && window.pageStarts >= {shown - 1}")
+        assert page.evaluate("window.pageStarts") == shown - 1, page.url
+    assert same_document(page)
+    page.goto(url(local_server, LESSON))  # a load with the module in the page
+    assert page.evaluate("window.pageStarts") == 1
+    assert recorded.blocked == [] and recorded.errors == []
+
+
 def test_instant_navigation_after_an_update_loads_the_page_afresh(local_server, open_page):
     """The site was updated while a quiz page was open: instant navigation to the new
     build's pages loads them afresh, so their blocks never run with the old page's code

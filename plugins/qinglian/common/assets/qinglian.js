@@ -185,11 +185,19 @@
 
   // The page ------------------------------------------------------------------------
   // Run `start` once the page is ready, and again after each instant
-  // navigation (Material's document$), when Material is there.
+  // navigation (Material's document$), when Material is there: once for each
+  // address, as document$ announces its last page again to a new subscriber, and
+  // a page this module came with may be announced before or after it runs
   function onPage(start) {
-    function ready() {
+    var shown;
+    function once() {
+      if (shown == location.pathname) return;
+      shown = location.pathname;
       start();
-      if (window.document$) document$.subscribe(start);
+    }
+    function ready() {
+      once();
+      if (window.document$) document$.subscribe(once);
     }
     if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", ready);
     else ready();
