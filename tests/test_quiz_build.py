@@ -90,7 +90,7 @@ def test_quiz_text_stays_out_of_search(intranet_site):
 MKDOCS_QUIZ_RAW, MKDOCS_QUIZ_GZIP = 61_248, 14_327
 
 
-@pytest.mark.parametrize("page, budget", [("lessons/standard-1", 7_140), ("quizzes/onboarding", 7_690)])
+@pytest.mark.parametrize("page, budget", [("lessons/standard-1", 7_115), ("quizzes/onboarding", 7_670)])
 def test_asset_size_budget(intranet_site, capsys, page, budget):
     """What a quiz page loads of ours (one script and one stylesheet, the shared module
     inside; an exam adds SHA-256): ≤ 1/3 of mkdocs-quiz's bytes raw, and gzipped (level 6,
