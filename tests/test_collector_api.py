@@ -28,10 +28,11 @@ import pytest
 from conftest import free_port
 from qinglian.cli import main
 from qinglian.collector import app as app_module
+from qinglian.collector import importer
 from qinglian.collector.app import CHECK_ON_LOOP, MAX_BODY, create_app
 from qinglian.collector.corrections import new_correction
 from qinglian.collector.errors import SetupError
-from qinglian.collector.intake import Outcome, receive
+from qinglian.collector.intake import Outcome, receive_all
 from qinglian.collector.manifest import Manifests
 from qinglian.collector.settings import Settings
 from qinglian.collector.store import (Evidence, PurgedRecord, Store, canonical_json,
@@ -608,7 +609,8 @@ def test_concurrent_repeats_store_one_row(store_db):
     def send(item):
         start.wait()
         evidence = Evidence.now("127.0.0.1", "test")
-        outcomes.append((item is sent, receive(item, store, Manifests(), evidence).outcome))
+        (receipt,) = receive_all([item], store, Manifests(), evidence)
+        outcomes.append((item is sent, receipt.outcome))
 
     threads = [threading.Thread(target=send, args=(sent if n % 2 else changed,))
                for n in range(16)]
@@ -625,6 +627,21 @@ def test_concurrent_repeats_store_one_row(store_db):
             expected = Outcome.REPEAT if is_sent == winner_is_sent else Outcome.CONFLICT
             assert outcome is expected
     store.close()
+
+
+def test_add_all_answers_each_record_as_add_would(store_db):
+    """``add_all`` (one transaction for many records) stores each new id once and returns,
+    in order, None or the body already stored with the id, also for repeats in one call."""
+    store = open_store(store_db)
+    try:
+        earlier, new = record(), record()
+        store.add(earlier, Evidence.now(None, "test"))
+        changed = {**new, "page": "http://intranet.test/other/"}
+        answers = store.add_all([earlier, new, new, changed], Evidence.now(None, "test"))
+        assert answers == [canonical_json(earlier), None, canonical_json(new), canonical_json(new)]
+        assert [stored.record for stored in store.records()] == [earlier, new]
+    finally:
+        store.close()
 
 
 def test_store_is_append_only_and_in_wal_mode(tmp_path):
@@ -869,6 +886,27 @@ def test_records_import_is_idempotent_and_reports(tmp_path, capsys, store_db):
     assert out.splitlines()[-1] == "stored 0, already there 1, conflicting 1, invalid 0"
     store = open_store(db)
     assert len(store.records()) == 2
+    store.close()
+
+
+def test_records_import_in_batches_keeps_the_rules(tmp_path, capsys, store_db, monkeypatch):
+    """Records are stored a batch at a time: a record repeated in the file, in its batch
+    or a later one, is stored once, a changed copy is named as conflicting, and an entry
+    is named by its place in the whole file."""
+    monkeypatch.setattr(importer, "BATCH", 2)
+    first, second = record(), record("pledge")
+    changed = {**first, "page": "http://intranet.test/other/"}
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([first, first, second, changed, {"record": second}, 42]),
+                    encoding="utf-8")
+    code, out, _ = run(capsys, "records", "import", str(path), "--db", store_db)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 3 and lines[0].startswith(f"{first['id']}: id: ")
+    assert lines[1].startswith("entry 6: record: 42 is not of type 'object'")
+    assert lines[2] == "stored 2, already there 2, conflicting 1, invalid 1"
+    store = open_store(store_db)
+    assert [stored.record for stored in store.records()] == [first, second]
     store.close()
 
 

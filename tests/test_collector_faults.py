@@ -176,10 +176,10 @@ def test_records_import_stops_with_the_reason_when_the_store_refuses(tmp_path, c
     path = tmp_path / "records.json"
     path.write_text(json.dumps([record(), record()]), encoding="utf-8")
 
-    def refuse(store, record, evidence):
+    def refuse(store, records, evidence):
         raise StoreUnavailable("cannot store a record in 'r.db': database or disk is full")
 
-    monkeypatch.setattr(Store, "add", refuse)
+    monkeypatch.setattr(Store, "add_all", refuse)
     assert main(["records", "import", str(path), "--db", str(tmp_path / "r.db")]) == 2
     assert capsys.readouterr().err == (
         "qinglian records import: cannot store a record in 'r.db': database or disk is full; "

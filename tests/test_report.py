@@ -25,7 +25,7 @@ from openpyxl.styles import PatternFill
 from qinglian.cli import main
 from qinglian.collector.corrections import new_correction
 from qinglian.collector.errors import SetupError
-from qinglian.collector.intake import Outcome, receive
+from qinglian.collector.intake import Outcome, receive_all
 from qinglian.collector.manifest import Manifests
 from qinglian.collector.report import build_report, read_published, read_roster
 from qinglian.collector.report_cli import records_from
@@ -106,7 +106,8 @@ def store_with(tmp_path, manifest):
         store = open_store(db)
         try:
             for item in records:
-                receipt = receive(item, store, manifests, Evidence.now("127.0.0.1", "test"))
+                (receipt,) = receive_all([item], store, manifests,
+                                         Evidence.now("127.0.0.1", "test"))
                 assert receipt.outcome is Outcome.STORED, receipt.problems
             for correction in corrections:
                 store.add_correction(correction)

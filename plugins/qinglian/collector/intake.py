@@ -23,12 +23,15 @@ class Receipt:
     problems: list[str] = field(default_factory=list)
 
 
-def receive(record: object, store: Store, manifests: Manifests, evidence: Evidence) -> Receipt:
-    """Validate ``record`` against the schema and the manifests, then store it once."""
-    found = problems(record, manifests)
-    if found:
-        return Receipt(Outcome.INVALID, found)
-    return receipt_for(record, store.add(record, evidence))
+def receive_all(records: list, store: Store, manifests: Manifests,
+                evidence: Evidence) -> list[Receipt]:
+    """Validate each record against the schema and the manifests, then store the valid
+    ones once, in one transaction; return a receipt for each record, in order."""
+    found = [problems(record, manifests) for record in records]
+    valid = [record for record, bad in zip(records, found) if not bad]
+    stored = iter(store.add_all(valid, evidence) if valid else [])
+    return [Receipt(Outcome.INVALID, bad) if bad else receipt_for(record, next(stored))
+            for record, bad in zip(records, found)]
 
 
 def problems(record: object, manifests: Manifests) -> list[str]:

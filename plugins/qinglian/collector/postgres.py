@@ -138,6 +138,27 @@ class PostgresStore:
                                            (record["id"],)).fetchone()
         return stored
 
+    def add_all(self, records: list[dict], evidence: Evidence) -> list[str | None]:
+        """``add`` for each of ``records``, in one transaction (one WAL flush for all):
+        return what ``add`` would return for each, in order."""
+        with self._unavailable("store records in"), self._pool.connection() as connection, \
+                connection.transaction():
+            cursor = connection.cursor()
+            # One result per record, in order: its id if this record was the one stored
+            cursor.executemany(
+                "INSERT INTO records (id, site, kind, created, body, received, client_ip,"
+                " user_agent, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
+                [(record["id"], record["site"], record["kind"], record["created"],
+                  canonical_json(record), evidence.received, evidence.client_ip,
+                  evidence.user_agent, evidence.identity) for record in records],
+                returning=True)
+            inserted = [cursor.fetchone() is not None for _ in cursor.results()]
+            taken = [record["id"] for record, new in zip(records, inserted) if not new]
+            bodies = dict(connection.execute("SELECT id, body FROM records WHERE id = ANY(%s)",
+                                             (taken,)).fetchall()) if taken else {}
+        return [None if new else bodies[record["id"]] for record, new in zip(records, inserted)]
+
     async def add_async(self, record: dict, evidence: Evidence) -> str | None:
         """``add`` for a coroutine, in a worker thread (psycopg's calls block). PostgreSQL
         itself lets concurrent commits share one flush of its WAL."""

@@ -245,6 +245,18 @@ class Store:
         write.done.wait()
         return write.outcome()
 
+    def add_all(self, records: list[dict], evidence: Evidence) -> list[str | None]:
+        """``add`` for each of ``records``, in one transaction (one sync to disk for all):
+        return what ``add`` would return for each, in order.
+
+        Raises the error of the first record that could not be written, once all are
+        settled; the others may be stored (one record's failure is tried alone)."""
+        writes = [_Write(record, evidence, done=threading.Event()) for record in records]
+        self._enqueue(*writes)
+        for write in writes:
+            write.done.wait()
+        return [write.outcome() for write in writes]
+
     async def add_async(self, record: dict, evidence: Evidence) -> str | None:
         """``add`` for a coroutine: the event loop goes on serving while the writer writes."""
         write = _Write(record, evidence, future=asyncio.get_running_loop().create_future())
@@ -341,9 +353,10 @@ class Store:
                 connection.close()
             self._all.clear()
 
-    def _enqueue(self, write: _Write) -> None:
+    def _enqueue(self, *writes: _Write) -> None:
+        # All at once: the writer takes them as one group
         with self._queue_changed:
-            self._queue.append(write)
+            self._queue.extend(writes)
             if self._writer is None:
                 self._writer = threading.Thread(target=self._write_queued, daemon=True,
                                                 name=f"qinglian writer of {self.path.name}")
