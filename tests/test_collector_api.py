@@ -910,6 +910,38 @@ def test_records_import_in_batches_keeps_the_rules(tmp_path, capsys, store_db, m
     store.close()
 
 
+def test_records_import_of_several_files_gives_one_summary(tmp_path, capsys, store_db):
+    """Files gathered from many PCs are imported in one run: a record in two files is
+    stored once, each rejected entry is named after its file, one summary counts all."""
+    shared, other = record(), record("pledge")
+    ward = tmp_path / "ward-3.json"
+    ward.write_text(json.dumps([shared, other]), encoding="utf-8")
+    clinic = tmp_path / "clinic\n.json"  # a name from a USB stick may hold anything
+    clinic.write_text(json.dumps({"records": [{"record": shared}, 42]}), encoding="utf-8")
+    code, out, _ = run(capsys, "records", "import", str(ward), str(clinic), "--db", store_db)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{ascii(str(clinic))}: entry 2: record: 42 is not of type")
+    assert lines[1] == "stored 2, already there 1, conflicting 0, invalid 1 (from 2 files)"
+    store = open_store(store_db)
+    assert [stored.record for stored in store.records()] == [shared, other]
+    store.close()
+
+
+def test_records_import_stores_nothing_when_one_of_its_files_cannot_be_read(tmp_path, capsys):
+    """Every file is read before any record is stored: a damaged second file stops the
+    import with exit 2 and leaves the first file's records out too."""
+    good, damaged = tmp_path / "good.json", tmp_path / "damaged.json"
+    good.write_text(json.dumps([record()]), encoding="utf-8")
+    damaged.write_text("[{", encoding="utf-8")
+    db = tmp_path / "r.db"
+    code, out, err = run(capsys, "records", "import", str(good), str(damaged), "--db", str(db))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"qinglian records import: '{damaged}' is not a JSON file")
+    assert not db.exists()
+
+
 def test_records_import_prints_no_control_characters_from_the_file(tmp_path, capsys, store_db):
     """An id from the file that holds a line break, a terminal escape or a bidi override
     is not printed as it is: it would forge a line of the report (or the summary) or

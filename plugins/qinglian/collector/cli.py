@@ -57,12 +57,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     actions = records.add_subparsers(dest="action", metavar="ACTION")
     records.set_defaults(run=lambda args: records.print_help() or 2)
     load = actions.add_parser(
-        "import", help="store records from a file downloaded from the site",
-        description="Store the records of a JSON file downloaded from a Qinglian site, by the "
-                    "collector's rules. Records already there are skipped. Exits 1 when any "
-                    "record is rejected, 2 when the file cannot be read.",
+        "import", help="store records from files downloaded from the site",
+        description="Store the records of JSON files downloaded from a Qinglian site (or "
+                    "exported by a collector), by the collector's rules, with one summary "
+                    "for all. Records already there are skipped. Exits 1 when any record is "
+                    "rejected, 2 when a file cannot be read (then nothing is stored).",
     )
-    load.add_argument("file", type=Path, metavar="FILE", help="the downloaded JSON file")
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                      help="a downloaded JSON file (several: e.g. /media/usb/*.json)")
     load.add_argument("--db", required=True, help=DB_HELP)
     _add_manifest_option(load)
     load.set_defaults(run=_run_import)
@@ -218,14 +220,15 @@ def _run_import(args) -> int:
     from .store import open_store
 
     try:
-        entries = read_records_file(args.file)
+        # Every file read before any record is stored
+        files = [(path, read_records_file(path)) for path in args.files]
         manifests = Manifests.load(args.manifest)
         store = open_store(args.db)
     except SetupError as error:
         print(f"qinglian records import: {error}", file=sys.stderr)
         return 2
     try:
-        report = import_records(entries, store, manifests)
+        report = import_records(files, store, manifests)
     except StoreUnavailable as error:
         print(f"qinglian records import: {error}; the records stored so far stay stored, "
               "run the import again", file=sys.stderr)

@@ -4,7 +4,8 @@ When the collector was unreachable, the site lets a person download what the
 browser holds. The file is a JSON array of records or ``{"records": [...]}``;
 an entry may be wrapped as ``{"record": {...}, "state": ...}`` (the browser's
 queue, or ``GET /api/v1/records``). Each record goes through the same rules as
-a POST, so importing a file twice stores nothing new.
+a POST, so importing a file twice stores nothing new. Several files (USB sticks
+from many PCs) are imported in one run, with one summary.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ BATCH = 500
 class ImportReport:
     counts: Counter = field(default_factory=Counter)
     rejected: list[str] = field(default_factory=list)  # "id: reason", one per record
+    files: int = 1
 
     def summary(self) -> str:
-        return ", ".join(f"{outcome.value} {self.counts[outcome]}" for outcome in Outcome)
+        counts = ", ".join(f"{outcome.value} {self.counts[outcome]}" for outcome in Outcome)
+        return counts if self.files == 1 else f"{counts} (from {self.files} files)"
 
 
 def read_records_file(path: Path) -> list:
@@ -52,21 +55,32 @@ def read_records_file(path: Path) -> list:
                      "an object with a \"records\" array")
 
 
-def import_records(entries: list, store: Store, manifests: Manifests) -> ImportReport:
-    """Store each entry's record by the collector's rules; count and explain the rejected."""
-    report = ImportReport()
+def import_records(files: list[tuple[Path, list]], store: Store,
+                   manifests: Manifests) -> ImportReport:
+    """Store the record of each entry of each (file, entries) by the collector's rules;
+    count them all, and explain each rejected one (after its file's name, when several)."""
+    report = ImportReport(files=len(files))
     evidence = Evidence.now(client_ip=None, user_agent=IMPORTER)
-    # A record never has a "record" field (the schema forbids it), so this is a wrapper
-    records = [entry["record"] if isinstance(entry, dict) and "record" in entry else entry
-               for entry in entries]
-    for start in range(0, len(records), BATCH):
-        batch = records[start:start + BATCH]
-        receipts = receive_all(batch, store, manifests, evidence)
-        for number, (record, receipt) in enumerate(zip(batch, receipts), start=start + 1):
-            report.counts[receipt.outcome] += 1
-            if receipt.problems:
-                report.rejected.append(f"{_name(record, number)}: {'; '.join(receipt.problems)}")
+    for path, entries in files:
+        prefix = f"{_file_name(path)}: " if len(files) > 1 else ""
+        # A record never has a "record" field (the schema forbids it), so this is a wrapper
+        records = [entry["record"] if isinstance(entry, dict) and "record" in entry else entry
+                   for entry in entries]
+        for start in range(0, len(records), BATCH):
+            batch = records[start:start + BATCH]
+            receipts = receive_all(batch, store, manifests, evidence)
+            for number, (record, receipt) in enumerate(zip(batch, receipts), start=start + 1):
+                report.counts[receipt.outcome] += 1
+                if receipt.problems:
+                    report.rejected.append(
+                        f"{prefix}{_name(record, number)}: {'; '.join(receipt.problems)}")
     return report
+
+
+def _file_name(path: Path) -> str:
+    """The file's name as given, or as a Python string literal when it holds a line break
+    or a terminal escape (a file on a USB stick may be named anything)."""
+    return str(path) if str(path).isprintable() else ascii(str(path))
 
 
 def _name(record: object, number: int) -> str:
