@@ -7,6 +7,10 @@ faster; ``jsonschema`` still runs on every record the predicate refuses, to name
 its problems. Each keyword below follows ``jsonschema``'s own code for the JSON
 values ``json.loads`` returns, and a schema using any other keyword is refused
 when compiled, so a new rule in the schema cannot be skipped unnoticed.
+
+Not fastjsonschema, the library that does this for others: it implements drafts
+4, 6 and 7, while the record schema is 2020-12, and it passes over a keyword it
+does not know, so a rule of a later draft would let every record through.
 """
 
 from __future__ import annotations
