@@ -783,6 +783,24 @@ def test_timer_hides_the_questions_scrolling_beneath_it(local_server, open_page,
     assert colour == page_colour and not colour.startswith("rgba"), colour
 
 
+def test_enter_that_ends_a_pinyin_word_keeps_the_profile_open(offline_site, open_page):
+    """The Enter that ends an input method's word (pinyin typed for a name) is the input
+    method's: it does not save the profile with the name half typed; the next does."""
+    page = open_page().page
+    page.goto(url(offline_site, LESSON))
+    page.locator("input[name=staff_id]").fill("A001")
+    page.locator("select[name=department]").select_option(index=1)
+    name = page.locator("input[name=name]")
+    name.fill("张")
+    name.dispatch_event("keydown", {"key": "Enter", "isComposing": True, "bubbles": True})
+    expect(page.locator(".qinglian-profile")).to_be_visible()
+    assert person(page) is None
+    name.fill("张三")
+    name.press("Enter")
+    expect(page.locator(".qinglian-quiz__start")).to_be_visible()
+    assert person(page)["profile"]["name"] == "张三"
+
+
 def test_enter_in_an_answer_keeps_the_paper_open(local_server, open_page):
     """Enter on an option or in a fill-in box answers, it does not hand in the paper;
     交卷 does, and the focus then rests on the result."""

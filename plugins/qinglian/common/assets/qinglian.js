@@ -300,7 +300,8 @@
       }
     }
     return element("fieldset", { class: "qinglian-profile", keydown: function (event) {
-      if (event.key == "Enter" && event.target.tagName == "INPUT") {
+      // Not the Enter that ends an input method's word (a name typed in pinyin)
+      if (event.key == "Enter" && !event.isComposing && event.target.tagName == "INPUT") {
         event.preventDefault();
         submit();
       }
