@@ -414,6 +414,17 @@ def test_failing_collector_is_retried_until_stored_once(delivery, collector, ope
     assert unexpected(recorded.errors) == [] and recorded.blocked == []
 
 
+def queue_more_pledges(page, people) -> None:
+    """Put a waiting record of the pledge signed first for each of ``people`` into the
+    outbox, and make the first one due again."""
+    page.evaluate("""people => {
+        const q = window.qinglian;
+        const first = Object.assign(q.outbox()[0], {tries: 0, next: 0});
+        q.saveOutbox([first].concat(people.map(person => ({
+            record: q.record('pledge', person, first.record.pledge), state: 'waiting', tries: 0, next: 0}))));
+    }""", people)
+
+
 def test_collector_down_a_page_load_tries_one_record_not_each(delivery, collector, open_page):
     """Thirty records waiting while the collector is down for days: a page load tries
     one, and the others wait for its retry (each failed try rewrites the whole outbox,
@@ -427,13 +438,7 @@ def test_collector_down_a_page_load_tries_one_record_not_each(delivery, collecto
         window.fetch = function () { window.tries++; return post.apply(this, arguments); };""")
     page.goto(pledge_url(delivery, "http", "family"))
     fill(page, FAMILY[0])
-    # Twenty-nine more of the same pledge, as other family members sign it
-    page.evaluate("""people => {
-        const q = window.qinglian;
-        const first = Object.assign(q.outbox()[0], {tries: 0, next: 0});
-        q.saveOutbox([first].concat(people.map(person => ({
-            record: q.record('pledge', person, first.record.pledge), state: 'waiting', tries: 0, next: 0}))));
-    }""", (FAMILY * 10)[1:])
+    queue_more_pledges(page, (FAMILY * 10)[1:])  # twenty-nine more family members sign it
     # Time stands still, so that the first try's retry is due only when the test says
     # (on a loaded machine, five real seconds could pass before the count is read)
     page.clock.pause_at(datetime.now() + timedelta(seconds=1))
@@ -469,12 +474,7 @@ def test_collector_back_writes_the_outbox_once_a_batch(delivery, collector, open
         };""")
     page.goto(pledge_url(delivery, "http", "family"))
     fill(page, FAMILY[0])
-    page.evaluate("""people => {
-        const q = window.qinglian;
-        const first = Object.assign(q.outbox()[0], {tries: 0, next: 0});
-        q.saveOutbox([first].concat(people.map(person => ({
-            record: q.record('pledge', person, first.record.pledge), state: 'waiting', tries: 0, next: 0}))));
-    }""", (FAMILY * 20)[1:])
+    queue_more_pledges(page, (FAMILY * 20)[1:])
     with collector() as server:
         page.reload()  # tries at once, as on every load
         page.wait_for_function("() => window.qinglian.outbox().every(item => item.state === 'sent')")
