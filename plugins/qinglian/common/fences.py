@@ -138,9 +138,13 @@ def _outer_column(lines: list[str], index: int, width: int) -> int | None:
     return 0
 
 
+# A name only counts right after a fence's marker: the marker's literal "```"
+# leads the search to the few fences, where the name alone, ignoring case, was
+# tried at every character (a tenth of the time, 4 plugins on 1,000 pages)
 @lru_cache(maxsize=64)
 def _names(languages: frozenset[str]) -> re.Pattern:
-    return re.compile("|".join(sorted(map(re.escape, languages))), re.IGNORECASE)
+    names = "|".join(sorted(map(re.escape, languages)))
+    return re.compile(rf"(?:```|~~~)[ \t]*\{{?\.?(?:{names})", re.IGNORECASE)
 
 
 def _dedent(line: str, indent: str) -> str:
