@@ -25,6 +25,7 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
     def __init__(self):
         self.library = PledgeLibrary()
         self.bundle: Bundle | None = None
+        self.fallback = ""  # what a signing form says until its script draws it
 
     # Read every pledge and the lock once per build (after the portal plugin
     # has resolved extra.hospital: departments, site id, collector)
@@ -38,6 +39,8 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         self.bundle = block_assets("pledge", ASSETS, self._hospital(config), config.site_name,
                                    config.theme.get("language", "zh"),
                                    asset_cache(config.config_file_path))
+        # Once per build: made for each page, the words cost more than filling its forms
+        self.fallback = not_started("pledge", config.theme.get("language", "zh"))
 
     # Swap each ```pledge block for a placeholder (run early, before other
     # plugins treat it as code); its form goes in after Markdown
@@ -60,18 +63,16 @@ class PledgePlugin(BasePlugin[PledgeConfig]):
         if not self.config.enabled:
             return
 
-        departments = self._hospital(config).get("departments") or []
-        language = config.theme.get("language", "zh")
-        fallback = not_started("pledge", language)
-
         def form(pledge_id: str, so_far: str) -> str:
+            departments = self._hospital(config).get("departments") or []
+            language = config.theme.get("language", "zh")
             pledge = self.library.pledges[pledge_id]
             versions = [entry["version"] for entry in self.library.lock.get(pledge.id, [])]
             payload = pledge_payload(pledge, person_fields(pledge.audience, departments, language),
                                      versions)
             needed = self.bundle.for_page(so_far)
             return render_block("pledge", pledge.id, block_data(payload), *page_assets(needed, page.url),
-                                fallback)
+                                self.fallback)
 
         page.content = fill_slots("pledge", page.content, form) or page.content
         return context

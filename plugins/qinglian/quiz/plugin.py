@@ -26,6 +26,7 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         self.library_config = None  # the config self.library was read for
         self.blocks: QuizBlocks | None = None  # made for self.library at each build
         self.bundles: dict[str, Bundle] = {}  # by quiz mode
+        self.fallback = ""  # what a quiz block says until its script draws it
 
     # Read and validate every bank and quiz once per build (after the portal
     # plugin has resolved extra.hospital, whose departments the profile offers)
@@ -37,6 +38,8 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         for problem in self.site_library(config).problems:
             log.warning(str(problem))
         self.blocks = QuizBlocks(self.library, self._cache_dir(config))
+        # Once per build: made for each page, the words cost as much as filling its quizzes
+        self.fallback = not_started("quiz", config.theme.get("language", "zh"))
         # Only exam pages need SHA-256 (their answers are salted digests)
         settings = (ASSETS, config.extra.get("hospital") or {}, config.site_name,
                     config.theme.get("language", "zh"), asset_cache(config.config_file_path))
@@ -72,12 +75,10 @@ class QuizPlugin(BasePlugin[QuizConfig]):
         if not self.config.enabled:
             return
 
-        fallback = not_started("quiz", config.theme.get("language", "zh"))
-
         def block(quiz_id: str, so_far: str) -> str:
             quiz = self.blocks[quiz_id]
             needed = self.bundles[quiz.mode].for_page(so_far)
-            return render_quiz(quiz, *page_assets(needed, page.url), fallback)
+            return render_quiz(quiz, *page_assets(needed, page.url), self.fallback)
 
         page.content = fill_slots("quiz", page.content, block) or page.content
         return context
