@@ -44,13 +44,16 @@ class RisksPlugin(BasePlugin[RisksConfig]):
             return translate(key, language, **values)
 
         src = page.file.src_uri
-        register = files.get_file_from_path(f"{self.config.risks_dir}/index.md")
         if src == f"{self.config.risks_dir}/index.md":
             script = get_relative_url(f"assets/qinglian/{self.script.name}", page.url)
             return (html + render_register(self.risks, t, lambda n: standard_label(n, language))
                     + f'<script src="{script}"></script>')
         standard = page.meta.get("standard")
-        if register and src.startswith(f"{self.config.lessons_dir}/") and standard in range(1, 10):
+        if not src.startswith(f"{self.config.lessons_dir}/") or standard not in range(1, 10):
+            return
+        # Looked up only for lessons: on every page it was half of this handler's time
+        register = files.get_file_from_path(f"{self.config.risks_dir}/index.md")
+        if register:
             href = get_relative_url(register.url, page.url)
             section = render_for_standard(self.risks, standard, href, t)
             return insert_before_heading(html, t("quiz.self_test"), section)
