@@ -355,6 +355,23 @@ def test_unreadable_records_answer_reads_503(store_db, path, caplog):
     assert "answered 503: nothing was sent" in caplog.text
 
 
+def test_unreadable_records_answer_the_verification_page_503_in_its_language(store_db, caplog):
+    """Someone checking a certificate while the records cannot be read gets the
+    verification page saying so (503, Retry-After), not the JSON error admin clients read."""
+    store = open_store(store_db)
+    store.add(record(), Evidence.now("127.0.0.1", None))
+    store.close()
+    app = create_app(Settings(db=store_db, admin_token=TOKEN, lock_timeout=LOCK_TIMEOUT))
+    with TestClient(app) as client, unreadable(store_db) as reason, \
+            caplog.at_level(logging.WARNING, logger="qinglian.collector"):
+        response = client.get("/verify/abcd-efgh-jkmn-pqrs")
+    assert response.status_code == 503 and response.headers["retry-after"] == str(RETRY_AFTER)
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<html lang="zh">' in response.text and "暂时无法查询。" in response.text
+    assert "<code>ABCD-EFGH-JKMN-PQRS</code>" in response.text
+    assert reason in caplog.text and "answered the verification page 503" in caplog.text
+
+
 @pytest.mark.collector
 def test_read_failing_half_way_is_cut_off_not_ended(tmp_path):
     """The disk fails under the records half-way through a download: the JSON reads,

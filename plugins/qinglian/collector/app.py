@@ -248,7 +248,15 @@ def verify_page(request: Request) -> Response:
     if code is None:
         return HTMLResponse(verify_html("malformed", raw, language=manifests.language),
                             status_code=400, headers=_HEADERS)
-    completion = find(code, _corrected(request, None, None), manifests)
+    try:
+        completion = find(code, _corrected(request, None, None), manifests)
+    except StoreUnavailable as error:
+        # The person holding a certificate gets a page in their language, not the
+        # error shape admin clients read
+        log.warning("%s (answered the verification page 503: nothing was read)", error)
+        return HTMLResponse(verify_html("unavailable", formatted(code), language=manifests.language),
+                            status_code=503,
+                            headers={**_HEADERS, "Retry-After": str(RETRY_AFTER)})
     language = manifests.sites[completion.site].language if completion else manifests.language
     return HTMLResponse(verify_html("valid" if completion else "unknown", formatted(code),
                                     completion, language),
