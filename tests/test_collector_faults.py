@@ -336,15 +336,20 @@ def unreadable(db: str):
     yield "database disk image is malformed (SQLITE_CORRUPT); the file is damaged"
 
 
+def app_holding_one_record(store_db):
+    """Return the collector's app on a database that holds one record."""
+    store = open_store(store_db)
+    store.add(record(), Evidence.now("127.0.0.1", None))
+    store.close()
+    return create_app(Settings(db=store_db, admin_token=TOKEN, lock_timeout=LOCK_TIMEOUT))
+
+
 @pytest.mark.parametrize("path", READS)
 def test_unreadable_records_answer_reads_503(store_db, path, caplog):
     """The records cannot be read: every read answers 503 with Retry-After and the error
     shape, before anything is sent (not 200 and a short or empty download); the log
     says why."""
-    store = open_store(store_db)
-    store.add(record(), Evidence.now("127.0.0.1", None))
-    store.close()
-    app = create_app(Settings(db=store_db, admin_token=TOKEN, lock_timeout=LOCK_TIMEOUT))
+    app = app_holding_one_record(store_db)
     with TestClient(app) as client, unreadable(store_db) as reason, \
             caplog.at_level(logging.WARNING, logger="qinglian.collector"):
         response = client.get(path, headers=ADMIN)
@@ -358,10 +363,7 @@ def test_unreadable_records_answer_reads_503(store_db, path, caplog):
 def test_unreadable_records_answer_the_verification_page_503_in_its_language(store_db, caplog):
     """Someone checking a certificate while the records cannot be read gets the
     verification page saying so (503, Retry-After), not the JSON error admin clients read."""
-    store = open_store(store_db)
-    store.add(record(), Evidence.now("127.0.0.1", None))
-    store.close()
-    app = create_app(Settings(db=store_db, admin_token=TOKEN, lock_timeout=LOCK_TIMEOUT))
+    app = app_holding_one_record(store_db)
     with TestClient(app) as client, unreadable(store_db) as reason, \
             caplog.at_level(logging.WARNING, logger="qinglian.collector"):
         response = client.get("/verify/abcd-efgh-jkmn-pqrs")
