@@ -125,7 +125,6 @@
   // more than needed, so that this happens once in some hundred records, not on each
   var ROOM = 100000;
   var set = q.store.set;
-  var held = {}; // keys whose last write did not fit: only this page's memory has them
 
   // `value` of `key` without the records `dropped`: the outbox loses them, and a
   // person's copy of an attempt keeps what the quiz shows and its attempt limit
@@ -155,10 +154,8 @@
       if (item.record.kind == "attempt") people["person:" + item.record.person.staff_id] = 1;
     });
     if (!dropped.length) return dropped;
-    q.store.problem = null;
-    set("outbox", without("outbox", items, dropped));
     // Storage that takes nothing at all frees nothing: the page keeps showing them
-    if (q.store.problem) {
+    if (!set("outbox", without("outbox", items, dropped))) {
       set("outbox", items);
       return [];
     }
@@ -169,22 +166,16 @@
     return dropped;
   }
 
+  // The shared module's own says when storage is full, and when no longer (nothing
+  // held in memory alone): this one only makes room and tries again
   q.store.set = function (key, value) {
-    var before = q.store.problem;
     var dropped = [];
     for (;;) {
-      q.store.problem = null;
-      set(key, dropped.length && value !== null ? without(key, value, dropped) : value);
+      if (set(key, dropped.length && value !== null ? without(key, value, dropped) : value)) return true;
       var more = q.store.problem == "full" ? makeRoom(ROOM) : [];
-      if (!more.length) break;
+      if (!more.length) return false;
       dropped = dropped.concat(more);
     }
-    if (q.store.problem == "full") held[key] = 1;
-    else delete held[key];
-    // Full no more once nothing is held in memory alone (records delivered, room made):
-    // the notice that results are lost when the page closes goes
-    if (before == "full" && !Object.keys(held).length) before = null;
-    q.store.problem = q.store.problem || before;
   };
 
   // Records kept while the site had no collector (an earlier build) go to the one it

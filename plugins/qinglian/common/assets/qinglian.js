@@ -70,6 +70,7 @@
     }
   };
 
+  // Says whether the value was written (delivery.js makes room when it was not)
   store.set = function (key, value) {
     memory[key] = value === null ? null : JSON.stringify(value);
     unsaved[key] = 1;
@@ -81,6 +82,7 @@
       // Room again, and nothing held in memory alone: "full" (results lost when
       // the page closes) is no longer true
       if (store.problem == "full" && !Object.keys(unsaved).length) store.problem = null;
+      return true;
     } catch (error) {
       store.problem = "full";
     }
