@@ -38,6 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_report(args) -> int:
+    from ..common.tables import span
     from .manifest import Manifests
     from .report import ONBOARDING_QUIZ, build_report, read_published, read_roster, write_report
     from .route_report import route_statuses, write_route_report
@@ -65,10 +66,8 @@ def _run_report(args) -> int:
         print(f"qinglian report: cannot write to '{args.out}': {error.strerror}", file=sys.stderr)
         return 2
     if roster.hidden:
-        places = (", ".join(roster.hidden) if len(roster.hidden) <= 3
-                  else f"{roster.hidden[0]} … {roster.hidden[-1]}")
         print(f"Left out {len(roster.hidden)} roster row(s) hidden in Excel, or filtered out "
-              f"({places}); to count them, show them (取消隐藏, or 清除筛选).")
+              f"({span(list(roster.hidden))}); to count them, show them (取消隐藏, or 清除筛选).")
     total = report.counts()
     sheets = f", sheets {'、'.join(roster.sheets)}" if roster.sheets else ""
     print(f"{total.staff} staff in {len(report.departments)} departments (roster read as "

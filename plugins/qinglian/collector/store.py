@@ -424,8 +424,7 @@ class Store:
         except sqlite3.Error as error:
             write.settle(error=error)
 
-    def _cannot(self, error: sqlite3.Error,
-                    action: str = "store a record in") -> str:
+    def _cannot(self, error: sqlite3.Error, action: str = "store a record in") -> str:
         name = error.sqlite_errorname or "SQLITE_ERROR"
         # SQLITE_IOERR_WRITE: the primary code (IOERR) says what to look at
         hint = _HINTS.get(name.split("_")[1], "see SQLite's message")

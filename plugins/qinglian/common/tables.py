@@ -132,6 +132,11 @@ def unsaved_formulas(cells: dict[str, str]) -> str:
             "calculate); open the file in Excel or WPS, save it, and try again")
 
 
+def span(places: list[str]) -> str:
+    """Name a list in a message: all of up to three, else the first … the last."""
+    return ", ".join(places) if len(places) <= 3 else f"{places[0]} … {places[-1]}"
+
+
 def row_place(number: int, sheet: str = "") -> str:
     """Name a row as messages do: "row 5", or "row 5 of sheet 多选题" in a workbook."""
     return f"row {number}" + (f" of sheet {sheet}" if sheet else "")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Collection
 
 from ..common.cachefiles import keep_pickled, kept_pickle
 from ..common.errors import (ContentError, ContentProblem, did_you_mean, meant_path,

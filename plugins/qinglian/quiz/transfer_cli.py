@@ -79,7 +79,7 @@ class CannotRun(Exception):
 
 
 def _run_import(args) -> int:
-    from ..common.tables import TableError, row_place
+    from ..common.tables import TableError, row_place, span
     from .importer import Bank, BankError, ids_in_banks, plan_import, read_sheet, write_bank
     from .sheet import Defaults
 
@@ -104,7 +104,7 @@ def _run_import(args) -> int:
     print(f"Read {args.file} ({sheet.encoding}, header on {headers}{ignored}).")
     if sheet.hidden:
         print(f"Left out {len(sheet.hidden)} row(s) hidden in Excel, or filtered out "
-              f"({_span(list(sheet.hidden))}); to import them, show them (取消隐藏, or 清除筛选) "
+              f"({span(list(sheet.hidden))}); to import them, show them (取消隐藏, or 清除筛选) "
               "and import those rows.")
     if sheet.hidden_columns:
         print(f"Left out {len(sheet.hidden_columns)} column(s) hidden in Excel "
@@ -120,7 +120,7 @@ def _run_import(args) -> int:
     for done, ids in (("added", plan.added), ("replaced", plan.replaced),
                       ("left unchanged", plan.unchanged)):
         if ids:
-            print(f"{bank.shown}: {done} {len(ids)} question(s) ({_span(ids)})")
+            print(f"{bank.shown}: {done} {len(ids)} question(s) ({span(ids)})")
     if plan.bad_rows:
         print(f"Skipped {len(plan.bad_rows)} row(s) with problems (listed above).",
               file=sys.stderr)
@@ -191,10 +191,6 @@ def quiz_site(config_file: Path) -> QuizSite:
     return QuizSite(Path(config.config_file_path).parent / plugin.config.quizzes_dir,
                     plugin.config.quizzes_dir, docs_files(Path(config.docs_dir)),
                     config.theme.get("language", "zh"))
-
-
-def _span(ids: list[str]) -> str:
-    return ", ".join(ids) if len(ids) <= 3 else f"{ids[0]} … {ids[-1]}"
 
 
 def _bank_name(text: str) -> str:
