@@ -72,6 +72,15 @@ def run(site, *args: str, capsys) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def import_workbook(workbook, make_site, tmp_path, capsys) -> tuple:
+    """Save ``workbook`` as 题库.xlsx and import it into the bank demo of a new site;
+    return the site, the file, and the command's exit code, output and errors."""
+    path = tmp_path / "题库.xlsx"
+    workbook.save(path)
+    site = make_site()
+    return (site, path, *run(site, str(path), "--bank", "demo", capsys=capsys))
+
+
 def questions(site) -> dict:
     """The site's questions as the quiz loader reads them; fails on any problem."""
     library = load_library(site.root / "quizzes", "quizzes",
@@ -288,10 +297,7 @@ def test_a_heading_merged_over_two_rows(make_site, tmp_path, capsys):
     for column in "ABGHIJ":
         sheet.merge_cells(f"{column}2:{column}3")
     sheet.append(GOOD_ROWS[1])
-    path = tmp_path / "题库.xlsx"
-    workbook.save(path)
-    site = make_site()
-    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    site, _, code, out, err = import_workbook(workbook, make_site, tmp_path, capsys)
     assert (code, err) == (0, "")
     assert "header on row 2 of sheet Sheet)" in out
     assert questions(site)["demo-001"].options == ("收红包", "统方", "按劳取酬")
@@ -308,13 +314,11 @@ def test_a_second_header_row_not_merged(make_site, tmp_path, capsys, merge):
     if merge:
         sheet.merge_cells(merge)
     sheet.append(GOOD_ROWS[1])
-    path = tmp_path / "题库.xlsx"
-    workbook.save(path)
-    site = make_site()
-    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    site, _, code, out, err = import_workbook(workbook, make_site, tmp_path, capsys)
     assert (code, err) == (0, "")
     assert "not imported" not in out
     assert questions(site)["demo-001"].options == ("收红包", "统方", "按劳取酬")
+
 
 def test_hidden_and_filtered_out_rows_are_left_out_and_named(make_site, tmp_path, capsys):
     """Rows Excel hides, by hand or by a filter, are set aside as hidden sheets are, and
@@ -328,16 +332,12 @@ def test_hidden_and_filtered_out_rows_are_left_out_and_named(make_site, tmp_path
     sheet.auto_filter.add_filter_column(0, ["单选题", "判断题"])
     for number in (3, 5, 7):  # 多选题 and 填空题 filtered out; row 7 is empty
         sheet.row_dimensions[number].hidden = True
-    path = tmp_path / "题库.xlsx"
-    workbook.save(path)
-    site = make_site()
-    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    site, _, code, out, err = import_workbook(workbook, make_site, tmp_path, capsys)
     assert (code, err) == (0, "")
     assert ("Left out 2 row(s) hidden in Excel, or filtered out (row 3 of sheet Sheet, row 5 "
             "of sheet Sheet); to import them, show them (取消隐藏, or 清除筛选) and import "
             "those rows.") in out
     assert [q.type for q in questions(site).values()] == ["single", "true_false"]
-
 
 
 def test_hidden_columns_are_left_out_and_named(make_site, tmp_path, capsys):
@@ -351,10 +351,7 @@ def test_hidden_columns_are_left_out_and_named(make_site, tmp_path, capsys):
         sheet.append([*row[:6], "D", *row[7:], row[6], None, None, "草稿"])
     sheet.column_dimensions["G"].hidden = True
     sheet.column_dimensions.group("L", "N", hidden=True)  # as Excel's 组合 hides a range
-    path = tmp_path / "题库.xlsx"
-    workbook.save(path)
-    site = make_site()
-    code, out, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    site, _, code, out, err = import_workbook(workbook, make_site, tmp_path, capsys)
     assert (code, err) == (0, "")
     assert ("Left out 4 column(s) hidden in Excel (column G (答案) of sheet Sheet, column L "
             "(选项E) of sheet Sheet, column M (选项F) of sheet Sheet, column N (备注) of sheet "
@@ -373,10 +370,7 @@ def test_a_column_only_hidden_is_refused(make_site, tmp_path, capsys, heading, l
     for number, row in enumerate(GOOD_ROWS, start=1):
         sheet.append([*row, f"x-{number}"])
     sheet.column_dimensions[letter].hidden = True
-    path = tmp_path / "题库.xlsx"
-    workbook.save(path)
-    site = make_site()
-    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    site, path, code, _, err = import_workbook(workbook, make_site, tmp_path, capsys)
     assert code == 1
     assert err == (f"{path}:sheet Sheet:row 1: the {heading} column ({letter}) is hidden; show "
                    "it (取消隐藏) to read it, or delete the column\n")
