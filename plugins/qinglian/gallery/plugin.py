@@ -80,9 +80,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
     # words made it the first result for 红包 or 回扣 (a trainer's own
     # search.boost in front matter still counts)
     def on_page_markdown(self, markdown, *, page, config, files):
-        src = page.file.src_uri
-        folder = self.config.exhibits_dir
-        if self.config.enabled and src.startswith(f"{folder}/") and src != f"{folder}/index.md":
+        if self.config.enabled and self.gallery.exhibit(page.file.src_uri):
             search = page.meta.setdefault("search", {})
             if isinstance(search, dict):
                 search.setdefault("boost", EXHIBIT_SEARCH_BOOST)
@@ -109,7 +107,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
             heading = re.search(r"<h2[ >]", html)
             at = heading.start() if heading else len(html)
             return html[:at] + section + html[at:]
-        exhibit = next((e for e in self.gallery.exhibits if e.src == src), None)
+        exhibit = self.gallery.exhibit(src)
         if exhibit:
             # The work comes first, right below the page's title
             section = render_exhibit(exhibit, self.renditions, url, t) + self._asset_tags(page)
