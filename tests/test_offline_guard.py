@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qinglian.offline.guard import _tags_holding_slashes, find_cdn_fences, find_outside_references
+from qinglian.offline.guard import (
+    _ODD_TAG, _tags_holding_slashes, find_cdn_fences, find_outside_references,
+)
 
 # A page with one of each mistake, on known lines (front matter included)
 BAD_PAGE = """---
@@ -46,10 +48,54 @@ graph TD; A-->B
     ('<p style="background:url(https://g.example/bg.png)">x</p>', ["https://g.example/bg.png"]),
     ("<style>@import url('https://h.example/x.css'); p{}</style>", ["https://h.example/x.css"]),
     ("<style>p{background:url(data:image/png;base64,AA)}</style>", []),
+    # spelled without "//", as a browser still reads them
+    ('<img src="https:&#47;&#47;i.example/x.png">', ["https://i.example/x.png"]),
+    ('<img src="&sol;&sol;i.example/x.png">', ["//i.example/x.png"]),
+    ('<img src="https:\\\\j.example/x.png">', ["https:\\\\j.example/x.png"]),
+    ('<script src="\\\\k.example/x.js"></script>', ["\\\\k.example/x.js"]),
+    ('<img src="https:l.example/x.png">', ["https:l.example/x.png"]),
+    ('<img src=" HTTP:l.example/x.png">', ["HTTP:l.example/x.png"]),
+    ('<img src="/\n/m.example/x.png">', ["/\n/m.example/x.png"]),
+    ('<p style="background:url(\\2f\\2f n.example/bg.png)">x</p>', ["\\2f\\2f n.example/bg.png"]),
+    ("<style>@import 'https\\:\\/\\/o.example/x.css';</style>", ["https\\:\\/\\/o.example/x.css"]),
+    # fetched by SVG pictures, or sending every relative URL away
+    ('<svg><image href="https://p.example/x.png"/></svg>', ["https://p.example/x.png"]),
+    ('<svg><image xlink:href="//p.example/y.png"/></svg>', ["//p.example/y.png"]),
+    ('<base href="https://q.example/">', ["https://q.example/"]),
+    # links, Windows paths and colons are not
+    ('<a href="https:r.example/">链接</a>', []),
+    ('<img src="C:\\图片\\a.png">', []),
+    ('<p style="color:red">x</p><div data-x=\'{"a":"b"}\'>x</div>', []),
 ])
 def test_find_outside_references(html, urls):
     """Only what a browser fetches by itself from another host is found."""
     assert [r.url for r in find_outside_references(html)] == urls
+
+
+ODD_PAGE = """# 外链的其他写法
+
+<img src="https:&#47;&#47;cdn.example/a.png">
+
+<img src="https:\\\\cdn.example/b.png">
+
+<video poster="https:cdn.example/c.jpg"></video>
+"""
+
+
+def test_odd_spellings_fail_the_build_and_check(make_site):
+    """A URL spelled without "//" but read by the browser as another host is the page's
+    mistake, by line where it stands as written, in the build and in `qinglian check`."""
+    site = make_site({"content/lessons/odd.md": ODD_PAGE})
+    expected = ("content/lessons/odd.md: <img src> loads 'https://cdn.example/a.png'",
+                "content/lessons/odd.md:5: <img src> loads 'https:\\\\cdn.example/b.png'",
+                "content/lessons/odd.md:7: <video poster> loads 'https:cdn.example/c.jpg'")
+    log = site.failed_build_log()
+    check = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"], cwd=site.root,
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode == 1
+    for line in expected:
+        assert line in log and line in check.stdout
+    assert "comes from mkdocs.yml" not in log
 
 
 def test_find_cdn_fences():
@@ -126,3 +172,11 @@ def test_tags_holding_slashes_matches_the_tag_pattern(html):
     """The str.find scan yields exactly the tags the plain regex would find."""
     pattern = re.compile(r"<[a-zA-Z][^<>]*//[^<>]*>")
     assert list(_tags_holding_slashes(html)) == pattern.findall(html)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='<>/\\&:pS a="\n\t', max_size=60))
+def test_odd_tag_pattern_matches_its_plain_form(html):
+    """The possessive pattern finds exactly the tags its plain, slow form finds."""
+    plain = re.compile(r"<[a-zA-Z][^<>]*?(?:[\\&]|/[\t\n\r]|(?<=[pPsS\t\n\r]):)[^<>]*>")
+    assert _ODD_TAG.findall(html) == plain.findall(html)

@@ -86,11 +86,12 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         if not self.config.enabled or not self.config.guard:
             return
 
-        references = find_outside_references(output)
+        references = find_outside_references(output, page.content)
         if not references:
             return
         path = shown_path(page.file.abs_src_path, config.config_file_path)
-        problems, elsewhere = reference_problems(references, page.file.content_string, path)
+        own = set(find_outside_references(page.content))
+        problems, elsewhere = reference_problems(references, own, page.file.content_string, path)
         for problem in problems:
             log.warning(str(problem))
         for reference in elsewhere:
@@ -151,8 +152,8 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
             source, problem = read_source(path, shown)
             if problem:  # the portal's check names it
                 continue
-            html = converter.reset().convert(get_data(source)[0])
-            found, _ = reference_problems(find_outside_references(html), source, shown)
+            references = find_outside_references(converter.reset().convert(get_data(source)[0]))
+            found, _ = reference_problems(references, set(references), source, shown)
             problems += [str(p) for p in fence_problems(source, shown) + found]
         return problems
 
