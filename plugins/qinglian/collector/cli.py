@@ -20,7 +20,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "collector", help="run the collector service that stores records",
         description="Receive records (pledges, quiz attempts, progress) from Qinglian sites and "
                     "store them in an SQLite file or a PostgreSQL database; admins read them "
-                    "with a token.",
+                    "with a token. A --manifest file is read again when it changes: copy a "
+                    "rebuilt site's manifest over it, no restart.",
     )
     collector.add_argument("--db", help=DB_HELP)
     collector.add_argument("--host", default="127.0.0.1",
@@ -61,7 +62,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Store the records of JSON files downloaded from a Qinglian site (or "
                     "exported by a collector), by the collector's rules, with one summary "
                     "for all. Records already there are skipped. Exits 1 when any record is "
-                    "rejected, 2 when a file cannot be read (then nothing is stored).",
+                    "rejected; 2 when a file, the manifest or the database cannot be read "
+                    "(then nothing is stored), or the database fails part-way (what was "
+                    "stored stays: run the same command again).",
     )
     load.add_argument("files", nargs="+", type=Path, metavar="FILE",
                       help="a downloaded JSON file (several: e.g. /media/usb/*.json)")
@@ -73,7 +76,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "verify", help="say what an onboarding certificate's verification code certifies",
         description="Look a certificate's code up in the collector's records (corrections "
                     "applied). Exits 0 when valid, 1 when no completed route has this code, "
-                    "2 when the inputs cannot be read.")
+                    "2 when CODE is not a code or the inputs cannot be read.")
     verify.add_argument("code", metavar="CODE", help="e.g. ABCD-EFGH-JKMN-PQRS")
     source = verify.add_mutually_exclusive_group(required=True)
     source.add_argument("--db", help=EXISTING_DB_HELP)
