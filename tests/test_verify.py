@@ -199,9 +199,18 @@ def test_verify_command_against_the_database_and_an_export(tmp_path, manifest, c
 
 
 def test_verification_page_is_rate_limited(tmp_path, manifest):
+    """Past the limit the person still gets the page, in the site's language (it was
+    the JSON error meant for admin clients), and what they typed is escaped."""
     client = _collector(tmp_path, manifest, [])
-    statuses = [client.get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ").status_code for _ in range(80)]
-    assert statuses[0] == 404 and 429 in statuses
+    answers = [client.get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ") for _ in range(80)]
+    assert answers[0].status_code == 404 and answers[-1].status_code == 429
+    busy = answers[-1]
+    assert busy.headers["content-type"].startswith("text/html") and busy.headers["Retry-After"]
+    assert '<html lang="zh">' in busy.text and "查询太频繁。" in busy.text
+    assert "ZZZZ-ZZZZ-ZZZZ-ZZZZ" in busy.text
+    typed = client.get("/verify/<b>x")
+    assert typed.status_code == 429 and "&lt;b&gt;x" in typed.text and "<b>" not in typed.text
+    assert client.post("/api/v1/records", json={}).json()["error"].startswith("Too many")
 
 
 # The route per person, for the HR files ---------------------------------------------------

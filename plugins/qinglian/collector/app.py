@@ -311,9 +311,18 @@ class _Identity:
         await self.app(scope, receive, send)
 
 
-def _too_many(wait: int) -> Response:
+def _too_many(wait: int, scope) -> Response:
+    headers = {"Retry-After": str(wait)}
+    if scope["path"].startswith("/verify/"):
+        # Someone checking a certificate reads a page in the site's language, not
+        # the error shape senders and admin clients read
+        raw = scope["path"][len("/verify/"):]
+        code = normalised(raw)
+        language = scope["app"].state.settings.manifests.language
+        return HTMLResponse(verify_html("busy", formatted(code) if code else raw, language=language),
+                            status_code=429, headers={**_HEADERS, **headers})
     return error_response(429, "Too many requests from this address; try again later.",
-                          headers={"Retry-After": str(wait)})
+                          headers=headers)
 
 
 class _TooLarge(Exception):

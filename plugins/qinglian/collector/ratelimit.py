@@ -78,7 +78,7 @@ class RateLimit:
         key = scope["client"][0] if scope.get("client") else "unknown"
         wait = self.buckets.take(key)
         if wait:
-            return await self.refuse(math.ceil(wait))(scope, receive, send)
+            return await self.refuse(math.ceil(wait), scope)(scope, receive, send)
 
         async def watched(message):
             if message["type"] == "http.response.start" and 400 <= message["status"] < 500:

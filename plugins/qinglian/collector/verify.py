@@ -57,8 +57,8 @@ def masked(name: str) -> str:
 
 def verify_html(outcome: str, code: str, completion: Completion | None = None,
                 language: str = "zh") -> str:
-    """Return the verification page: ``outcome`` is valid, unknown, malformed or
-    unavailable (the records cannot be read just now)."""
+    """Return the verification page: ``outcome`` is valid, unknown, malformed,
+    unavailable (the records cannot be read just now) or busy (rate limited)."""
     def t(key: str, **values) -> str:
         return translate(f"verify.{key}", language, **values)
 
@@ -76,7 +76,7 @@ def verify_html(outcome: str, code: str, completion: Completion | None = None,
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{t("title")}</title>
 <style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:36rem;margin:3rem auto;
-padding:0 1rem;line-height:1.7}}.valid{{color:#1b5e20}}.unknown,.malformed,.unavailable{{color:#b71c1c}}
+padding:0 1rem;line-height:1.7}}.valid{{color:#1b5e20}}.unknown,.malformed,.unavailable,.busy{{color:#b71c1c}}
 code{{font-size:1.2em}}</style></head>
 <body><main><h1>{t("title")}</h1><p>{t("code")}<code>{escape(code)}</code></p>
 <p class="{outcome}" role="status"><strong>{t(outcome)}</strong> {text}</p></main>{script}</body></html>
