@@ -251,6 +251,26 @@ def test_quiz_listing_a_broken_question_names_its_bank(tmp_path):
     assert "q" in library.broken
 
 
+def test_quiz_short_of_a_bank_that_could_not_be_read_says_so(tmp_path):
+    """A bank with broken YAML gives no question; a quiz drawing from it or listing one of
+    its ids said only "only 0 match" or "unknown id, did you mean" another bank's."""
+    broken = GOOD_BANK.replace("s1-001", "s1-002").replace("options: [甲, 乙, 丙]", "options: [甲, 乙")
+    library = load(tmp_path, banks={"a.yml": GOOD_BANK, "b.yml": broken},
+                   quizzes={"listed.yml": GOOD_QUIZ.replace("[s1-001]", "[s1-001, s1-002]"),
+                            "drawn.yml": drawing("standards: [1], count: 2")})
+    problems = [str(problem) for problem in library.problems]
+    assert problems[0].startswith("quizzes/banks/b.yml:")
+    assert ("quizzes/drawn.yml:6: the rule asks for 2 questions but only 1 match standards [1] "
+            "and difficulty ['easy', 'medium', 'hard']; quizzes/banks/b.yml gave no question for "
+            "its errors, which may be why — fix the errors reported for that file first, or "
+            "lower 'count'") in problems[1]
+    assert problems[2] == (
+        "quizzes/listed.yml:3: unknown question id 's1-002'; quizzes/banks/b.yml gave no "
+        "question for its errors, which may be why — fix the errors reported for that file "
+        "first, or use the id of a question in quizzes/banks/")
+    assert len(problems) == 3 and library.quizzes == {}
+
+
 # Four questions on standard 1, two easy and two hard
 FOUR = "questions:\n" + "".join(
     GOOD_QUESTION.replace("s1-001", f"s1-00{n}").replace("easy", difficulty)

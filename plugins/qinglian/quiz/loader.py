@@ -51,6 +51,7 @@ class Library:
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # quiz ids left out for their errors
     broken_questions: dict[str, str] = field(default_factory=dict)  # those left out → their bank
+    unread_banks: list[str] = field(default_factory=list)  # bank files giving no question at all
     banks: dict[str, bool] = field(default_factory=dict)  # every bank's file stem → exam only
     problems: list[ContentProblem] = field(default_factory=list)
     # Names the bank and quiz files, the code it was read from (see _LibraryCache)
@@ -166,13 +167,15 @@ def _validated(banks: dict[str, bytes], quizzes: dict[str, bytes], find_lesson,
         parsed = _read(data, shown, library.problems, cache)
         exam_only = _exam_only(parsed, shown, library.problems)
         library.banks[Path(shown).stem] = exam_only
-        if parsed is not None:
-            for entry_id, question in _questions(parsed, shown, exam_only, find_lesson,
-                                                 library.problems):
-                if question:
-                    _add_question(library, question)
-                elif entry_id is not None:
-                    library.broken_questions.setdefault(str(entry_id), shown)
+        entries = [] if parsed is None else _questions(parsed, shown, exam_only, find_lesson,
+                                                       library.problems)
+        if not entries:  # its error is reported; quizzes missing its questions say so
+            library.unread_banks.append(shown)
+        for entry_id, question in entries:
+            if question:
+                _add_question(library, question)
+            elif entry_id is not None:
+                library.broken_questions.setdefault(str(entry_id), shown)
     for shown, data in quizzes.items():
         quiz_id = Path(shown).stem
         parsed = _read(data, shown, library.problems, cache)
@@ -407,11 +410,15 @@ def _draw_rules(r: "_Reader", library: Library, for_exam: bool) -> tuple[DrawRul
                 " (a practice quiz leaves out the exam-only banks)"
             fix = "lower 'count', widen the rule, or add questions to the banks"
             broken = _broken_in_reach(library, drawn)
+            unread = _unread_in_reach(library, drawn)
             if broken:  # after a lesson's rename, say: its questions were left out
                 left_out += (f"; left out for their errors, from the banks it draws from: "
                              f"{len(broken)} questions (first '{broken[0][0]}' in "
                              f"{broken[0][1]}), which may be why")
                 fix = f"fix the errors reported for those questions first, or {fix}"
+            if unread:
+                left_out += f"; {_no_question_from(unread)}, which may be why"
+                fix = f"fix the errors reported for {_those_files(unread)} first, or {fix}"
             rule.problem("count", f"the rule asks for {count} questions but only {available} "
                          f"match standards {list(standards)} and difficulty "
                          f"{list(difficulties)}{where}{left_out}", fix)
@@ -444,6 +451,21 @@ def _broken_in_reach(library: Library, rule: DrawRule) -> list[tuple[str, str]]:
             if question_id not in library.questions
             and (not rule.banks or Path(shown).stem in rule.banks)
             and (rule.for_exam or not library.banks.get(Path(shown).stem))]
+
+
+def _unread_in_reach(library: Library, rule: DrawRule) -> list[str]:
+    """Return each bank file ``rule`` may draw from that gave no question for its errors."""
+    return [shown for shown in library.unread_banks
+            if (not rule.banks or Path(shown).stem in rule.banks)
+            and (rule.for_exam or not library.banks.get(Path(shown).stem))]
+
+
+def _no_question_from(unread: list[str]) -> str:
+    return f"{', '.join(unread)} gave no question for {'its' if len(unread) == 1 else 'their'} errors"
+
+
+def _those_files(unread: list[str]) -> str:
+    return "that file" if len(unread) == 1 else "those files"
 
 
 def _rule_banks(rule: "_Reader", banks: dict[str, bool], for_exam: bool) -> tuple[str, ...]:
@@ -480,6 +502,14 @@ def _fixed_questions(r: "_Reader", library: Library, for_exam: bool) -> tuple[st
             r.problems.append(ContentProblem(
                 r.path, line, f"question '{entry}' is left out because it has errors in "
                 f"{library.broken_questions[str(entry)]}", "fix the errors reported for it there"))
+            r.clean = False
+        elif str(entry) not in library.questions and library.unread_banks:
+            # It may be in a bank that could not be read: no "did you mean" elsewhere
+            unread = library.unread_banks
+            r.problems.append(ContentProblem(
+                r.path, line, f"unknown question id '{entry}'; {_no_question_from(unread)}, "
+                "which may be why", f"fix the errors reported for {_those_files(unread)} "
+                "first, or use the id of a question in quizzes/banks/"))
             r.clean = False
         elif str(entry) not in library.questions:
             r.problems.append(ContentProblem(
