@@ -265,6 +265,36 @@ def test_xlsx_that_unpacks_to_far_more_than_a_sheet_is_refused_unread(tmp_path, 
     assert read_table(write_xlsx(tmp_path / "roster.xlsx"), ROSTER_NAMES).rows  # a real one
 
 
+# Ten entities of ten of the one before: "&lol9;" would expand to 3 GB of text
+_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">'
+           + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)) + "]>")
+
+
+@pytest.mark.parametrize("part, change", [
+    # (the part changed, how)
+    ("xl/worksheets/sheet1.xml", lambda xml: xml[:-40]),  # cut short
+    ("xl/workbook.xml", lambda xml: xml[:-40]),
+    ("xl/worksheets/sheet1.xml",
+     lambda xml: _LAUGHS + xml.replace("<sheetData>", "<sheetData>&lol9;")),
+    ("xl/worksheets/sheet1.xml", lambda xml: '<!DOCTYPE worksheet [<!ENTITY x SYSTEM '
+     '"file:///etc/hostname">]>' + xml.replace("<sheetData>", "<sheetData>&x;")),
+])
+def test_xlsx_whose_xml_does_not_parse_is_named(tmp_path, part, change):
+    """A part cut short, or entities that would expand without end or read another file
+    (which the XML parsers refuse), is a file that cannot be read, not a traceback."""
+    path = write_xlsx(tmp_path / "roster.xlsx")
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == part:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            out.writestr(info.filename, data)
+    with pytest.raises(TableError, match=r"roster\.xlsx: not a readable \.xlsx file \(.+\); "
+                                         r"open it in Excel or WPS and save it again"):
+        read_table(path, ROSTER_NAMES)
+
+
 @pytest.mark.parametrize("name, content, message", [
     # (file name, its bytes, the error after "FILE")
     ("r.csv", "序号,名称\n1,张三\n".encode(), r"r\.csv: no header row found"),

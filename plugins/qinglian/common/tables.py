@@ -251,17 +251,20 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     try:
         _check_packing(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            # A hidden sheet holds a template's drop-down lists, or rows the trainer set aside
+            return [_read_sheet(workbook, sheet) for sheet in workbook.worksheets
+                    if sheet.sheet_state == "visible"]
+        finally:
+            workbook.close()
     except FileNotFoundError:
         raise TableError(path, "the file does not exist") from None
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    # SyntaxError: XML that does not parse (a part cut short, or entities that would expand
+    # without end or read other files, which the parsers refuse); the sheets' XML is parsed
+    # only as their rows are read
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
         raise TableError(path, f"not a readable .xlsx file ({error}); open it in Excel or "
                                "WPS and save it again as .xlsx") from None
-    try:
-        # A hidden sheet holds a template's drop-down lists, or rows the trainer set aside
-        return [_read_sheet(workbook, sheet) for sheet in workbook.worksheets
-                if sheet.sheet_state == "visible"]
-    finally:
-        workbook.close()
 
 
 def _read_sheet(workbook, sheet) -> _Sheet:
