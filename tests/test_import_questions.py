@@ -512,7 +512,8 @@ def test_answer_notations(tmp_path, kind, options, answer, expected):
 def test_cells_excel_turned_into_numbers_read_as_shown(tmp_path):
     """Excel stores a typed 10% as 0.1 and a typed 2026年1月1日 as a date, in its own format
     or in one of Chinese Excel's built-in ones (id 31, which openpyxl does not know): each
-    reads as the trainer sees it, so a 填空题 key is what staff will type."""
+    reads as the trainer sees it, so a 填空题 key is what staff will type; digits no date can
+    be (Excel shows ####) read as typed."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER)
@@ -524,12 +525,15 @@ def test_cells_excel_turned_into_numbers_read_as_shown(tmp_path):
                   1, "易"])
     sheet.append(["填空", "自____起施行。", None, None, None, None, datetime(2026, 7, 1), "解",
                   1, "易"])
+    # Typed as digits into a 年月日 cell: no date Excel has (it shows ####)
+    sheet.append(["填空", "于____起施行。", None, None, None, None, 20260701, "解", 1, "易"])
     for cell, code in (("C2", "0%"), ("D2", "0.0%"), ("E2", "0%"), ("G3", "0%"),
-                       ("G4", 'yyyy"年"m"月"d"日"'), ("G5", 'm"月"d"日"'), ("G6", "0.000")):
+                       ("G4", 'yyyy"年"m"月"d"日"'), ("G5", 'm"月"d"日"'), ("G6", "0.000"),
+                       ("G7", "0.000")):
         sheet[cell].number_format = code
     path = tmp_path / "q.xlsx"
     workbook.save(path)
-    # Row 6 as Chinese Excel saves 2026年7月1日: numFmtId 31, no format code in the file
+    # Rows 6 and 7 as Chinese Excel saves 2026年7月1日: numFmtId 31, no format code in the file
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     styles = parts["xl/styles.xml"].decode()
@@ -540,10 +544,10 @@ def test_cells_excel_turned_into_numbers_read_as_shown(tmp_path):
         for name, data in parts.items():
             archive.writestr(name, data)
     rows = read_sheet(path, Defaults()).rows
-    assert [row.problems for row in rows] == [[]] * 5
+    assert [row.problems for row in rows] == [[]] * 6
     assert rows[0].entry["options"] == ["10%", "12.5%", "50%"]
     assert [row.entry["answer"] for row in rows[1:]] == [["10%"], ["2026年1月1日"], ["3月5日"],
-                                                         ["2026年7月1日"]]
+                                                         ["2026年7月1日"], ["20260701"]]
 
 
 @pytest.mark.parametrize("standards, difficulty, expected", [

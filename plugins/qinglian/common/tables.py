@@ -364,7 +364,11 @@ def _shown(cell) -> str:
     if chinese and not isinstance(value, date):
         from openpyxl.utils.datetime import from_excel
 
-        value = from_excel(value)
+        try:
+            value = from_excel(value)
+        except (OverflowError, ValueError):
+            # Past year 9999 (20260701 typed for a date): Excel shows ####; read as typed
+            return _text(value)
     if isinstance(value, date):
         parts = chinese or "".join(unit for unit in "年月日" if unit in cell.number_format)
         # 年月日 formats only: other date formats are shown by the computer's locale
