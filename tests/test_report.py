@@ -13,8 +13,10 @@ import io
 import json
 import re
 import time
+import tracemalloc
 import uuid
 import zipfile
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -265,6 +267,60 @@ def test_xlsx_that_unpacks_to_far_more_than_a_sheet_is_refused_unread(tmp_path, 
     assert read_table(write_xlsx(tmp_path / "roster.xlsx"), ROSTER_NAMES).rows  # a real one
 
 
+def changed_xlsx(path: Path, change, part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """The roster of write_xlsx at ``path``, with the XML of ``part`` changed by ``change``."""
+    write_xlsx(path)
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == part:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            out.writestr(info.filename, data)
+    return path
+
+
+def far_right(cell: str) -> Callable[[str], str]:
+    """A change adding rows 10 to 199 below the roster, each with ``cell`` (its reference
+    left as {}) in column XFD."""
+    extra = "".join(f'<row r="{n}">{cell.format(f"XFD{n}")}</row>' for n in range(10, 200))
+    return lambda xml: xml.replace("</sheetData>", extra + "</sheetData>")
+
+
+def test_xlsx_of_far_more_cells_than_its_bytes_is_refused_as_read(tmp_path, monkeypatch):
+    """A few KB of sheet XML can stand for millions of cells: a value in column XFD of each
+    of 190 rows (16,384 cells a row), or a range merged down 300,000 rows. It is refused as
+    it is read (a 41 KB file of the first took 71 s and 2 GB). Cells only formatted (WPS
+    may write them out to XFD) count for nothing."""
+    wide = changed_xlsx(tmp_path / "wide.xlsx", far_right('<c r="{}"><v>1</v></c>'))
+    with pytest.raises(TableError, match=r"wide\.xlsx:sheet Sheet: the rows and merged ranges "
+                                         r"come to more than 2,000,000 cells"):
+        read_table(wide, ROSTER_NAMES)
+    formatted = changed_xlsx(tmp_path / "formatted.xlsx", far_right('<c r="{}" s="2" t="n"/>'))
+    assert len(read_table(formatted, ROSTER_NAMES).rows) == 4
+    monkeypatch.setattr(tables, "XLSX_CELL_LIMIT", 100_000)
+    merged = changed_xlsx(tmp_path / "merged.xlsx", lambda xml: xml.replace(
+        "</sheetData>", '<row r="300000"><c r="E300000"><v>1</v></c></row></sheetData>').replace(
+        '<mergeCell ref="A1:D1"/>', '<mergeCell ref="A1:D1"/><mergeCell ref="A8:A300000"/>'))
+    with pytest.raises(TableError, match=r"merged\.xlsx:sheet Sheet: the rows and merged "
+                                         r"ranges come to more than 100,000 cells"):
+        read_table(merged, ROSTER_NAMES)
+
+
+def test_xlsx_hiding_columns_past_xfd_is_read_in_little_memory(tmp_path):
+    """A <col> element may state any range to hide; read as stated, one of 40 bytes
+    hiding columns 5 to 2,000,000,000 ran out of memory."""
+    path = changed_xlsx(tmp_path / "roster.xlsx", lambda xml: xml.replace(
+        "<sheetData>", '<cols><col min="5" max="5000000" hidden="1"/></cols><sheetData>'))
+    tracemalloc.start()
+    try:
+        assert len(read_table(path, ROSTER_NAMES).rows) == 4
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20, f"{peak:,} bytes"
+
+
 # Ten entities of ten of the one before: "&lol9;" would expand to 3 GB of text
 _LAUGHS = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">'
            + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)) + "]>")
@@ -282,14 +338,7 @@ _LAUGHS = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">'
 def test_xlsx_whose_xml_does_not_parse_is_named(tmp_path, part, change):
     """A part cut short, or entities that would expand without end or read another file
     (which the XML parsers refuse), is a file that cannot be read, not a traceback."""
-    path = write_xlsx(tmp_path / "roster.xlsx")
-    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as source, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == part:
-                data = change(data.decode("utf-8")).encode("utf-8")
-            out.writestr(info.filename, data)
+    path = changed_xlsx(tmp_path / "roster.xlsx", change, part)
     with pytest.raises(TableError, match=r"roster\.xlsx: not a readable \.xlsx file \(.+\); "
                                          r"open it in Excel or WPS and save it again"):
         read_table(path, ROSTER_NAMES)

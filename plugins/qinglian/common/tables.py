@@ -27,7 +27,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -41,6 +41,14 @@ HEADER_SEARCH_ROWS = 20
 # Real sheets: 30,000 questions unpack to ~55 MB; sheet XML packs at most ~30:1.
 XLSX_UNPACKED_LIMIT = 200 * 1024 * 1024
 XLSX_RATIO_LIMIT = 100
+# A few bytes of sheet XML can still stand for millions of cells: a value in column XFD
+# (each row read as 16,384 cells), a range merged down a million rows (each row of it
+# filled). Rows are read up to their last cell holding something, and a workbook whose
+# rows and merged ranges come to more cells than this is refused as it is read (a 41 KB
+# file of far-right cells took 71 s and 2 GB; one of 5 KB of merged ranges ran out of
+# memory). Real sheets: 30,000 questions in 15 columns are 450,000 cells.
+XLSX_CELL_LIMIT = 2_000_000
+_EXCEL_COLUMNS = 16_384  # A to XFD
 # Notes templates add to a heading: (必填), 【必填】, [勿删], <单选>, and * for required
 _DECORATION = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|<.*?>|\*")
 # The date formats Chinese Excel stores by number alone (ECMA-376 §18.8.30, zh-cn), which
@@ -252,8 +260,9 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
         _check_packing(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
+            cells = _CellBudget(path)
             # A hidden sheet holds a template's drop-down lists, or rows the trainer set aside
-            return [_read_sheet(workbook, sheet) for sheet in workbook.worksheets
+            return [_read_sheet(workbook, sheet, cells) for sheet in workbook.worksheets
                     if sheet.sheet_state == "visible"]
         finally:
             workbook.close()
@@ -267,7 +276,26 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
                                "WPS and save it again as .xlsx") from None
 
 
-def _read_sheet(workbook, sheet) -> _Sheet:
+class _CellBudget:
+    """The cells left of XLSX_CELL_LIMIT as a workbook's sheets are read."""
+
+    def __init__(self, path: Path):
+        self.path, self.left = path, XLSX_CELL_LIMIT
+
+    def spend(self, cells: int, sheet: str) -> None:
+        """Count ``cells`` more of ``sheet``; raise TableError past the limit."""
+        self.left -= cells
+        if self.left < 0:
+            raise TableError(self.path, f"the rows and merged ranges come to more than "
+                                        f"{XLSX_CELL_LIMIT:,} cells, more than any sheet of "
+                                        "questions or staff (a cell far to the right counts "
+                                        "every cell of its row before it, a range merged down "
+                                        "every row it covers); delete the columns and rows "
+                                        "past the table, and unmerge ranges that run past it",
+                             sheet=sheet)
+
+
+def _read_sheet(workbook, sheet, cells: _CellBudget) -> _Sheet:
     """Return a read-only worksheet's rows, with merged ranges filled down, its hidden rows
     and columns, and its formulas saved without a result. Its parser is run here as the
     worksheet runs it, since the worksheet keeps neither the merges nor the hidden rows
@@ -294,28 +322,43 @@ def _read_sheet(workbook, sheet) -> _Sheet:
         parser = Parser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
                         date_formats=workbook._date_formats,
                         timedelta_formats=workbook._timedelta_formats)
-        for number, cells in parser.parse():
-            shown = rows[number] = [""] * max((cell["column"] for cell in cells), default=0)
-            for cell in cells:
+        for number, parsed in parser.parse():
+            # Formatted cells hold None: the row ends at its last cell holding something
+            held = [cell for cell in parsed
+                    if cell["value"] is not None or (number, cell["column"] - 1) in unsaved]
+            shown = rows[number] = [""] * max((cell["column"] for cell in held), default=0)
+            cells.spend(1 + len(shown), sheet.title)
+            for cell in held:
                 shown[cell["column"] - 1] = _shown(ReadOnlyCell(sheet, **cell))
     hidden = frozenset(int(number) for number, attributes in parser.row_dimensions.items()
                        if attributes.get("hidden") in ("1", "true"))
-    # One <col> element hides a range of columns (min to max)
-    hidden_columns = frozenset(
-        index for attributes in parser.column_dimensions.values()
-        if attributes.get("hidden") in ("1", "true")
-        for index in range(int(attributes["min"]) - 1, int(attributes["max"])))
     ranges = parser.merged_cells.mergeCell if parser.merged_cells else ()
-    merged = _fill_down(rows, ranges)
-    return _Sheet(sheet.title, sorted(rows.items()), merged, hidden, hidden_columns,
-                  frozenset(unsaved))
+    merged = _fill_down(rows, ranges, lambda count: cells.spend(count, sheet.title))
+    return _Sheet(sheet.title, sorted(rows.items()), merged, hidden,
+                  _hidden_columns(parser.column_dimensions), frozenset(unsaved))
 
 
-def _fill_down(rows: dict[int, list[str]], ranges) -> dict[tuple[int, int], _Merge]:
+def _hidden_columns(dimensions: dict) -> frozenset[int]:
+    """Return the indexes of the columns hidden by the sheet's <col> elements, each of which
+    hides a range (min to max). The ranges are joined first, within A to XFD: a file may
+    state any, over and over."""
+    spans = sorted((int(attributes["min"]) - 1, min(int(attributes["max"]), _EXCEL_COLUMNS))
+                   for attributes in dimensions.values()
+                   if attributes.get("hidden") in ("1", "true"))
+    hidden, reach = set(), 0
+    for low, high in spans:
+        hidden.update(range(max(low, reach), high))
+        reach = max(reach, high)
+    return frozenset(hidden)
+
+
+def _fill_down(rows: dict[int, list[str]], ranges,
+               spend: Callable[[int], None]) -> dict[tuple[int, int], _Merge]:
     """Write the text of each range merged over several rows into its first column in each
-    of them; return the cells so filled. Excel keeps the text in the first cell only, but
-    shows it over the whole range. Side by side, the text stays in its own column: a 题干
-    merged over the empty 选项 columns of a 填空题 is not its options."""
+    of them; return the cells so filled, each counted with ``spend`` (and the cells a row
+    grows by). Excel keeps the text in the first cell only, but shows it over the whole
+    range. Side by side, the text stays in its own column: a 题干 merged over the empty
+    选项 columns of a 填空题 is not its options."""
     last_row = max(rows, default=0)
     filled = {}
     for cell_range in ranges:
@@ -328,6 +371,7 @@ def _fill_down(rows: dict[int, list[str]], ranges) -> dict[tuple[int, int], _Mer
         # A range may run far past the data (a whole column merged): stop at its last row
         for number in range(merge.first, min(merge.last, last_row) + 1):
             shown = rows.setdefault(number, [])
+            spend(1 + max(column + 1 - len(shown), 0))
             shown += [""] * (column + 1 - len(shown))
             shown[column] = text
             filled[number, column] = merge
