@@ -273,6 +273,16 @@ def test_an_english_sites_report_and_verification_page_are_in_english(tmp_path, 
         "a table with the column(s) Staff ID")
 
 
+def test_verification_page_escapes_the_manifests_language(tmp_path, manifest):
+    """The language comes from a manifest file copied onto the server: escaped like the
+    report's, it cannot put markup on the page."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**data, "language": 'zh"><script>alert(1)</script>'}),
+                        encoding="utf-8")
+    page = _collector(tmp_path, manifest, []).get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ").text
+    assert "<script>alert" not in page and '<html lang="zh&quot;&gt;&lt;script&gt;' in page
+
+
 def test_a_route_score_written_as_90_0_shows_as_90(tmp_path, manifest, capsys):
     records = _route_records()
     records[2]["attempt"]["score"] = 90.0  # JSON's other way to write the integer 90

@@ -72,7 +72,7 @@ def verify_html(outcome: str, code: str, completion: Completion | None = None,
     else:
         text = t(f"{outcome}_text")
     return f"""<!doctype html>
-<html lang="{language}"><head><meta charset="utf-8"><meta name="renderer" content="webkit">
+<html lang="{escape(language)}"><head><meta charset="utf-8"><meta name="renderer" content="webkit">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{t("title")}</title>
 <style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:36rem;margin:3rem auto;
