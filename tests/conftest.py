@@ -269,13 +269,19 @@ LOCAL_PREFIXES = ("file://", "data:", "blob:", "http://127.0.0.1:", "about:", f"
 _OUTSIDE = re.compile("^(?!" + "|".join(map(re.escape, LOCAL_PREFIXES)) + ")")
 
 
+# A staff member's phone: Android Chrome's CSS pixels, touch, a high-density screen
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+
+
 @pytest.fixture
 def open_page(browser):
-    """Return a function that opens a new page recording blocked requests and errors."""
+    """Return a function that opens a new page recording blocked requests and errors;
+    its keywords go to the browser context (``**PHONE`` for a phone)."""
     contexts = []
 
-    def open_page() -> RecordedPage:
-        context = browser.new_context()
+    def open_page(**context_options) -> RecordedPage:
+        context = browser.new_context(**context_options)
         contexts.append(context)
         page = context.new_page()
         recorded = RecordedPage(page)

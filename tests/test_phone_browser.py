@@ -1,0 +1,43 @@
+"""Staff on phones: both builds in Chromium as a 360x740 touch screen (``PHONE``), tapped
+rather than clicked, with every outside request blocked."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+# The element's box on the screen, as [left, top, right, bottom] in CSS pixels
+BOX = "(element) => { const r = element.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+
+
+def overlap(one, other) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+def test_lightbox_shows_the_picture_larger_than_the_gallery(offline_site, open_page):
+    """Tapped on a phone, the lightbox's picture takes the screen's width (its side margins
+    left it narrower than the card it was opened from), its caption is Material's text
+    size (it was 10 px), and the arrows and close button cover no part of the picture."""
+    recorded = open_page(**PHONE)
+    page = recorded.page
+    page.goto((offline_site / "exhibits" / "index.html").as_uri())
+    link = page.locator("a[data-ql-lightbox]").first
+    card_width = link.locator("img").bounding_box()["width"]
+    link.tap()
+    dialog = page.locator("dialog.ql-lightbox")
+    image = dialog.locator("img")
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    picture = image.evaluate(BOX)
+    assert picture[2] - picture[0] > card_width
+    assert dialog.locator(".ql-lightbox__title").evaluate(
+        "(element) => parseFloat(getComputedStyle(element).fontSize)") >= 14
+    for name in ("prev", "next", "close"):
+        button = dialog.locator(f".ql-lightbox__{name}")
+        assert not overlap(button.evaluate(BOX), picture), name
+    dialog.locator(".ql-lightbox__next").tap()
+    expect(dialog.locator(".ql-lightbox__position")).to_contain_text("第 2 /")
+    dialog.locator(".ql-lightbox__close").tap()
+    expect(dialog).to_be_hidden()
+    assert recorded.blocked == [] and recorded.errors == []
