@@ -41,3 +41,36 @@ def test_lightbox_shows_the_picture_larger_than_the_gallery(offline_site, open_p
     dialog.locator(".ql-lightbox__close").tap()
     expect(dialog).to_be_hidden()
     assert recorded.blocked == [] and recorded.errors == []
+
+
+def sign_in_by_touch(page) -> None:
+    """Fill the quiz's profile form by tapping and typing, as on a phone."""
+    page.locator("input[name=name]").tap()
+    page.keyboard.type("张三")
+    page.locator("input[name=staff_id]").tap()
+    page.keyboard.type("A001")
+    page.locator("select[name=department]").select_option(index=1)
+    page.locator(".qinglian-profile button").tap()
+
+
+def start_by_touch(page, address: str) -> None:
+    page.goto(address)
+    sign_in_by_touch(page)
+    page.locator(".qinglian-quiz__start").tap()
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+
+
+def test_exam_countdown_is_not_hidden_by_back_to_top(offline_site, open_page):
+    """Scrolling back up through the exam on a phone, Material's 回到页面顶部 appears, centred,
+    where the countdown sticks: the countdown stays in sight beside or below it."""
+    recorded = open_page(**PHONE)
+    page = recorded.page
+    start_by_touch(page, (offline_site / "quizzes" / "onboarding.html").as_uri())
+    page.evaluate("window.scrollTo(0, 4000)")
+    page.evaluate("window.scrollTo(0, 3600)")  # back up: Material offers the way to the top
+    back_to_top = page.locator(".md-top")
+    expect(back_to_top).to_be_visible()
+    timer = page.locator(".qinglian-quiz__timer").evaluate(BOX)
+    assert 0 <= timer[1] and timer[3] <= PHONE["viewport"]["height"]
+    assert not overlap(timer, back_to_top.evaluate(BOX))
+    assert recorded.blocked == [] and recorded.errors == []
