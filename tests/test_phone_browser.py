@@ -74,3 +74,26 @@ def test_exam_countdown_is_not_hidden_by_back_to_top(offline_site, open_page):
     assert 0 <= timer[1] and timer[3] <= PHONE["viewport"]["height"]
     assert not overlap(timer, back_to_top.evaluate(BOX))
     assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_risk_register_is_a_card_per_risk_point(offline_site, open_page):
+    """On a phone each risk point is a card of full-width lines, each named by its column
+    (six columns left 风险等级 one character wide), and the filters still hide cards."""
+    recorded = open_page(**PHONE)
+    page = recorded.page
+    page.goto((offline_site / "risks" / "index.html").as_uri())
+    table = page.locator(".ql-risk-table")
+    headings = table.locator("thead th").all_inner_texts()
+    width = table.evaluate("(element) => element.clientWidth")
+    cells = table.locator("tbody tr").first.locator("td")
+    assert cells.count() == len(headings) == 6
+    for index, heading in enumerate(headings):
+        cell = cells.nth(index)
+        assert cell.evaluate("(element) => element.offsetWidth") >= 0.9 * width, heading
+        assert cell.evaluate("(element) => getComputedStyle(element, '::before').content") == f'"{heading}"'
+    page.get_by_label("风险等级").select_option("高")
+    hidden = table.locator("tbody tr[hidden]")
+    assert hidden.count() > 0
+    assert hidden.first.evaluate("(element) => element.getBoundingClientRect().height") == 0
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert recorded.blocked == [] and recorded.errors == []

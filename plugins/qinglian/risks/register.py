@@ -98,19 +98,10 @@ def render_register(risks: list[Risk], t, label) -> str:
         + _select("level", t("risks.level"), [(level, _level(level, t)) for level in LEVELS], t)
         + '<p class="ql-risk-count" role="status" aria-live="off"></p></form>'
     )
-    rows = "".join(
-        f'<tr id="{escape(r.id)}" data-department="{escape(r.department)}" '
-        f'data-standards=" {" ".join(map(str, r.standards))} " data-level="{r.level}">'
-        f"<td>{escape(r.department)}<br><small>{escape(r.post)}</small></td>"
-        f"<td>{escape(r.risk)}</td>"
-        f"<td>{t('list.separator').join(label(n) for n in r.standards)}</td>"
-        f'<td><span class="ql-risk-level ql-risk-level--{LEVELS.index(r.level)}">{_level(r.level, t)}</span></td>'
-        f"<td><ul>{''.join(f'<li>{escape(m)}</li>' for m in r.measures)}</ul></td>"
-        f"<td>{escape(r.owner)}</td></tr>"
-        for r in risks
-    )
-    head = "".join(f'<th scope="col">{t(key)}</th>' for key in (
-        "risks.post", "risks.risk", "risks.standard", "risks.level", "risks.measures", "risks.owner"))
+    headings = [t(key) for key in (
+        "risks.post", "risks.risk", "risks.standard", "risks.level", "risks.measures", "risks.owner")]
+    rows = "".join(_row(r, headings, t, label) for r in risks)
+    head = "".join(f'<th scope="col">{heading}</th>' for heading in headings)
     table = (f'<table class="ql-risk-table"><caption>{t("risks.caption")}</caption>'
              f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     return totals + filters + table
@@ -133,6 +124,23 @@ def render_for_standard(risks: list[Risk], standard: int, register_href: str, t)
 
 def _level(level: str, t) -> str:
     return t(f"risks.level.{_LEVEL_NAMES[level]}")
+
+
+def _row(risk: Risk, headings: list[str], t, label) -> str:
+    """Return a risk point's table row; each cell names its column, so that a phone
+    can show the row as a card of labelled lines (six columns left a few characters each)."""
+    cells = [
+        f"{escape(risk.department)}<br><small>{escape(risk.post)}</small>",
+        escape(risk.risk),
+        t("list.separator").join(label(n) for n in risk.standards),
+        f'<span class="ql-risk-level ql-risk-level--{LEVELS.index(risk.level)}">{_level(risk.level, t)}</span>',
+        f"<ul>{''.join(f'<li>{escape(m)}</li>' for m in risk.measures)}</ul>",
+        escape(risk.owner),
+    ]
+    return (f'<tr id="{escape(risk.id)}" data-department="{escape(risk.department)}" '
+            f'data-standards=" {" ".join(map(str, risk.standards))} " data-level="{risk.level}">'
+            + "".join(f'<td data-label="{escape(heading)}">{cell}</td>' for heading, cell in zip(headings, cells))
+            + "</tr>")
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]], t) -> str:
