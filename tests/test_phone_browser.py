@@ -97,3 +97,19 @@ def test_risk_register_is_a_card_per_risk_point(offline_site, open_page):
     assert hidden.first.evaluate("(element) => element.getBoundingClientRect().height") == 0
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["viewport"]["width"]
     assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_answer_options_are_finger_sized(offline_site, open_page):
+    """On a touch screen every answer option is a row at least 44 px tall (WCAG 2.5.5), not
+    a 26 px line 5 px from the next, and a tap anywhere on the row chooses it."""
+    recorded = open_page(**PHONE)
+    page = recorded.page
+    start_by_touch(page, (offline_site / "quizzes" / "onboarding.html").as_uri())
+    options = page.locator(".qinglian-question__option")
+    heights = options.evaluate_all("(labels) => labels.map(label => label.getBoundingClientRect().height)")
+    assert len(heights) > 50 and min(heights) >= 44
+    option = options.first
+    box = option.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] - 4, box["y"] + box["height"] - 3)  # the row's far corner
+    expect(option.locator("input")).to_be_checked()
+    assert recorded.blocked == [] and recorded.errors == []
