@@ -1,5 +1,5 @@
-"""Staff on phones: both builds in Chromium as a 360x740 touch screen (``PHONE``), tapped
-rather than clicked, with every outside request blocked."""
+"""Staff on phones: both builds (file:// and over http) in Chromium as a 360x740 touch
+screen (``PHONE``), tapped rather than clicked, with every outside request blocked."""
 
 import pytest
 from playwright.sync_api import expect
@@ -16,13 +16,24 @@ def overlap(one, other) -> bool:
     return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
 
 
-def test_lightbox_shows_the_picture_larger_than_the_gallery(offline_site, open_page):
+@pytest.fixture(params=["file", "http"])
+def address(request):
+    """A function giving a page's address ("exhibits/", "quizzes/onboarding") in the
+    file:// build, then in the intranet build over http."""
+    if request.param == "file":
+        site = request.getfixturevalue("offline_site")
+        return lambda page: (site / (f"{page}index.html" if page.endswith("/") else f"{page}.html")).as_uri()
+    server = request.getfixturevalue("local_server")
+    return lambda page: server + (page if page.endswith("/") else f"{page}/")
+
+
+def test_lightbox_shows_the_picture_larger_than_the_gallery(address, open_page):
     """Tapped on a phone, the lightbox's picture takes the screen's width (its side margins
     left it narrower than the card it was opened from), its caption is Material's text
     size (it was 10 px), and the arrows and close button cover no part of the picture."""
     recorded = open_page(**PHONE)
     page = recorded.page
-    page.goto((offline_site / "exhibits" / "index.html").as_uri())
+    page.goto(address("exhibits/"))
     link = page.locator("a[data-ql-lightbox]").first
     card_width = link.locator("img").bounding_box()["width"]
     link.tap()
@@ -60,12 +71,12 @@ def start_by_touch(page, address: str) -> None:
     expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
 
 
-def test_exam_countdown_is_not_hidden_by_back_to_top(offline_site, open_page):
+def test_exam_countdown_is_not_hidden_by_back_to_top(address, open_page):
     """Scrolling back up through the exam on a phone, Material's 回到页面顶部 appears, centred,
     where the countdown sticks: the countdown stays in sight beside or below it."""
     recorded = open_page(**PHONE)
     page = recorded.page
-    start_by_touch(page, (offline_site / "quizzes" / "onboarding.html").as_uri())
+    start_by_touch(page, address("quizzes/onboarding"))
     page.evaluate("window.scrollTo(0, 4000)")
     page.evaluate("window.scrollTo(0, 3600)")  # back up: Material offers the way to the top
     back_to_top = page.locator(".md-top")
@@ -76,12 +87,12 @@ def test_exam_countdown_is_not_hidden_by_back_to_top(offline_site, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
-def test_risk_register_is_a_card_per_risk_point(offline_site, open_page):
+def test_risk_register_is_a_card_per_risk_point(address, open_page):
     """On a phone each risk point is a card of full-width lines, each named by its column
     (six columns left 风险等级 one character wide), and the filters still hide cards."""
     recorded = open_page(**PHONE)
     page = recorded.page
-    page.goto((offline_site / "risks" / "index.html").as_uri())
+    page.goto(address("risks/"))
     table = page.locator(".ql-risk-table")
     headings = table.locator("thead th").all_inner_texts()
     width = table.evaluate("(element) => element.clientWidth")
@@ -99,12 +110,12 @@ def test_risk_register_is_a_card_per_risk_point(offline_site, open_page):
     assert recorded.blocked == [] and recorded.errors == []
 
 
-def test_answer_options_are_finger_sized(offline_site, open_page):
+def test_answer_options_are_finger_sized(address, open_page):
     """On a touch screen every answer option is a row at least 44 px tall (WCAG 2.5.5), not
     a 26 px line 5 px from the next, and a tap anywhere on the row chooses it."""
     recorded = open_page(**PHONE)
     page = recorded.page
-    start_by_touch(page, (offline_site / "quizzes" / "onboarding.html").as_uri())
+    start_by_touch(page, address("quizzes/onboarding"))
     options = page.locator(".qinglian-question__option")
     heights = options.evaluate_all("(labels) => labels.map(label => label.getBoundingClientRect().height)")
     assert len(heights) > 50 and min(heights) >= 44
