@@ -126,10 +126,17 @@ def answer_all(page, choose) -> list[str]:
     return ids
 
 
+BLANK_WARNING = ".qinglian-quiz__body .qinglian-quiz__notice"
+
+
 def submit(page) -> None:
+    """Hand the paper in by keyboard, pressing 交卷 again if it says questions are blank."""
     button = page.locator("button[type=submit]")
     tab_to(page, button)
     page.keyboard.press("Enter")
+    expect(page.locator(f"form.qinglian-quiz[data-state=done], {BLANK_WARNING}").first).to_be_attached()
+    if page.locator(BLANK_WARNING).count():
+        page.keyboard.press("Enter")
     expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
 
 
@@ -339,6 +346,37 @@ def test_attempt_limit(local_server, open_page):
     expect(page.locator(".qinglian-quiz__locked")).to_have_text("答题次数已用完。")
     page.reload()
     expect(page.locator(".qinglian-quiz__locked")).to_be_visible()
+
+
+def test_a_paper_with_blank_questions_is_handed_in_on_the_second_press(offline_site, open_page):
+    """A slip on 交卷 spent an attempt on a paper half done: the first press says, by the
+    button and to a screen reader, how many are blank; the second hands it in. A paper
+    with every question answered goes in on the first press."""
+    page = open_page().page
+    start_lesson_quiz(page, offline_site)
+    fieldsets = page.locator("fieldset.qinglian-question")
+    answer(page, fieldsets.first, right_answer(fieldsets.first.get_attribute("data-question-id")))
+    button = page.locator("button[type=submit]")
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    warning = page.locator(BLANK_WARNING)
+    expect(warning).to_have_text("还有 9 题未答。仍要交卷，请再按一次。")
+    expect(warning).to_have_attribute("role", "alert")
+    assert warning.evaluate("node => node.nextElementSibling.type") == "submit"
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    assert not person(page).get("attempts")
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
+    assert len(person(page)["attempts"]) == 1
+
+    page.locator(".qinglian-quiz__again").click()
+    start(page)
+    answer_all(page, right_answer)
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
+    assert len(person(page)["attempts"]) == 2
 
 
 def test_reload_mid_attempt_keeps_paper_and_answers(offline_site, open_page):

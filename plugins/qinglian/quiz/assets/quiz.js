@@ -57,7 +57,16 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = fresh(shown.paper);
-      if (data) finish(data);
+      if (!data) return;
+      // A slip on 交卷 would spend an attempt on a paper half done: the first press
+      // says, by the button, how many questions are blank; the second hands it in
+      var attempt = open(data);
+      var blank = attempt.items.filter(function (item) {
+        return canonical(questions[item.id], own(attempt.answers, item.id)) === null;
+      }).length;
+      if (!blank || body.querySelector(".qinglian-quiz__notice")) return finish(data);
+      body.insertBefore(el("p", { class: "qinglian-quiz__notice", role: "alert",
+        text: t("quiz.blank", { n: blank }) }), body.lastChild);
     });
     // Enter in an answer box or on an option would hand in the whole paper
     form.addEventListener("keydown", function (event) {
