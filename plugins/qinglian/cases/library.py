@@ -51,20 +51,19 @@ def load_cases(folder: Path, docs_dir: Path, shown_folder: str,
     return CaseLibrary(cases, problems)
 
 
-def load_lessons(folder: Path, docs_dir: Path) -> dict[int, str]:
+def lesson_pages(sources: dict[str, str]) -> dict[int, str]:
     """Return the lesson page (path under content/) of each standard, by the standard its
     front matter names, not its file name: a lesson renamed keeps its cases' links.
-    Of two lessons on one standard, the first in name order. (The portal plugin
-    reports the lessons' front matter problems.)"""
-
-    def read(source: str, src: str, shown: str):
-        meta, _ = load_front_matter(source, shown)
+    Of two lessons on one standard, the first in name order. ``sources``: the lesson
+    pages, path under content/ → Markdown. (The portal plugin reports the lessons'
+    front matter problems.)"""
+    lessons = {}
+    for src in sorted(sources, key=lambda src: src.split("/"), reverse=True):
+        meta, _ = load_front_matter(sources[src], src)
         standard = meta.get("standard") if isinstance(meta, LineDict) else None
-        return (None if isinstance(standard, bool) or standard not in range(1, 10)
-                else (standard, src)), []
-
-    lessons, _ = read_pages(folder, docs_dir, "", read)
-    return {standard: src for standard, src in reversed(lessons)}
+        if not isinstance(standard, bool) and standard in range(1, 10):
+            lessons[standard] = src
+    return lessons
 
 
 def read_case(source: str, src: str, shown: str,

@@ -11,7 +11,7 @@ from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
 from ..common.pages import insert_before_heading, site_front_matter_keys
 from .config import CasesConfig
-from .library import CaseLibrary, load_cases, load_lessons, render_index, render_list
+from .library import CaseLibrary, lesson_pages, load_cases, render_index, render_list
 
 
 class CasesPlugin(BasePlugin[CasesConfig]):
@@ -20,7 +20,7 @@ class CasesPlugin(BasePlugin[CasesConfig]):
         self.library = CaseLibrary()
         self.lessons: dict[int, str] = {}  # standard → its lesson's path under content/
 
-    # Read and check every case, and find each standard's lesson, once per build
+    # Read and check every case once per build
     def on_config(self, config):
         if not self.config.enabled:
             return
@@ -28,18 +28,19 @@ class CasesPlugin(BasePlugin[CasesConfig]):
         self.library = self._load(config)
         for problem in self.library.problems:
             log.warning(str(problem))
-        docs = Path(config.docs_dir)
-        self.lessons = load_lessons(docs / self.config.lessons_dir, docs)
 
-    # Leave out the cases and lessons MkDocs leaves out (exclude_docs, draft_docs):
-    # the index, lessons and cases would link to pages that are not there
+    # Find each standard's lesson in the pages the portal plugin has read (reading
+    # the 1,000 lessons of a large site again cost 30 ms); leave out the cases and
+    # lessons MkDocs leaves out (exclude_docs, draft_docs): the index, lessons and
+    # cases would link to pages that are not there
     def on_files(self, files, *, config):
         if not self.config.enabled:
             return
 
         published = {file.src_uri for file in files.documentation_pages()}
         self.library.cases = [case for case in self.library.cases if case.src in published]
-        self.lessons = {standard: src for standard, src in self.lessons.items() if src in published}
+        lessons = lesson_pages(_lesson_sources(files, self.config.lessons_dir))
+        self.lessons = {standard: src for standard, src in lessons.items() if src in published}
 
     # The index lists every case; a lesson its cases; a case its lessons
     def on_page_content(self, html, *, page, config, files):
@@ -87,6 +88,27 @@ class CasesPlugin(BasePlugin[CasesConfig]):
         folder = docs / self.config.cases_dir
         return load_cases(folder, docs, shown_path(str(folder), config.config_file_path),
                           site_front_matter_keys(config))
+
+
+# -----------------------------------------------------------------------------
+
+
+def _lesson_sources(files, folder: str) -> dict[str, str]:
+    """Return the lesson pages, path under content/ → Markdown: every .md file in
+    ``folder`` and its sub-folders but index.md and hidden ones (as read_pages lists
+    them), those MkDocs leaves out too: one of them may come first on a standard."""
+    sources = {}
+    for file in files:
+        src = file.src_uri
+        parts = src.split("/")[folder.count("/") + 1:]
+        if (not src.startswith(f"{folder}/") or not src.endswith(".md") or parts[-1] == "index.md"
+                or any(part.startswith(".") for part in parts)):
+            continue
+        try:
+            sources[src] = file.content_string
+        except (OSError, UnicodeDecodeError):  # the portal plugin names the page
+            continue
+    return sources
 
 
 log = get_plugin_logger(__name__)
