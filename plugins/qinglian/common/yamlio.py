@@ -283,8 +283,10 @@ def trainer_files(folder: Path, pattern: str) -> list[Path]:
     beside a file being edited (.#题库.yml, a link to nowhere; .题库.yml.swp) and macOS's
     ._题库.yml. (Here, not in pages, which imports this module: the checks of misnamed
     and nested YAML files below list files by the same rule.)"""
+    # glob's paths are folder's parts and then their own (relative_to took as long as glob)
+    inside = len(folder.parts)
     return sorted(path for path in folder.glob(pattern)
-                  if not any(part.startswith(".") for part in path.relative_to(folder).parts))
+                  if not any(part.startswith(".") for part in path.parts[inside:]))
 
 
 def misnamed_files(folder: Path, shown_dir: str, what: str, pattern: str = "*") -> list[ContentProblem]:
