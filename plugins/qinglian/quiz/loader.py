@@ -103,8 +103,9 @@ def unread_folders(quizzes_dir: Path, shown_dir: str, read: dict[str, str]) -> l
                            f"a folder of {shown_dir}/ that is not read"
                            + meant_path(path.name, read),
                            f"{places}: move its files there, or out of {shown_dir}/")
-            for path in trainer_files(quizzes_dir, "*")
-            if path.is_dir() and path.name not in read
+            # "*/": the folders only, not a look at each of 500 quiz files
+            for path in trainer_files(quizzes_dir, "*/")
+            if path.name not in read
             and any(file.suffix.lower() in (".yml", ".yaml")
                     for file in trainer_files(path, "**/*"))]
 
