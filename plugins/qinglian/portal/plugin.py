@@ -233,11 +233,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def _derive_nav(self, config):
         # A draft is previewed in `mkdocs serve` but not built: in the built site's
-        # navigation it would be a dead link
+        # navigation it would be a dead link (the patterns looked up once, not per page)
+        exclude, drafts = config.exclude_docs, None if self.serving else config.draft_docs
+
         def is_excluded(path: str) -> bool:
-            return bool((config.exclude_docs and config.exclude_docs.match_file(path))
-                        or (not self.serving and config.draft_docs
-                            and config.draft_docs.match_file(path)))
+            return bool((exclude and exclude.match_file(path)) or (drafts and drafts.match_file(path)))
 
         home = self.config.home_title or translate("portal.home", config.theme.get("language", "zh"))
         return build_nav(Path(config.docs_dir), self.config.sections, home, is_excluded)
