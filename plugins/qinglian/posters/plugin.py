@@ -25,6 +25,7 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         self.sheets: dict[str, list[Poster]] = {}  # sheet's site path → its posters
         self.codes: QrCodes | None = None
         self.in_the_way: dict[str, str] = {}  # site path of a file named like a sheet → its source
+        self.addresses: dict[str, str] = {}  # source path of a page with a poster → its address
         self.directory_urls = True  # the intranet build's
 
     # Posters point at intranet addresses: without site_url there are none. The
@@ -49,15 +50,19 @@ class PostersPlugin(BasePlugin[PostersConfig]):
                                if file.dest_uri.endswith(SHEET_NAME) and file.abs_src_path}
 
     # Every page's address is known once the pages exist: start making the QR
-    # codes the cache lacks while the pages render
+    # codes the cache lacks while the pages render (and note which pages have a
+    # poster, once: asked again per page, it cost a third of on_page_content)
     def on_nav(self, nav, *, config, files):
         if self.config.enabled:
-            self.codes.start([self._address(file.page, config) for file in files.documentation_pages()
-                              if file.page and self._has_poster(file.page)])
+            self.addresses = {file.src_uri: self._address(file.page, config)
+                              for file in files.documentation_pages()
+                              if file.page and self._has_poster(file.page)}
+            self.codes.start(list(self.addresses.values()))
 
     # Note the page's poster and link it at the end of the page
     def on_page_content(self, html, *, page, config, files):
-        if not self.config.enabled or not self._has_poster(page):
+        url = self.addresses.get(page.file.src_uri)
+        if not self.config.enabled or url is None:
             return
 
         # lessons/standard-1.md → lessons/index.posters.html#standard-1
@@ -66,7 +71,7 @@ class PostersPlugin(BasePlugin[PostersConfig]):
         poster = Poster(anchor=posixpath.splitext(name)[0],
                         title=page.meta.get("title") or page.title or "",
                         text=str(page.meta.get("summary") or page.meta.get("description") or ""),
-                        url=self._address(page, config), section=page.parent.title if page.parent else "")
+                        url=url, section=page.parent.title if page.parent else "")
         self.sheets.setdefault(sheet, []).append(poster)
         href = f"{get_relative_url(sheet, page.url)}#{quote(poster.anchor)}"
         link = translate("poster.link", config.theme.get("language", "zh"))
