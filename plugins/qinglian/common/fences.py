@@ -44,8 +44,15 @@ def find_fences(markdown: str, languages: set[str], first_line: int = 1) -> list
     if not _names(frozenset(languages)).search(markdown):
         return found
     lines = markdown.split("\n")
-    index = 0
+    # A fence opens on a line holding ``` or ~~~ (the search above found one): start
+    # at the first such line, and try the pattern on those lines only (trying it on
+    # every line was a third of the quiz plugin's on_page_markdown)
+    index = markdown.count("\n", 0, min(at for at in (markdown.find("```"), markdown.find("~~~"))
+                                         if at >= 0))
     while index < len(lines):
+        if "```" not in lines[index] and "~~~" not in lines[index]:
+            index += 1
+            continue
         opening = _OPENING.match(lines[index])
         if not opening or (opening["marker"][0] == "`" and "`" in lines[index][opening.end():]):
             index += 1
