@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sqlite3
 import threading
 import time
+import tracemalloc
 import uuid
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -985,6 +987,7 @@ def test_records_import_takes_the_collectors_own_listing(client, tmp_path, capsy
     (b"\xff\xfe[]", "is not a JSON file"),
     ('{"items": []}', "holds no records"),
     ('"text"', "holds no records"),
+    ('{"records": [], "records": []}', 'holds "records" twice'),  # json.loads keeps the last
 ])
 def test_records_import_of_an_unreadable_file_exits_2(tmp_path, capsys, content, message):
     path = tmp_path / "records.json"
@@ -996,6 +999,99 @@ def test_records_import_of_an_unreadable_file_exits_2(tmp_path, capsys, content,
     assert code == 2
     assert err.startswith("qinglian records import: ") and message in err
     assert "Traceback" not in err
+
+
+def test_records_import_holds_a_batch_not_the_file(tmp_path, capsys):
+    """A year's export of a large hospital (150,000 records, 170 MB) took 1.2 GB read
+    whole: the import reads each file as a stream, and holds one batch of records."""
+    answers = [{"question": f"standard-{n % 9 + 1}-q-{n}", "answer": "B", "correct": True}
+               for n in range(10)]
+    path = tmp_path / "qinglian-records.json"
+    with path.open("w", encoding="utf-8") as file:  # as GET /api/v1/records writes it
+        file.write('{"records":[' + ",".join(json.dumps({
+            "record": record(attempt={**PARTS["attempt"], "answers": answers}),
+            "received": "2026-11-24T02:00:01.000Z", "client_ip": "10.0.0.1",
+            "user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "identity": None,
+        }, ensure_ascii=False) for _ in range(5000)) + "]}")
+    tracemalloc.start()
+    try:
+        code, out, _ = run(capsys, "records", "import", str(path), "--db", str(tmp_path / "r.db"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (code, out) == (0, "stored 5000, already there 0, conflicting 0, invalid 0\n")
+    # Read whole, these 6.5 MB took 38 MB; a batch of 500 takes some 9 MB
+    assert peak < 20 * 2**20, f"{peak:,} bytes"
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 16])
+def test_records_file_reads_as_json_loads_does_in_pieces_of_any_size(tmp_path, monkeypatch,
+                                                                    chunk):
+    """Read a piece at a time, a file gives the entries json.loads would, and a file cut
+    or damaged anywhere the same error (line and column), wherever the pieces end."""
+    monkeypatch.setattr(importer, "CHUNK", chunk)
+    path = tmp_path / "records.json"
+    # As the site downloads it: indented, with a BOM when saved by Windows Notepad
+    text = json.dumps({"records": [{"record": record(), "state": "waiting", "tries": 2}, {
+        "text": "张三\n\U0001f600\\", "numbers": [2.5, -1e-3, 12345, 0, True, None],
+    }], "reason": None}, ensure_ascii=False, indent=2)
+    text = text.replace('"reason": null', '"reason": "\\ud83d\\ude00"')  # an escaped pair
+    path.write_text(text, encoding="utf-8-sig")
+    assert list(importer.RecordsFile(path)) == json.loads(text)["records"]
+    for damaged in [text[:cut] for cut in range(len(text))] + [
+            text.replace("2.5", "2.5.", 1), text.replace('"tries"', "tries", 1),
+            text.replace("[", "[,", 1), text.replace("}", ",}", 1), text + " x"]:
+        path.write_text(damaged, encoding="utf-8")
+        try:
+            json.loads(damaged)
+        except ValueError as error:
+            expected = f"'{path}' is not a JSON file ({error}); give the file the site downloaded"
+        else:  # cut after a whole value: the object around the array is missing
+            expected = f"'{path}' holds no records"
+        with pytest.raises(SetupError) as raised:
+            list(importer.RecordsFile(path))
+        assert str(raised.value).startswith(expected), damaged
+
+
+def test_records_import_reads_a_pipe(tmp_path, capsys):
+    """A pipe (records import <(curl …)) can be read only once; the import still checks it
+    through before storing it."""
+    first, second = record(), record("pledge")
+    reading, writing = os.pipe()
+    os.write(writing, json.dumps({"records": [first, second]}).encode())
+    os.close(writing)
+    try:
+        code, out, _ = run(capsys, "records", "import", f"/dev/fd/{reading}",
+                           "--db", str(tmp_path / "r.db"))
+    finally:
+        os.close(reading)
+    assert (code, out) == (0, "stored 2, already there 0, conflicting 0, invalid 0\n")
+
+
+def test_records_import_of_a_file_gone_before_its_turn(tmp_path, capsys, monkeypatch):
+    """Each file is read again as it is stored: one that can no longer be read then (its
+    USB stick pulled out) stops the import, and what was stored stays."""
+    first, second = record(), record("pledge")
+    ward, clinic = tmp_path / "ward-3.json", tmp_path / "clinic.json"
+    ward.write_text(json.dumps([first]), encoding="utf-8")
+    clinic.write_text(json.dumps([second]), encoding="utf-8")
+    checked = importer.read_records_file
+
+    def check_then_lose(path: Path) -> importer.RecordsFile:
+        records_file = checked(path)
+        if path == clinic:
+            clinic.unlink()
+        return records_file
+
+    monkeypatch.setattr(importer, "read_records_file", check_then_lose)
+    db = str(tmp_path / "r.db")
+    code, out, err = run(capsys, "records", "import", str(ward), str(clinic), "--db", db)
+    assert (code, out) == (2, "")
+    assert err == (f"qinglian records import: cannot read '{clinic}': No such file or "
+                   "directory; the records stored so far stay stored, run the import again\n")
+    store = open_store(db)
+    assert [stored.record for stored in store.records()] == [first]
+    store.close()
 
 
 @pytest.mark.parametrize("options, message", [

@@ -63,8 +63,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "exported by a collector), by the collector's rules, with one summary "
                     "for all. Records already there are skipped. Exits 1 when any record is "
                     "rejected; 2 when a file, the manifest or the database cannot be read "
-                    "(then nothing is stored), or the database fails part-way (what was "
-                    "stored stays: run the same command again).",
+                    "(then nothing is stored), or the database fails or a file can no longer "
+                    "be read part-way (what was stored stays: run the same command again).",
     )
     load.add_argument("files", nargs="+", type=Path, metavar="FILE",
                       help="a downloaded JSON file (several: e.g. /media/usb/*.json)")
@@ -223,8 +223,8 @@ def _run_import(args) -> int:
     from .store import open_store
 
     try:
-        # Every file read before any record is stored
-        files = [(path, read_records_file(path)) for path in args.files]
+        # Every file read through before any record is stored
+        files = [read_records_file(path) for path in args.files]
         manifests = Manifests.load(args.manifest)
         store = open_store(args.db)
     except SetupError as error:
@@ -232,7 +232,7 @@ def _run_import(args) -> int:
         return 2
     try:
         report = import_records(files, store, manifests)
-    except StoreUnavailable as error:
+    except (StoreUnavailable, SetupError) as error:  # the database, or a file read again
         print(f"qinglian records import: {error}; the records stored so far stay stored, "
               "run the import again", file=sys.stderr)
         return 2

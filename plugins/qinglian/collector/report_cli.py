@@ -87,7 +87,7 @@ def records_from(db: str | None, export: Path | None, site: str | None,
     Practice quizzes' attempts, with their answers, are most of a year's records and
     no report reads them: a large hospital's report took 1.3 GB with them."""
     from .corrections import apply
-    from .importer import read_records_file
+    from .importer import RecordsFile
     from .manifest import of_quizzes
     from .store import StoredRecord, open_existing_store
 
@@ -95,9 +95,8 @@ def records_from(db: str | None, export: Path | None, site: str | None,
         return quizzes is None or of_quizzes(record, quizzes)
 
     if export is not None:
-        entries = read_records_file(export)
         records = []
-        for number, entry in enumerate(entries, start=1):
+        for number, entry in enumerate(RecordsFile(export), start=1):
             wrapped = isinstance(entry, dict) and "record" in entry
             record = entry["record"] if wrapped else entry
             wrong = "record" if not isinstance(record, dict) else _misshapen_field(record)
