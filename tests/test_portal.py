@@ -525,4 +525,8 @@ def test_a_raw_html_link_that_leads_nowhere_is_named(make_site):
     assert [line.split(": <a href=")[0] for line in log.splitlines() if "leads to no file" in line] == [
         "WARNING -  qinglian: content/lessons/standard-2.md:4",
         "WARNING -  qinglian: content/lessons/standard-2.md:5"]
-    assert '<a href="../../glossary/"> leads to no file of the built site' in log
+    # The intranet build's addresses, named as the pages' files to link instead
+    assert ('<a href="../standard-1/"> leads to no file of the built site — write it as a '
+            "Markdown link to the page's file, [文字](standard-1.md)") in log
+    assert ('<a href="../../glossary/"> leads to no file of the built site — write it as a '
+            "Markdown link to the page's file, [文字](../glossary/index.md)") in log

@@ -98,9 +98,7 @@ def dead_html_links(markdown: str, page: str, shown: str, page_url: str,
         target = _resolve(written, base)
         if target is None or target in urls:
             continue
-        # The page it names, read as a Markdown link would be
-        source = _resolve(written.replace("\\", "/"), folder) or ""
-        named = source if source in sources else named_path(source, sources)
+        named = _page_meant(written, page, sources)
         yield ContentProblem(
             shown, prose.count("\n", 0, match.start()) + 1,
             f'<a href="{written}"> leads to no file of the built site',
@@ -109,6 +107,24 @@ def dead_html_links(markdown: str, page: str, shown: str, page_url: str,
                "[文字](页面.md) with the path relative to this page")
             + ": MkDocs turns that into the page's address in both the intranet and the "
             "file:// build, while an href stays as written")
+
+
+def _page_meant(written: str, page: str, sources: Collection[str]) -> str | None:
+    """Return the page file the href ``written`` in docs-relative ``page`` most likely
+    means, or None: read as a Markdown link would be, or as an address of the intranet
+    build (where the page is a folder), with a page's address ("x/", "x.html") taken for
+    its file (x.md, x/index.md)."""
+    written = written.replace("\\", "/")
+    folder = posixpath.dirname(page)
+    as_folder = folder if posixpath.basename(page) == "index.md" else posixpath.splitext(page)[0]
+    for base in (folder, as_folder):
+        path = _resolve(written, base) or ""
+        stem = path.removesuffix(".html")
+        for candidate in (path, f"{stem}.md", f"{stem}/index.md"):
+            named = candidate if candidate in sources else named_path(candidate, sources)
+            if named:
+                return named
+    return None
 
 
 def site_url_of(url: str) -> str:
