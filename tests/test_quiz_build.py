@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from qinglian.common import assets
 from qinglian.common.assets import DIGEST_SCRIPT, asset, block_assets
 from qinglian.quiz.plugin import ASSETS
 from conftest import block_data
@@ -118,9 +119,23 @@ def test_bundle_is_minified_with_its_strings_written_out(tmp_path, language, sta
     script = bundle.full[0].content
     assert f'"{start}"' in script and '"quiz.start"' not in script
     assert "function shuffle" not in script and "window.qinglian" in script
-    assert len(list(tmp_path.glob("*.js"))) == 2  # the shared module and the quiz's script
+    assert len(list(tmp_path.glob("*.pickle"))) == 2  # the shared module and the quiz's script
     assert [item.name.split(".")[0] for item in bundle.full] == ["qinglian-quiz", "qinglian-quiz"]
     assert [item.name.split(".")[0] for item in bundle.part] == ["quiz", "quiz"]
+
+
+def test_script_kept_cut_short_is_minified_again(tmp_path, monkeypatch):
+    """A minified script in the cache cut short (a build killed, a USB stick pulled
+    out) is made again, not published cut short."""
+    source = tmp_path / "s.js"
+    source.write_text("(function () { var answer = 42; window.x = answer; })();", encoding="utf-8")
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(assets, "_minified", {})  # a fresh build process
+    whole = asset("s", source, cache_dir=cache).content
+    for kept in cache.iterdir():
+        kept.write_bytes(kept.read_bytes()[:len(kept.read_bytes()) // 2])
+    monkeypatch.setattr(assets, "_minified", {})
+    assert asset("s", source, cache_dir=cache).content == whole
 
 
 def test_scripts_are_compacted_without_changing_their_meaning(tmp_path):

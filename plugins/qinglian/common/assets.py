@@ -28,7 +28,7 @@ from pathlib import Path
 
 import rcssmin
 
-from .cachefiles import keep
+from .cachefiles import keep_pickled, kept_pickle
 from .hashing import sha256_hex, short_hash
 from .i18n import strings_for
 from .records import person_fields
@@ -211,21 +211,21 @@ def _minifier() -> str:
 def _minify_script(text: str, cache_dir: Path | None) -> str:
     # Keyed by the minifier too: another version may write other code
     key = sha256_hex(f"{_minifier()}\n{text}")[:32]
-    kept = cache_dir / f"{key}.js" if cache_dir else None
+    # Pickled with its key, not as a plain .js: a file cut short (a build killed,
+    # a USB stick pulled out) would be published cut short
+    kept = cache_dir / f"{key}.pickle" if cache_dir else None
     minified = _minified.get(text)
-    if minified is None and kept and kept.is_file():
-        try:
-            minified = kept.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass  # made again below
-    if minified is None:
+    if minified is None and kept:
+        minified = kept_pickle(kept, key)
+    made = minified is None
+    if made:
         # Imported only when needed: a tenth of a second, which a build that finds
         # every script in the cache need not spend
         from calmjs.parse import es5
 
         minified = "".join(chunk.text for chunk in _printer()(_compacted(es5(text))))
-    if kept and not kept.is_file():
-        keep(kept, minified.encode("utf-8"))
+    if kept and (made or not kept.is_file()):
+        keep_pickled(kept, key, minified)
     _minified[text] = minified
     return minified
 
