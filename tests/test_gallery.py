@@ -16,7 +16,7 @@ import imagefactory as make
 from conftest import PROJECT
 from qinglian.gallery.config import GalleryConfig
 from qinglian.gallery.exhibits import read_exhibit
-from qinglian.gallery.images import ImageProblem, Rendition, Settings, cached_file, process_images
+from qinglian.gallery.images import ImageProblem, Rendition, Settings, process_images
 from qinglian.gallery.plugin import LinkedRendition
 from qinglian.posters import qrcodes
 from qinglian.posters.qrcodes import WORKERS_FROM, QrCodes, qr_svg
@@ -79,7 +79,7 @@ def _process(tmp_path, *sources, settings=Settings(), progress=None):
 
 
 def _output(tmp_path, rendition, size="display", kind="jpg") -> Image.Image:
-    return Image.open(cached_file(tmp_path / "cache", rendition, size, kind))
+    return Image.open(rendition.file(size, kind))
 
 
 @pytest.mark.parametrize("name, format", [("phone.jpg", "JPEG"), ("IMG_0001.HEIC", "HEIF")])
@@ -95,7 +95,7 @@ def test_phone_photo_is_turned_upright_and_loses_exif_and_gps(tmp_path, name, fo
             assert image.size == rendition.sizes[size]
             assert not image.getexif() and not image.getexif().get_ifd(0x8825)
             assert not {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(image.info)
-            data = cached_file(tmp_path / "cache", rendition, size, kind).read_bytes()
+            data = rendition.file(size, kind).read_bytes()
             assert b"Exif" not in data and b"PhoneMaker" not in data
     upright = _output(tmp_path, rendition).convert("RGB")
     # Stored with red on top and orientation 6: upright, red is on the right
@@ -259,10 +259,10 @@ def test_one_picture_under_two_names_is_made_once(tmp_path):
 def test_cache_entry_missing_a_file_is_made_again(tmp_path):
     source = make.plain(tmp_path / "a.png")
     rendition = _process(tmp_path, source)[source]
-    cached_file(tmp_path / "cache", rendition, "thumb", "webp").unlink()
+    rendition.file("thumb", "webp").unlink()
     calls = []
     _process(tmp_path, source, progress=lambda done, total: calls.append(done))
-    assert calls == [1] and cached_file(tmp_path / "cache", rendition, "thumb", "webp").is_file()
+    assert calls == [1] and rendition.file("thumb", "webp").is_file()
 
 
 def test_unchanged_sources_are_not_read_again(tmp_path, monkeypatch):
@@ -465,6 +465,25 @@ def test_originals_under_other_names_are_not_published(make_site):
                  and b"PhoneMaker" in path.read_bytes()]
     assert published == []
     assert len(list((site.root / "site/assets/qinglian/gallery").iterdir())) == 4
+
+
+def _site_files(site_dir: Path) -> dict[str, bytes]:
+    return {path.relative_to(site_dir).as_posix(): path.read_bytes()
+            for path in site_dir.rglob("*") if path.is_file()}
+
+
+def test_project_whose_cache_cannot_be_written_builds_the_same_site(gallery_site):
+    """A .cache that cannot be written (a read-only USB stick; here a file where the
+    folder should be) costs only time: the site is the same, with no traceback."""
+    assert gallery_site.build().returncode == 0
+    built = _site_files(gallery_site.root / "site")
+    shutil.rmtree(gallery_site.root / ".cache")
+    (gallery_site.root / ".cache").write_text("not a folder", encoding="utf-8")
+    shutil.rmtree(gallery_site.root / "site")
+    result = gallery_site.build()
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "Gallery images: .cache/qinglian/images cannot be written" in result.stderr
+    assert _site_files(gallery_site.root / "site") == built
 
 
 def test_warm_rebuild_takes_every_image_from_the_cache(gallery_site):

@@ -23,6 +23,15 @@ def keep(path: Path, data: bytes) -> None:
         pass
 
 
+def writable(folder: Path) -> bool:
+    """Make ``folder`` if need be, and return whether files can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
 def keep_pickled(path: Path, key: str, value) -> None:
     """Store ``value`` at ``path`` under ``key`` (see kept_pickle), if it can be pickled."""
     try:

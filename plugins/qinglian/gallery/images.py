@@ -9,6 +9,7 @@ and deleting the cache folder only costs time.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -58,10 +59,15 @@ class Rendition:
     key: str  # hash of the source's bytes and the settings
     sizes: dict[str, tuple[int, int]]  # "display"/"thumb" → (width, height)
     notes: tuple[str, ...]  # conversions made, for the build log
+    folder: Path  # where its files are: the cache's entry, or a temporary one
 
     def name(self, size: str, kind: str) -> str:
         """Return the file name of one rendition, e.g. ``3fa1…-thumb.webp``."""
         return f"{self.key[:20]}-{size}.{kind}"
+
+    def file(self, size: str, kind: str) -> Path:
+        """Return where one rendition's file is."""
+        return self.folder / f"{size}.{kind}"
 
 
 @dataclass(frozen=True)
@@ -167,16 +173,11 @@ def _cached(folder: Path, key: str) -> Rendition | None:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         rendition = Rendition(key, {size: tuple(meta["sizes"][size]) for size in SIZES},
-                              tuple(meta["notes"]))
+                              tuple(meta["notes"]), folder)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     files = [folder / f"{size}.{kind}" for size in SIZES for kind in TYPES]
     return rendition if all(file.is_file() for file in files) else None
-
-
-def cached_file(cache_dir: Path, rendition: Rendition, size: str, kind: str) -> Path:
-    """Return where the cache holds one rendition's file."""
-    return cache_dir / rendition.key / f"{size}.{kind}"
 
 
 def _make(path: Path, key: str, settings: Settings, cache_dir: Path) -> Rendition | ImageProblem:
@@ -185,6 +186,29 @@ def _make(path: Path, key: str, settings: Settings, cache_dir: Path) -> Renditio
         image, notes = _open(path, settings)
     except _Refused as refused:
         return ImageProblem(path, refused.message, refused.fix)
+    try:
+        return _store(image, notes, key, settings, cache_dir)
+    except OSError:
+        pass  # a cache that cannot be written (a read-only USB stick): made apart below
+    try:
+        return _store(image, notes, key, settings, _spare_folder())
+    except OSError as error:
+        return ImageProblem(path, f"its renditions cannot be written ({error.strerror})",
+                            "free some disk space, then build again")
+
+
+@cache
+def _spare_folder() -> Path:
+    """Return a temporary folder for the renditions the cache cannot take, removed
+    when the build's process ends (MkDocs copies them into the site before)."""
+    folder = Path(tempfile.mkdtemp(prefix="qinglian-images-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def _store(image: Image.Image, notes: list[str], key: str, settings: Settings,
+           cache_dir: Path) -> Rendition:
+    """Write the renditions of ``image`` as the entry ``key`` of ``cache_dir``."""
     sizes = {}
     cache_dir.mkdir(parents=True, exist_ok=True)
     # Build the entry in a temporary folder and rename it into place, so an
@@ -207,7 +231,7 @@ def _make(path: Path, key: str, settings: Settings, cache_dir: Path) -> Renditio
             pass
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Rendition(key, sizes, tuple(notes))
+    return Rendition(key, sizes, tuple(notes), cache_dir / key)
 
 
 def _open(path: Path, settings: Settings) -> tuple[Image.Image, list[str]]:

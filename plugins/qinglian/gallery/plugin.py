@@ -17,7 +17,7 @@ from ..common.i18n import translate
 from ..common.pages import site_front_matter_keys
 from .config import GalleryConfig
 from .exhibits import Gallery, load_gallery
-from .images import ImageProblem, Rendition, Settings, cached_file, process_images, prune_cache
+from .images import ImageProblem, Rendition, Settings, process_images, prune_cache
 from .render import render_exhibit, render_gallery
 
 # Image files in the exhibits folder: published only as cleaned renditions (the
@@ -66,14 +66,13 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
         published = {file.src_uri for file in files.documentation_pages()}
         self.gallery.exhibits = [e for e in self.gallery.exhibits if e.src in published]
         self.renditions = self._make_images(config)
-        cache_dir = self._cache_dir(config)
         # One picture under two names has one rendition: add its files once
         for rendition in {rendition.key: rendition for rendition in self.renditions.values()}.values():
             for size in rendition.sizes:
                 for kind in ("webp", "jpg"):
                     files.append(LinkedRendition.generated(
                         config, f"{OUTPUT}/{rendition.name(size, kind)}",
-                        abs_src_path=str(cached_file(cache_dir, rendition, size, kind))))
+                        abs_src_path=str(rendition.file(size, kind))))
         return files
 
     # Rank exhibits below the lessons and cases they illustrate: a poster's few
@@ -140,6 +139,11 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
         results = process_images(list(sources), self._settings(), self._cache_dir(config),
                                  jobs=self.config.jobs, progress=progress)
         log.info(f"Gallery images: {made} new, {len(results) - made} from the cache")
+        cache_dir = self._cache_dir(config)
+        if any(isinstance(result, Rendition) and result.folder.parent != cache_dir
+               for result in results.values()):
+            log.info(f"Gallery images: {shown_path(str(cache_dir), config.config_file_path)} "
+                     "cannot be written, so the new images are made again at every build")
         renditions = {}
         for path, result in results.items():
             shown = shown_path(str(path), config.config_file_path)
@@ -149,7 +153,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
             for note in result.notes:
                 log.info(f"{shown}: {note}")
             renditions[sources[path]] = result
-        prune_cache(self._cache_dir(config), list(renditions.values()))
+        prune_cache(cache_dir, list(renditions.values()))
         return renditions
 
     def _asset_tags(self, page) -> str:

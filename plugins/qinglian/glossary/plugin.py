@@ -9,6 +9,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 
 from ..common.blocks import FILL_BLOCKS
+from ..common.cachefiles import writable
 from ..common.errors import shown_path
 from ..common.pages import read_source
 from .config import GlossaryConfig
@@ -32,8 +33,10 @@ class GlossaryPlugin(BasePlugin[GlossaryConfig]):
         jieba = _import_jieba()
         _check_search_separator(config)
         cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        jieba.dt.tmp_dir = str(cache_dir)
+        # One that cannot be written (a read-only USB stick): jieba keeps to the system's
+        # temporary folder, rather than print a traceback for each failed write
+        if writable(cache_dir):
+            jieba.dt.tmp_dir = str(cache_dir)
 
     # Teach the glossary's terms to jieba, so search indexes 统方 as one word
     @event_priority(90)
