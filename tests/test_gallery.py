@@ -265,6 +265,18 @@ def test_cache_entry_missing_a_file_is_made_again(tmp_path):
     assert calls == [1] and rendition.file("thumb", "webp").is_file()
 
 
+def test_cache_entry_with_a_file_cut_short_is_made_again(tmp_path):
+    """A rendition cut short (a USB stick pulled out before it was written through)
+    is made again, not published cut short."""
+    source = make.plain(tmp_path / "a.png")
+    rendition = _process(tmp_path, source)[source]
+    whole = rendition.file("display", "jpg").read_bytes()
+    rendition.file("display", "jpg").write_bytes(whole[:len(whole) // 2])
+    calls = []
+    _process(tmp_path, source, progress=lambda done, total: calls.append(done))
+    assert calls == [1] and rendition.file("display", "jpg").read_bytes() == whole
+
+
 def test_unchanged_sources_are_not_read_again(tmp_path, monkeypatch):
     source = make.plain(tmp_path / "a.bmp", colour=(200, 0, 0))  # one size whatever it shows
     first = _process(tmp_path, source)[source]

@@ -39,6 +39,7 @@ FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF", "MPO", "HEIF"}
 
 SIZES = ("display", "thumb")
 TYPES = ("webp", "jpg")
+_FILES = [f"{size}.{kind}" for size in SIZES for kind in TYPES]  # an entry's, beside meta.json
 
 
 @dataclass(frozen=True)
@@ -170,14 +171,16 @@ class _SourceDigests:
 
 
 def _cached(folder: Path, key: str) -> Rendition | None:
+    # A file missing or cut short (a USB stick pulled out before it was written
+    # through) is made again, not published
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         rendition = Rendition(key, {size: tuple(meta["sizes"][size]) for size in SIZES},
                               tuple(meta["notes"]), folder)
+        whole = all((folder / name).stat().st_size == meta["bytes"][name] for name in _FILES)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    files = [folder / f"{size}.{kind}" for size in SIZES for kind in TYPES]
-    return rendition if all(file.is_file() for file in files) else None
+    return rendition if whole else None
 
 
 def _make(path: Path, key: str, settings: Settings, cache_dir: Path) -> Rendition | ImageProblem:
@@ -221,8 +224,10 @@ def _store(image: Image.Image, notes: list[str], key: str, settings: Settings,
             image.save(staging / f"{size}.webp", "WEBP", quality=settings.webp_quality, method=4)
             image.save(staging / f"{size}.jpg", "JPEG", quality=settings.jpeg_quality,
                        optimize=True, progressive=True)
+        written = {name: (staging / name).stat().st_size for name in _FILES}
         (staging / "meta.json").write_text(
-            json.dumps({"sizes": sizes, "notes": notes}, ensure_ascii=False), encoding="utf-8")
+            json.dumps({"sizes": sizes, "notes": notes, "bytes": written}, ensure_ascii=False),
+            encoding="utf-8")
         # An entry missing a file is made again, in place of the old one
         shutil.rmtree(cache_dir / key, ignore_errors=True)
         try:
