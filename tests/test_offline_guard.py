@@ -58,6 +58,7 @@ graph TD; A-->B
     ('<img src="/\n/m.example/x.png">', ["/\n/m.example/x.png"]),
     ('<p style="background:url(\\2f\\2f n.example/bg.png)">x</p>', ["\\2f\\2f n.example/bg.png"]),
     ("<style>@import 'https\\:\\/\\/o.example/x.css';</style>", ["https\\:\\/\\/o.example/x.css"]),
+    ("<style>p{background:url(\\110000\\0 x.png)}</style>", []),  # no such code point
     # fetched by SVG pictures, or sending every relative URL away
     ('<svg><image href="https://p.example/x.png"/></svg>', ["https://p.example/x.png"]),
     ('<svg><image xlink:href="//p.example/y.png"/></svg>', ["//p.example/y.png"]),

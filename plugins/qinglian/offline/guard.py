@@ -227,6 +227,12 @@ def _written(match: re.Match) -> str:
 
 
 def _css_unescaped(text: str) -> str:
-    """Return CSS ``text`` with its escapes ("\\2f", "\\/") read as the browser reads them."""
-    return _CSS_ESCAPE.sub(
-        lambda m: chr(int(m.group(1), 16) or 0xFFFD) if m.group(1) else m.group(2), text)
+    """Return CSS ``text`` with its escapes ("\\2f", "\\/") read as the browser reads them
+    (zero, or past the last code point: U+FFFD)."""
+    def unescaped(match: re.Match) -> str:
+        if not match.group(1):
+            return match.group(2)
+        code = int(match.group(1), 16)
+        return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+
+    return _CSS_ESCAPE.sub(unescaped, text)
