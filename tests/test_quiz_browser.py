@@ -350,15 +350,19 @@ def test_attempt_limit(local_server, open_page):
 
 def test_a_paper_with_blank_questions_is_handed_in_on_the_second_press(offline_site, open_page):
     """A slip on 交卷 spent an attempt on a paper half done: the first press says, by the
-    button and to a screen reader, how many are blank; the second hands it in. A paper
-    with every question answered goes in on the first press."""
+    button and to a screen reader, how many are blank; the second hands it in, but not
+    the second click of a double click or Enter held down. A paper with every question
+    answered goes in on the first press."""
     page = open_page().page
     start_lesson_quiz(page, offline_site)
     fieldsets = page.locator("fieldset.qinglian-question")
     answer(page, fieldsets.first, right_answer(fieldsets.first.get_attribute("data-question-id")))
     button = page.locator("button[type=submit]")
     tab_to(page, button)
-    page.keyboard.press("Enter")
+    # Enter held down: its repeats do not pass the warning as soon as it shows
+    page.keyboard.down("Enter")
+    page.keyboard.down("Enter")
+    page.keyboard.up("Enter")
     warning = page.locator(BLANK_WARNING)
     expect(warning).to_have_text("还有 9 题未答。仍要交卷，请再按一次。")
     expect(warning).to_have_attribute("role", "alert")
@@ -370,13 +374,23 @@ def test_a_paper_with_blank_questions_is_handed_in_on_the_second_press(offline_s
     expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
     assert len(person(page)["attempts"]) == 1
 
+    # Nor does the second click of a double click
+    page.locator(".qinglian-quiz__again").click()
+    start(page)
+    button.dblclick()
+    expect(warning).to_have_text("还有 10 题未答。仍要交卷，请再按一次。")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    button.click()
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
+    assert len(person(page)["attempts"]) == 2
+
     page.locator(".qinglian-quiz__again").click()
     start(page)
     answer_all(page, right_answer)
     tab_to(page, button)
     page.keyboard.press("Enter")
     expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
-    assert len(person(page)["attempts"]) == 2
+    assert len(person(page)["attempts"]) == 3
 
 
 def test_reload_mid_attempt_keeps_paper_and_answers(offline_site, open_page):

@@ -68,9 +68,14 @@
       body.insertBefore(el("p", { class: "qinglian-quiz__notice", role: "alert",
         text: t("quiz.blank", { n: blank }) }), body.lastChild);
     });
-    // Enter in an answer box or on an option would hand in the whole paper
+    // Enter in an answer box or on an option would hand in the whole paper; and the
+    // second click of a double click, or Enter held down, would pass the warning
+    // about blank questions as soon as it is shown
     form.addEventListener("keydown", function (event) {
-      if (event.key == "Enter" && !event.isComposing && event.target.tagName == "INPUT") event.preventDefault();
+      if (event.key == "Enter" && !event.isComposing && (event.repeat || event.target.tagName == "INPUT")) event.preventDefault();
+    });
+    form.addEventListener("click", function (event) {
+      if (event.detail > 1 && event.target.type == "submit") event.preventDefault();
     });
 
     // The person's data as stored now, if they are still the one on screen and
