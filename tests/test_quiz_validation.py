@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from qinglian.check import check_site
-from qinglian.common import yamlio
+from qinglian.common import cachefiles, yamlio
 from qinglian.common.fences import Fence, fence_id, find_fences
 from qinglian.quiz.fence import resolve_fence
 from qinglian.quiz import loader, render
@@ -432,6 +432,21 @@ def test_a_block_inside_a_quote_is_refused_by_name():
                             "where it cannot be shown — start the ```quiz line and the lines "
                             "after it without '>'")
     assert fence_id(fences[1], "content/lessons/a.md")[0] == "after"
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_cache_file_written_in_part_is_not_left_behind(tmp_path, monkeypatch, failure):
+    """A full disk, or Ctrl+C between writing a cache file and renaming it into place,
+    left its temporary file, never read and never removed."""
+    def fail(self, target):
+        raise failure
+
+    monkeypatch.setattr(Path, "replace", fail)
+    try:
+        cachefiles.keep(tmp_path / "cache" / "x.pickle", b"data")
+    except KeyboardInterrupt:
+        pass
+    assert list((tmp_path / "cache").iterdir()) == []
 
 
 def test_parsed_banks_are_kept_in_the_cache(tmp_path, monkeypatch):
