@@ -136,10 +136,10 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
             if total >= 10 and (done % max(1, total // 10) == 0 or done == total):
                 log.info(f"Gallery images: {done}/{total} made")
 
-        results = process_images(list(sources), self._settings(), self._cache_dir(config),
+        cache_dir = self._cache_dir(config)
+        results = process_images(list(sources), self._settings(), cache_dir,
                                  jobs=self.config.jobs, progress=progress)
         log.info(f"Gallery images: {made} new, {len(results) - made} from the cache")
-        cache_dir = self._cache_dir(config)
         if any(isinstance(result, Rendition) and result.folder.parent != cache_dir
                for result in results.values()):
             log.info(f"Gallery images: {shown_path(str(cache_dir), config.config_file_path)} "
