@@ -79,7 +79,10 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
     # words made it the first result for 红包 or 回扣 (a trainer's own
     # search.boost in front matter still counts)
     def on_page_markdown(self, markdown, *, page, config, files):
-        if self.config.enabled and self.gallery.exhibit(page.file.src_uri):
+        src = page.file.src_uri
+        # Exhibits are pages of the exhibits folder: the others need no search through them
+        if (self.config.enabled and src.startswith(f"{self.config.exhibits_dir}/")
+                and self.gallery.exhibit(src)):
             search = page.meta.setdefault("search", {})
             if isinstance(search, dict):
                 search.setdefault("boost", EXHIBIT_SEARCH_BOOST)
