@@ -449,16 +449,19 @@ def _broken_in_reach(library: Library, rule: DrawRule) -> list[tuple[str, str]]:
     """Return (id, bank file) of each question left out for its errors from a bank
     ``rule`` may draw from: one of them may be what the rule is short of."""
     return [(question_id, shown) for question_id, shown in library.broken_questions.items()
-            if question_id not in library.questions
-            and (not rule.banks or Path(shown).stem in rule.banks)
-            and (rule.for_exam or not library.banks.get(Path(shown).stem))]
+            if question_id not in library.questions and _in_reach(library, rule, shown)]
 
 
 def _unread_in_reach(library: Library, rule: DrawRule) -> list[str]:
     """Return each bank file ``rule`` may draw from that gave no question for its errors."""
-    return [shown for shown in library.unread_banks
-            if (not rule.banks or Path(shown).stem in rule.banks)
-            and (rule.for_exam or not library.banks.get(Path(shown).stem))]
+    return [shown for shown in library.unread_banks if _in_reach(library, rule, shown)]
+
+
+def _in_reach(library: Library, rule: DrawRule, shown: str) -> bool:
+    """Say whether ``rule`` may draw from the bank file ``shown``: one it names (or any),
+    and not one kept for exams when the rule is a practice quiz's."""
+    stem = Path(shown).stem
+    return (not rule.banks or stem in rule.banks) and (rule.for_exam or not library.banks.get(stem))
 
 
 def _no_question_from(unread: list[str]) -> str:
