@@ -59,6 +59,10 @@ graph TD; A-->B
     ('<p style="background:url(\\2f\\2f n.example/bg.png)">x</p>', ["\\2f\\2f n.example/bg.png"]),
     ("<style>@import 'https\\:\\/\\/o.example/x.css';</style>", ["https\\:\\/\\/o.example/x.css"]),
     ("<style>p{background:url(\\110000\\0 x.png)}</style>", []),  # no such code point
+    ("<style>p{background:-webkit-image-set('https://s.example/a.png' 1x, \"b.png\" 2x)}</style>",
+     ["https://s.example/a.png"]),
+    ('<p style="background:image-set(url(https://t.example/a.png) 1x, \'//t.example/b.png\' 2x)">x</p>',
+     ["https://t.example/a.png", "//t.example/b.png"]),
     # fetched by SVG pictures, or sending every relative URL away
     ('<svg><image href="https://p.example/x.png"/></svg>', ["https://p.example/x.png"]),
     ('<svg><image xlink:href="//p.example/y.png"/></svg>', ["//p.example/y.png"]),

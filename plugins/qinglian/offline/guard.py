@@ -39,6 +39,9 @@ _ODD_TAG = re.compile(r"<[a-zA-Z](?:[^<>\\&:/]++|/(?![\t\n\r])|(?<![pPsS\t\n\r])
 _CSS_VALUE = r"""(?:"([^"]*)"|'([^']*)'|((?:\\[0-9a-fA-F]{1,6}\s?|\\.|[^)\s\\;])*))"""
 _CSS_URL = re.compile(r"url\(\s*" + _CSS_VALUE, re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import\s+(?:url\(\s*)?" + _CSS_VALUE, re.IGNORECASE)
+# image-set() takes a URL as a plain string too: image-set("a.png" 1x, "b.png" 2x)
+_CSS_IMAGE_SET = re.compile(r"image-set\(((?:[^()]|\([^()]*\))*)\)", re.IGNORECASE)
+_CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.S)
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
 _CDN_LANGUAGE = re.compile("|".join(CDN_FENCES), re.IGNORECASE)
@@ -219,6 +222,11 @@ class _ReferenceFinder(HTMLParser):
             url = _written(match)
             if url not in imported and is_outside(_css_unescaped(url)):
                 self.found.append(OutsideReference(url, f"CSS url() in {where}"))
+        for match in _CSS_IMAGE_SET.finditer(css):
+            for string in _CSS_STRING.finditer(_CSS_URL.sub("", match[1])):  # url() above
+                url = _written(string)
+                if is_outside(_css_unescaped(url)):
+                    self.found.append(OutsideReference(url, f"CSS image-set() in {where}"))
 
 
 def _written(match: re.Match) -> str:
