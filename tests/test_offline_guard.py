@@ -77,6 +77,20 @@ def test_find_outside_references(html, urls):
     assert [r.url for r in find_outside_references(html)] == urls
 
 
+@pytest.mark.parametrize("theme, content, urls", [
+    # "//" in a style block of the theme, with no other "//" outside a tag
+    ("<style>p{background:url(//u.example/a.png)}</style>", "<p>x</p>", ["//u.example/a.png"]),
+    ('<style>@import "https://u.example/b.css";</style>', "", ["https://u.example/b.css"]),
+    # odd spellings are looked for in the content's style blocks, as in its tags
+    ("", "<style>p{background:url(https:\\\\v.example/c.png)}</style>",
+     ["https:\\\\v.example/c.png"]),
+])
+def test_style_blocks_of_the_whole_page_are_checked(theme, content, urls):
+    """A style block outside the page's content is found by its "//"."""
+    html = f"<html><head>{theme}</head><body>{content}</body></html>"
+    assert [r.url for r in find_outside_references(html, content)] == urls
+
+
 ODD_PAGE = """# 外链的其他写法
 
 <img src="https:&#47;&#47;cdn.example/a.png">
@@ -176,7 +190,9 @@ def test_without_our_shim_material_would_reach_unpkg(make_site):
 def test_tags_holding_slashes_matches_the_tag_pattern(html):
     """The str.find scan yields exactly the tags the plain regex would find."""
     pattern = re.compile(r"<[a-zA-Z][^<>]*//[^<>]*>")
-    assert list(_tags_holding_slashes(html)) == pattern.findall(html)
+    tags, loose = _tags_holding_slashes(html)
+    assert tags == pattern.findall(html)
+    assert loose == (html.count("//") > sum(tag.count("//") for tag in tags))
 
 
 @settings(max_examples=500, deadline=None)

@@ -67,15 +67,20 @@ def find_outside_references(html: str, content: str | None = None) -> list[Outsi
     for in ``content``, the page's own part of ``html`` (all of it when not given):
     trainers may type them, the theme does not, and a whole page costs a scan more.
     """
-    # Only tags holding "//" and style blocks can fetch from another host:
-    # parsing just those, instead of the whole page, keeps the guard cheap
+    # Only tags and style blocks can fetch from another host: parsing just
+    # those holding a URL, instead of the whole page, keeps the guard cheap
+    own = html if content is None else content
+    tags, loose = _tags_holding_slashes(html)
     found = []
-    for tag in _tags_holding_slashes(html):
+    for tag in tags:
         found += _references_in(tag)
-    for tag in _ODD_TAG.findall(html if content is None else content):
+    for tag in _ODD_TAG.findall(own):
         if "//" not in tag:  # parsed above
             found += _references_in(tag)
-    for match in _STYLE_BLOCK.finditer(html):
+    # A style block reaches another host by "//", or by an odd spelling (in the
+    # content only, as for tags): most pages have no "//" outside their tags,
+    # and need no scan of the whole page for <style>
+    for match in _STYLE_BLOCK.finditer(html if loose else own):
         found += _references_in(match.group(0))
     return found
 
@@ -152,10 +157,12 @@ def locate(source: str, needle: str) -> int | None:
 # -----------------------------------------------------------------------------
 
 
-def _tags_holding_slashes(html: str):
-    """Yield each start tag of ``html`` with "//" in it (a regex scanning every
-    tag for "//" cost half the guard's time; jumping between the few "//" does not)."""
-    end = 0  # of the last tag yielded: the "//" before it were in it
+def _tags_holding_slashes(html: str) -> tuple[list[str], bool]:
+    """Return each start tag of ``html`` with "//" in it, and whether some "//"
+    stand outside tags (a regex scanning every tag for "//" cost half the guard's
+    time; jumping between the few "//" does not)."""
+    tags, loose = [], False
+    end = 0  # of the last tag found: the "//" before it were in it
     for match in _SLASHES.finditer(html):
         slashes = match.start()
         if slashes < end:
@@ -164,8 +171,11 @@ def _tags_holding_slashes(html: str):
         if (start >= 0 and close >= 0 and html[start + 1:start + 2].isascii()
                 and html[start + 1:start + 2].isalpha()
                 and html.find(">", start, slashes) < 0 and html.find("<", slashes, close) < 0):
-            yield html[start:close + 1]
+            tags.append(html[start:close + 1])
             end = close
+        else:
+            loose = True
+    return tags, loose
 
 
 # Pages repeat the same tags (Material's icons, our assets): parse each once
