@@ -605,6 +605,24 @@ def test_unmatched_records_say_why(tmp_path, capsys, manifest, store_with):
     assert "名单中工号 1002 的姓名是“李四”" in index
 
 
+def test_invisible_marks_and_full_width_do_not_make_another_person(tmp_path, capsys, manifest,
+                                                                  store_with):
+    """A name pasted with a zero-width space or a direction mark (from WeChat, Word or a web
+    page), and a 工号 HR typed in full width, read as the person they show: counted, not
+    listed as a record under another name."""
+    db = store_with(signature(person("1001", "张三\u200b")),
+                    signature(person("1002", "\u200e李四")),
+                    signature(person("1003", "王五", "外科")))
+    roster = roster_csv(tmp_path, [("1001", "张三", "内科"), ("1002", "李四\ufeff", "内科"),
+                                   ("１００３", "王五", "外科")])
+    code, _, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0, err
+    assert read_csv(tmp_path / "out" / "unmatched.csv") == []
+    assert {row["姓名"]: row["已签署当前版本"] for row in read_csv(tmp_path / "out" / "report.csv")} == {
+        "张三": "是", "李四\ufeff": "是", "王五": "是"}
+
+
 @pytest.fixture
 def local_zone(monkeypatch):
     """Return a function that sets this process's time zone, the pages' default, for

@@ -8,6 +8,7 @@ verification), so the stored records stay exactly as they were sent.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -41,8 +42,16 @@ def new_correction(*, site: str, staff_id: str, operator: str, reason: str,
 
 
 def id_key(staff_id: str) -> str:
-    """工号 as compared: letters in any case (the schema allows A-Z and a-z)."""
-    return staff_id.strip().upper()
+    """工号 as compared: letters in any case (the schema allows A-Z and a-z), folded as
+    ``folded`` (HR may type a roster's １００３ in full width)."""
+    return folded(staff_id).upper()
+
+
+def folded(text: str) -> str:
+    """Return ``text`` as a person reads it: full-width folded, without spaces or invisible
+    format characters (a zero-width space or direction mark pasted from WeChat or Word)."""
+    return "".join(char for char in unicodedata.normalize("NFKC", text)
+                   if not char.isspace() and unicodedata.category(char) != "Cf")
 
 
 def apply(records: Iterable[StoredRecord],

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
@@ -29,7 +28,7 @@ from urllib.parse import quote
 from ..common.i18n import DEFAULT_LANGUAGE, translate
 from ..common.tables import TableError, read_tables, row_place, unsaved_formulas
 from ..dashboard.board import DASHBOARD_FORMAT, percent
-from .corrections import REDACTED, id_key
+from .corrections import REDACTED, folded, id_key
 from .errors import SetupError
 from ..common.tables import csv_document
 from .manifest import Manifests
@@ -352,8 +351,8 @@ def _mapping(value) -> dict:
 
 
 def name_key(name) -> str:
-    """A name as compared: full-width folded, without spaces (张 三 is 张三)."""
-    return "".join(unicodedata.normalize("NFKC", str(name or "")).split())
+    """A name as compared: folded (张 三 is 张三, and so is 张三 with a zero-width space)."""
+    return folded(str(name or ""))
 
 
 # Writing the report ----------------------------------------------------------------------
