@@ -128,6 +128,21 @@ def test_collector_page_says_what_a_code_certifies(tmp_path, manifest):
     assert malformed.status_code == 400 and "<script>" not in malformed.text
 
 
+
+@pytest.mark.parametrize("name, shown", [
+    ("\u200b张三", "张*"),  # a zero-width space pasted in front
+    ("\u202e三张", "三*"),  # a right-to-left override: shows as 张三, reverses the sentence
+])
+def test_the_masked_name_starts_at_its_first_visible_character(tmp_path, manifest, name, shown):
+    """An invisible first character is not the masked name's: alone it showed as "*", and
+    a direction override turned the rest of the page's sentence (the date) back to front."""
+    records = _route_records(person={**STAFF, "name": name})
+    client = _collector(tmp_path, manifest, records)
+    page = client.get(f"/verify/{formatted(verification_code(r['id'] for r in records))}").text
+    assert f"</strong> {shown} " in page
+    assert name[0] not in page
+
+
 @pytest.mark.browser
 def test_verification_page_gives_the_day_the_certificate_gives(tmp_path, manifest, browser):
     """A route finished at 07:00 on 1 January in Beijing is 31 December in UTC: the page

@@ -14,7 +14,7 @@ from html import escape
 
 from ..common.i18n import translate
 from ..common.verification import completing_records, verification_code
-from .corrections import REDACTED
+from .corrections import REDACTED, folded
 from .manifest import Manifests, of_quizzes
 from .store import StoredRecord
 
@@ -51,8 +51,10 @@ def find(code: str, records: list[StoredRecord], manifests: Manifests) -> Comple
 
 
 def masked(name: str) -> str:
-    """Return the first character of ``name`` and a star: enough to recognise, no more."""
-    return f"{name[:1]}*" if name else "*"
+    """Return the first visible character of ``name`` and a star: enough to recognise, no
+    more. Spaces and invisible characters are passed over: a pasted zero-width space showed
+    as the bare star, a direction override turned the page's sentence back to front."""
+    return f"{folded(name)[:1]}*"
 
 
 def verify_html(outcome: str, code: str, completion: Completion | None = None,
