@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from openpyxl import Workbook
@@ -778,6 +779,29 @@ def test_hostile_names_are_harmless_everywhere(tmp_path, capsys, manifest, store
     names = {r["姓名"] for r in read_csv(out / "report.csv")}
     assert {"'" + FORMULA, "'@SUM(1+1)", HOSTILE} <= names
     assert read_csv(out / "unmatched.csv")[0]["姓名"] == "'" + FORMULA
+
+
+
+def test_department_pages_have_names_windows_and_linux_can_hold(tmp_path, capsys, manifest):
+    """A department named like a Windows device (CON, aux, Com1.x) gets a page the report
+    folder can be copied to a Windows PC or share with, and one of 80 rare characters
+    (four bytes each in UTF-8) a name Linux takes: the report failed to write at all."""
+    rare = "\U00020000" * 80
+    roster = roster_csv(tmp_path, [("3001", "甲", "CON"), ("3002", "乙", "aux"),
+                                   ("3003", "丙", "Com1.x"), ("3004", "丁", "_CON"),
+                                   ("3005", "戊", rare)])
+    export = tmp_path / "export.json"
+    export.write_text("[]", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run_report(capsys, out, "--roster", str(roster), "--manifest", str(manifest),
+                              "--export", str(export))
+    assert code == 0, err
+    names = sorted(path.name for path in (out / "departments").iterdir())
+    assert names[:4] == ["_CON-2.html", "_CON.html", "_Com1.x.html", "_aux.html"]
+    assert len(names[4].encode("utf-8")) <= 255 and names[4].startswith("\U00020000")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for name in names:
+        assert f'href="departments/{quote(name)}"' in index
 
 
 def test_dashboard_data_has_counts_and_no_person(tmp_path, capsys, manifest, store_with):

@@ -572,11 +572,17 @@ def zone_name(tz) -> str:
 
 def page_names(departments: list[str]) -> dict[str, str]:
     """Return a safe, distinct file name for each department's page (a department may be
-    named anything, '../x' or 'a/b' included)."""
+    named anything, '../x' or 'a/b' included), one Windows can hold too: the folder is
+    copied to a PC or a share for filing."""
     names: dict[str, str] = {}
     taken: set[str] = set()
     for department in departments:
         stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", department).strip(" .")[:80] or "_"
+        # Linux takes 255 bytes: 80 characters of four bytes each are 320
+        stem = stem.encode("utf-8")[:_STEM_BYTES].decode("utf-8", errors="ignore")
+        # Windows opens the device, not a file, for CON or con.x.html
+        if stem.split(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES:
+            stem = "_" + stem
         name, number = f"{stem}.html", 1
         while name.lower() in taken:
             number += 1
@@ -584,6 +590,11 @@ def page_names(departments: list[str]) -> dict[str, str]:
         taken.add(name.lower())
         names[department] = name
     return names
+
+
+_STEM_BYTES = 200  # a page name's stem, leaving room for "-2.html"
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT")
+                                                   for n in "0123456789¹²³")}
 
 
 def document(title: str, body: str, language: str) -> str:
