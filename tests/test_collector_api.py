@@ -961,6 +961,25 @@ def test_records_import_prints_no_control_characters_from_the_file(tmp_path, cap
     assert lines[2] == "stored 0, already there 0, conflicting 0, invalid 2"
 
 
+
+def test_records_import_quotes_the_odd_text_it_names(tmp_path, capsys):
+    """A department or pledge version the site did not publish is named in the report as a
+    Python string literal: the schema lets through C1 controls (U+009B is a terminal's CSI,
+    which clears the admin's screen) and invisible characters, which also explain why
+    '内科' followed by a zero-width space is not the department 内科."""
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([
+        record("pledge", person={**STAFF, "department": "内科\u200b\x9b2J"}),
+        record("pledge", pledge={**PARTS["pledge"], "version": "1\u202e\x9b2J"}),
+    ]), encoding="utf-8")
+    code, out, _ = run(capsys, "records", "import", str(path), "--db", str(tmp_path / "r.db"),
+                       "--manifest", str(write_manifest(tmp_path)))
+    assert code == 1
+    assert "person.department: '内科\\u200b\\x9b2J' is not a department" in out
+    assert "version '1\\u202e\\x9b2J' with this hash" in out
+    assert not {"\x9b", "\u200b", "\u202e"} & set(out)
+
+
 def test_records_import_applies_the_manifests(tmp_path, capsys):
     path = tmp_path / "records.json"
     path.write_text(json.dumps([record(site="other-hospital"), record()]), encoding="utf-8")

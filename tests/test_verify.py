@@ -132,6 +132,7 @@ def test_collector_page_says_what_a_code_certifies(tmp_path, manifest):
 @pytest.mark.parametrize("name, shown", [
     ("\u200b张三", "张*"),  # a zero-width space pasted in front
     ("\u202e三张", "三*"),  # a right-to-left override: shows as 张三, reverses the sentence
+    ("\x9b张三", "张*"),  # a C1 control (a terminal's CSI), which the schema lets through
 ])
 def test_the_masked_name_starts_at_its_first_visible_character(tmp_path, manifest, name, shown):
     """An invisible first character is not the masked name's: alone it showed as "*", and

@@ -48,10 +48,11 @@ def id_key(staff_id: str) -> str:
 
 
 def folded(text: str) -> str:
-    """Return ``text`` as a person reads it: full-width folded, without spaces or invisible
-    format characters (a zero-width space or direction mark pasted from WeChat or Word)."""
+    """Return ``text`` as a person reads it: full-width folded, without spaces, invisible
+    format characters (a zero-width space or direction mark pasted from WeChat or Word) or
+    the C1 controls the record schema lets through."""
     return "".join(char for char in unicodedata.normalize("NFKC", text)
-                   if not char.isspace() and unicodedata.category(char) != "Cf")
+                   if not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf"))
 
 
 def apply(records: Iterable[StoredRecord],

@@ -136,7 +136,9 @@ class Manifests:
         problems = []
         department = record["person"].get("department")  # only staff have one
         if department is not None and site.departments and department not in site.departments:
-            problems.append(f"person.department: '{department}' is not a department of site "
+            # Quoted as a literal: an invisible character is why it is none, and a C1
+            # control (which the schema lets through) would reach the admin's terminal
+            problems.append(f"person.department: {department!r} is not a department of site "
                             f"'{site.site}'; choose one from the site's list")
         pledge = record.get("pledge")
         key = pledge and (pledge["id"], pledge["version"], pledge["sha256"])
@@ -145,7 +147,7 @@ class Manifests:
             problems.append(f"person: pledge '{pledge['id']}' is signed by {audience}, not by "
                             f"{_signer_kind(record['person'])}; use the form on that pledge's page")
         if pledge and key not in site.pledges:
-            problems.append(f"pledge.sha256: pledge '{pledge['id']}' version '{pledge['version']}' "
+            problems.append(f"pledge.sha256: pledge '{pledge['id']}' version {pledge['version']!r} "
                             f"with this hash was not published by site '{site.site}'; reload the "
                             "page to sign the current text, or give the collector the site's "
                             "current manifest")
