@@ -624,6 +624,21 @@ def test_invisible_marks_and_full_width_do_not_make_another_person(tmp_path, cap
         "张三": "是", "李四\ufeff": "是", "王五": "是"}
 
 
+
+def test_an_unmatched_name_that_only_looks_like_the_rosters_shows_why(tmp_path, capsys,
+                                                                      manifest, store_with):
+    """A right-to-left override makes 三张 show as 张三: the page's list of unmatched records
+    writes such characters out, or it gave 张三 as the name the roster does not have for
+    1001, beside the roster's 张三. The CSV keeps the name as it was sent."""
+    db = store_with(signature(person("1001", "\u202e三张")))
+    code, _, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0, err
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<td>&lt;U+202E&gt;三张</td>" in index and "\u202e" not in index
+    assert read_csv(tmp_path / "out" / "unmatched.csv")[0]["姓名"] == "\u202e三张"
+
+
 @pytest.fixture
 def local_zone(monkeypatch):
     """Return a function that sets this process's time zone, the pages' default, for

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
@@ -480,7 +481,7 @@ def _render_unmatched(report: Report, t, tz) -> str:
     rows = "".join(
         f'<tr><td>{escape(local_time(item.record.get("created"), tz))}</td>'
         f'<td>{escape(_what(item.record, report, t))}</td>'
-        + "".join(f'<td>{escape(str(item.record["person"].get(key, "")))}</td>'
+        + "".join(f'<td>{escape(_visible(str(item.record["person"].get(key, ""))))}</td>'
                   for key in ("name", "staff_id", "department"))
         + f'<td>{escape(_reason(item, t))}</td></tr>'
         for item in report.unmatched)
@@ -488,6 +489,13 @@ def _render_unmatched(report: Report, t, tz) -> str:
                    ("created_local", "what", "name", "staff_id", "department", "reason"))
     return (heading + f'<p>{escape(t("report.unmatched_hint"))}</p>'
             f'<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _visible(text: str) -> str:
+    """Return ``text`` with each invisible or control character written out (<U+202E>): a
+    right-to-left override shows 三张 as 张三, the roster's name it does not match."""
+    return "".join(f"<U+{ord(char):04X}>" if unicodedata.category(char) in ("Cc", "Cf")
+                   else char for char in text)
 
 
 def _header(report: Report, title: str, t, tz) -> str:
