@@ -101,6 +101,17 @@ def test_redaction_and_correction_find_the_staff_id_in_any_case_and_hide_the_sig
                                         headers={"Authorization": f"Bearer {TOKEN}"}).text
 
 
+def test_a_redaction_typed_full_width_hides_the_person(tmp_path):
+    """An admin typing the 工号 in a Chinese input method's full-width mode (Ａ００１) still
+    redacts A001: a request to delete must not pass over the person unnoticed."""
+    db = tmp_path / "records.db"
+    client = _client(db)
+    assert client.post("/api/v1/records", json=record("pledge")).status_code == 201
+    assert main(["collector", "redact", "--db", str(db), "--site", SITE, "--staff-id", "Ａ００１",
+                 "--operator", "纪检监察室", "--reason", "本人申请"]) == 0
+    assert [(row["name"], row["staff_id"]) for row in _exported(client)] == [("（已删除）", "（已删除）")]
+
+
 def test_a_correction_made_after_a_redaction_does_not_bring_the_person_back(tmp_path):
     """张三 asked to be deleted (A001 redacted); later HR fixes a record of hers sent under
     the typo A01 to A001. That record, and one corrected away from A001 afterwards, stay

@@ -639,6 +639,27 @@ def test_an_unmatched_name_that_only_looks_like_the_rosters_shows_why(tmp_path, 
     assert read_csv(tmp_path / "out" / "unmatched.csv")[0]["姓名"] == "\u202e三张"
 
 
+def test_a_full_width_or_spaced_staff_number_is_the_same_person(tmp_path, capsys, manifest,
+                                                                 store_with):
+    """A 工号 HR typed full-width or with a space (１００１, A 1003) is the one staff typed
+    half-width, in either case, and a name typed with a full-width space is the name; the
+    report shows the 工号 as listed. Listed twice, so written, it is one person twice."""
+    roster = roster_csv(tmp_path, [("１００１", "张三", "内科"), ("Ａ１００２", "李四", "内科"),
+                                   ("A 1003", "王五", "外科")])
+    db = store_with(signature(person("1001", "张　三")), signature(person("a1002", "李四")),
+                    attempt(person("A1003", "王五", "外科"), 90, True))
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0 and "2 signed every current pledge, 1 passed onboarding, 0 records" in out
+    rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["１００１"]["已签署当前版本"], rows["Ａ１００２"]["已签署当前版本"]) == ("是", "是")
+    assert rows["A 1003"]["入职测验通过"] == "是"
+    twice = roster_csv(tmp_path, [("1001", "张三", "内科"), ("１００１", "张三", "内科")],
+                       name="twice.csv")
+    with pytest.raises(SetupError, match="row 3: 工号 １００１ is also on row 2"):
+        read_roster(twice)
+
+
 @pytest.fixture
 def local_zone(monkeypatch):
     """Return a function that sets this process's time zone, the pages' default, for

@@ -8,11 +8,11 @@ verification), so the stored records stay exactly as they were sent.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
+from ..common.identity import id_key
 from .errors import SetupError
 from .store import Correction, StoredRecord, utc_now
 
@@ -39,20 +39,6 @@ def new_correction(*, site: str, staff_id: str, operator: str, reason: str,
     return Correction(str(uuid.uuid4()), utc_now(), operator.strip(), reason.strip(),
                       site.strip(), staff_id.strip(), "redact" if redact else "correct",
                       {} if redact else {key: str(value).strip() for key, value in changes.items()})
-
-
-def id_key(staff_id: str) -> str:
-    """工号 as compared: letters in any case (the schema allows A-Z and a-z), folded as
-    ``folded`` (HR may type a roster's １００３ in full width)."""
-    return folded(staff_id).upper()
-
-
-def folded(text: str) -> str:
-    """Return ``text`` as a person reads it: full-width folded, without spaces, invisible
-    format characters (a zero-width space or direction mark pasted from WeChat or Word) or
-    the C1 controls the record schema lets through."""
-    return "".join(char for char in unicodedata.normalize("NFKC", text)
-                   if not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf"))
 
 
 def apply(records: Iterable[StoredRecord],

@@ -27,9 +27,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..common.i18n import DEFAULT_LANGUAGE, translate
+from ..common.identity import id_key, text_key
 from ..common.tables import TableError, read_tables, row_place, unsaved_formulas
 from ..dashboard.board import DASHBOARD_FORMAT, percent
-from .corrections import REDACTED, folded, id_key
+from .corrections import REDACTED
 from .errors import SetupError
 from ..common.tables import csv_document
 from .manifest import Manifests
@@ -257,7 +258,7 @@ def build_report(records: list[StoredRecord], roster: Roster, published: Publish
             continue
         key = id_key(str(person.get("staff_id", "")))
         entry = people.get(key)
-        if entry is None or name_key(person.get("name")) != name_key(entry.name):
+        if entry is None or text_key(person.get("name")) != text_key(entry.name):
             unmatched.append(Unmatched(record, entry and entry.name))
         elif kind == "pledge":
             signatures[key, pledge["id"]].append(record)
@@ -349,11 +350,6 @@ def _departments(roster: Roster, published: Published,
 def _mapping(value) -> dict:
     """Return ``value`` if it is a JSON object, else {}: an export file may hold anything."""
     return value if isinstance(value, dict) else {}
-
-
-def name_key(name) -> str:
-    """A name as compared: folded (张 三 is 张三, and so is 张三 with a zero-width space)."""
-    return folded(str(name or ""))
 
 
 # Writing the report ----------------------------------------------------------------------

@@ -20,8 +20,9 @@ from ..common.i18n import translate
 from ..common.verification import formatted, step_records, verification_code
 from ..common.tables import csv_document
 from .manifest import SiteManifest
-from .report import (Person, Roster, document, exam_score, id_key, local_time, name_key,
-                     page_names, write_files, zone_name)
+from ..common.identity import id_key, text_key
+from .report import (Person, Roster, document, exam_score, local_time, page_names, write_files,
+                     zone_name)
 from .store import StoredRecord
 
 
@@ -78,7 +79,7 @@ def route_statuses(records: list[StoredRecord], roster: Roster, site: SiteManife
         key = id_key(str(person.get("staff_id", "")))
         # A record under another name is the roster report's "unmatched", not this person's
         if (record.get("site") == site.site and "department" in person and key in names
-                and name_key(person.get("name")) == name_key(names[key])):
+                and text_key(person.get("name")) == text_key(names[key])):
             mine[key].append(record)
     steps = site.paths[path]["steps"]
     return [RouteStatus(person, tuple(

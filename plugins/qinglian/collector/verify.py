@@ -14,7 +14,8 @@ from html import escape
 
 from ..common.i18n import translate
 from ..common.verification import completing_records, verification_code
-from .corrections import REDACTED, folded
+from ..common.identity import text_key
+from .corrections import REDACTED
 from .manifest import Manifests, of_quizzes
 from .store import StoredRecord
 
@@ -54,7 +55,7 @@ def masked(name: str) -> str:
     """Return the first visible character of ``name`` and a star: enough to recognise, no
     more. Spaces and invisible characters are passed over: a pasted zero-width space showed
     as the bare star, a direction override turned the page's sentence back to front."""
-    return f"{folded(name)[:1]}*"
+    return f"{text_key(name)[:1]}*"
 
 
 def verify_html(outcome: str, code: str, completion: Completion | None = None,
