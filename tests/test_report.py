@@ -660,6 +660,24 @@ def test_a_full_width_or_spaced_staff_number_is_the_same_person(tmp_path, capsys
         read_roster(twice)
 
 
+def test_a_department_written_two_ways_is_one(tmp_path, capsys, manifest, store_with):
+    """心内科（一病区） and 心内科(一病区) with a space are one department, spelt as the roster
+    first has it, in the site's order (外科, listed as 外 科, first): not two rows each
+    with part of its staff, on the report and on the dashboard."""
+    roster = roster_csv(tmp_path, [("1001", "张三", "心内科（一病区）"),
+                                   ("1002", "李四", "心内科(一病区)"),
+                                   ("1003", "王五", "心内科 （一病区）"), ("1004", "赵六", "外 科")])
+    db = store_with(signature(person("1002", "李四")))
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0 and "4 staff in 2 departments" in out
+    data = json.loads((tmp_path / "out" / "dashboard.json").read_text(encoding="utf-8"))
+    assert [(row["name"], row["staff"], row["pledge_signed"]) for row in data["departments"]] == [
+        ("外 科", 1, 0), ("心内科（一病区）", 3, 1)]
+    assert sorted(path.name for path in (tmp_path / "out" / "departments").iterdir()) == [
+        "外 科.html", "心内科（一病区）.html"]
+
+
 @pytest.fixture
 def local_zone(monkeypatch):
     """Return a function that sets this process's time zone, the pages' default, for

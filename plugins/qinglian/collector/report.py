@@ -167,6 +167,8 @@ def read_roster(path: Path) -> Roster:
         raise SetupError(str(error)) from None
     problems: list[str] = []
     people, rows, hidden = [], {}, []  # rows: 工号 → where it was first listed
+    # A department written two ways (心内科（一病区） and 心内科(一病区) ) is one: its first
+    spelling: dict[str, str] = {}
     for table in tables:
         columns = {}
         for field, names in ROSTER_COLUMNS.items():
@@ -202,7 +204,9 @@ def read_roster(path: Path) -> Roster:
                                                row.number, table.sheet)))
             else:
                 rows[key] = row_place(row.number, table.sheet)
-                people.append(Person(**values))
+                department = spelling.setdefault(text_key(values["department"]),
+                                                 values["department"])
+                people.append(Person(**{**values, "department": department}))
     if not people and not problems:
         shown = (f" shown ({len(hidden)} row(s) are hidden in Excel, or filtered out; show "
                  "them: 取消隐藏, or 清除筛选)" if hidden else "")
@@ -342,8 +346,8 @@ def _departments(roster: Roster, published: Published,
     for person in roster.people:
         grouped[person.department].append(statuses[id_key(person.staff_id)])
     # The site's own order of departments first, then any others as the roster has them
-    order = [name for name in published.departments if name in grouped]
-    order += [name for name in grouped if name not in order]
+    listed = {text_key(name): place for place, name in enumerate(published.departments)}
+    order = sorted(grouped, key=lambda name: listed.get(text_key(name), len(listed)))
     return [Department(name, grouped[name]) for name in order]
 
 
