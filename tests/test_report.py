@@ -222,6 +222,23 @@ def test_a_department_merged_down_is_each_persons(tmp_path):
     assert [person.department for person in read_roster(path).people] == ["内科", "内科", "外科"]
 
 
+def test_a_staff_number_kept_as_a_number_shown_with_leading_zeros_keeps_them(tmp_path):
+    """HR's 工号 001001 stored as the number 1001 and shown through the format 000000 reads
+    as Excel shows it, the 工号 staff type: not 1001, which matches nobody."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["工号", "姓名", "科室"])
+    sheet.append([1001, "张三", "内科"])
+    sheet.append([1002.0, "李四", "内科"])
+    sheet.append([1003, "王五", "外科"])
+    for cell in ("A2", "A3"):
+        sheet[cell].number_format = "000000"
+    path = tmp_path / "roster.xlsx"
+    workbook.save(path)
+    assert [person.staff_id for person in read_roster(path).people] == [
+        "001001", "001002", "1003"]
+
+
 def test_xls_asks_to_save_as_xlsx(tmp_path):
     """An old .xls file gets a clear fix, not a parser error."""
     path = tmp_path / "名单.xls"

@@ -70,6 +70,7 @@ _OTHER_FORMATS = {
 # A number format's quoted text, and its decimals (0.00%)
 _QUOTED = re.compile(r'"[^"]*"')
 _DECIMALS = re.compile(r"\.(0+)")
+_ZEROS = re.compile(r"0+")  # a number format that pads with zeros: 000000
 
 
 class TableError(Exception):
@@ -422,6 +423,9 @@ def _shown(cell) -> str:
     elif "%" in code:
         decimals = _DECIMALS.search(code)
         return f"{value * 100:.{len(decimals[1]) if decimals else 0}f}%"
+    elif _ZEROS.fullmatch(code) and float(value).is_integer():
+        # HR keeps 工号 001234 as the number 1234 shown through the format 000000
+        return _text(value).zfill(len(code))
     return _text(value)
 
 
