@@ -695,6 +695,28 @@ def test_a_department_written_two_ways_is_one(tmp_path, capsys, manifest, store_
         "外 科.html", "心内科（一病区）.html"]
 
 
+def test_roster_staff_numbers_no_record_can_carry_are_named(tmp_path, capsys, manifest,
+                                                            store_with):
+    """A CSV saved by Excel with a long 工号 in scientific notation lost its digits: an
+    error says how to save it; an apostrophe marking 001234 as text is no part of the 工号;
+    a 工号 staff cannot type (临001) is named in the summary, not silently never matched."""
+    lost = roster_csv(tmp_path, [("1001", "张三", "内科"), ("1.23457E+11", "李四", "内科")],
+                      name="lost.csv")
+    with pytest.raises(SetupError) as error:
+        read_roster(lost)
+    assert str(error.value) == (
+        f"{lost}:row 3: 工号 1.23457E+11 is a long number as Excel shows it, its last digits "
+        "lost; send the roster as .xlsx, or set the 工号 column to 文本 before saving it as CSV")
+    roster = roster_csv(tmp_path, [("'001001", "张三", "内科"), ("临001", "李四", "内科")])
+    db = store_with(signature(person("001001", "张三")))
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0 and "1 signed every current pledge" in out
+    assert ("1 roster 工号 hold more than the letters, digits and hyphens of a 工号 staff can "
+            "type (row 3 临001): no record matches them") in out
+    assert [r["工号"] for r in read_csv(tmp_path / "out" / "report.csv")] == ["001001", "临001"]
+
+
 @pytest.fixture
 def local_zone(monkeypatch):
     """Return a function that sets this process's time zone, the pages' default, for

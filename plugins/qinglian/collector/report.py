@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from ..common.i18n import DEFAULT_LANGUAGE, translate
 from ..common.identity import id_key, text_key
+from ..common.records import record_schema
 from ..common.tables import TableError, read_tables, row_place, unsaved_formulas
 from ..dashboard.board import DASHBOARD_FORMAT, percent
 from .corrections import REDACTED
@@ -44,6 +45,11 @@ ROSTER_COLUMNS = {
     "name": ("姓名", "名字", "Name"),
     "department": ("科室", "部门", "所在科室", "Department"),
 }
+
+# A 工号 as a record carries it (record.schema.json); and a long number as Excel shows it
+# in a narrow column, and so saves it as CSV: 1.23457E+11 (no 工号 holds a "+")
+_STAFF_ID = re.compile(record_schema()["$defs"]["staff_id"]["pattern"])
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+")
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class Roster:
     people: list[Person]
     sheets: tuple[str, ...] = ()  # the workbook's sheets the people were read from
     hidden: tuple[str, ...] = ()  # the rows Excel hides (or filtered out), not counted
+    foreign: tuple[str, ...] = ()  # rows whose 工号 no record can carry (临001), named
 
 
 @dataclass(frozen=True)
@@ -166,7 +173,7 @@ def read_roster(path: Path) -> Roster:
     except TableError as error:
         raise SetupError(str(error)) from None
     problems: list[str] = []
-    people, rows, hidden = [], {}, []  # rows: 工号 → where it was first listed
+    people, rows, hidden, foreign = [], {}, [], []  # rows: 工号 → where it was first listed
     # A department written two ways (心内科（一病区） and 心内科(一病区) ) is one: its first
     spelling: dict[str, str] = {}
     for table in tables:
@@ -188,6 +195,8 @@ def read_roster(path: Path) -> Roster:
                 hidden.append(row_place(row.number, table.sheet))
                 continue
             values = {field: row.cells[column] for field, column in columns.items()}
+            # An apostrophe is how a spreadsheet marks 001234 as text, not part of the 工号
+            values["staff_id"] = values["staff_id"].removeprefix("'")
             empty = [ROSTER_COLUMNS[field][0] for field, value in values.items() if not value]
             key = id_key(values["staff_id"])
             unsaved = {ROSTER_COLUMNS[field][0]: row.unsaved[column]
@@ -198,12 +207,19 @@ def read_roster(path: Path) -> Roster:
             elif empty:
                 problems.append(str(TableError(path, f"{'、'.join(empty)} is empty; fill it in "
                                                      "or delete the row", row.number, table.sheet)))
+            elif _SCIENTIFIC.fullmatch(key):
+                problems.append(str(TableError(
+                    path, f"工号 {values['staff_id']} is a long number as Excel shows it, its "
+                          "last digits lost; send the roster as .xlsx, or set the 工号 column "
+                          "to 文本 before saving it as CSV", row.number, table.sheet)))
             elif key in rows:
                 problems.append(str(TableError(path, f"工号 {values['staff_id']} is also on "
                                                      f"{rows[key]}; list each person once",
                                                row.number, table.sheet)))
             else:
                 rows[key] = row_place(row.number, table.sheet)
+                if not _STAFF_ID.fullmatch(key):
+                    foreign.append(f"{row_place(row.number, table.sheet)} {values['staff_id']}")
                 department = spelling.setdefault(text_key(values["department"]),
                                                  values["department"])
                 people.append(Person(**{**values, "department": department}))
@@ -215,7 +231,8 @@ def read_roster(path: Path) -> Roster:
     if problems:
         raise SetupError("\n".join(problems))
     return Roster(str(path), tables[0].encoding, people,
-                  tuple(table.sheet for table in tables if table.sheet), tuple(hidden))
+                  tuple(table.sheet for table in tables if table.sheet), tuple(hidden),
+                  tuple(foreign))
 
 
 def read_published(path: Path) -> Published:

@@ -68,6 +68,10 @@ def _run_report(args) -> int:
     if roster.hidden:
         print(f"Left out {len(roster.hidden)} roster row(s) hidden in Excel, or filtered out "
               f"({span(list(roster.hidden))}); to count them, show them (取消隐藏, or 清除筛选).")
+    if roster.foreign:
+        print(f"{len(roster.foreign)} roster 工号 hold more than the letters, digits and hyphens "
+              f"of a 工号 staff can type ({span(list(roster.foreign))}): no record matches "
+              "them, so they show as not signed; check them with HR.")
     total = report.counts()
     sheets = f", sheets {'、'.join(roster.sheets)}" if roster.sheets else ""
     print(f"{total.staff} staff in {len(report.departments)} departments (roster read as "
