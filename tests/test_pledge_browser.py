@@ -80,6 +80,18 @@ def test_form_says_what_is_wrong(local_server, open_page):
     assert record_problems(outbox(page)[0]["record"]) == []
 
 
+def test_a_staff_number_typed_full_width_asks_for_half_width(local_server, open_page):
+    """Ａ００１ typed in an input method's full-width mode is refused with a message that
+    says why: "letters and digits" alone reads as wrong to someone who typed just those."""
+    page = open_page().page
+    page.goto(f"{local_server}pledges/staff/")
+    fill(page, {**STAFF, "staff_id": "Ａ００１"}, signature=STAFF["name"])
+    control = page.locator("form.qinglian-pledge [name=staff_id]")
+    expect(control).to_be_focused()
+    expect(control).to_have_accessible_description("工号只能用半角字母、数字和连字符。")
+    assert outbox(page) == []
+
+
 def test_hostile_names_are_shown_as_text(local_server, open_page):
     """Markup typed into the form appears literally on the receipt and runs nothing."""
     page = open_page().page

@@ -131,7 +131,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "field.credit_code": "统一社会信用代码",
         "field.representative": "企业代表姓名",
         "field.contact": "联系电话或邮箱",
-        "field.staff_id.hint": "工号只能包含字母、数字和连字符。",
+        "field.staff_id.hint": "工号只能用半角字母、数字和连字符。",
         "field.credit_code.hint": "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）。",
         "records.kept": "仅保存在本机（未配置记录收集服务）",
         "records.waiting": "等待发送到医院服务器",
