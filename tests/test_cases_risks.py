@@ -214,6 +214,20 @@ def test_case_links_a_lesson_renamed(make_site):
     assert 'href="../../lessons/income/"' in related
 
 
+def test_lessons_are_the_pages_cases_are(make_site):
+    """A standard's lesson is found among the lesson folder's pages by the rule its cases
+    are read by: in a sub-folder too, never its index.md nor a hidden file."""
+    lesson = "---\ntitle: 第一条\nstandard: 1\n---\n\n# 第一条\n"
+    site = _site_with_cases(make_site, {
+        "content/lessons/standard-1.md": None, "content/lessons/index.md": lesson,
+        "content/lessons/.a.md": lesson, "content/lessons/basics/one.md": lesson,
+        "content/cases/x.md": CASE, "content/cases/.y.md": CASE.replace("kind: positive", "")})
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    related = site.read("cases/x/index.html").split('id="related-lessons"', 1)[1]
+    assert 'href="../../lessons/basics/one/"' in related
+
+
 def test_cases_in_a_sub_folder_are_read(make_site):
     """A case filed under cases/2024/ is checked, counted and listed like the others,
     and named by its whole path."""

@@ -9,7 +9,7 @@ from mkdocs.utils import get_relative_url
 
 from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
-from ..common.pages import insert_before_heading, site_front_matter_keys
+from ..common.pages import insert_before_heading, is_section_page, site_front_matter_keys
 from .config import CasesConfig
 from .library import CaseLibrary, lesson_pages, load_cases, render_index, render_list
 
@@ -94,15 +94,13 @@ class CasesPlugin(BasePlugin[CasesConfig]):
 
 
 def _lesson_sources(files, folder: str) -> dict[str, str]:
-    """Return the lesson pages, path under content/ → Markdown: every .md file in
-    ``folder`` and its sub-folders but index.md and hidden ones (as read_pages lists
-    them), those MkDocs leaves out too: one of them may come first on a standard."""
+    """Return the lesson pages, path under content/ → Markdown: the section pages of
+    ``folder`` (as read_pages reads them), those MkDocs leaves out too: one of them
+    may come first on a standard."""
     sources = {}
     for file in files:
         src = file.src_uri
-        parts = src.split("/")[folder.count("/") + 1:]
-        if (not src.startswith(f"{folder}/") or not src.endswith(".md") or parts[-1] == "index.md"
-                or any(part.startswith(".") for part in parts)):
+        if not (src.startswith(f"{folder}/") and is_section_page(src[len(folder) + 1:])):
             continue
         try:
             sources[src] = file.content_string

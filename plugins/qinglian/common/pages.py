@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from .errors import ContentError, ContentProblem, did_you_mean
-from .yamlio import LineDict, load_yaml, trainer_files
+from .yamlio import LineDict, hidden, load_yaml
 
 # MkDocs' own front matter rule: a YAML block between --- lines at the very top
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
@@ -142,16 +142,24 @@ def docs_files(docs_dir: Path) -> frozenset[str]:
     return frozenset(found)
 
 
+def is_section_page(relative: str) -> bool:
+    """Whether the file at ``relative`` (its path in a section folder, with "/") is one
+    of the section's pages: a .md file in the folder or a sub-folder (a trainer files
+    cases by year: cases/2024/x.md) but their index.md and hidden ones (see trainer_files)."""
+    parts = relative.split("/")
+    return parts[-1].endswith(".md") and parts[-1] != "index.md" and not hidden(parts)
+
+
 def read_pages(folder: Path, docs_dir: Path, shown_folder: str, read) -> tuple[list, list[ContentProblem]]:
-    """Read every page of a section ``folder`` and its sub-folders (a trainer files
-    cases by year: cases/2024/x.md) but their index.md, in path order, with
-    ``read(source, src, shown)`` → (an item or None, its problems); return the items
-    and all problems. Messages name files as ``shown_folder``/path."""
+    """Read every page of a section ``folder`` (see is_section_page), in path order,
+    with ``read(source, src, shown)`` → (an item or None, its problems); return the
+    items and all problems. Messages name files as ``shown_folder``/path."""
     items, problems = [], []
-    for path in trainer_files(folder, "**/*.md"):
-        if path.name == "index.md":
+    for path in sorted(folder.glob("**/*.md")):
+        relative = path.relative_to(folder).as_posix()
+        if not is_section_page(relative):
             continue
-        shown = f"{shown_folder}/{path.relative_to(folder).as_posix()}"
+        shown = f"{shown_folder}/{relative}"
         source, problem = read_source(path, shown)
         if problem:
             problems.append(problem)

@@ -285,8 +285,13 @@ def trainer_files(folder: Path, pattern: str) -> list[Path]:
     and nested YAML files below list files by the same rule.)"""
     # glob's paths are folder's parts and then their own (relative_to took as long as glob)
     inside = len(folder.parts)
-    return sorted(path for path in folder.glob(pattern)
-                  if not any(part.startswith(".") for part in path.parts[inside:]))
+    return sorted(path for path in folder.glob(pattern) if not hidden(path.parts[inside:]))
+
+
+def hidden(parts) -> bool:
+    """Whether a file, by the ``parts`` of its path in a folder, is hidden or in a
+    hidden folder (see trainer_files)."""
+    return any(part.startswith(".") for part in parts)
 
 
 def misnamed_files(folder: Path, shown_dir: str, what: str, pattern: str = "*") -> list[ContentProblem]:
