@@ -216,14 +216,15 @@ def test_verify_command_against_the_database_and_an_export(tmp_path, manifest, c
 
 def test_verification_page_is_rate_limited(tmp_path, manifest):
     """Past the limit the person still gets the page, in the site's language (it was
-    the JSON error meant for admin clients), and what they typed is escaped."""
+    the JSON error meant for admin clients), the code as the certificate prints it, as
+    on the page answered, and what they typed that is no code escaped."""
     client = _collector(tmp_path, manifest, [])
-    answers = [client.get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ") for _ in range(80)]
+    answers = [client.get("/verify/zzzz zzzz zzzz zzzz") for _ in range(80)]
     assert answers[0].status_code == 404 and answers[-1].status_code == 429
     busy = answers[-1]
     assert busy.headers["content-type"].startswith("text/html") and busy.headers["Retry-After"]
     assert '<html lang="zh">' in busy.text and "查询太频繁。" in busy.text
-    assert "ZZZZ-ZZZZ-ZZZZ-ZZZZ" in busy.text
+    assert all("<code>ZZZZ-ZZZZ-ZZZZ-ZZZZ</code>" in page.text for page in (answers[0], busy))
     typed = client.get("/verify/<b>x")
     assert typed.status_code == 429 and "&lt;b&gt;x" in typed.text and "<b>" not in typed.text
     assert client.post("/api/v1/records", json={}).json()["error"].startswith("Too many")

@@ -36,7 +36,7 @@ from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ..common.records import record_schema
-from ..common.verification import formatted, normalised
+from ..common.verification import normalised
 from .corrections import apply
 from .errors import StoreUnavailable
 from .export import csv_text
@@ -254,11 +254,11 @@ def verify_page(request: Request) -> Response:
         # The person holding a certificate gets a page in their language, not the
         # error shape admin clients read
         log.warning("%s (answered the verification page 503: nothing was read)", error)
-        return HTMLResponse(verify_html("unavailable", formatted(code), language=manifests.language),
+        return HTMLResponse(verify_html("unavailable", raw, language=manifests.language),
                             status_code=503,
                             headers={**_HEADERS, "Retry-After": str(RETRY_AFTER)})
     language = manifests.sites[completion.site].language if completion else manifests.language
-    return HTMLResponse(verify_html("valid" if completion else "unknown", formatted(code),
+    return HTMLResponse(verify_html("valid" if completion else "unknown", raw,
                                     completion, language),
                         status_code=200 if completion else 404, headers=_HEADERS)
 
@@ -316,10 +316,8 @@ def _too_many(wait: int, scope) -> Response:
     if scope["path"].startswith("/verify/"):
         # Someone checking a certificate reads a page in the site's language, not
         # the error shape senders and admin clients read
-        raw = scope["path"][len("/verify/"):]
-        code = normalised(raw)
         language = scope["app"].state.settings.manifests.language
-        return HTMLResponse(verify_html("busy", formatted(code) if code else raw, language=language),
+        return HTMLResponse(verify_html("busy", scope["path"][len("/verify/"):], language=language),
                             status_code=429, headers={**_HEADERS, **headers})
     return error_response(429, "Too many requests from this address; try again later.",
                           headers=headers)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from html import escape
 
 from ..common.i18n import translate
-from ..common.verification import completing_records, verification_code
 from ..common.identity import text_key
+from ..common.verification import completing_records, formatted, normalised, verification_code
 from .corrections import REDACTED
 from .manifest import Manifests, of_quizzes
 from .store import StoredRecord
@@ -58,12 +58,17 @@ def masked(name: str) -> str:
     return f"{text_key(name)[:1]}*"
 
 
-def verify_html(outcome: str, code: str, completion: Completion | None = None,
+def verify_html(outcome: str, given: str, completion: Completion | None = None,
                 language: str = "zh") -> str:
-    """Return the verification page: ``outcome`` is valid, unknown, malformed,
-    unavailable (the records cannot be read just now) or busy (rate limited)."""
+    """Return the verification page of the code ``given`` (as in the address):
+    ``outcome`` is valid, unknown, malformed, unavailable (the records cannot be read
+    just now) or busy (rate limited)."""
     def t(key: str, **values) -> str:
         return translate(f"verify.{key}", language, **values)
+
+    # As printed on the certificate; what is no code, as given
+    code = normalised(given)
+    shown = formatted(code) if code else given
 
     script = ""
     if completion:
@@ -81,7 +86,7 @@ def verify_html(outcome: str, code: str, completion: Completion | None = None,
 <style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:36rem;margin:3rem auto;
 padding:0 1rem;line-height:1.7}}.valid{{color:#1b5e20}}.unknown,.malformed,.unavailable,.busy{{color:#b71c1c}}
 code{{font-size:1.2em}}</style></head>
-<body><main><h1>{t("title")}</h1><p>{t("code")}<code>{escape(code)}</code></p>
+<body><main><h1>{t("title")}</h1><p>{t("code")}<code>{escape(shown)}</code></p>
 <p class="{outcome}" role="status"><strong>{t(outcome)}</strong> {text}</p></main>{script}</body></html>
 """
 
