@@ -57,10 +57,6 @@ class Gallery:
     def images(self) -> list[ExhibitImage]:
         return [image for exhibit in self.exhibits for image in exhibit.images]
 
-    def exhibit(self, src: str) -> Exhibit | None:
-        """Return the exhibit the page ``src`` (docs-relative) describes, if any."""
-        return next((exhibit for exhibit in self.exhibits if exhibit.src == src), None)
-
 
 def load_gallery(folder: Path, docs_dir: Path, shown_folder: str,
                  departments: list[str], own_keys: tuple[str, ...] = ()) -> Gallery:

@@ -16,7 +16,7 @@ from ..common.errors import ContentProblem, shown_path
 from ..common.i18n import translate
 from ..common.pages import site_front_matter_keys
 from .config import GalleryConfig
-from .exhibits import Gallery, load_gallery
+from .exhibits import Exhibit, Gallery, load_gallery
 from .images import ImageProblem, Rendition, Settings, process_images, prune_cache
 from .render import render_exhibit, render_gallery
 
@@ -33,6 +33,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
 
     def __init__(self):
         self.gallery = Gallery()
+        self.exhibit_pages: dict[str, Exhibit] = {}  # page src → the exhibit it shows
         self.renditions: dict[str, Rendition] = {}  # image src → its renditions
         self.assets: list[Asset] = []
 
@@ -65,6 +66,8 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
         # An exhibit MkDocs leaves out (exclude_docs, draft_docs) has no page to link to
         published = {file.src_uri for file in files.documentation_pages()}
         self.gallery.exhibits = [e for e in self.gallery.exhibits if e.src in published]
+        # Looked up for every page of the site: not a search through the exhibits each time
+        self.exhibit_pages = {exhibit.src: exhibit for exhibit in self.gallery.exhibits}
         self.renditions = self._make_images(config)
         # One picture under two names has one rendition: add its files once
         for rendition in {rendition.key: rendition for rendition in self.renditions.values()}.values():
@@ -79,10 +82,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
     # words made it the first result for 红包 or 回扣 (a trainer's own
     # search.boost in front matter still counts)
     def on_page_markdown(self, markdown, *, page, config, files):
-        src = page.file.src_uri
-        # Exhibits are pages of the exhibits folder: the others need no search through them
-        if (self.config.enabled and src.startswith(f"{self.config.exhibits_dir}/")
-                and self.gallery.exhibit(src)):
+        if self.config.enabled and page.file.src_uri in self.exhibit_pages:
             search = page.meta.setdefault("search", {})
             if isinstance(search, dict):
                 search.setdefault("boost", EXHIBIT_SEARCH_BOOST)
@@ -109,7 +109,7 @@ class GalleryPlugin(BasePlugin[GalleryConfig]):
             heading = re.search(r"<h2[ >]", html)
             at = heading.start() if heading else len(html)
             return html[:at] + section + html[at:]
-        exhibit = self.gallery.exhibit(src)
+        exhibit = self.exhibit_pages.get(src)
         if exhibit:
             # The work comes first, right below the page's title
             section = render_exhibit(exhibit, self.renditions, url, t) + self._asset_tags(page)
