@@ -228,6 +228,18 @@ def test_lessons_are_the_pages_cases_are(make_site):
     assert 'href="../../lessons/basics/one/"' in related
 
 
+def test_lesson_on_no_standard_lists_no_cases(make_site):
+    """``standard: true`` is named as no standard, and the lesson then lists no cases
+    (Python counts true as 1: it listed the first standard's)."""
+    lesson = "---\ntitle: 第一条\nstandard: true\n---\n\n# 第一条\n\n## 自测\n"
+    site = _site_with_cases(make_site, {"content/lessons/standard-1.md": lesson,
+                                        "content/cases/x.md": CASE})
+    result = site.build(strict=False)
+    assert result.returncode == 0, result.stderr
+    assert "standard True is not one of the nine (1–9)" in result.stderr
+    assert 'id="related-cases"' not in site.read("lessons/standard-1/index.html")
+
+
 def test_cases_in_a_sub_folder_are_read(make_site):
     """A case filed under cases/2024/ is checked, counted and listed like the others,
     and named by its whole path."""

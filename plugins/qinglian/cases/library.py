@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..common.errors import ContentProblem
 from ..common.yamlio import LineDict
-from ..common.pages import (CASE_KEYS, THEME_KEYS, load_front_matter, read_pages,
+from ..common.pages import (CASE_KEYS, THEME_KEYS, is_standard, load_front_matter, read_pages,
                             split_front_matter, unknown_key_problems)
 
 KINDS = ("warning", "positive")
@@ -61,7 +61,7 @@ def lesson_pages(sources: dict[str, str]) -> dict[int, str]:
     for src in sorted(sources, key=lambda src: src.split("/"), reverse=True):
         meta, _ = load_front_matter(sources[src], src)
         standard = meta.get("standard") if isinstance(meta, LineDict) else None
-        if not isinstance(standard, bool) and standard in range(1, 10):
+        if is_standard(standard):
             lessons[standard] = src
     return lessons
 
@@ -91,8 +91,8 @@ def read_case(source: str, src: str, shown: str,
     if not isinstance(standards, list) or not standards:
         problem("standards", "'standards' must list the standards involved",
                 "write e.g. standards: [1]")
-    elif any(isinstance(s, bool) or s not in range(1, 10) for s in standards):
-        bad = next(s for s in standards if isinstance(s, bool) or s not in range(1, 10))
+    elif not all(is_standard(s) for s in standards):
+        bad = next(s for s in standards if not is_standard(s))
         problem("standards", f"standard '{bad}' is not one of the nine (1–9)",
                 "write the standards' numbers, e.g. standards: [1, 3]")
     if "kind" not in meta:

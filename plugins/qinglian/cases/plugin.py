@@ -9,7 +9,8 @@ from mkdocs.utils import get_relative_url
 
 from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
-from ..common.pages import insert_before_heading, is_section_page, site_front_matter_keys
+from ..common.pages import (insert_before_heading, is_section_page, is_standard,
+                            site_front_matter_keys)
 from .config import CasesConfig
 from .library import CaseLibrary, lesson_pages, load_cases, render_index, render_list
 
@@ -62,7 +63,7 @@ class CasesPlugin(BasePlugin[CasesConfig]):
         if src == f"{self.config.cases_dir}/index.md":
             return html + render_index(self.library, href, t, label)
         standard = page.meta.get("standard")
-        if src.startswith(f"{self.config.lessons_dir}/") and standard in range(1, 10):
+        if src.startswith(f"{self.config.lessons_dir}/") and is_standard(standard):
             section = render_list(self.library.for_standard(standard), href, t)
             return insert_before_heading(html, translate("quiz.self_test", language), section)
         case = next((case for case in self.library.cases if case.src == src), None)

@@ -29,6 +29,12 @@ EXHIBIT_KEYS = ("title", "creator", "department", "medium", "year", "description
 PAGE_KEYS = frozenset(THEME_KEYS + LESSON_KEYS + CASE_KEYS + EXHIBIT_KEYS + ("pledge",))
 
 
+def is_standard(value) -> bool:
+    """Whether ``value`` (as YAML gives it) is the number of one of the nine standards
+    (1–9): true is none, though Python counts it as 1."""
+    return not isinstance(value, bool) and value in range(1, 10)
+
+
 def split_front_matter(source: str) -> tuple[str, str]:
     """Return (front matter YAML, body) of a Markdown file."""
     match = FRONT_MATTER.match(source)
@@ -99,7 +105,7 @@ def front_matter_problems(source: str, shown: str,
                                        f"'title' must be text, not {title!r}",
                                        "put the title in quotes, e.g. title: \"2024\""))
     standard = meta.get("standard")
-    if "standard" in meta and (isinstance(standard, bool) or standard not in range(1, 10)):
+    if "standard" in meta and not is_standard(standard):
         problems.append(ContentProblem(shown, meta.line_of("standard") + 1,
                                        f"standard {standard!r} is not one of the nine (1–9)",
                                        "write the standard's number, e.g. standard: 1"))

@@ -17,7 +17,7 @@ from ..common.cachefiles import keep_pickled, kept_pickle
 from ..common.errors import (ContentError, ContentProblem, did_you_mean, meant_path,
                              named_path)
 from ..common.hashing import sha256_hex
-from ..common.pages import decode_source
+from ..common.pages import decode_source, is_standard
 from ..common.yamlio import (LineDict, LineList, YamlCache, misnamed_files, nested_files,
                              trainer_files)
 from .models import (
@@ -607,7 +607,7 @@ class _Reader:
     def standards(self, key, required: bool) -> tuple[int, ...] | None:
         values = self.list(key, required)
         for value in values or []:
-            if isinstance(value, bool) or value not in STANDARDS:
+            if not is_standard(value):
                 return self.problem(key, f"standard '{value}' is not one of the nine (1–9)",
                                     "write the standards' numbers, e.g. standards: [1, 3]")
         return tuple(values) if values else None

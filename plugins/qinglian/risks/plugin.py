@@ -10,7 +10,7 @@ from mkdocs.utils import get_relative_url
 from ..common.assets import FILTERS_SCRIPT, Asset, asset, asset_cache
 from ..common.errors import shown_path
 from ..common.i18n import standard_label, translate
-from ..common.pages import insert_before_heading
+from ..common.pages import insert_before_heading, is_standard
 from .config import RisksConfig
 from .register import Risk, load_register, render_for_standard, render_register
 
@@ -49,7 +49,7 @@ class RisksPlugin(BasePlugin[RisksConfig]):
             return (html + render_register(self.risks, t, lambda n: standard_label(n, language))
                     + f'<script src="{script}"></script>')
         standard = page.meta.get("standard")
-        if not src.startswith(f"{self.config.lessons_dir}/") or standard not in range(1, 10):
+        if not src.startswith(f"{self.config.lessons_dir}/") or not is_standard(standard):
             return
         # Looked up only for lessons: on every page it was half of this handler's time
         register = files.get_file_from_path(f"{self.config.risks_dir}/index.md")

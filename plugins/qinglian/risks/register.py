@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
+from ..common.pages import is_standard
 from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files, trainer_files
 
 KEYS = ("id", "department", "post", "risk", "standards", "level", "measures", "owner")
@@ -168,7 +169,7 @@ def _risk(entry, line: int, shown: str) -> tuple[Risk | None, list[ContentProble
         problem("id", f"id {entry['id']!r} may hold only a-z, 0-9 and -", "write e.g. id: r-001")
     standards = entry.get("standards")
     if (not isinstance(standards, list) or not standards
-            or any(isinstance(s, bool) or s not in range(1, 10) for s in standards)):
+            or not all(is_standard(s) for s in standards)):
         problem("standards", f"standards {standards!r} are not a list of the nine (1–9)",
                 "write e.g. standards: [1, 9]")
     if entry.get("level") not in LEVELS:
