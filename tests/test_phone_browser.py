@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PHONE
+from test_path_browser import STAFF, route_of, route_records, store
 
 pytestmark = pytest.mark.browser
 
@@ -124,3 +125,80 @@ def test_answer_options_are_finger_sized(address, open_page):
     page.touchscreen.tap(box["x"] + box["width"] - 4, box["y"] + box["height"] - 3)  # the row's far corner
     expect(option.locator("input")).to_be_checked()
     assert recorded.blocked == [] and recorded.errors == []
+
+
+# The controls of ``selector`` on the page, each as [its class or text, width, height]
+SIZES = """(elements) => elements.map(element => {
+  const r = element.getBoundingClientRect();
+  return [element.className || element.textContent.trim(), r.width, r.height];
+})"""
+
+
+def too_small(page, selector: str) -> list:
+    """The controls of ``selector`` (there must be some) that a finger's 44 x 44 px do not
+    fit in (WCAG 2.5.5), with their sizes."""
+    sizes = page.locator(selector).evaluate_all(SIZES)
+    assert sizes, f"no {selector} on the page"
+    return [size for size in sizes if size[1] < 44 or size[2] < 44]
+
+
+def test_gallery_and_register_controls_are_finger_sized(address, open_page):
+    """On a phone the gallery's and the risk register's filter menus (28 px high), the
+    cards' titles (24 px, the way to an exhibit's page) and the lightbox's buttons are
+    44 x 44 px at least."""
+    page = open_page(**PHONE).page
+    page.goto(address("exhibits/"))
+    assert too_small(page, ".ql-gallery-filters select") == []
+    assert too_small(page, ".ql-gallery-title a") == []
+    page.locator("a[data-ql-lightbox]").first.tap()
+    assert too_small(page, ".ql-lightbox__button") == []
+    page.goto(address("risks/"))
+    assert too_small(page, ".ql-risk-filters select") == []
+
+
+def test_quiz_and_pledge_controls_are_finger_sized(address, open_page):
+    """On a phone every field and button of the quiz and the pledge is 44 x 44 px at least:
+    the quiz's 不是你？ (a 64 x 24 px link), text boxes and lists (37 px), the pledge's
+    我已阅读并同意 (a 26 px line with a 13 px box). With a mouse, 不是你？ stays a link."""
+    page = open_page(**PHONE).page
+    page.goto(address("quizzes/onboarding"))
+    assert too_small(page, ".qinglian-profile :is(input, select, button)") == []
+    sign_in_by_touch(page)
+    assert too_small(page, ".qinglian-quiz__not-you") == []
+    page.locator(".qinglian-quiz__start").tap()
+    assert too_small(page, "form.qinglian-quiz [type=text], .qinglian-quiz__submit") == []
+    page.goto(address("pledges/staff"))
+    assert too_small(page, "form.qinglian-pledge :is(input:not([type=checkbox]), select, button)") == []
+    agree = "form.qinglian-pledge label:has([name=agree])"
+    assert too_small(page, agree) == []
+    page.locator(agree).tap()
+    expect(page.locator("[name=agree]")).to_be_checked()
+    page.locator("[name=signature]").fill(STAFF["name"])
+    page.locator("form.qinglian-pledge [type=submit]").tap()
+    expect(page.locator(".qinglian-pledge__receipt")).to_be_visible()
+    assert too_small(page, "form.qinglian-pledge button") == []
+
+    desk = open_page().page
+    desk.goto(address("quizzes/onboarding"))
+    desk.evaluate("(profile) => window.qinglian.signIn(profile)", STAFF)
+    desk.reload()
+    assert len(too_small(desk, ".qinglian-quiz__not-you")) == 1
+
+
+def test_route_controls_are_finger_sized(address, open_page, offline_site):
+    """On a phone the route's buttons and links (which page to read next, each page of a
+    step, back to the route: 24 px lines) are 44 x 44 px at least, on the route, on a
+    page to study and on the certificate."""
+    page = open_page(**PHONE).page
+    page.goto(address("onboarding/"))
+    page.evaluate("(profile) => window.qinglian.signIn(profile)", STAFF)
+    page.reload()
+    assert too_small(page, "form.qinglian-path :is(a, button)") == []
+    page.locator(".qinglian-path__switch").tap()
+    assert too_small(page, "form.qinglian-path button") == []
+    page.goto(address("lessons/standard-1"))
+    assert too_small(page, "form.qinglian-study :is(a, button)") == []
+    page.goto(address("onboarding/certificate"))
+    store(page, route_records(route_of(offline_site))[0])
+    expect(page.locator("form.qinglian-certificate")).to_have_attribute("data-state", "complete")
+    assert too_small(page, "form.qinglian-certificate :is(a, button)") == []

@@ -101,7 +101,7 @@
       var signature = el("input", { type: "text", name: "signature", autocomplete: "off", maxlength: 40,
         required: true, "aria-describedby": errorId });
       var error = el("p", { "class": "qinglian-pledge__error", role: "alert", id: errorId });
-      var agreeLabel = el("label", {}, [agree, " " + t("pledge.agree")]);
+      var agreeLabel = el("label", { "class": "qinglian-pledge__agree" }, [agree, " " + t("pledge.agree")]);
       var signatureLabel = el("label", {}, [t("pledge.signature", { field: t("field." + signerField) }), signature]);
       show("form", [
         reason && el("p", { "class": "qinglian-pledge__renew", text: t(reason, { version: pledge.version }) }),
