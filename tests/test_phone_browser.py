@@ -1,6 +1,8 @@
 """Staff on phones: both builds (file:// and over http) in Chromium as a 360x740 touch
 screen (``PHONE``), tapped rather than clicked, with every outside request blocked."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -202,3 +204,23 @@ def test_route_controls_are_finger_sized(address, open_page, offline_site):
     store(page, route_records(route_of(offline_site))[0])
     expect(page.locator("form.qinglian-certificate")).to_have_attribute("data-state", "complete")
     assert too_small(page, "form.qinglian-certificate :is(a, button)") == []
+
+
+# The number of lines the element's text takes on the screen
+LINES = """(element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+}"""
+
+
+def test_certificate_code_is_one_line(address, open_page, offline_site):
+    """On a phone the certificate's verification code reads as one line under its label,
+    not four groups one under another in the narrow column beside 签署廉洁从业承诺书."""
+    page = open_page(**PHONE).page
+    page.goto(address("onboarding/certificate"))
+    store(page, route_records(route_of(offline_site))[0])
+    code = page.locator(".qinglian-certificate__code")
+    expect(code).to_have_text(re.compile(r"^(\w{4}-){3}\w{4}$"))
+    assert code.evaluate(LINES) == 1
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["viewport"]["width"]
