@@ -224,3 +224,21 @@ def test_certificate_code_is_one_line(address, open_page, offline_site):
     expect(code).to_have_text(re.compile(r"^(\w{4}-){3}\w{4}$"))
     assert code.evaluate(LINES) == 1
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["viewport"]["width"]
+
+
+def test_receipt_is_not_under_the_header(address, open_page):
+    """Signed on a phone, the pledge's receipt takes the focus and the page scrolls up to
+    it: its heading (签署回执) shows below Material's header, not under it, nor under the
+    回到页面顶部 that scrolling up brings."""
+    page = open_page(**PHONE).page
+    page.goto(address("pledges/staff"))
+    page.evaluate("(profile) => window.qinglian.signIn(profile)", STAFF)
+    page.reload()
+    page.locator("form.qinglian-pledge label:has([name=agree])").tap()
+    page.locator("[name=signature]").fill(STAFF["name"])
+    page.locator("form.qinglian-pledge [type=submit]").tap()
+    receipt = page.locator(".qinglian-pledge__receipt")
+    expect(receipt).to_be_focused()
+    heading = receipt.locator("h3").evaluate(BOX)
+    assert heading[1] >= page.locator(".md-header").evaluate(BOX)[3]
+    assert not overlap(heading, page.locator(".md-top").evaluate(BOX))
