@@ -350,9 +350,9 @@ def test_attempt_limit(local_server, open_page):
 
 def test_a_paper_with_blank_questions_is_handed_in_on_the_second_press(offline_site, open_page):
     """A slip on 交卷 spent an attempt on a paper half done: the first press says, by the
-    button and to a screen reader, how many are blank; the second hands it in, but not
-    the second click of a double click or Enter held down. A paper with every question
-    answered goes in on the first press."""
+    button and to a screen reader, how many are blank; the second hands it in (and the
+    warning goes), but not the second click of a double click or Enter held down. A
+    paper with every question answered goes in on the first press."""
     page = open_page().page
     start_lesson_quiz(page, offline_site)
     fieldsets = page.locator("fieldset.qinglian-question")
@@ -373,6 +373,7 @@ def test_a_paper_with_blank_questions_is_handed_in_on_the_second_press(offline_s
     page.keyboard.press("Enter")
     expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
     assert len(person(page)["attempts"]) == 1
+    expect(warning).to_be_hidden()  # handed in: no "press again" beside the result
 
     # Nor does the second click of a double click
     page.locator(".qinglian-quiz__again").click()
