@@ -12,7 +12,7 @@ from ..common.i18n import standard_label, translate
 from ..common.pages import (insert_before_heading, is_section_page, is_standard,
                             site_front_matter_keys)
 from .config import CasesConfig
-from .library import CaseLibrary, lesson_pages, load_cases, render_index, render_list
+from .library import Case, CaseLibrary, lesson_pages, load_cases, render_index, render_list
 
 
 class CasesPlugin(BasePlugin[CasesConfig]):
@@ -20,6 +20,7 @@ class CasesPlugin(BasePlugin[CasesConfig]):
     def __init__(self):
         self.library = CaseLibrary()
         self.lessons: dict[int, str] = {}  # standard → its lesson's path under content/
+        self.published: dict[str, Case] = {}  # a published case by its path under content/
 
     # Read and check every case once per build
     def on_config(self, config):
@@ -40,6 +41,7 @@ class CasesPlugin(BasePlugin[CasesConfig]):
 
         published = {file.src_uri for file in files.documentation_pages()}
         self.library.cases = [case for case in self.library.cases if case.src in published]
+        self.published = {case.src: case for case in self.library.cases}
         lessons = lesson_pages(_lesson_sources(files, self.config.lessons_dir))
         self.lessons = {standard: src for standard, src in lessons.items() if src in published}
 
@@ -66,7 +68,7 @@ class CasesPlugin(BasePlugin[CasesConfig]):
         if src.startswith(f"{self.config.lessons_dir}/") and is_standard(standard):
             section = render_list(self.library.for_standard(standard), href, t)
             return insert_before_heading(html, translate("quiz.self_test", language), section)
-        case = next((case for case in self.library.cases if case.src == src), None)
+        case = self.published.get(src)
         if case:
             return html + self._lesson_links(case, page, files, t, label)
 
