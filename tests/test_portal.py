@@ -81,6 +81,26 @@ def test_section_folder_in_other_letter_case_is_named(make_site):
     assert result.stdout.splitlines() == [message]
 
 
+def test_pages_not_named_md_are_named(make_site):
+    """案例.MD saved on Windows is published as a file to download and 课.markdown is a page
+    no section lists, neither read by our plugins: check and build say to rename them."""
+    site = make_site({"content/cases/s1-extra.MD": "# 案例\n",
+                      "content/lessons/extra.markdown": "# 课\n",
+                      "content/lessons/drafts/old.MD": "# 旧\n"},
+                     config={"exclude_docs": "lessons/drafts/\n"})
+    expected = [
+        "content/cases/s1-extra.MD: a page must be named *.md (lower case), or it is "
+        "published as a file to download, not as a page; rename it to s1-extra.md",
+        "content/lessons/extra.markdown: a page must be named *.md (lower case), or it is left "
+        "out of the navigation and not read as a lesson, case or exhibit; rename it to extra.md",
+    ]
+    log = site.failed_build_log()
+    assert all(line in log for line in expected) and "old.MD" not in log
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1 and result.stdout.splitlines() == expected
+
+
 def test_explicit_nav_is_respected(make_site):
     """A site that writes its own nav keeps it."""
     site = make_site(config={"nav": [{"首页": "index.md"}, {"只有这页": "lessons/standard-1.md"}]})

@@ -6,11 +6,12 @@ import logging
 import re
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import get_files
+from mkdocs.utils import markdown_extensions
 
 from ..common.errors import shown_path
 from ..common.i18n import translate
@@ -117,6 +118,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             file.abs_src_path = where
         for file, problem in _personal_files(files, config):
             files.remove(file)
+            log.warning(problem)
+        for problem in _misnamed_pages(files, config):
             log.warning(problem)
 
     # Note every file of the site, which links are checked against (run last, when
@@ -229,6 +232,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             problems += [str(p) for p in dead_html_links(text, file.src_uri, shown, file.url,
                                                          site.sources, site.urls)]
         problems += [problem for _, problem in personal]
+        problems += _misnamed_pages(files, config)
         return problems
 
     def _derive_nav(self, config):
@@ -261,6 +265,25 @@ def _personal_files(files, config):
             yield file, (f"{shown_path(str(path), config.config_file_path)}: looks like personal "
                          f"data ({reason}), so it is left out of the site; keep rosters, record "
                          f"exports and databases outside {docs.name}/")
+
+
+def _misnamed_pages(files, config) -> list[str]:
+    """Return a problem for each file of the content folder named as a page but not
+    *.md: MkDocs publishes x.MD as a file to download, and x.markdown as a page that no
+    section lists; no plugin of ours reads either (lessons, cases, exhibits are *.md)."""
+    problems = []
+    for file in files:
+        name = PurePosixPath(file.src_uri)
+        if (name.suffix == ".md" or name.suffix.lower() not in markdown_extensions
+                or file.inclusion.is_excluded() or not file.abs_src_path
+                or not Path(file.abs_src_path).is_relative_to(config.docs_dir)):
+            continue
+        shown = shown_path(file.abs_src_path, config.config_file_path)
+        what = ("is published as a file to download, not as a page" if not file.is_documentation_page()
+                else "is left out of the navigation and not read as a lesson, case or exhibit")
+        problems.append(f"{shown}: a page must be named *.md (lower case), or it {what}; "
+                        f"rename it to {name.stem}.md")
+    return problems
 
 
 @dataclass(frozen=True)
