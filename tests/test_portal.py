@@ -134,6 +134,11 @@ def test_mistyped_option_gives_config_error(make_site, config, message):
     ({"name": None}, "Config value 'extra.hospital.name': Required configuration not provided."),
     ({"logo_path": "x.png"}, "Config value 'extra.hospital.logo_path': Unrecognised configuration"),
     ({"name": "某医院", "contact": "电话"}, "Config value 'extra.hospital.contact'"),
+    # every record carries the site id: the collector refuses one outside the schema
+    ({"site_id": "青山县医院"}, "Config value 'extra.hospital.site_id': Expected lower-case "
+                               "letters, digits and hyphens, at most 64 (e.g. qingshan-hospital) "
+                               "but received: \"青山县医院\""),
+    ({"site_id": "Qingshan_Hospital"}, "Config value 'extra.hospital.site_id': Expected"),
 ])
 def test_hospital_branding_is_validated(make_site, hospital, message):
     """extra.hospital must name the hospital; mistakes stop the build clearly."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from mkdocs.config.base import BaseConfigOption, ValidationError
+
+from .records import record_schema
 
 
 class WholeNumber(BaseConfigOption[int]):
@@ -31,3 +34,16 @@ class WholeNumber(BaseConfigOption[int]):
             limit = config[self.at_most]
             raise ValidationError(f"{config[key_name]} is larger than '{self.at_most}' "
                                   f"({limit}); make it at most {limit}")
+
+
+class SiteId(BaseConfigOption[str]):
+    """extra.hospital.site_id: every record carries it, so it must fit the record
+    schema, or the collector and the reports refuse the site's records and manifest."""
+
+    def run_validation(self, value: object) -> str:
+        pattern = record_schema()["properties"]["site"]["pattern"]
+        if not isinstance(value, str) or not re.fullmatch(pattern, value):
+            shown = json.dumps(value, ensure_ascii=False, default=repr)
+            raise ValidationError("Expected lower-case letters, digits and hyphens, at most 64 "
+                                  f"(e.g. qingshan-hospital) but received: {shown}")
+        return value

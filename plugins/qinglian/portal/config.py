@@ -1,6 +1,8 @@
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ..common.options import SiteId
+
 
 class PortalConfig(Config):
     enabled = c.Type(bool, default=True)
@@ -34,7 +36,7 @@ class HospitalConfig(Config):
     departments = c.ListOfItems(c.Type(str), default=[])
     # Names this site's data in the browser; set it once and keep it, so a
     # renamed site keeps its people's records
-    site_id = c.Optional(c.Type(str))
+    site_id = c.Optional(SiteId())
     # The record collector's POST address (…/api/v1/records); without it,
     # records stay in each browser
     collector_url = c.Optional(c.Type(str))
