@@ -85,7 +85,17 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         enabled = self.config.enabled and config.validation.links.not_found >= logging.WARNING
         self.link_notes.config = config if enabled else None
 
-    on_config = CombinedEvent(_forget_problems, _derive_sections, _name_dead_links)
+    # A logo that is no file of the site is a broken image in every page's header,
+    # and neither MkDocs nor Material says so
+    def _check_logo(self, config):
+        if not self.config.enabled:
+            return
+
+        problem = _missing_logo(config.extra["hospital"], config)
+        if problem:
+            log.warning(problem)
+
+    on_config = CombinedEvent(_forget_problems, _derive_sections, _check_logo, _name_dead_links)
 
     # Name a page that is not UTF-8 or cannot be read (MkDocs stops with a
     # traceback; while previewing, the page is shown empty under the red box, as
@@ -209,11 +219,13 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def check(self, config) -> list[str]:
         """Return the branding's and the navigation's problems, for ``qinglian check``."""
         problems = [] if config.nav is not None else self._derive_nav(config)[1]
+        shown = shown_path(config.config_file_path, config.config_file_path)
         try:
-            _resolve_hospital(config.extra.get("hospital"))
+            logo = _missing_logo(_resolve_hospital(config.extra.get("hospital")), config)
         except PluginError as error:
-            problems.append(f"{shown_path(config.config_file_path, config.config_file_path)}: "
-                            f"{error}")
+            problems.append(f"{shown}: {error}")
+        else:
+            problems += [f"{shown}: {logo}"] if logo else []
         files = get_files(config)
         own_keys = tuple(self.config.front_matter_keys)
         personal = list(_personal_files(files, config))
@@ -371,6 +383,22 @@ def _resolve_hospital(value) -> HospitalConfig:
         key, error = errors[0]
         raise PluginError(f"Config value 'extra.hospital.{key}': {error}")
     return hospital
+
+
+def _missing_logo(hospital: HospitalConfig, config) -> str | None:
+    """Say what is wrong with a logo (extra.hospital's, else Material's theme.logo, as
+    theme/partials/logo.html picks it) that is no file of content/ or the theme."""
+    key, logo = "extra.hospital.logo", hospital.logo
+    if not logo:
+        key, logo = "theme.logo", config.theme.get("logo")
+    if not logo or "://" in logo:
+        return None  # another host's: the offline plugin names it
+    if any(Path(folder, logo).is_file() for folder in (config.docs_dir, *config.theme.dirs)):
+        return None
+    docs = Path(config.docs_dir).name
+    return (f"Config value '{key}': '{logo}' is no file of {docs}/, so every page shows a "
+            f"broken image; put the image in {docs}/ (e.g. {docs}/assets/logo.png) and write "
+            f"its path relative to {docs}/ (assets/logo.png)")
 
 
 log = get_plugin_logger(__name__)
