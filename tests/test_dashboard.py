@@ -191,11 +191,13 @@ def test_hostile_department_names_are_escaped(tmp_path, dashboard_site):
 
 
 def test_missing_page_is_reported(make_site):
-    """An enabled dashboard without its page warns, naming the page to create."""
+    """An enabled dashboard without its page warns, naming the page to create, and how a
+    hospital that deleted the sample's dashboard section turns the plugin off."""
     site = make_site(config={"plugins": {"qinglian/dashboard": {}}})
     log = site.failed_build_log()
-    assert ("content/dashboard/index.md: the dashboard page does not exist; create it, or set "
-            "the dashboard plugin's page") in log
+    assert ("content/dashboard/index.md: the dashboard page does not exist; create it, set "
+            "the dashboard plugin's page, or, for a site without a dashboard, remove "
+            "qinglian/dashboard from the plugins in mkdocs.yml") in log
 
 
 def test_report_data_round_trips(tmp_path):

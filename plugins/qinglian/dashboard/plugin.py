@@ -73,7 +73,9 @@ class DashboardPlugin(BasePlugin[DashboardConfig]):
         page = Path(config.docs_dir) / self.config.page
         if not page.is_file():
             problems.append(f"{shown_path(str(page), config.config_file_path)}: the dashboard "
-                            "page does not exist; create it, or set the dashboard plugin's page")
+                            "page does not exist; create it, set the dashboard plugin's page, or, "
+                            "for a site without a dashboard, remove qinglian/dashboard from "
+                            "the plugins in mkdocs.yml")
         path = Path(config.docs_dir) / self.config.data_file
         if not path.is_file():
             return None, problems
