@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import PHONE, static_server
 from qinglian.collector.report import (CurrentPledge, Person, Published, Roster, build_report,
                                        write_report)
 from qinglian.collector.store import StoredRecord
@@ -23,8 +25,15 @@ from qinglian.dashboard.board import Figures, pool_small
 SITE = "test-hospital"
 HASH = "a" * 64
 DATA = "content/dashboard/data.json"
+# The boxes of elements on the screen, each as [left, top, right, bottom] in CSS pixels
+BOXES = """(elements) => elements.map(element => {
+  const r = element.getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom];
+})"""
+# The style of an element (or its ::before) for one property
+STYLE = "(element, [property, pseudo]) => getComputedStyle(element, pseudo)[property]"
 # A row of the table: name, staff, the widths of its two bars
-ROWS = re.compile(r'<tr><th scope="row">(.*?)</th><td class="ql-dashboard-num">(\d+)</td>'
+ROWS = re.compile(r'<tr><th scope="row">(.*?)</th><td class="ql-dashboard-num"[^>]*>(\d+)</td>'
                   r'.*?width: ([\d.]+)%.*?width: ([\d.]+)%')
 
 
@@ -61,12 +70,14 @@ def _record(who: dict, kind: str, **part) -> StoredRecord:
 def dashboard_site(make_site):
     """Return a function making a site with the dashboard page and ``data`` (None: no file)."""
 
-    def dashboard_site(data: str | None, **options):
+    def dashboard_site(data: str | None, *, offline: bool = False, **options):
+        """``offline``: the file:// build (Material's offline plugin)."""
         return make_site(
             files={"content/dashboard/index.md": "# 数据看板\n\n各科室完成情况。\n", DATA: data},
             config={"extra": {"hospital": {"site_id": SITE}},
                     "plugins": {"qinglian/portal": {"sections": {"dashboard": "数据看板"}},
-                                "qinglian/dashboard": options}})
+                                "qinglian/dashboard": options,
+                                **({"material/offline": {}} if offline else {})}})
 
     return dashboard_site
 
@@ -115,6 +126,77 @@ def test_bars_show_in_forced_colours(tmp_path, dashboard_site, open_page):
         return fill.backgroundColor == track.color && fill.backgroundColor != track.backgroundColor
             && track.borderTopStyle == 'solid';
     }""")
+
+
+# A hospital's departments as HR names them, each person (signed?, passed?)
+HOSPITAL = {"心血管内科（一病区）": [(True, True), (True, False), (False, False)] * 3,
+            "普通外科": [(True, True)] * 6 + [(False, False)],
+            "急诊医学科": [(True, False)] * 5,
+            "药剂科": [(True, True)] * 2, "病案统计室": [(False, False)] * 3}
+
+
+@pytest.fixture(params=["file", "http"])
+def phone_dashboard(request, tmp_path, dashboard_site, open_page):
+    """The dashboard of ``HOSPITAL`` on a phone, in the file:// build, then over http."""
+    offline = request.param == "file"
+    site = dashboard_site(report_data(tmp_path, HOSPITAL), offline=offline)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = open_page(**PHONE).page
+    if offline:
+        page.goto((site.root / "site" / "dashboard" / "index.html").as_uri())
+        yield page
+        return
+    server = static_server(site.root / "site")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}/dashboard/")
+    yield page
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+def test_a_phone_shows_a_card_per_department(phone_dashboard):
+    """On a phone each department (and the total) is a card, its figures on full-width
+    lines each named by its column: the table was 509 px wide, its 入职测验通过率
+    off-screen until one swiped inside it."""
+    page = phone_dashboard
+    width = PHONE["viewport"]["width"]
+    table = page.locator(".ql-dashboard table")
+    headings = table.locator("thead th").all_inner_texts()[1:]  # the figures' columns
+    assert table.evaluate("(table) => table.getBoundingClientRect().right") <= width
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= width
+    rows = table.locator("tbody tr, tfoot tr")
+    assert rows.count() == 5  # 3 departments, the pooled ones, the total
+    for row in rows.all():
+        name = row.locator("th").inner_text()
+        cells = row.locator("td")
+        assert cells.count() == len(headings) == 3
+        for index, heading in enumerate(headings):
+            cell = cells.nth(index)
+            assert cell.evaluate(STYLE, ["content", "::before"]) == f'"{heading}"'
+            for box in cell.locator("*").evaluate_all(BOXES):  # bars and figures in sight
+                assert 0 <= box[0] and box[2] <= width, (name, heading)
+    value = rows.first.locator(".ql-dashboard-value").last
+    assert value.inner_text() == "33.3%（3/9）"
+    assert value.evaluate("(value) => value.getBoundingClientRect().right") <= width
+
+
+@pytest.mark.browser
+def test_the_table_stays_a_table_on_a_desktop_and_on_paper(tmp_path, dashboard_site, open_page):
+    """A desktop screen, and a phone's printout, keep the table of columns under their
+    headings."""
+    site = dashboard_site(report_data(tmp_path, HOSPITAL))
+    assert site.build().returncode == 0
+    address = (site.root / "site" / "dashboard" / "index.html").as_uri()
+    phone = open_page(**PHONE).page
+    phone.emulate_media(media="print")
+    for page in (open_page().page, phone):
+        page.goto(address)
+        table = page.locator(".ql-dashboard table")
+        assert table.locator("thead").evaluate(STYLE, ["display", None]) == "table-header-group"
+        assert table.locator("tbody tr").first.evaluate(STYLE, ["display", None]) == "table-row"
+        assert table.locator("td").first.evaluate(STYLE, ["content", "::before"]) == "none"
 
 
 @pytest.mark.parametrize("sizes, rows, pooled", [
