@@ -220,7 +220,7 @@ def test_departments_too_small_to_hide_a_person_are_pooled(tmp_path, dashboard_s
     shown = [(name, staff) for name, staff, _, _ in ROWS.findall(page)]
     assert shown == rows + [("全院", str(sum(sizes.values())))]
     note = ("为免显示个人的完成情况，不足 5 人的科室合并为一行（必要时并入人数最少的其他科室）："
-            f"{pooled}。")
+            + "、".join(f"<bdi>{name}</bdi>" for name in (pooled or "").split("、")) + "。")
     assert (note in page) == bool(pooled)
     if pooled:
         people = sum(sizes[name] for name in pooled.split("、"))
@@ -270,6 +270,20 @@ def test_hostile_department_names_are_escaped(tmp_path, dashboard_site):
     assert result.returncode == 0, result.stderr
     page = site.read("dashboard/index.html")
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
+
+
+def test_a_department_named_with_a_direction_override_turns_no_text_after_it(
+        tmp_path, dashboard_site):
+    """A department name from HR's roster holding a right-to-left override (U+202E) showed
+    the rest of the note about pooled departments backwards: each name is set apart
+    (<bdi>). In its own row's heading cell it needs not."""
+    site = dashboard_site(report_data(tmp_path, {"\u202e内科": [(True, True)] * 5,
+                                                 "\u202e儿科": [(True, True)] * 2,
+                                                 "外科": [(True, False)] * 3}))
+    assert site.build().returncode == 0
+    page = site.read("dashboard/index.html")
+    assert "：<bdi>\u202e儿科</bdi>、<bdi>外科</bdi>。</p>" in page
+    assert '<th scope="row">\u202e内科</th>' in page
 
 
 def test_missing_page_is_reported(make_site):

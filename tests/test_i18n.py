@@ -144,4 +144,4 @@ def test_english_site_shows_no_chinese_ui(make_site, tmp_path):
     assert "Ann Lee (Nursing) · Calligraphy · 2025" in pages["exhibits/index.html"]
     assert '<option value="书法">Calligraphy</option>' in pages["exhibits/index.html"]
     assert "<dd>Calligraphy</dd>" in pages["exhibits/work/index.html"]
-    assert "Medicine, Nursing" in pages["dashboard/index.html"]
+    assert "<bdi>Medicine</bdi>, <bdi>Nursing</bdi>" in pages["dashboard/index.html"]

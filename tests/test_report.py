@@ -656,6 +656,43 @@ def test_an_unmatched_name_that_only_looks_like_the_rosters_shows_why(tmp_path, 
     assert read_csv(tmp_path / "out" / "unmatched.csv")[0]["姓名"] == "\u202e三张"
 
 
+# Where each character of the element's text starts on the screen (its left edge, px)
+CHARACTER_LEFTS = """(element) => {
+  const text = element.textContent, range = document.createRange(), lefts = {};
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    for (let at = 0; at < node.length; at++) {
+      range.setStart(node, at);
+      range.setEnd(node, at + 1);
+      lefts[node.data[at]] = range.getBoundingClientRect().left;
+    }
+  }
+  return lefts;
+}"""
+
+
+@pytest.mark.browser
+def test_a_department_named_with_a_direction_override_turns_no_text_after_it(
+        tmp_path, capsys, manifest, store_with, open_page):
+    """HR's roster gives the department names, pasted from anywhere: one holding a
+    right-to-left override (U+202E) showed the department page's heading after it
+    backwards (况情成完…). The name is set apart (<bdi>); in its own cell it needs not."""
+    db = store_with(signature(person("1001", "张三")))  # the roster says which department
+    roster = roster_csv(tmp_path, [("1001", "张三", "\u202e心内科"), ("1002", "李四", "内科")])
+    code, _, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0, err
+    page = tmp_path / "out" / "departments" / "\u202e心内科.html"
+    heading = "<h1><bdi>\u202e心内科</bdi> 廉洁从业承诺与入职测验完成情况</h1>"
+    assert heading in page.read_text(encoding="utf-8")
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert ">\u202e心内科</a></th>" in index
+    browser_page = open_page().page
+    browser_page.goto(page.as_uri())
+    lefts = browser_page.locator("h1").evaluate(CHARACTER_LEFTS)
+    assert lefts["廉"] < lefts["洁"] < lefts["况"]
+
+
 def test_a_full_width_or_spaced_staff_number_is_the_same_person(tmp_path, capsys, manifest,
                                                                  store_with):
     """A 工号 HR typed full-width or with a space (１００１, A 1003) is the one staff typed
@@ -862,7 +899,7 @@ def test_hostile_names_are_harmless_everywhere(tmp_path, capsys, manifest, store
     assert "<td>&lt;b onclick=alert(3)&gt;</td>" in pages[0].read_text(encoding="utf-8")
     page = (out / "departments" / "_img src=x onerror=alert(2)_.html").read_text(encoding="utf-8")
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page
-    assert "<h1>&lt;img src=x onerror=alert(2)&gt; " in page
+    assert "<h1><bdi>&lt;img src=x onerror=alert(2)&gt;</bdi> " in page
     assert 'href="departments/_img%20src%3Dx%20onerror%3Dalert%282%29_.html"' in pages[0].read_text(
         encoding="utf-8")
     for name in ("report.csv", "unmatched.csv"):

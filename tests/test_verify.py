@@ -343,6 +343,27 @@ def test_routes_named_like_the_roster_reports_files_keep_to_their_folders(tmp_pa
         assert f"路线 {name}" in (out / "routes" / name / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_department_named_with_a_direction_override_turns_no_text_after_it(tmp_path,
+                                                                             manifest, capsys):
+    """A department name from HR's roster holding a right-to-left override (U+202E) showed
+    what follows it backwards, in running text: the counts after it in the route's list
+    of departments, the route's title in a department page's heading. It is set apart
+    (<bdi>); in its own cell, the list of who has not finished, it needs not."""
+    _collector(tmp_path, manifest, _route_records())
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,科室\nA001,张三,\u202e内科\nB002,李四,\u202e内科\n",
+                      encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["report", "--db", str(tmp_path / "r.db"), "--roster", str(roster),
+                 "--manifest", str(manifest), "--out", str(out)]) == 0
+    route = out / "routes" / "onboarding"
+    index = (route / "index.html").read_text(encoding="utf-8")
+    assert "<bdi>\u202e内科</bdi></a> 已完成 1 / 2 人</li>" in index
+    assert "<td>\u202e内科</td>" in index
+    page = (route / "departments" / "\u202e内科.html").read_text(encoding="utf-8")
+    assert "<h1><bdi>\u202e内科</bdi> · 新职工入职培训 &lt;b&gt;（医德医风档案）</h1>" in page
+
+
 def test_a_route_id_that_is_no_slug_is_refused(tmp_path, manifest, capsys):
     """A hand-edited manifest's route '../x' would name a folder outside routes/."""
     _collector(tmp_path, manifest, _route_records())

@@ -26,7 +26,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from ..common.i18n import DEFAULT_LANGUAGE, translate
+from ..common.i18n import DEFAULT_LANGUAGE, isolated, translate
 from ..common.identity import id_key, text_key
 from ..common.records import record_schema
 from ..common.tables import TableError, read_tables, row_place, unsaved_formulas
@@ -460,7 +460,7 @@ def _render_index(report: Report, pages: dict[str, str], t, language: str, tz) -
              f'<th scope="col">{escape(t("report.staff"))}</th>{head}'
              f'<th scope="col">{escape(t("report.exam_passed"))}</th></tr></thead>'
              f'<tbody>{"".join(rows)}</tbody><tfoot>{total}</tfoot></table>')
-    body = (_header(report, t("report.title"), t, tz) + table
+    body = (_header(report, escape(t("report.title")), t, tz) + table
             + _render_unmatched(report, t, tz))
     return document(t("report.title"), body, language)
 
@@ -479,8 +479,9 @@ def _render_department(report: Report, department: Department, t, language: str,
     summary = t("report.summary", staff=counts.staff, signed=counts.pledge_signed,
                 unsigned=counts.staff - counts.pledge_signed, passed=counts.onboarding_passed)
     title = t("report.department_title", department=department.name)
+    heading = escape(t("report.department_title")).format(department=isolated(department.name))
     body = (f'<nav><a href="../index.html">{escape(t("report.back"))}</a></nav>'
-            + _header(report, title, t, tz) + f'<p class="summary">{escape(summary)}</p>'
+            + _header(report, heading, t, tz) + f'<p class="summary">{escape(summary)}</p>'
             f'<table><thead><tr><th scope="col">{escape(t("report.number"))}</th>'
             f'<th scope="col">{escape(t("report.column.staff_id"))}</th>'
             f'<th scope="col">{escape(t("report.column.name"))}</th>{head}'
@@ -515,14 +516,16 @@ def _visible(text: str) -> str:
                    else char for char in text)
 
 
-def _header(report: Report, title: str, t, tz) -> str:
+def _header(report: Report, heading: str, t, tz) -> str:
+    """Return the page's header: ``heading`` (HTML), when and where the report was made,
+    the pledges' current versions."""
     versions = "".join(
         "<li>" + escape(t("report.current_version", title=p.title, version=p.version,
                           date=p.published)) + "</li>"
         for p in report.pledges)
     meta = t("report.generated", site=report.site, time=local_time(report.generated, tz),
              zone=zone_name(tz))
-    return (f'<h1>{escape(title)}</h1><p class="meta">{escape(meta)}</p>'
+    return (f'<h1>{heading}</h1><p class="meta">{escape(meta)}</p>'
             f'<ul class="versions">{versions}</ul>')
 
 

@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from ..common.i18n import translate
+from ..common.i18n import isolated, translate
 from ..common.verification import formatted, step_records, verification_code
 from ..common.tables import csv_document
 from .manifest import SiteManifest
@@ -148,7 +148,7 @@ def _detail(status: RouteStatus, kind: str) -> str | None:
 
 def _index(statuses, departments, pages, title, t, language) -> str:
     links = "".join(
-        f'<li><a href="departments/{escape(quote(pages[name]))}">{escape(name)}</a> '
+        f'<li><a href="departments/{escape(quote(pages[name]))}">{isolated(name)}</a> '
         f'{escape(t("finished", done=sum(bool(s.completed) for s in people), total=len(people)))}</li>'
         for name, people in departments.items())
     unfinished = [s for s in statuses if not s.completed]
@@ -174,7 +174,8 @@ def _department(department, people, steps, title, t, language, tz) -> str:
                     f"<td>{escape(status.person.name)}</td>{cells}"
                     f"<td>{escape(status.code or '')}</td></tr>")
     heading = t("department_title", department=department, title=title)
-    body = (f'<nav><a href="../index.html">{escape(t("back"))}</a></nav><h1>{escape(heading)}</h1>'
+    h1 = escape(t("department_title")).format(department=isolated(department), title=escape(title))
+    body = (f'<nav><a href="../index.html">{escape(t("back"))}</a></nav><h1>{h1}</h1>'
             f'<table><thead><tr><th scope="col">{escape(t("staff_id"))}</th>'
             f'<th scope="col">{escape(t("name"))}</th>{head}'
             f'<th scope="col">{escape(t("code"))}</th></tr></thead>'

@@ -4,6 +4,8 @@ Templates reach these through the ``qinglian_t`` global that the portal plugin
 adds to the Jinja environment; browser code gets them embedded by its plugin.
 """
 
+from html import escape
+
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "preview.title": "题库审阅：{bank}",
@@ -657,6 +659,14 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
     with ``{name}`` placeholders filled from ``values``."""
     table = STRINGS.get(language.split("-")[0].lower(), STRINGS[DEFAULT_LANGUAGE])
     return table[key].format(**values) if values else table[key]
+
+
+def isolated(name: str) -> str:
+    """Return ``name`` as HTML set apart from the text around it (<bdi>), for a name put
+    into a sentence (``escape(t(key)).format(department=isolated(name))``): one pasted
+    into HR's roster with a right-to-left override (U+202E) would show the rest of the
+    sentence, its counts and dates, backwards."""
+    return f"<bdi>{escape(name)}</bdi>"
 
 
 def standard_label(number: int, language: str = DEFAULT_LANGUAGE) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from html import escape
 
+from ..common.i18n import isolated
+
 
 DASHBOARD_FORMAT = 1  # bumped when the file changes shape; written by collector/report.py
 
@@ -131,21 +133,22 @@ def render_dashboard(dashboard: Dashboard, t, tz: tzinfo | None = None, *,
     departments of fewer than ``min_group`` people pooled (see pool_small).
     ``t(key, **values)`` gives UI strings; the date is shown in ``tz`` (default: local)."""
     date = datetime.fromisoformat(dashboard.generated).astimezone(tz).date().isoformat()
-    notes = [t("dashboard.date", date=date, staff=dashboard.total.staff)]
+    notes = [escape(t("dashboard.date", date=date, staff=dashboard.total.staff))]
     if dashboard.pledges:
-        notes.append(t("dashboard.pledges", pledges=t("list.separator").join(
+        notes.append(escape(t("dashboard.pledges", pledges=t("list.separator").join(
             t("dashboard.pledge_version", title=title, version=version)
-            for title, version in dashboard.pledges)))
+            for title, version in dashboard.pledges))))
     alone, pooled, pool = pool_small(dashboard.departments, min_group)
     if pool:
-        notes.append(t("dashboard.pooled", size=min_group, departments=t("list.separator").join(pooled)))
+        names = escape(t("list.separator")).join(isolated(name) for name in pooled)
+        notes.append(escape(t("dashboard.pooled")).format(size=min_group, departments=names))
         alone.append((t("dashboard.pooled_row"), pool))
     rows = "".join(f'<tr><th scope="row">{escape(name)}</th>{_cells(figures, t)}</tr>'
                    for name, figures in alone)
     head = "".join(f'<th scope="col">{escape(t(f"dashboard.{key}"))}</th>'
                    for key in ("department", "staff", "pledge", "onboarding"))
     return ('<div class="ql-dashboard">'
-            + "".join(f'<p class="ql-dashboard-note">{escape(note)}</p>' for note in notes)
+            + "".join(f'<p class="ql-dashboard-note">{note}</p>' for note in notes)
             # No class on the table: Material styles only tables without one
             + '<table>'
             f'<caption>{escape(t("dashboard.caption"))}</caption>'
