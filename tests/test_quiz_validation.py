@@ -82,6 +82,8 @@ def test_good_bank_and_quiz_load(tmp_path):
     (bank_with(standards="1"), 9, "'standards' must be a non-empty list"),
     (bank_with(stem="[a, b]"), 9, "'stem' must be non-empty text"),
     (bank_with(answer="E"), 9, "answer 'E' is not among the options A–C"),
+    (bank_with(answer="D"), 9, "answer 'D' is not among the options A–C"),
+    (bank_with(type="multiple", answer="[A, C, A]"), 9, "the answer names an option twice"),
     (bank_with(type="multiple", options="[甲]", answer="[A]"), 8,
      "a multiple question needs at least two options"),
     (bank_with(type="true_false", answer="true"), 4, "a true_false question has no options"),
@@ -93,6 +95,7 @@ def test_good_bank_and_quiz_load(tmp_path):
     (bank_with(lesson="lessons/standard-9.md"), 10, "lesson 'lessons/standard-9.md' does not exist"),
     (GOOD_BANK.replace("s1-001", "S1_001"), 2, "id 'S1_001' may hold only a-z, 0-9 and -"),
     (bank_with(options="[a, b, c, d, e, f, g, h, i]"), 9, "9 option(s); a single question needs 2 to 8"),
+    (bank_with(options="[甲]", answer="A"), 8, "1 option(s); a single question needs 2 to 8"),
     (bank_with(type="multiple", answer="B"), 9, "answer 'B' is not a list of letters"),
     (bank_with(type="true_false", options=None, answer="对"), 8, "answer '对' is not true or false"),
     # YAML's yes/no words are not text: shown as True/False, accepted as "True"
@@ -113,6 +116,15 @@ def test_bank_mistakes(tmp_path, bank, line, message):
     assert problem.startswith(f"quizzes/banks/a.yml:{line}: ")
     assert message in problem
     assert " — " in problem  # every message says how to fix it
+
+
+def test_answer_letters_are_kept_in_option_order(tmp_path):
+    """Letters in any order or case name the same options: the exam page's digest is made
+    from them in option order ("0,2"), as the browser writes a person's choice."""
+    library = load(tmp_path, banks={"a.yml": bank_with(type="multiple", answer="[C, a]")})
+    assert library.problems == []
+    assert library.questions["s1-001"].answer == (0, 2)
+    assert render.canonical_answers(library.questions["s1-001"]) == ["0,2"]
 
 
 @pytest.mark.parametrize("key, line", [("explanation", 7), ("difficulty", 9)])
