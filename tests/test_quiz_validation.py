@@ -90,6 +90,8 @@ def test_good_bank_and_quiz_load(tmp_path):
     (bank_with(type="fill_blank", options=None, answer="[]"), 8,
      "a fill_blank question needs a list of accepted answers"),
     (bank_with(standards="[0, 10]"), 9, "standard '0' is not one of the nine (1–9)"),
+    # YAML reads yes as true, which Python takes for 1: not standard 1
+    (bank_with(standards="[yes]"), 9, "standard 'True' is not one of the nine (1–9)"),
     (bank_with(difficulty="hardest"), 9, "unknown difficulty 'hardest' (did you mean 'hard'?)"),
     (bank_with(type="singel"), 9, "unknown type 'singel' (did you mean 'single'?)"),
     (bank_with(lesson="lessons/standard-9.md"), 10, "lesson 'lessons/standard-9.md' does not exist"),
@@ -582,6 +584,15 @@ def test_a_drawn_quiz_loses_a_question_whose_lesson_was_deleted(tmp_path):
     assert pool() == ["s1-001", "s1-002"]
     lessons.clear()
     assert pool() == ["s1-001"]
+
+
+def test_a_rule_draws_questions_testing_any_of_its_standards(tmp_path):
+    """A question testing standards 1 and 3 is in the pool of a rule for standard 3 alone."""
+    both = GOOD_BANK.replace("standards: [1]", "standards: [1, 3]")
+    quiz = "title: 测验\nmode: practice\npass_mark: 60\ndraw:\n  - standards: [3]\n    count: 1\n"
+    library = load(tmp_path, banks={"a.yml": both}, quizzes={"q.yml": quiz})
+    assert library.problems == []
+    assert drawn_pools(library, "q") == [["s1-001"]]
 
 
 EXAM_BANK = "exam_only: true\n" + GOOD_BANK.replace("s1-001", "ex1-001")
