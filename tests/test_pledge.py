@@ -48,6 +48,9 @@ def test_hash_covers_only_the_words_signed():
     variants = [PLEDGE.replace("\n", "\r\n"), PLEDGE.replace("title: 承诺书", "title: 新标题"),
                 unicodedata.normalize("NFD", PLEDGE), PLEDGE.replace("```\n", "```\n\n\n")]
     assert {pledge_of(v).sha256 for v in variants} == {pledge.sha256}
+    # NFD leaves Chinese as it is: only letters with marks (pinyin, a name) decompose
+    pinyin = PLEDGE.replace("红包", "红包（hóngbāo）")
+    assert pledge_of(unicodedata.normalize("NFD", pinyin)).sha256 == pledge_of(pinyin).sha256
     assert pledge_of(PLEDGE.replace("红包", "礼金")).sha256 != pledge.sha256
     assert pledge.renew_days == 365 and pledge.line == 3
 
