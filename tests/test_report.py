@@ -200,7 +200,12 @@ def write_xlsx(path: Path) -> Path:
 def test_xlsx_numbers_titles_and_formatted_blank_rows(tmp_path):
     """工号 stored as numbers read as "1001", the title and formatted blank rows are skipped,
     and row numbers are the sheet's."""
-    table = read_table(write_xlsx(tmp_path / "roster.xlsx"), ROSTER_NAMES)
+    def as_poi_writes(xml: str) -> str:
+        # openpyxl saves 1002.0 as "1002"; HR systems in Java (Apache POI) save "1002.0"
+        assert "<v>1002</v>" in xml
+        return xml.replace("<v>1002</v>", "<v>1002.0</v>")
+
+    table = read_table(changed_xlsx(tmp_path / "roster.xlsx", as_poi_writes), ROSTER_NAMES)
     assert table.encoding == "xlsx"
     assert table.header_row == 3
     assert [(row.number, row.cells["工号"]) for row in table.rows] == [
