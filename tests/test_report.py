@@ -568,6 +568,25 @@ def test_only_the_current_version_counts(tmp_path, capsys, manifest, store_with)
     assert "廉洁从业承诺书（第 2 版）" in page
 
 
+def test_a_new_version_of_the_same_words_is_signed_again(tmp_path, capsys):
+    """A version bumped without a change of the words (to have everyone sign again) has
+    the old hash: a signature of the old version does not count for the new one."""
+    manifest = write_manifest(tmp_path)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["pledges"]["staff"] = [{**entry, "sha256": OLD_HASH} for entry in data["pledges"]["staff"][:2]]
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    export = tmp_path / "records.json"
+    export.write_text(json.dumps([signature(person("1001", "张三"), version="1", sha256=OLD_HASH),
+                                  signature(person("1002", "李四"), sha256=OLD_HASH)]),
+                      encoding="utf-8")
+    code, out, _ = run_report(capsys, tmp_path / "out", "--export", str(export), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0 and "1 signed every current pledge" in out
+    rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["1001"]["已签署当前版本"], rows["1001"]["签过的旧版本"]) == ("否", "1")
+    assert rows["1002"]["已签署当前版本"] == "是"
+
+
 def test_a_correction_makes_the_person_count(tmp_path, capsys, manifest, store_with):
     """A signature under a mistyped 工号 is unmatched until a correction fixes the 工号."""
     roster = roster_csv(tmp_path)
@@ -1041,12 +1060,14 @@ def test_a_signature_past_the_renewal_period_has_lapsed(tmp_path, capsys, store_
                     signature(person("1002", "李四"), created=stamp(300)),
                     signature(person("1003", "王五", "外科"), created=stamp(500)),
                     signature(person("1003", "王五", "外科"), sha256=TYPO_FIX_HASH,
-                              created=stamp(10)))
+                              created=stamp(10)),
+                    signature(person("1004", "赵六", "外科"), created=stamp(365.5)))
     code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
                               str(roster_csv(tmp_path)), "--manifest", str(manifest))
     assert code == 0 and "2 signed every current pledge" in out
     rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
     assert (rows["1001"]["已签署当前版本"], rows["1001"]["签署时间（UTC）"]) == ("否", stamp(400))
+    assert (rows["1004"]["已签署当前版本"], rows["1004"]["签署时间（UTC）"]) == ("否", stamp(365.5))
     assert [rows[key]["已签署当前版本"] for key in ("1002", "1003")] == ["是", "是"]
     page = (tmp_path / "out" / "departments" / "内科.html").read_text(encoding="utf-8")
     assert "已满续签期限）" in page
