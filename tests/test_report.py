@@ -878,6 +878,25 @@ def test_only_the_attempts_a_report_counts_are_read(tmp_path, capsys, manifest, 
     assert (rows["1001"]["入职测验最高分"], rows["1001"]["入职测验次数"]) == ("90", "1")
 
 
+def test_a_routes_quiz_is_not_the_onboarding_exam(tmp_path, capsys, store_with):
+    """The attempts at a quiz a route names are read too (for the route's report): one
+    passed is no onboarding exam passed."""
+    manifest = write_manifest(tmp_path)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["paths"] = {"nurses": {"title": "护理人员培训", "steps": [
+        {"id": "quiz", "kind": "quiz", "title": "通过第一条练习", "quiz": "standard-1-practice",
+         "pass_mark": 60}]}}
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    db = store_with(attempt(person("1001", "张三"), 100, True, quiz_id="standard-1-practice"),
+                    attempt(person("1002", "李四"), 90, True))
+    code, out, _ = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 0 and "1 passed onboarding" in out
+    rows = {r["工号"]: r for r in read_csv(tmp_path / "out" / "report.csv")}
+    assert (rows["1001"]["入职测验通过"], rows["1001"]["入职测验次数"]) == ("否", "0")
+    assert (rows["1002"]["入职测验通过"], rows["1002"]["入职测验最高分"]) == ("是", "90")
+
+
 def test_an_exports_practice_attempts_are_not_held(tmp_path):
     """From an export too, practice attempts are left out as the file is read, not after
     every record of it was held (a year's export: 1.3 GB)."""
