@@ -30,7 +30,7 @@ from qinglian.collector.corrections import new_correction
 from qinglian.collector.errors import SetupError
 from qinglian.collector.intake import Outcome, receive_all
 from qinglian.collector.manifest import Manifests
-from qinglian.collector.report import build_report, read_published, read_roster
+from qinglian.collector.report import build_report, page_names, read_published, read_roster
 from qinglian.collector.report_cli import records_from
 from qinglian.collector.store import Evidence, StoredRecord, open_store
 from qinglian.common import tables
@@ -975,6 +975,13 @@ def test_department_pages_have_names_windows_and_linux_can_hold(tmp_path, capsys
     index = (out / "index.html").read_text(encoding="utf-8")
     for name in names:
         assert f'href="departments/{quote(name)}"' in index
+
+
+def test_department_pages_never_share_a_file_name():
+    """Departments named alike but for letter case (one file on Windows and macOS) or for
+    characters no file name holds get a page each, none written over another's."""
+    assert page_names(["icu", "ICU", "a/b", "a:b"]) == {
+        "icu": "icu.html", "ICU": "ICU-2.html", "a/b": "a_b.html", "a:b": "a_b-2.html"}
 
 
 def test_dashboard_data_has_counts_and_no_person(tmp_path, capsys, manifest, store_with):
