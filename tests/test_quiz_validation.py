@@ -129,6 +129,15 @@ def test_answer_letters_are_kept_in_option_order(tmp_path):
     assert render.canonical_answers(library.questions["s1-001"]) == ["0,2"]
 
 
+def test_exam_digests_are_made_of_fill_blank_answers_folded_as_the_browser_folds_them(tmp_path):
+    """An accepted answer written with capitals, full-width letters or spaces (HIS 系统, ＣＴ)
+    is hashed as the browser folds what a person types: else it is never marked right."""
+    bank = bank_with(type="fill_blank", options=None, answer="[' HIS 系统', ＣＴ]")
+    library = load(tmp_path, banks={"a.yml": bank})
+    assert library.problems == []
+    assert render.canonical_answers(library.questions["s1-001"]) == ["ct", "his系统"]
+
+
 @pytest.mark.parametrize("key, line", [("explanation", 7), ("difficulty", 9)])
 def test_full_width_colon_is_named_on_its_line(tmp_path, key, line):
     """A key typed with the Chinese colon is reported on its own line (PyYAML notices only
