@@ -238,14 +238,16 @@ def test_bank_error_fails_strict(make_site):
 
 def test_quotes_and_markup_in_a_question_stay_inside_its_data(make_site):
     """Quotes, ampersands and markup a trainer writes reach the script as written, and
-    cannot end the data attribute or the form."""
+    cannot end the data attribute or the form; the quiz's title shows as written."""
     stem = """他说'不收'，又说"不收" &amp; <b>不收</b>'></form><script>alert(1)</script>"""
     bank = GOOD_BANK.replace("stem: 下列做法正确的是？", "stem: " + json.dumps(stem, ensure_ascii=False))
-    site = make_site({"quizzes/banks/a.yml": bank, "quizzes/practice.yml": PRACTICE,
+    practice = PRACTICE.replace("title: 练习", "title: '<b>统方</b> & 红包 练习'")
+    site = make_site({"quizzes/banks/a.yml": bank, "quizzes/practice.yml": practice,
                       "content/lessons/quiz.md": QUIZ_PAGE})
     assert site.build().returncode == 0
     page = site.read("lessons/quiz/index.html")
     assert [q["stem"] for q in quiz_data(page)["questions"].values()] == [stem]
+    assert '<h2 class="qinglian-quiz__title">&lt;b&gt;统方&lt;/b&gt; &amp; 红包 练习</h2>' in page
     assert "<script>alert" not in page and page.count("<form") == page.count("</form>")
 
 
