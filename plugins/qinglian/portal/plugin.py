@@ -285,11 +285,12 @@ def _misnamed_pages(files, config) -> list[str]:
     section lists; no plugin of ours reads either (lessons, cases, exhibits are *.md)."""
     problems = []
     for file in files:
-        name = PurePosixPath(file.src_uri)
-        if (name.suffix == ".md" or name.suffix.lower() not in markdown_extensions
+        src = file.src_uri
+        if (src.endswith(".md") or not src.lower().endswith(markdown_extensions)
                 or file.inclusion.is_excluded() or not file.abs_src_path
                 or not Path(file.abs_src_path).is_relative_to(config.docs_dir)):
             continue
+        name = PurePosixPath(src)
         shown = shown_path(file.abs_src_path, config.config_file_path)
         what = ("is published as a file to download, not as a page" if not file.is_documentation_page()
                 else "is left out of the navigation and not read as a lesson, case or exhibit")
