@@ -1,8 +1,9 @@
 """``qinglian new KIND NAME``: a new lesson, case, exhibit, bank, pledge or risk file.
 
 Each file starts complete: every front-matter key and section heading the
-plugins check, with placeholder text in 【】 for the trainer to replace, so the
-first build already passes and points at what is still to write.
+plugins check, with placeholder text in 【】 for the trainer to replace. The
+checks and the build name each placeholder still in a file, so a page is not
+published titled 【课程标题】.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .common.errors import ContentProblem
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -139,6 +142,12 @@ risks:
 }
 
 
+# The placeholders the templates write: only these are named as left over, as
+# trainers also write 【案例】 or 【要点】 on purpose
+PLACEHOLDER = re.compile("|".join(sorted({re.escape(found) for template in TEMPLATES.values()
+                                           for found in re.findall(r"【[^】\n]*】", template.text)})))
+
+
 class ScaffoldError(Exception):
     pass
 
@@ -158,3 +167,14 @@ def create(kind: str, name: str, docs_dir: Path, quizzes_dir: Path) -> tuple[Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(template.text.replace("{name}", name), encoding="utf-8")
     return path, template.todo.replace("{name}", name)
+
+
+def leftover_placeholders(text: str, shown: str) -> list[ContentProblem]:
+    """Return a problem for each placeholder of a template still in ``text`` (a page, a
+    bank or a register, named ``shown``)."""
+    if "【" not in text:  # most pages: no search through them
+        return []
+    return [ContentProblem(shown, text.count("\n", 0, found.start()) + 1,
+                           f"a placeholder from `qinglian new` is still here: {found.group()}",
+                           "write the text it asks for in its place")
+            for found in PLACEHOLDER.finditer(text)]

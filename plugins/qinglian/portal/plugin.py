@@ -16,6 +16,7 @@ from mkdocs.utils import markdown_extensions
 from ..common.errors import shown_path
 from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
+from ..scaffold import leftover_placeholders
 from .channels import REPORT_TEMPLATE, with_channels
 from .config import HospitalConfig, PortalConfig
 from .links import (dead_html_links, dead_link_problem, dead_markdown_links,
@@ -99,10 +100,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     # Name a page that is not UTF-8 or cannot be read (MkDocs stops with a
     # traceback; while previewing, the page is shown empty under the red box, as
-    # a build that stops leaves the browser waiting on a stale page), and front
-    # matter that MkDocs would show as text; leave out a roster, a record export
-    # or the collector's database dropped into the content folder (it would be
-    # published with names and 工号)
+    # a build that stops leaves the browser waiting on a stale page), front
+    # matter that MkDocs would show as text, and a placeholder of `qinglian new`
+    # left in the page (it would be published as its title); leave out a roster,
+    # a record export or the collector's database dropped into the content folder
+    # (it would be published with names and 工号)
     def _read_pages(self, files, *, config):
         if not self.config.enabled:
             return
@@ -121,6 +123,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 # The cases, gallery and pledge plugins read their pages' front matter too
                 if not self.problems.said(str(problem)):
                     log.warning(str(problem))
+            for problem in leftover_placeholders(text, shown):
+                log.warning(str(problem))
             # MkDocs, the route plugin and the block plugins then read the page
             # from here, not from disk again (the setter forgets the path: put it
             # back). With --dirty, every page then counts as changed.
@@ -239,6 +243,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 problems.append(str(problem))
                 continue
             problems += [str(p) for p in front_matter_problems(text, shown, own_keys)]
+            problems += [str(p) for p in leftover_placeholders(text, shown)]
             problems += [str(p) for p in dead_markdown_links(text, file.src_uri, shown,
                                                              site.sources, site.excluded)]
             problems += [str(p) for p in dead_html_links(text, file.src_uri, shown, file.url,

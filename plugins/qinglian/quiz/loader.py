@@ -20,6 +20,7 @@ from ..common.hashing import sha256_hex
 from ..common.pages import decode_source, is_standard
 from ..common.yamlio import (LineDict, LineList, YamlCache, misnamed_files, nested_files,
                              trainer_files)
+from ..scaffold import leftover_placeholders
 from .models import (
     DIFFICULTIES,
     LETTERS,
@@ -136,7 +137,8 @@ class _LibraryCache:
     """
 
     CODE = [Path(__file__).with_name(name) for name in ("loader.py", "models.py")] + [
-        Path(__file__).parent.parent / "common" / name for name in ("yamlio.py", "errors.py", "pages.py")]
+        Path(__file__).parent.parent / "common" / name for name in ("yamlio.py", "errors.py", "pages.py")] + [
+        Path(__file__).parent.parent / "scaffold.py"]  # the placeholders named as left over
 
     def __init__(self, folder: Path | None, sources: dict[str, bytes]):
         self.file = folder / "library.bin" if folder else None
@@ -194,6 +196,7 @@ def _read(data: bytes, shown: str, problems: list[ContentProblem], cache: YamlCa
     if problem:
         problems.append(problem)
         return None
+    problems.extend(leftover_placeholders(text, shown))
     try:
         return cache.load(text, shown)
     except ContentError as error:

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..common.errors import ContentError, ContentProblem, did_you_mean
 from ..common.pages import is_standard
 from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files, trainer_files
+from ..scaffold import leftover_placeholders
 
 KEYS = ("id", "department", "post", "risk", "standards", "level", "measures", "owner")
 LEVELS = ("高", "中", "低")
@@ -54,7 +55,8 @@ def load_register(folder: Path, shown_folder: str) -> tuple[list[Risk], list[Con
     for path in trainer_files(folder, "**/*.yml"):
         shown = f"{shown_folder}/{path.relative_to(folder).as_posix()}"
         try:
-            data = load_yaml(path.read_text(encoding="utf-8-sig"), shown)
+            text = path.read_text(encoding="utf-8-sig")
+            data = load_yaml(text, shown)
         except FileNotFoundError:  # deleted since the folder was listed
             continue
         except ContentError as error:
@@ -64,6 +66,7 @@ def load_register(folder: Path, shown_folder: str) -> tuple[list[Risk], list[Con
             problems.append(ContentProblem(shown, None, "the file is not UTF-8 text",
                                            "save it as UTF-8"))
             continue
+        problems += leftover_placeholders(text, shown)
         entries = data.get("risks") if isinstance(data, LineDict) else None
         if not isinstance(entries, LineList) or not entries:
             problems.append(ContentProblem(shown, 1, "the file has no 'risks' list",
