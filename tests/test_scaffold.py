@@ -119,6 +119,23 @@ def test_new_files_are_complete_but_for_what_only_the_trainer_can_give(site):
     assert result.returncode == 0, result.stderr
 
 
+def test_pledge_with_placeholders_is_not_locked(site, capsys):
+    """`qinglian pledge lock` refuses a new pledge's placeholder words: locked, they
+    would be archived and signed as its version 1 for good."""
+    config = ["-f", str(site.config_file)]
+    assert main(["new", "pledge", "intern", *config]) == 0
+    assert main(["pledge", "lock", *config]) == 1
+    err = capsys.readouterr().err
+    assert (f"content/pledges/intern.md:12: {PLACEHOLDER} is still here: 【承诺书正文】" in err
+            and "Nothing was locked." in err), err
+    assert not (site.root / "content/pledges/pledges.lock.json").exists()
+    page = site.root / "content/pledges/intern.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("【承诺书标题】", "实习生廉洁承诺书")
+                    .replace("【承诺书正文】", "本人承诺不收受红包。"), encoding="utf-8")
+    assert main(["pledge", "lock", *config]) == 0
+    assert "locked pledge 'intern' version 1" in capsys.readouterr().out
+
+
 def _check(site) -> list[str]:
     """Return the lines `qinglian check` prints, run as a trainer runs it."""
     result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],

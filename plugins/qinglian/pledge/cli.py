@@ -27,6 +27,8 @@ def register(commands) -> None:
 def _run_lock(args) -> int:
     from ..check import load_site
     from ..common.errors import shown_path
+    from ..common.pages import read_source
+    from ..scaffold import leftover_placeholders
 
     try:
         config, problems = load_site(args.config_file)
@@ -43,7 +45,12 @@ def _run_lock(args) -> int:
     folder = plugin.folder(config)
     library = load_pledges(folder, shown_path(str(folder), config.config_file_path))
     lock, added, refused = update_lock(list(library.pledges.values()), library.lock, date.today())
-    refused = library.lock_errors + refused
+    # Locked words are archived for good and signed as that version: never a
+    # placeholder of `qinglian new` (【承诺书正文】)
+    refused = library.lock_errors + refused + [
+        problem for pledge in added
+        for problem in leftover_placeholders(
+            read_source(folder / Path(pledge.path).name, pledge.path)[0] or "", pledge.path)]
     if refused:
         for problem in refused:
             print(problem, file=sys.stderr)
