@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from .common.errors import ContentProblem
@@ -142,10 +143,10 @@ risks:
 }
 
 
-# The placeholders the templates write: only these are named as left over, as
-# trainers also write 【案例】 or 【要点】 on purpose
-PLACEHOLDER = re.compile("|".join(sorted({re.escape(found) for template in TEMPLATES.values()
-                                           for found in re.findall(r"【[^】\n]*】", template.text)})))
+# The kinds whose templates make pages, whose placeholders a page may hold; a bank's
+# or a register's (【题干】, 【科室】) are looked for in banks and registers only, as a
+# lesson may well write 【科室】 or 【防控措施】 on purpose
+PAGE_KINDS = ("lesson", "case", "exhibit", "pledge")
 
 
 class ScaffoldError(Exception):
@@ -169,12 +170,21 @@ def create(kind: str, name: str, docs_dir: Path, quizzes_dir: Path) -> tuple[Pat
     return path, template.todo.replace("{name}", name)
 
 
-def leftover_placeholders(text: str, shown: str) -> list[ContentProblem]:
-    """Return a problem for each placeholder of a template still in ``text`` (a page, a
-    bank or a register, named ``shown``)."""
+def leftover_placeholders(text: str, shown: str, kinds: tuple[str, ...]) -> list[ContentProblem]:
+    """Return a problem for each placeholder of the templates of ``kinds`` still in
+    ``text`` (a page, a bank or a register, named ``shown``)."""
     if "【" not in text:  # most pages: no search through them
         return []
     return [ContentProblem(shown, text.count("\n", 0, found.start()) + 1,
                            f"a placeholder from `qinglian new` is still here: {found.group()}",
                            "write the text it asks for in its place")
-            for found in PLACEHOLDER.finditer(text)]
+            for found in _placeholders(kinds).finditer(text)]
+
+
+@cache
+def _placeholders(kinds: tuple[str, ...]) -> re.Pattern:
+    """The placeholders the templates of ``kinds`` write: only these are named as left
+    over, as trainers also write 【案例】 or 【要点】 on purpose."""
+    return re.compile("|".join(sorted({re.escape(found) for kind in kinds
+                                       for found in re.findall(r"【[^】\n]*】",
+                                                               TEMPLATES[kind].text)})))

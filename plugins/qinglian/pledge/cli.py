@@ -50,7 +50,7 @@ def _run_lock(args) -> int:
     refused = library.lock_errors + refused + [
         problem for pledge in added
         for problem in leftover_placeholders(
-            read_source(folder / Path(pledge.path).name, pledge.path)[0] or "", pledge.path)]
+            read_source(folder / Path(pledge.path).name, pledge.path)[0] or "", pledge.path, ("pledge",))]
     if refused:
         for problem in refused:
             print(problem, file=sys.stderr)

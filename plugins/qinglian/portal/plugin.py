@@ -16,7 +16,7 @@ from mkdocs.utils import markdown_extensions
 from ..common.errors import shown_path
 from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
-from ..scaffold import leftover_placeholders
+from ..scaffold import PAGE_KINDS, leftover_placeholders
 from .channels import REPORT_TEMPLATE, with_channels
 from .config import HospitalConfig, PortalConfig
 from .links import (dead_html_links, dead_link_problem, dead_markdown_links,
@@ -123,7 +123,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 # The cases, gallery and pledge plugins read their pages' front matter too
                 if not self.problems.said(str(problem)):
                     log.warning(str(problem))
-            for problem in leftover_placeholders(text, shown):
+            for problem in leftover_placeholders(text, shown, PAGE_KINDS):
                 log.warning(str(problem))
             # MkDocs, the route plugin and the block plugins then read the page
             # from here, not from disk again (the setter forgets the path: put it
@@ -243,7 +243,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 problems.append(str(problem))
                 continue
             problems += [str(p) for p in front_matter_problems(text, shown, own_keys)]
-            problems += [str(p) for p in leftover_placeholders(text, shown)]
+            problems += [str(p) for p in leftover_placeholders(text, shown, PAGE_KINDS)]
             problems += [str(p) for p in dead_markdown_links(text, file.src_uri, shown,
                                                              site.sources, site.excluded)]
             problems += [str(p) for p in dead_html_links(text, file.src_uri, shown, file.url,

@@ -196,7 +196,7 @@ def _read(data: bytes, shown: str, problems: list[ContentProblem], cache: YamlCa
     if problem:
         problems.append(problem)
         return None
-    problems.extend(leftover_placeholders(text, shown))
+    problems.extend(leftover_placeholders(text, shown, ("bank",)))
     try:
         return cache.load(text, shown)
     except ContentError as error:

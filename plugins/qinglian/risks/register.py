@@ -66,7 +66,7 @@ def load_register(folder: Path, shown_folder: str) -> tuple[list[Risk], list[Con
             problems.append(ContentProblem(shown, None, "the file is not UTF-8 text",
                                            "save it as UTF-8"))
             continue
-        problems += leftover_placeholders(text, shown)
+        problems += leftover_placeholders(text, shown, ("risk",))
         entries = data.get("risks") if isinstance(data, LineDict) else None
         if not isinstance(entries, LineList) or not entries:
             problems.append(ContentProblem(shown, 1, "the file has no 'risks' list",
