@@ -717,6 +717,29 @@ def test_a_department_named_with_a_direction_override_turns_no_text_after_it(
     assert lefts["廉"] < lefts["洁"] < lefts["况"]
 
 
+def test_a_department_named_with_a_direction_override_turns_no_title_after_it(
+        tmp_path, capsys, manifest, store_with):
+    """<title> cannot hold <bdi>: a department holding a right-to-left override (U+202E)
+    turned the rest of its page's title backwards, in the browser's tab and the printed
+    page's header, on the roster report's page and on a route's. The name is set apart
+    by U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL ISOLATE."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["paths"] = {"nurses": {"title": "护理人员培训", "steps": [
+        {"id": "quiz", "kind": "quiz", "title": "通过第一条练习", "quiz": "standard-1-practice",
+         "pass_mark": 60}]}}
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    db = store_with(signature(person("1001", "张三")))
+    roster = roster_csv(tmp_path, [("1001", "张三", "\u202e心内科")])
+    code, _, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0, err
+    for page, title in (("departments", "\u2068\u202e心内科\u2069 廉洁从业承诺与入职测验完成情况"),
+                        ("routes/nurses/departments",
+                         "\u2068\u202e心内科\u2069 · 护理人员培训（医德医风档案）")):
+        html = (tmp_path / "out" / page / "\u202e心内科.html").read_text(encoding="utf-8")
+        assert f"<title>{title}</title>" in html
+
+
 def test_a_full_width_or_spaced_staff_number_is_the_same_person(tmp_path, capsys, manifest,
                                                                  store_with):
     """A 工号 HR typed full-width or with a space (１００１, A 1003) is the one staff typed

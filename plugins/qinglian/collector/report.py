@@ -26,7 +26,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from ..common.i18n import DEFAULT_LANGUAGE, isolated, translate
+from ..common.i18n import DEFAULT_LANGUAGE, isolated, isolated_text, translate
 from ..common.identity import id_key, text_key
 from ..common.records import record_schema
 from ..common.tables import TableError, read_tables, row_place, unsaved_formulas
@@ -478,7 +478,7 @@ def _render_department(report: Report, department: Department, t, language: str,
                     f'{_exam_cell(status.exam, t)}</tr>')
     summary = t("report.summary", staff=counts.staff, signed=counts.pledge_signed,
                 unsigned=counts.staff - counts.pledge_signed, passed=counts.onboarding_passed)
-    title = t("report.department_title", department=department.name)
+    title = t("report.department_title", department=isolated_text(department.name))
     heading = escape(t("report.department_title")).format(department=isolated(department.name))
     body = (f'<nav><a href="../index.html">{escape(t("report.back"))}</a></nav>'
             + _header(report, heading, t, tz) + f'<p class="summary">{escape(summary)}</p>'

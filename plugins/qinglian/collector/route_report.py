@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from ..common.i18n import isolated, translate
+from ..common.i18n import isolated, isolated_text, translate
 from ..common.verification import formatted, step_records, verification_code
 from ..common.tables import csv_document
 from .manifest import SiteManifest
@@ -173,7 +173,7 @@ def _department(department, people, steps, title, t, language, tz) -> str:
         rows.append(f"<tr><td>{escape(status.person.staff_id)}</td>"
                     f"<td>{escape(status.person.name)}</td>{cells}"
                     f"<td>{escape(status.code or '')}</td></tr>")
-    heading = t("department_title", department=department, title=title)
+    heading = t("department_title", department=isolated_text(department), title=title)
     h1 = escape(t("department_title")).format(department=isolated(department), title=escape(title))
     body = (f'<nav><a href="../index.html">{escape(t("back"))}</a></nav><h1>{h1}</h1>'
             f'<table><thead><tr><th scope="col">{escape(t("staff_id"))}</th>'

@@ -669,6 +669,13 @@ def isolated(name: str) -> str:
     return f"<bdi>{escape(name)}</bdi>"
 
 
+def isolated_text(name: str) -> str:
+    """Return ``name`` set apart as plain text, between U+2068 FIRST STRONG ISOLATE and
+    U+2069 POP DIRECTIONAL ISOLATE, for text that cannot hold <bdi> (a page's <title>,
+    which the browser's tab and the printed page's header show)."""
+    return f"\u2068{name}\u2069"
+
+
 def standard_label(number: int, language: str = DEFAULT_LANGUAGE) -> str:
     """Name one of the nine standards: 第三条, or Standard 3."""
     if language.split("-")[0].lower() == "en":
