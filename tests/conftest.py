@@ -314,6 +314,48 @@ def same_document(page) -> bool:
     return page.evaluate("window.qinglianTestMarker === 1")
 
 
+# Each part of a table, with the role its HTML states: "thead th columnheader"
+STATED_ROLES = """(table) => [table, ...table.querySelectorAll('caption, thead, tbody, tfoot, tr, th, td')]
+  .map(element => [element.parentElement.closest('thead, tbody, tfoot')?.localName,
+                   element.localName, element.getAttribute('role')].filter(Boolean).join(' '))"""
+
+
+def accessible_table(page, selector: str) -> tuple[str, str, list[list[tuple[str, str]]]]:
+    """Return the table at ``selector`` as Chromium's accessibility tree holds it, which
+    is what a screen reader reads: its role, its name, and its rows, each a list of its
+    cells' (role, name). Playwright's own role queries would not do: they read the
+    DOM, not what the browser made of the page's CSS."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        element = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        table = cdp.send("Accessibility.getPartialAXTree",
+                         {"nodeId": element, "fetchRelatives": False})["nodes"][0]
+        nodes = {node["nodeId"]: node for node in cdp.send("Accessibility.getFullAXTree")["nodes"]}
+    finally:
+        cdp.detach()
+
+    def role(node) -> str:
+        return node["role"]["value"]
+
+    def name(node) -> str:
+        return node.get("name", {}).get("value", "")
+
+    def shown(node) -> list[dict]:
+        """The node's children a screen reader meets, looking through ignored ones."""
+        found = []
+        for child in (nodes[i] for i in node.get("childIds", ()) if i in nodes):
+            found += shown(child) if child.get("ignored") else [child]
+        return found
+
+    def rows(node) -> list[dict]:
+        return [node] if role(node) == "row" else [row for child in shown(node)
+                                                   for row in rows(child)]
+
+    return role(table), name(table), [[(role(cell), name(cell)) for cell in shown(row)]
+                                      for row in rows(nodes[table["nodeId"]])]
+
+
 # -----------------------------------------------------------------------------
 # The record collector as a real process
 

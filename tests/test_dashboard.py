@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import PHONE, static_server
+from conftest import PHONE, STATED_ROLES, accessible_table, static_server
 from qinglian.collector.report import (CurrentPledge, Person, Published, Roster, build_report,
                                        write_report)
 from qinglian.collector.store import StoredRecord
@@ -33,7 +33,7 @@ BOXES = """(elements) => elements.map(element => {
 # The style of an element (or its ::before) for one property
 STYLE = "(element, [property, pseudo]) => getComputedStyle(element, pseudo)[property]"
 # A row of the table: name, staff, the widths of its two bars
-ROWS = re.compile(r'<tr><th scope="row">(.*?)</th><td class="ql-dashboard-num"[^>]*>(\d+)</td>'
+ROWS = re.compile(r'<tr role="row"><th scope="row" role="rowheader">(.*?)</th><td class="ql-dashboard-num"[^>]*>(\d+)</td>'
                   r'.*?width: ([\d.]+)%.*?width: ([\d.]+)%')
 
 
@@ -183,6 +183,34 @@ def test_a_phone_shows_a_card_per_department(phone_dashboard):
 
 
 @pytest.mark.browser
+def test_a_phones_cards_are_a_table_to_a_screen_reader(phone_dashboard, open_page):
+    """Shown as cards on a phone, the dashboard is still a table to a screen reader: named
+    by its caption, its headings column headers, each department (and the total) a row
+    headed by its name, with three cells. Chromium keeps it a table whatever the CSS;
+    Safari (VoiceOver) drops a table shown as blocks, so each part states its role. On a
+    desktop, where Material dresses th[role=columnheader] as a sortable column, the
+    headings show no sort arrow."""
+    page = phone_dashboard
+    table = page.locator(".ql-dashboard table")
+    role, name, rows = accessible_table(page, ".ql-dashboard table")
+    assert (role, name) == ("table", "各科室完成情况")
+    assert rows[0] == [("columnheader", heading)
+                       for heading in ("科室", "人数", "承诺书签署率", "入职测验通过率")]
+    assert [row[0] for row in rows[1:]] == [("rowheader", name) for name in (
+        "心血管内科（一病区）", "普通外科", "急诊医学科", "其他科室（合并）", "全院")]
+    assert all([role for role, _ in row[1:]] == ["cell"] * 3 for row in rows[1:])
+    assert set(table.evaluate(STATED_ROLES)) == {
+        "table table", "caption caption", "thead rowgroup", "thead tr row",
+        "thead th columnheader", "tbody rowgroup", "tbody tr row", "tbody th rowheader",
+        "tbody td cell", "tfoot rowgroup", "tfoot tr row", "tfoot th rowheader", "tfoot td cell"}
+    desk = open_page().page
+    desk.goto(page.url)
+    heading = desk.locator(".ql-dashboard th").first
+    assert heading.evaluate(STYLE, ["content", "::after"]) == "none"
+    assert heading.evaluate(STYLE, ["cursor", None]) == "auto"
+
+
+@pytest.mark.browser
 def test_the_table_stays_a_table_on_a_desktop_and_on_paper(tmp_path, dashboard_site, open_page):
     """A desktop screen, and a phone's printout, keep the table of columns under their
     headings."""
@@ -283,7 +311,7 @@ def test_a_department_named_with_a_direction_override_turns_no_text_after_it(
     assert site.build().returncode == 0
     page = site.read("dashboard/index.html")
     assert "：<bdi>\u202e儿科</bdi>、<bdi>外科</bdi>。</p>" in page
-    assert '<th scope="row">\u202e内科</th>' in page
+    assert '<th scope="row" role="rowheader">\u202e内科</th>' in page
 
 
 def test_missing_page_is_reported(make_site):

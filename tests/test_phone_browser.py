@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PHONE
+from conftest import PHONE, STATED_ROLES, accessible_table
 from test_path_browser import STAFF, route_of, route_records, store
 
 pytestmark = pytest.mark.browser
@@ -111,6 +111,31 @@ def test_risk_register_is_a_card_per_risk_point(address, open_page):
     assert hidden.first.evaluate("(element) => element.getBoundingClientRect().height") == 0
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["viewport"]["width"]
     assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_risk_register_is_a_table_to_a_screen_reader(address, open_page):
+    """Shown as cards on a phone, the register is still a table to a screen reader: named
+    by its caption, its headings column headers, each risk point a row of six cells.
+    Chromium keeps it a table whatever the CSS; Safari (VoiceOver) drops a table shown
+    as blocks, so each part states its role. On a desktop, where Material dresses
+    th[role=columnheader] as a sortable column, the headings show no sort arrow."""
+    page = open_page(**PHONE).page
+    page.goto(address("risks/"))
+    table = page.locator(".ql-risk-table")
+    headings = table.locator("thead th").all_inner_texts()
+    role, name, rows = accessible_table(page, ".ql-risk-table")
+    assert (role, name) == ("table", "廉政风险点及防控措施")
+    assert rows[0] == [("columnheader", heading) for heading in headings]
+    assert len(rows) == 1 + table.locator("tbody tr").count()
+    assert all([role for role, _ in row] == ["cell"] * 6 for row in rows[1:])
+    assert set(table.evaluate(STATED_ROLES)) == {
+        "table table", "caption caption", "thead rowgroup", "thead tr row",
+        "thead th columnheader", "tbody rowgroup", "tbody tr row", "tbody td cell"}
+    desk = open_page().page
+    desk.goto(address("risks/"))
+    heading = desk.locator(".ql-risk-table th").first
+    assert heading.evaluate("(th) => getComputedStyle(th, '::after').content") == "none"
+    assert heading.evaluate("(th) => getComputedStyle(th).cursor") == "auto"
 
 
 def test_answer_options_are_finger_sized(address, open_page):

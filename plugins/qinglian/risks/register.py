@@ -105,9 +105,13 @@ def render_register(risks: list[Risk], t, label) -> str:
     headings = [t(key) for key in (
         "risks.post", "risks.risk", "risks.standard", "risks.level", "risks.measures", "risks.owner")]
     rows = "".join(_row(r, headings, t, label) for r in risks)
-    head = "".join(f'<th scope="col">{heading}</th>' for heading in headings)
-    table = (f'<table class="ql-risk-table"><caption>{t("risks.caption")}</caption>'
-             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    head = "".join(f'<th scope="col" role="columnheader">{heading}</th>' for heading in headings)
+    # Every element states its role: a phone shows the rows as cards (display: block),
+    # which leaves no table to Safari's VoiceOver
+    table = (f'<table class="ql-risk-table" role="table">'
+             f'<caption role="caption">{t("risks.caption")}</caption>'
+             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>'
+             f'<tbody role="rowgroup">{rows}</tbody></table>')
     return totals + filters + table
 
 
@@ -142,8 +146,10 @@ def _row(risk: Risk, headings: list[str], t, label) -> str:
         escape(risk.owner),
     ]
     return (f'<tr id="{escape(risk.id)}" data-department="{escape(risk.department)}" '
-            f'data-standards=" {" ".join(map(str, risk.standards))} " data-level="{risk.level}">'
-            + "".join(f'<td data-label="{escape(heading)}">{cell}</td>' for heading, cell in zip(headings, cells))
+            f'data-standards=" {" ".join(map(str, risk.standards))} " data-level="{risk.level}" '
+            'role="row">'
+            + "".join(f'<td role="cell" data-label="{escape(heading)}">{cell}</td>'
+                      for heading, cell in zip(headings, cells))
             + "</tr>")
 
 
