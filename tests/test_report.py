@@ -647,6 +647,33 @@ def test_unmatched_records_say_why(tmp_path, capsys, manifest, store_with):
     assert "名单中工号 1002 的姓名是“李四”" in index
 
 
+def test_a_staff_number_that_differs_only_in_leading_zeros_is_named_not_matched(
+        tmp_path, capsys, manifest, store_with):
+    """A roster saved as CSV by Excel lists 001234 as 1234 (or staff leave the zeros out):
+    not counted, since two people may differ only so, but the reason names the roster's
+    工号 and the fix. Under another name it is no more than an unknown 工号."""
+    db = store_with(signature(person("001001", "张三")),
+                    signature(person("1002", "李四")),
+                    signature(person("01003", "赵六", "外科")))
+    roster = roster_csv(tmp_path, [("1001", "张三", "内科"), ("001002", "李四", "内科"),
+                                   ("1003", "王五", "外科")])
+    code, _, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster),
+                              "--manifest", str(manifest))
+    assert code == 0, err
+    reasons = {row["工号"]: row["原因"] for row in read_csv(tmp_path / "out" / "unmatched.csv")}
+    assert reasons == {
+        "001001": "名单中没有工号 001001，但有只差开头几个 0 的 1001：名单另存为 CSV 时，Excel 可能"
+                   "去掉了开头的 0，请把名单的工号列设为“文本”后重新导出，或改用 .xlsx；是职工"
+                   "填错了 0 的，请用 qinglian collector correct 更正",
+        "1002": "名单中没有工号 1002，但有只差开头几个 0 的 001002：名单另存为 CSV 时，Excel 可能"
+                "去掉了开头的 0，请把名单的工号列设为“文本”后重新导出，或改用 .xlsx；是职工"
+                "填错了 0 的，请用 qinglian collector correct 更正",
+        "01003": "名单中没有工号 01003",
+    }
+    assert {row["姓名"]: row["已签署当前版本"] for row in read_csv(tmp_path / "out" / "report.csv")} == {
+        "张三": "否", "李四": "否", "王五": "否"}
+
+
 def test_invisible_marks_and_full_width_do_not_make_another_person(tmp_path, capsys, manifest,
                                                                   store_with):
     """A name pasted with a zero-width space or a direction mark (from WeChat, Word or a web

@@ -146,6 +146,9 @@ class Unmatched:
 
     record: dict
     roster_name: str | None  # the roster's name for its 工号, when only the name differs
+    # The roster's 工号 under the record's name, when the two differ only by leading zeros:
+    # Excel drops them from a roster saved as CSV, but 001234 and 1234 may be two people
+    roster_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,9 @@ def build_report(records: list[StoredRecord], roster: Roster, published: Publish
                  generated: str | None = None) -> Report:
     """Match the site's staff pledge signatures and onboarding attempts to the roster."""
     people = {id_key(person.staff_id): person for person in roster.people}
+    unzeroed: dict[str, list[Person]] = defaultdict(list)  # 工号 without leading zeros
+    for key, person in people.items():
+        unzeroed[key.lstrip("0")].append(person)
     current = {pledge.id: pledge for pledge in published.pledges}
     signatures: dict[tuple[str, str], list[dict]] = defaultdict(list)
     attempts: dict[str, list[dict]] = defaultdict(list)
@@ -279,8 +285,12 @@ def build_report(records: list[StoredRecord], roster: Roster, published: Publish
             continue
         key = id_key(str(person.get("staff_id", "")))
         entry = people.get(key)
-        if entry is None or text_key(person.get("name")) != text_key(entry.name):
-            unmatched.append(Unmatched(record, entry and entry.name))
+        if entry is None:
+            namesake = next((each.staff_id for each in unzeroed[key.lstrip("0")]
+                             if text_key(each.name) == text_key(person.get("name"))), None)
+            unmatched.append(Unmatched(record, None, namesake))
+        elif text_key(person.get("name")) != text_key(entry.name):
+            unmatched.append(Unmatched(record, entry.name))
         elif kind == "pledge":
             signatures[key, pledge["id"]].append(record)
         else:
@@ -572,6 +582,8 @@ def _what(record: dict, report: Report, t) -> str:
 
 def _reason(item: Unmatched, t) -> str:
     staff_id = item.record["person"].get("staff_id")
+    if item.roster_id is not None:
+        return t("report.reason_zeros", staff_id=staff_id, roster_id=item.roster_id)
     if item.roster_name is None:
         return t("report.reason_unknown", staff_id=staff_id)
     return t("report.reason_name", staff_id=staff_id, name=item.roster_name)
