@@ -57,14 +57,15 @@ def test_folder_without_title_fails_strict(make_site):
     """A content folder missing from the sections map is named, with the fix."""
     site = make_site({"content/extra/index.md": "# 其他\n"})
     log = site.failed_build_log()
-    assert "content folder 'extra/' has no section title" in log
+    assert "mkdocs.yml: content folder 'extra/' has no section title" in log
 
 
 def test_missing_section_folder_fails_strict(make_site):
     """A section in the map without a folder is named."""
     site = make_site(config={"plugins": {"qinglian/portal": {"sections": {"cases": "警示案例"}}}})
     log = site.failed_build_log()
-    assert "section folder 'cases/' does not exist" in log
+    assert ("mkdocs.yml: section folder 'cases/' does not exist in 'content/'; create it with "
+            "an index.md, or remove 'cases' from the portal's sections") in log
 
 
 def test_section_folder_in_other_letter_case_is_named(make_site):
@@ -72,7 +73,7 @@ def test_section_folder_in_other_letter_case_is_named(make_site):
     says which folder to rename, once, in check and build."""
     site = make_site({"content/lessons/index.md": None, "content/lessons/standard-1.md": None,
                       "content/Lessons/index.md": "# 九项准则\n"})
-    message = ("section folder 'lessons/' does not exist in 'content/', but 'Lessons/' does; "
+    message = ("mkdocs.yml: section folder 'lessons/' does not exist in 'content/', but 'Lessons/' does; "
                "rename it to 'lessons/' (upper and lower case count on the build machine)")
     log = site.failed_build_log()
     assert message in log and "has no section title" not in log

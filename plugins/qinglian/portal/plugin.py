@@ -261,7 +261,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             return bool((exclude and exclude.match_file(path)) or (drafts and drafts.match_file(path)))
 
         home = self.config.home_title or translate("portal.home", config.theme.get("language", "zh"))
-        return build_nav(Path(config.docs_dir), self.config.sections, home, is_excluded)
+        return build_nav(Path(config.docs_dir), self.config.sections, home, is_excluded,
+                         shown_path(config.config_file_path, config.config_file_path))
 
 
 # -----------------------------------------------------------------------------

@@ -21,11 +21,13 @@ def build_nav(
     sections: dict[str, str],
     home_title: str,
     is_excluded: Callable[[str], bool],
+    config_shown: str,
 ) -> tuple[list[NavItem], list[str]]:
     """Return an MkDocs ``nav`` for ``docs_dir`` and the problems found on the way.
 
     ``is_excluded`` receives a docs-relative POSIX path and says whether MkDocs
-    leaves that file out of the site.
+    leaves that file out of the site; ``config_shown`` is mkdocs.yml as trainers see
+    it, which the problems start with (the sections map is fixed there).
     """
     problems: list[str] = []
     nav: list[NavItem] = []
@@ -43,7 +45,7 @@ def build_nav(
             if named:
                 misnamed.add(named)
             problems.append(
-                f"section folder '{folder}/' does not exist in '{docs_dir.name}/'"
+                f"{config_shown}: section folder '{folder}/' does not exist in '{docs_dir.name}/'"
                 + (f", but '{named}/' does; rename it to '{folder}/' (upper and lower case "
                    "count on the build machine)" if named else
                    f"; create it with an index.md, or remove '{folder}' from the portal's "
@@ -56,7 +58,7 @@ def build_nav(
         if (path.is_dir() and relative not in sections and relative not in misnamed
                 and _has_pages(path)):
             problems.append(
-                f"content folder '{relative}/' has no section title, so it is left out of "
+                f"{config_shown}: content folder '{relative}/' has no section title, so it is left out of "
                 f"the navigation; add '{relative}: <标题>' under the qinglian/portal "
                 "plugin's sections in mkdocs.yml"
             )
