@@ -79,6 +79,9 @@ def test_good_bank_and_quiz_load(tmp_path):
     (GOOD_BANK.replace("stem: 下列", "stem: '下列"), 4, "while scanning a quoted scalar"),
     (bank_with(stems="x"), 10, "unknown key 'stems' (did you mean 'stem'?)"),
     (bank_with(explanation=None), 2, "missing 'explanation'"),
+    (bank_with(standards=None), 2, "missing 'standards' — add 'standards: [1, 3]' to this entry"),
+    (bank_with(difficulty=None), 2, "missing 'difficulty' — add 'difficulty: easy', "
+                                    "'difficulty: medium' or 'difficulty: hard' to this entry"),
     (bank_with(standards="1"), 9, "'standards' must be a non-empty list"),
     (bank_with(stem="[a, b]"), 9, "'stem' must be non-empty text"),
     (bank_with(answer="E"), 9, "answer 'E' is not among the options A–C"),
@@ -231,6 +234,11 @@ def test_duplicate_id_across_files(tmp_path):
     ("title: 测验\nmode: practice\nquestions: [s1-001]\npass_mark: 60\nshuffle: false\n", 5,
      "unknown key 'shuffle' (did you mean 'shuffle_options'?)"),
     ("mode: practice\nquestions: [s1-001]\npass_mark: 60\n", 1, "missing 'title'"),
+    # a missing key's fix gives a value to write
+    ("title: 测验\nmode: exam\nquestions: [s1-001]\n", 1,
+     "missing 'pass_mark' — add 'pass_mark: 80' to this entry"),
+    ("title: 测验\nquestions: [s1-001]\npass_mark: 60\n", 1,
+     "missing 'mode' — add 'mode: practice' or 'mode: exam' to this entry"),
     ("title: 测验\nmode: test\nquestions: [s1-001]\npass_mark: 60\n", 2, "unknown mode 'test'"),
     ("title: 测验\nmode: exam\nquestions: [s1-001]\npass_mark: 160\n", 4,
      "'pass_mark' is 160, not a number from 0 to 100"),

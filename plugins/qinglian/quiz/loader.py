@@ -559,14 +559,16 @@ class _Reader:
                 self.problem(key, f"unknown key '{key}'" + did_you_mean(key, allowed),
                              f"use only {', '.join(allowed)}")
 
-    def _get(self, key, required: bool):
+    def _get(self, key, required: bool, examples=("…",)):
         value = self.data.get(key)
         if value is None and required:
-            self.problem(None, f"missing '{key}'", f"add '{key}: …' to this entry")
+            written = [f"'{key}: {example}'" for example in examples]
+            either = " or ".join(filter(None, (", ".join(written[:-1]), written[-1])))
+            self.problem(None, f"missing '{key}'", f"add {either} to this entry")
         return value
 
-    def text(self, key, required: bool = True) -> str | None:
-        value = self._get(key, required)
+    def text(self, key, required: bool = True, example: str = "…") -> str | None:
+        value = self._get(key, required, (example,))
         if value is None:
             return None
         if isinstance(value, (dict, list, bool)) or not str(value).strip():
@@ -574,14 +576,14 @@ class _Reader:
         return str(value).strip()
 
     def identifier(self, key) -> str | None:
-        value = self.text(key)
+        value = self.text(key, example="s1-001")
         if value is not None and not ID.fullmatch(value):
             return self.problem(key, f"{key} '{value}' may hold only a-z, 0-9 and -",
                                 "write e.g. s1-001")
         return value
 
     def choice(self, key, choices) -> str | None:
-        value = self._get(key, True)
+        value = self._get(key, True, choices)
         if value is None:
             return None
         if value not in choices:
@@ -598,8 +600,8 @@ class _Reader:
                                     f"use {', '.join(choices)}")
         return tuple(values) if values else None
 
-    def list(self, key, required: bool = True) -> list | None:
-        value = self._get(key, required)
+    def list(self, key, required: bool = True, example: str = "[…, …]") -> list | None:
+        value = self._get(key, required, (example,))
         if value is None:
             return None
         if not isinstance(value, list) or not value:
@@ -608,7 +610,7 @@ class _Reader:
         return value
 
     def standards(self, key, required: bool) -> tuple[int, ...] | None:
-        values = self.list(key, required)
+        values = self.list(key, required, "[1, 3]")
         for value in values or []:
             if not is_standard(value):
                 return self.problem(key, f"standard '{value}' is not one of the nine (1–9)",
@@ -617,7 +619,7 @@ class _Reader:
 
     def number(self, key, low: float, high: float, required: bool = True,
                above_minimum: bool = False) -> float | None:
-        value = self._get(key, required)
+        value = self._get(key, required, ("80",))
         if value is None:
             return None
         if (isinstance(value, bool) or not isinstance(value, (int, float))
@@ -628,7 +630,7 @@ class _Reader:
         return value
 
     def count(self, key, required: bool = True) -> int | None:
-        value = self._get(key, required)
+        value = self._get(key, required, ("3",))
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
