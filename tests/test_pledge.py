@@ -60,14 +60,16 @@ def test_hash_covers_only_the_words_signed():
     ("  audience: staff", 5, "unknown audience 'staf'"),
     ("  renew_every: 1y", 8, "renew_every 'yearly' is not a period"),
     ("  title: 职工廉洁承诺书", 7, "unknown key 'titel' under 'pledge' (did you mean 'title'?)"),
-    ('  version: "1"', 3, "'pledge' is missing 'version'"),
+    ('  version: "1"', 3, "'pledge' is missing 'version' — add 'version: \"1\"' under 'pledge:'"),
+    ("  audience: staff\n", 3, "'pledge' is missing 'audience' — add 'audience: staff' or "
+                               "'audience: family' or 'audience: supplier' under 'pledge:'"),
     ("  id: staff", 4, "pledge id 'Staff' may hold only a-z, 0-9 and -"),
 ])
 def test_front_matter_mistakes(change, line, message):
     """Each front-matter mistake names the file's own line (front matter counted)."""
     replacement = {"  audience: staff": "  audience: staf", "  renew_every: 1y": "  renew_every: yearly",
                    "  title: 职工廉洁承诺书": "  titel: 职工廉洁承诺书", '  version: "1"': "",
-                   "  id: staff": "  id: Staff"}[change]
+                   "  id: staff": "  id: Staff", "  audience: staff\n": ""}[change]
     pledge, problems = read_pledge(PLEDGE.replace(change, replacement), "content/pledges/staff.md")
     assert pledge is None
     assert any(str(p).startswith(f"content/pledges/staff.md:{line}: ") and message in str(p)

@@ -22,6 +22,9 @@ PLEDGE_KEYS = ("id", "audience", "version", "title", "renew_every", "minor_chang
 ID = re.compile(r"^[a-z0-9-]{1,64}$")
 RENEW = re.compile(r"^(\d+)([dwmy])$")
 DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+# What a fix shows for each required key (a version is text: quoted, "1.10" is not 1.1)
+EXAMPLES = {"id": "'id: staff'", "version": "'version: \"1\"'", "title": "'title: 职工廉洁承诺书'",
+            "audience": " or ".join(f"'audience: {audience}'" for audience in AUDIENCES)}
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProb
                     f"use only {', '.join(PLEDGE_KEYS)}")
     for key in ("id", "audience", "version", "title"):
         if data.get(key) in (None, ""):
-            problem(None, f"'pledge' is missing '{key}'", f"add '{key}: …' under 'pledge:'")
+            problem(None, f"'pledge' is missing '{key}'", f"add {EXAMPLES[key]} under 'pledge:'")
     pledge_id, audience = str(data.get("id", "")), data.get("audience")
     if data.get("id") and not ID.fullmatch(pledge_id):
         problem("id", f"pledge id {pledge_id!r} may hold only a-z, 0-9 and -", "write e.g. id: staff")
@@ -90,7 +93,7 @@ def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProb
     for key in ("id", "version", "title"):
         if isinstance(data.get(key), (dict, list, bool)):
             problem(key, f"'{key}' under 'pledge' must be text, not {data[key]!r}",
-                    f"write e.g. {key}: …")
+                    f"write e.g. {EXAMPLES[key]}")
     renew = data.get("renew_every")
     match = RENEW.fullmatch(str(renew)) if renew is not None else None
     if renew is not None and not match:
