@@ -87,6 +87,12 @@ RISK = """risks:
     (RISK.replace("standards: [1]", "standards: [0]"), 6, "are not a list of the nine"),
     (RISK.replace("measures: [权限分级]", "measures: []"), 8, "'measures' must list at least one"),
     (RISK + RISK.replace("risks:\n", ""), 10, "duplicate risk id 'r-001'"),
+    # a missing key is named as missing, with a value to write
+    (RISK.replace("    level: 高\n", ""), 2, "'level' is missing — add level: 高, 中 or 低"),
+    (RISK.replace("    standards: [1]\n", ""), 2,
+     "'standards' is missing — add e.g. standards: [1, 9]"),
+    (RISK.replace("    owner: 药剂科主任\n", ""), 2,
+     "'owner' is missing or empty — write e.g. owner: 药剂科主任"),
 ])
 def test_risk_mistakes(tmp_path, text, line, message):
     """Register mistakes are named with file:line, like the question banks."""

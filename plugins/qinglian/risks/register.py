@@ -27,6 +27,9 @@ from ..scaffold import leftover_placeholders
 
 KEYS = ("id", "department", "post", "risk", "standards", "level", "measures", "owner")
 LEVELS = ("高", "中", "低")
+# What the fix for a missing text key shows (the guide's own example)
+EXAMPLES = {"id": "r-001", "department": "药剂科", "post": "药品调剂岗", "risk": "统方",
+            "owner": "药剂科主任"}
 # Each level's name in the UI strings (risks.level.high …): the YAML value is Chinese on every site
 _LEVEL_NAMES = dict(zip(LEVELS, ("high", "medium", "low")))
 ID = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -173,15 +176,19 @@ def _risk(entry, line: int, shown: str) -> tuple[Risk | None, list[ContentProble
             problem(key, f"unknown key '{key}'" + did_you_mean(key, KEYS), f"use only {', '.join(KEYS)}")
     for key in ("id", "department", "post", "risk", "owner"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
-            problem(key, f"'{key}' is missing or empty", f"add '{key}: …'")
+            problem(key, f"'{key}' is missing or empty", f"write e.g. {key}: {EXAMPLES[key]}")
     if isinstance(entry.get("id"), str) and not ID.fullmatch(entry["id"]):
         problem("id", f"id {entry['id']!r} may hold only a-z, 0-9 and -", "write e.g. id: r-001")
     standards = entry.get("standards")
-    if (not isinstance(standards, list) or not standards
+    if standards is None:
+        problem("standards", "'standards' is missing", "add e.g. standards: [1, 9]")
+    elif (not isinstance(standards, list) or not standards
             or not all(is_standard(s) for s in standards)):
         problem("standards", f"standards {standards!r} are not a list of the nine (1–9)",
                 "write e.g. standards: [1, 9]")
-    if entry.get("level") not in LEVELS:
+    if entry.get("level") is None:
+        problem("level", "'level' is missing", "add level: 高, 中 or 低")
+    elif entry.get("level") not in LEVELS:
         problem("level", f"level '{entry.get('level')}' is not 高, 中 or 低", "write level: 高, 中 or 低")
     measures = entry.get("measures")
     if not isinstance(measures, list) or not measures or not all(isinstance(m, str) and m.strip() for m in measures):
