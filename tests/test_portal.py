@@ -152,13 +152,13 @@ def test_hospital_branding_is_validated(make_site, hospital, message):
 @pytest.mark.parametrize("logo", ["logo.png", "content/assets/logo.png", "/assets/logo.png"])
 def test_logo_outside_the_site_is_named(make_site, logo):
     """A logo left beside mkdocs.yml, or written with content/ or a leading /, is a broken
-    image on every page: build and check name the key and where the image goes."""
+    image on every page: build and check name mkdocs.yml, the key and where the image goes."""
     site = make_site({"logo.png": "png", "content/assets/logo.png": "png"},
                      config={"extra": {"hospital": {"logo": logo}}})
     message = (f"Config value 'extra.hospital.logo': '{logo}' is no file of content/, so every "
                "page shows a broken image; put the image in content/ (e.g. "
                "content/assets/logo.png) and write its path relative to content/ (assets/logo.png)")
-    assert message in site.failed_build_log()
+    assert f"mkdocs.yml: {message}" in site.failed_build_log()
     result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
                             capture_output=True, text=True, cwd=site.root)
     assert result.stdout.splitlines() == [f"mkdocs.yml: {message}"]

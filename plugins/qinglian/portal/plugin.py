@@ -94,7 +94,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
         problem = _missing_logo(config.extra["hospital"], config)
         if problem:
-            log.warning(problem)
+            log.warning(f"{shown_path(config.config_file_path, config.config_file_path)}: {problem}")
 
     on_config = CombinedEvent(_forget_problems, _derive_sections, _check_logo, _name_dead_links)
 
