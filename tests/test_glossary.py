@@ -94,4 +94,6 @@ def test_search_separator_without_zero_width_space_fails(make_site):
     """jieba's word breaks only count when the search separator includes U+200B."""
     site = make_site(config={"plugins": {"material/search": {"separator": r"[\s\-]+"}}})
     log = site.failed_build_log()
-    assert "does not include \\u200b" in log
+    assert ("mkdocs.yml: Config value 'plugins.search.separator' does not include \\u200b, so "
+            "the words jieba finds are not split in the search index; add \\u200b inside its "
+            "[...], e.g. separator: '[\\s\\u200b\\-]'") in log

@@ -109,8 +109,10 @@ def _check_search_separator(config) -> None:
     separator = search.config.separator if search else None
     if separator and "\u200b" not in separator and "\\u200b" not in separator:
         log.warning(
-            "Config value 'plugins.search.separator' does not include \\u200b, so the "
-            "words jieba finds are not split in the search index; add \\u200b to it"
+            f"{shown_path(config.config_file_path, config.config_file_path)}: Config value "
+            "'plugins.search.separator' does not include \\u200b, so the words jieba finds "
+            "are not split in the search index; add \\u200b inside its [...], e.g. "
+            "separator: '[\\s\\u200b\\-]'"
         )
 
 
