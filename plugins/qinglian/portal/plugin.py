@@ -223,13 +223,13 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def check(self, config) -> list[str]:
         """Return the branding's and the navigation's problems, for ``qinglian check``."""
         problems = [] if config.nav is not None else self._derive_nav(config)[1]
-        shown = shown_path(config.config_file_path, config.config_file_path)
+        config_shown = shown_path(config.config_file_path, config.config_file_path)
         try:
             logo = _missing_logo(_resolve_hospital(config.extra.get("hospital")), config)
         except PluginError as error:
-            problems.append(f"{shown}: {error}")
+            problems.append(f"{config_shown}: {error}")
         else:
-            problems += [f"{shown}: {logo}"] if logo else []
+            problems += [f"{config_shown}: {logo}"] if logo else []
         files = get_files(config)
         own_keys = tuple(self.config.front_matter_keys)
         personal = list(_personal_files(files, config))
