@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
@@ -27,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..common.i18n import DEFAULT_LANGUAGE, isolated, isolated_text, translate
-from ..common.identity import id_key, text_key
+from ..common.identity import id_key, invisible, text_key
 from ..common.records import record_schema
 from ..common.tables import TableError, read_tables, row_place, unsaved_formulas
 from ..dashboard.board import DASHBOARD_FORMAT, percent
@@ -522,8 +521,7 @@ def _render_unmatched(report: Report, t, tz) -> str:
 def _visible(text: str) -> str:
     """Return ``text`` with each invisible or control character written out (<U+202E>): a
     right-to-left override shows 三张 as 张三, the roster's name it does not match."""
-    return "".join(f"<U+{ord(char):04X}>" if unicodedata.category(char) in ("Cc", "Cf")
-                   else char for char in text)
+    return "".join(f"<U+{ord(char):04X}>" if invisible(char) else char for char in text)
 
 
 def _header(report: Report, heading: str, t, tz) -> str:

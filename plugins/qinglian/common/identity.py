@@ -17,7 +17,13 @@ def text_key(text) -> str:
     without spaces, invisible format characters (a zero-width space or direction mark
     pasted from WeChat or Word) or the C1 controls the record schema lets through."""
     return "".join(char for char in unicodedata.normalize("NFKC", str(text or ""))
-                   if not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf"))
+                   if not char.isspace() and not invisible(char))
+
+
+def invisible(char: str) -> bool:
+    """Whether ``char`` shows nothing of its own: a control character or a format
+    character (zero-width space, direction mark or override, BOM)."""
+    return unicodedata.category(char) in ("Cc", "Cf")
 
 
 def id_key(staff_id) -> str:
