@@ -285,7 +285,7 @@ def build_report(records: list[StoredRecord], roster: Roster, published: Publish
         key = id_key(str(person.get("staff_id", "")))
         entry = people.get(key)
         if entry is None:
-            namesake = next((each.staff_id for each in unzeroed[key.lstrip("0")]
+            namesake = next((each.staff_id for each in unzeroed.get(key.lstrip("0"), ())
                              if text_key(each.name) == text_key(person.get("name"))), None)
             unmatched.append(Unmatched(record, None, namesake))
         elif text_key(person.get("name")) != text_key(entry.name):
