@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..common.errors import ContentProblem
 from ..common.yamlio import LineDict
-from ..common.pages import (CASE_KEYS, THEME_KEYS, is_standard, load_front_matter, read_pages,
-                            split_front_matter, unknown_key_problems)
+from ..common.pages import (CASE_KEYS, STANDARDS, THEME_KEYS, is_standard, load_front_matter,
+                            read_pages, split_front_matter, unknown_key_problems)
 
 KINDS = ("warning", "positive")
 SECTIONS = ("案情", "处理结果", "违反了什么", "启示", "讨论题")
@@ -136,7 +136,7 @@ def render_index(library: CaseLibrary, href, t, label) -> str:
     UI strings and ``label(n)`` names standard n.
     """
     rows = []
-    for standard in range(1, 10):
+    for standard in STANDARDS:
         cases = library.for_standard(standard)
         counts = [sum(case.kind == kind for case in cases) for kind in KINDS]
         rows.append(f'<tr><th scope="row">{label(standard)}</th>'
@@ -146,7 +146,7 @@ def render_index(library: CaseLibrary, href, t, label) -> str:
              f'<thead><tr><th scope="col">{t("cases.standard")}</th>{head}'
              f'<th scope="col">{t("cases.total")}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
     groups = []
-    for standard in range(1, 10):
+    for standard in STANDARDS:
         cases = library.for_standard(standard)
         if cases:
             groups.append(f'<h2 id="standard-{standard}">{label(standard)}</h2>'

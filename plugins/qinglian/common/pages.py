@@ -29,10 +29,14 @@ EXHIBIT_KEYS = ("title", "creator", "department", "medium", "year", "description
 PAGE_KEYS = frozenset(THEME_KEYS + LESSON_KEYS + CASE_KEYS + EXHIBIT_KEYS + ("pledge",))
 
 
+# The numbers of the nine standards (医疗机构工作人员廉洁从业九项准则)
+STANDARDS = range(1, 10)
+
+
 def is_standard(value) -> bool:
     """Whether ``value`` (as YAML gives it) is the number of one of the nine standards
     (1–9): true is none, though Python counts it as 1."""
-    return not isinstance(value, bool) and value in range(1, 10)
+    return not isinstance(value, bool) and value in STANDARDS
 
 
 def split_front_matter(source: str) -> tuple[str, str]:

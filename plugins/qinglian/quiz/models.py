@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..common.pages import STANDARDS
+
 QUESTION_TYPES = ("single", "multiple", "true_false", "fill_blank")
 DIFFICULTIES = ("easy", "medium", "hard")
 MODES = ("practice", "exam")
-STANDARDS = range(1, 10)
 LETTERS = "ABCDEFGH"
 
 

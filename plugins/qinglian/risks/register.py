@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from ..common.errors import ContentError, ContentProblem, did_you_mean
-from ..common.pages import is_standard
+from ..common.pages import STANDARDS, is_standard
 from ..common.yamlio import LineDict, LineList, load_yaml, misnamed_files, trainer_files
 from ..scaffold import leftover_placeholders
 
@@ -101,7 +101,7 @@ def render_register(risks: list[Risk], t, label) -> str:
         f'<form class="ql-risk-filters" role="search" aria-label="{t("risks.filters")}" data-search-exclude '
         f'data-count="{escape(t("risks.count", shown="{shown}", total="{total}"))}">'
         + _select("department", t("risks.department"), [(d, d) for d in departments], t)
-        + _select("standard", t("risks.standard"), [(str(n), label(n)) for n in range(1, 10)], t)
+        + _select("standard", t("risks.standard"), [(str(n), label(n)) for n in STANDARDS], t)
         + _select("level", t("risks.level"), [(level, _level(level, t)) for level in LEVELS], t)
         + '<p class="ql-risk-count" role="status" aria-live="off"></p></form>'
     )
