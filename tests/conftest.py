@@ -232,25 +232,45 @@ def local_server(_intranet_server, intranet_site):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (which cannot download browsers here)."""
+def _playwright():
     sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        yield playwright
+
+
+def _launch(playwright, **options):
+    """Launch Debian's Chromium (Playwright cannot download browsers here)."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("chromium is not installed: run the README's test command, "
                     "which installs Debian's chromium package")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                # A name for 127.0.0.1 that is not a secure context, like a plain-http intranet host
-                f"--host-resolver-rules=MAP {INTRANET_HOST} 127.0.0.1",
-            ],
-        )
-        yield browser
-        browser.close()
+    return playwright.chromium.launch(
+        executable_path=executable,
+        args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            # A name for 127.0.0.1 that is not a secure context, like a plain-http intranet host
+            f"--host-resolver-rules=MAP {INTRANET_HOST} 127.0.0.1",
+        ],
+        **options,
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    """Debian's Chromium driven by Playwright."""
+    browser = _launch(_playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser_with_bfcache(_playwright):
+    """Chromium with the back-forward cache a person's browser has, which Playwright
+    turns off by default: Back then shows a page as it was left, without loading it."""
+    browser = _launch(_playwright, ignore_default_args=["--disable-back-forward-cache"])
+    yield browser
+    browser.close()
 
 
 @dataclass
