@@ -13,7 +13,10 @@ from openpyxl import Workbook
 from conftest import PROJECT
 from test_cases_risks import CASE
 from test_gallery import EXHIBIT
+from qinglian.collector.app import safe_json
 from qinglian.collector.report import Person, Published, Roster, build_report, write_report
+from qinglian.collector.store import StoredRecord
+from qinglian.collector.xapi import statement
 from qinglian.common.pages import front_matter_problems
 from qinglian.portal import privacy
 from qinglian.portal.links import find_link, mark_outside_links
@@ -339,6 +342,19 @@ def test_a_record_export_larger_than_the_search_limit_is_still_found(tmp_path, m
     assert path.stat().st_size > 2 * 2**16
     assert privacy.personal_data(path) == ("Qinglian records (pledges, quiz attempts) with the "
                                            "people who made them")
+
+
+def test_the_collectors_xapi_export_is_personal_data(tmp_path):
+    """The collector's /api/v1/export.xapi download names each person as the actor of a
+    statement, without the records' "person": it was published as it was."""
+    entry = {"id": "1", "site": "h", "kind": "pledge", "created": "2026-11-24T04:00:00.000Z",
+             "person": {"name": "王五", "staff_id": "0003", "department": "内科"},
+             "pledge": {"id": "staff", "version": "1", "sha256": "0" * 64}}
+    path = tmp_path / "statements.json"
+    stored = StoredRecord(entry, "2026-11-24T04:00:01.000Z", None, None)
+    path.write_text("[" + safe_json(statement(stored))
+                    + "]", encoding="utf-8")
+    assert privacy.personal_data(path) == "xAPI statements, each naming the person who made it"
 
 
 def test_check_names_personal_data_in_content(site_with_personal_files):

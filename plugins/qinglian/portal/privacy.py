@@ -53,6 +53,9 @@ def personal_data(path: Path) -> str | None:
         # Records as the browser's download and the collector's listing hold them
         if '"person"' in text and ('"staff_id"' in text or '"name"' in text):
             return "Qinglian records (pledges, quiz attempts) with the people who made them"
+        # The collector's xAPI export: every statement names its person as the actor
+        if '"actor"' in text and '"verb"' in text:
+            return "xAPI statements, each naming the person who made it"
     if suffix in (".html", ".htm"):
         text = _start(path).decode("utf-8", errors="replace")
         columns = dict.fromkeys(match.group(1) for match in _HTML_PERSON_COLUMN.finditer(text))
