@@ -357,6 +357,14 @@ def test_the_collectors_xapi_export_is_personal_data(tmp_path):
     assert privacy.personal_data(path) == "xAPI statements, each naming the person who made it"
 
 
+def test_a_postgresql_dump_under_any_name_is_personal_data(tmp_path):
+    """pg_dump's custom format, which the guide names for a PostgreSQL collector's
+    backups, is known by its first bytes whatever the file is called."""
+    path = tmp_path / "records.backup"
+    path.write_bytes(b"PGDMP\x01\x0e\x00\x04\x08\x01\x01" + "王五 0003".encode() * 10)
+    assert privacy.personal_data(path) == "a database file"
+
+
 def test_check_names_personal_data_in_content(site_with_personal_files):
     result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
                             capture_output=True, text=True, cwd=site_with_personal_files.root)

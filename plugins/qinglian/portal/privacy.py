@@ -25,6 +25,9 @@ PERSON_COLUMNS = tuple(dict.fromkeys((
       for key in ("report.column.staff_id", "report.route.staff_id")))))
 DATABASE_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db-wal", ".db-shm", ".dump", ".sql"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# pg_dump --format=custom, as `qinglian collector backup` tells a PostgreSQL admin to run:
+# the file is named as the admin likes (records.backup)
+PG_DUMP_MAGIC = b"PGDMP"
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 # How much of a JSON, HTML or old Excel file is searched: a record export, whose first
 # record names its person, may be far larger (50,000 records are some 50 MB)
@@ -44,7 +47,7 @@ def personal_data(path: Path) -> str | None:
             start = file.read(len(SQLITE_MAGIC))
     except OSError:
         return None  # MkDocs names a file it cannot copy
-    if suffix in DATABASE_SUFFIXES or start == SQLITE_MAGIC:
+    if suffix in DATABASE_SUFFIXES or start == SQLITE_MAGIC or start.startswith(PG_DUMP_MAGIC):
         return "a database file"
     if suffix in TABLE_SUFFIXES:
         return _person_columns(path)
