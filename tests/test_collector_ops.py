@@ -248,6 +248,36 @@ CREATE TRIGGER records_no_delete BEFORE DELETE ON records
 """
 
 
+def test_purged_records_leave_no_copy_in_the_database_files(tmp_path, monkeypatch, capsys):
+    """A purge overwrites what it removes, and the collector's open database gets it at
+    once: where SQLite is built without SECURE_DELETE (python.org's builds; Debian's has
+    it) the removed names stayed in the file's free space, and every backup copies that."""
+    connect = sqlite3.connect
+
+    def without_secure_delete(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+        connection.execute("PRAGMA secure_delete = OFF")
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", without_secure_delete)
+    db = tmp_path / "records.db"
+    store = Store(db)
+    store.add(record("pledge", person={**STAFF, "name": "欧阳娜娜"}),
+              Evidence("2019-05-01T00:00:00.000Z", "10.0.0.1", "test"))
+    for _ in range(20):
+        store.add(record("pledge"), Evidence("2026-11-01T00:00:00.000Z", "10.0.0.1", "test"))
+    store.close()
+    collector = Store(db)  # the running collector keeps the database open
+    collector.records()
+    try:
+        assert main(["collector", "purge", "--db", str(db), "--older-than", "3y"]) == 0
+        assert "removed 1 records" in capsys.readouterr().out
+        for path in tmp_path.iterdir():
+            assert "欧阳娜娜".encode() not in path.read_bytes(), path.name
+    finally:
+        collector.close()
+
+
 def test_database_of_the_first_collector_is_upgraded_and_purged(tmp_path, capsys):
     """A database the first collector made keeps its records, gains the identity column,
     and can be purged; outside a purge, a DELETE is still refused."""

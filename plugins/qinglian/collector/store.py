@@ -323,6 +323,9 @@ class Store:
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
+            # The overwritten pages into the database file now, not at a checkpoint some
+            # time later: until then the file itself still holds what went
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return purged
 
     def purge_log(self) -> list[tuple[PurgedRecord, str, str]]:
@@ -467,6 +470,10 @@ class Store:
                 self._all.append(connection)
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")
+            # Space a record leaves (a purge; a page split moving it) is overwritten: where
+            # SQLite is built without SECURE_DELETE (Debian's has it), its text would stay
+            # in the file, and in every backup, until reused
+            connection.execute("PRAGMA secure_delete = ON")
         try:
             yield connection
         finally:
