@@ -744,6 +744,9 @@ def test_other_spreadsheet_files_say_how_to_save_them_as_xlsx(make_site, tmp_pat
 @pytest.mark.parametrize("args, message", [
     # the command's arguments after FILE, what it says
     (["--bank", "Demo Bank"], "argument --bank: 'Demo Bank' may hold only a-z, 0-9 and -"),
+    (["--bank", "con.yml"], "argument --bank: 'con' is a name Windows keeps for a device "
+     "(CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9): a bank file so named cannot be copied to a "
+     "Windows PC or USB stick; choose another, e.g. con-1"),
     (["--bank", "demo", "--standard", "10"], 'argument --standard: --standard "10" is not a '
      "standard number 1–9"),
     (["--bank", "demo", "--difficulty", "hardest"], 'argument --difficulty: 难度 "hardest" is '

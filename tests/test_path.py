@@ -155,6 +155,16 @@ def test_route_saved_as_yaml_is_named(tmp_path):
         "quizzes/paths/onboarding.yaml: a route file must end in .yml — rename it to onboarding.yml"]
 
 
+def test_route_named_like_a_windows_device_is_named(tmp_path):
+    """A route's id is its file name: quizzes/paths/con.yml cannot be copied to a Windows
+    PC or USB stick (Windows takes CON for a device), so check and build name it."""
+    library = load(tmp_path, ROUTE, name="con.yml")
+    assert problems(library)[0] == (
+        "quizzes/paths/con.yml: 'con' is a name Windows keeps for a device (CON, PRN, AUX, "
+        "NUL, COM0-COM9, LPT0-LPT9): a route file so named cannot be copied to a Windows PC "
+        "or USB stick — rename it, e.g. to con-1.yml")
+
+
 def test_route_in_a_sub_folder_is_named(tmp_path):
     """Routes are read from quizzes/paths/ itself (the file name is the id): one filed
     in a sub-folder is reported, not silently left out."""

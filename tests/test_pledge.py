@@ -76,6 +76,18 @@ def test_front_matter_mistakes(change, line, message):
                for p in problems), [str(p) for p in problems]
 
 
+def test_pledge_id_named_like_a_windows_device():
+    """pledge lock archives a pledge's texts in archive/<id>/: an id Windows takes for a
+    device (nul) makes a folder no Windows PC or USB stick can hold, so it is refused."""
+    pledge, problems = read_pledge(PLEDGE.replace("  id: staff", "  id: nul"),
+                                   "content/pledges/staff.md")
+    assert pledge is None and [str(p) for p in problems] == [
+        "content/pledges/staff.md:4: pledge id 'nul' is a name Windows keeps for a device "
+        "(CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9): the folder of its archived texts, "
+        "archive/nul/, cannot be copied to a Windows PC or USB stick — write another id, "
+        "e.g. id: nul-1"]
+
+
 def test_lock_rules():
     """New versions are added; a changed text needs a new version or minor_change."""
     v1 = pledge_of(PLEDGE)

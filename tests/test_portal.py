@@ -105,6 +105,33 @@ def test_pages_not_named_md_are_named(make_site):
     assert result.returncode == 1 and result.stdout.splitlines() == expected
 
 
+def test_files_named_like_windows_devices_are_named(make_site):
+    """A lesson saved as con.md, a folder named aux/ or a draft Com1.x.md cannot be copied to
+    a Windows PC or USB stick (Windows takes them for devices), nor the site published from
+    them: check and build name each once, with a name to rename it to."""
+    site = make_site({"content/lessons/con.md": "# 课\n",
+                      "content/lessons/aux/a.md": "# 甲\n", "content/lessons/aux/b.md": "# 乙\n",
+                      "content/lessons/drafts/Com1.x.md": "# 旧\n"},
+                     config={"exclude_docs": "lessons/drafts/\n"})
+    devices = "(CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9)"
+    expected = [
+        f"content/lessons/aux: 'aux' is a name Windows keeps for a device {devices}: a folder "
+        "so named, and the site published from it, cannot be copied to a Windows PC or USB "
+        "stick; rename it, e.g. to aux-1",
+        f"content/lessons/con.md: 'con.md' is a name Windows keeps for a device {devices}: a "
+        "file so named, and the site published from it, cannot be copied to a Windows PC or "
+        "USB stick; rename it, e.g. to con-1.md",
+        f"content/lessons/drafts/Com1.x.md: 'Com1.x.md' is a name Windows keeps for a device "
+        f"{devices}: a file so named, and the site published from it, cannot be copied to a "
+        "Windows PC or USB stick; rename it, e.g. to Com1-1.x.md",
+    ]
+    log = site.failed_build_log()
+    assert all(line in log for line in expected), log
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1 and result.stdout.splitlines() == expected
+
+
 def test_explicit_nav_is_respected(make_site):
     """A site that writes its own nav keeps it."""
     site = make_site(config={"nav": [{"首页": "index.md"}, {"只有这页": "lessons/standard-1.md"}]})

@@ -669,6 +669,19 @@ def test_yaml_files_not_named_yml_are_named(tmp_path):
         "quizzes/practice.YML: a quiz file must end in .yml — rename it to practice.yml"]
 
 
+def test_yaml_files_named_like_windows_devices_are_named(tmp_path):
+    """A bank's or quiz's id is its file name: aux.yml or lpt1.yml cannot be copied to a
+    Windows PC or USB stick (Windows takes them for devices), so check and build name them."""
+    library = load(tmp_path, banks={"aux.yml": GOOD_BANK}, quizzes={"lpt1.yml": GOOD_QUIZ})
+    devices = "(CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9)"
+    assert [str(problem) for problem in library.problems] == [
+        f"quizzes/banks/aux.yml: 'aux' is a name Windows keeps for a device {devices}: a bank "
+        "file so named cannot be copied to a Windows PC or USB stick — rename it, e.g. to "
+        "aux-1.yml",
+        f"quizzes/lpt1.yml: 'lpt1' is a name Windows keeps for a device {devices}: a quiz file "
+        "so named cannot be copied to a Windows PC or USB stick — rename it, e.g. to lpt1-1.yml"]
+
+
 def test_bank_in_a_sub_folder_is_named(tmp_path):
     """Banks are read from quizzes/banks/ itself (the file name is the bank's id): one
     filed in a sub-folder is reported, not silently left out."""

@@ -148,3 +148,12 @@ def _check(site) -> list[str]:
 def test_bad_names_are_refused(site, capsys):
     assert main(["new", "case", "警示案例", "-f", str(site.config_file)]) == 1
     assert "is not a file name" in capsys.readouterr().err
+
+
+def test_names_windows_keeps_for_devices_are_refused(site, capsys):
+    """cases/aux.md could not be copied to a Windows PC or USB stick: no file is made."""
+    assert main(["new", "case", "aux", "-f", str(site.config_file)]) == 1
+    assert ("'aux' is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM0-COM9, "
+            "LPT0-LPT9): a file so named cannot be copied to a Windows PC or USB stick; choose "
+            "another, e.g. aux-1") in capsys.readouterr().err
+    assert not list(site.root.glob("content/cases/aux*"))

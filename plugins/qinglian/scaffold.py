@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .common.errors import ContentProblem
+from .common.errors import ContentProblem, device_name, device_named, undevice_name
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -159,6 +159,9 @@ def create(kind: str, name: str, docs_dir: Path, quizzes_dir: Path) -> tuple[Pat
     if not NAME.fullmatch(name):
         raise ScaffoldError(f"'{name}' is not a file name; use lower-case letters, digits and "
                             "hyphens, e.g. case-tongfang")
+    if device_name(name):
+        raise ScaffoldError(f"{device_named(name, 'a file so named')}; choose another, "
+                            f"e.g. {undevice_name(name)}")
     template = TEMPLATES[kind]
     root, _, sub = template.folder.partition("/")
     path = (docs_dir if root == "docs" else quizzes_dir) / sub / f"{name}{template.suffix}"

@@ -25,6 +25,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from ..common.errors import device_name
 from ..common.i18n import DEFAULT_LANGUAGE, isolated, isolated_text, translate
 from ..common.identity import id_key, invisible, text_key
 from ..common.records import record_schema
@@ -619,7 +620,7 @@ def page_names(departments: list[str]) -> dict[str, str]:
         # Linux takes 255 bytes: 80 characters of four bytes each are 320
         stem = stem.encode("utf-8")[:_STEM_BYTES].decode("utf-8", errors="ignore")
         # Windows opens the device, not a file, for CON or con.x.html
-        if stem.split(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES:
+        if device_name(stem):
             stem = "_" + stem
         name, number = f"{stem}.html", 1
         while name.lower() in taken:
@@ -631,8 +632,6 @@ def page_names(departments: list[str]) -> dict[str, str]:
 
 
 _STEM_BYTES = 200  # a page name's stem, leaving room for "-2.html"
-_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT")
-                                                   for n in "0123456789¹²³")}
 
 
 def document(title: str, body: str, language: str) -> str:

@@ -67,3 +67,27 @@ def named_path(path: str, paths) -> str | None:
     "\\" between folders, or None."""
     wanted = posixpath.normpath(path.strip().replace("\\", "/")).casefold()
     return next((each for each in paths if each.casefold() == wanted), None)
+
+
+def device_name(name: str) -> bool:
+    """Whether Windows takes a file or folder ``name`` for a device (CON, aux.yml, Com1.x):
+    it cannot be created there, so a site or clone holding it cannot be copied to a
+    ward PC, a share or a USB stick."""
+    return name.split(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES
+
+
+def device_named(name: str, what: str) -> str:
+    """Say that ``name`` is a device's on Windows, so ``what`` (a file so named) cannot be
+    copied there."""
+    return (f"'{name}' is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM0-COM9, "
+            f"LPT0-LPT9): {what} cannot be copied to a Windows PC or USB stick")
+
+
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT")
+                                                   for n in "0123456789¹²³")}
+
+
+def undevice_name(name: str) -> str:
+    """Return ``name`` made no device's (con.yml → con-1.yml), as a fix to suggest."""
+    stem, dot, rest = name.partition(".")
+    return f"{stem.rstrip(' ')}-1{dot}{rest}"

@@ -20,7 +20,7 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from .cachefiles import keep_pickled, kept_pickle
-from .errors import ContentError, ContentProblem
+from .errors import ContentError, ContentProblem, device_name, device_named, undevice_name
 
 
 # A key or list item indented with a Chinese input method's full-width space, which
@@ -315,6 +315,16 @@ def nested_files(folder: Path, shown_dir: str, what: str) -> list[ContentProblem
                            f"move it into {shown_dir}/ itself, or out of {shown_dir}/ "
                            "if it is not to be used")
             for path in _yaml_files(folder, "*/**/*")]
+
+
+def device_named_files(folder: Path, shown_dir: str, what: str) -> list[ContentProblem]:
+    """Return a problem for each YAML file of ``folder`` named like a Windows device
+    (quizzes/paths/con.yml): a file's name is its id, and such a file cannot be copied to
+    a Windows PC or USB stick, nor the project cloned there."""
+    return [ContentProblem(f"{shown_dir}/{path.name}", None,
+                           device_named(path.stem, f"{what} so named"),
+                           f"rename it, e.g. to {undevice_name(path.name)}")
+            for path in _yaml_files(folder, "*") if device_name(path.name)]
 
 
 def _yaml_files(folder: Path, pattern: str) -> list[Path]:

@@ -17,8 +17,8 @@ from pathlib import Path
 from ..common.errors import ContentError, ContentProblem, did_you_mean, meant_path
 from ..common.fences import Fence, fence_id, find_fences
 from ..common.pages import read_source
-from ..common.yamlio import (LineDict, LineList, load_yaml, misnamed_files, nested_files,
-                             trainer_files)
+from ..common.yamlio import (LineDict, LineList, device_named_files, load_yaml, misnamed_files,
+                             nested_files, trainer_files)
 
 ID = re.compile(r"^[a-z0-9-]{1,64}$")  # the record schema's slug
 KINDS = ("read", "quiz", "pledge")
@@ -87,7 +87,8 @@ def load_routes(folder: Path, shown_dir: str, site: Site) -> RouteLibrary:
     """Read every ``folder/*.yml`` (named ``shown_dir/…`` in messages) into a RouteLibrary."""
     library = RouteLibrary()
     library.problems += (misnamed_files(folder, shown_dir, "a route file")
-                         + nested_files(folder, shown_dir, "a route file"))
+                         + nested_files(folder, shown_dir, "a route file")
+                         + device_named_files(folder, shown_dir, "a route file"))
     for path in trainer_files(folder, "*.yml"):
         problems: list[ContentProblem] = []
         route = _route(path, f"{shown_dir}/{path.name}", site, problems)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..common.errors import ContentProblem, did_you_mean
+from ..common.errors import ContentProblem, device_name, device_named, did_you_mean, undevice_name
 from ..common.fences import find_fences
 from ..common.hashing import sha256_hex
 from ..common.pages import conflict_line, load_front_matter, split_front_matter
@@ -88,6 +88,11 @@ def read_pledge(source: str, path: str) -> tuple[Pledge | None, list[ContentProb
     pledge_id, audience = str(data.get("id", "")), data.get("audience")
     if data.get("id") and not ID.fullmatch(pledge_id):
         problem("id", f"pledge id {pledge_id!r} may hold only a-z, 0-9 and -", "write e.g. id: staff")
+    elif data.get("id") and device_name(pledge_id):
+        # pledge lock archives each version's text under archive/<id>/
+        problem("id", "pledge id " + device_named(
+                    pledge_id, f"the folder of its archived texts, archive/{pledge_id}/,"),
+                f"write another id, e.g. id: {undevice_name(pledge_id)}")
     if audience and audience not in AUDIENCES:
         problem("audience", f"unknown audience '{audience}'", f"use one of {', '.join(AUDIENCES)}")
     for key in ("id", "version", "title"):

@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import get_files
 from mkdocs.utils import markdown_extensions
 
-from ..common.errors import shown_path
+from ..common.errors import device_name, device_named, shown_path, undevice_name
 from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
 from ..scaffold import PAGE_KINDS, leftover_placeholders
@@ -133,7 +133,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         for file, problem in _personal_files(files, config):
             files.remove(file)
             log.warning(problem)
-        for problem in _misnamed_pages(files, config):
+        for problem in _misnamed_pages(files, config) + _device_named_files(files, config):
             log.warning(problem)
 
     # Note every file of the site, which links are checked against (run last, when
@@ -249,7 +249,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             problems += [str(p) for p in dead_html_links(text, file.src_uri, shown, file.url,
                                                          site.sources, site.urls)]
         problems += [problem for _, problem in personal]
-        problems += _misnamed_pages(files, config)
+        problems += _misnamed_pages(files, config) + _device_named_files(files, config)
         return problems
 
     def _derive_nav(self, config):
@@ -302,6 +302,29 @@ def _misnamed_pages(files, config) -> list[str]:
                 else "is left out of the navigation and not read as a lesson, case or exhibit")
         problems.append(f"{shown}: a page must be named *.md (lower case), or it {what}; "
                         f"rename it to {name.stem}.md")
+    return problems
+
+
+def _device_named_files(files, config) -> list[str]:
+    """Return a problem for each file or folder of the content folder named like a
+    Windows device (cases/con.md, aux/): neither it nor the site published from it
+    (cases/con/) can be copied to a ward PC or USB stick. Excluded files count too:
+    they are in every copy of the project."""
+    named: dict[str, str] = {}  # the device-named file or folder → "a file" or "a folder"
+    for file in files:
+        if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(config.docs_dir):
+            continue
+        parts = PurePosixPath(file.src_uri).parts
+        for depth, part in enumerate(parts, start=1):
+            if device_name(part):
+                named["/".join(parts[:depth])] = "a file" if depth == len(parts) else "a folder"
+                break
+    problems = []
+    for path, what in sorted(named.items()):
+        shown = shown_path(str(Path(config.docs_dir, path)), config.config_file_path)
+        name = PurePosixPath(path).name
+        so_named = device_named(name, f"{what} so named, and the site published from it,")
+        problems.append(f"{shown}: {so_named}; rename it, e.g. to {undevice_name(name)}")
     return problems
 
 

@@ -18,8 +18,8 @@ from ..common.errors import (ContentError, ContentProblem, did_you_mean, meant_p
                              named_path)
 from ..common.hashing import sha256_hex
 from ..common.pages import decode_source, is_standard
-from ..common.yamlio import (LineDict, LineList, YamlCache, misnamed_files, nested_files,
-                             trainer_files)
+from ..common.yamlio import (LineDict, LineList, YamlCache, device_named_files, misnamed_files,
+                             nested_files, trainer_files)
 from ..scaffold import leftover_placeholders
 from .models import (
     DIFFICULTIES,
@@ -90,7 +90,10 @@ def load_library(quizzes_dir: Path, shown_dir: str, lessons: Collection[str],
         kept.keep(library, checked)
     library.problems[:0] = (misnamed_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
                             + nested_files(quizzes_dir / "banks", f"{shown_dir}/banks", "a bank file")
-                            + misnamed_files(quizzes_dir, shown_dir, "a quiz file"))
+                            + device_named_files(quizzes_dir / "banks", f"{shown_dir}/banks",
+                                                 "a bank file")
+                            + misnamed_files(quizzes_dir, shown_dir, "a quiz file")
+                            + device_named_files(quizzes_dir, shown_dir, "a quiz file"))
     return library
 
 

@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common.errors import device_name, device_named, undevice_name
 from ..common.pages import docs_files
 from .exporter import FORMATS
 from .sheet import NotationError, parse_difficulty, parse_standards
@@ -198,6 +199,9 @@ def _bank_name(text: str) -> str:
     if not BANK_NAME.fullmatch(name):
         raise argparse.ArgumentTypeError(f"'{text}' may hold only a-z, 0-9 and - (the bank's "
                                          "file name without .yml, e.g. hygiene-2026)")
+    if device_name(name):
+        raise argparse.ArgumentTypeError(f"{device_named(name, 'a bank file so named')}; "
+                                         f"choose another, e.g. {undevice_name(name)}")
     return name
 
 
