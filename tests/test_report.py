@@ -733,7 +733,7 @@ def test_a_department_named_with_a_direction_override_turns_no_text_after_it(
     code, _, err = run_report(capsys, tmp_path / "out", "--db", str(db), "--roster", str(roster),
                               "--manifest", str(manifest))
     assert code == 0, err
-    page = tmp_path / "out" / "departments" / "\u202e心内科.html"
+    page = tmp_path / "out" / "departments" / "心内科.html"
     heading = "<h1><bdi>\u202e心内科</bdi> 廉洁从业承诺与入职测验完成情况</h1>"
     assert heading in page.read_text(encoding="utf-8")
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
@@ -763,7 +763,7 @@ def test_a_department_named_with_a_direction_override_turns_no_title_after_it(
     for page, title in (("departments", "\u2068\u202e心内科\u2069 廉洁从业承诺与入职测验完成情况"),
                         ("routes/nurses/departments",
                          "\u2068\u202e心内科\u2069 · 护理人员培训（医德医风档案）")):
-        html = (tmp_path / "out" / page / "\u202e心内科.html").read_text(encoding="utf-8")
+        html = (tmp_path / "out" / page / "心内科.html").read_text(encoding="utf-8")
         assert f"<title>{title}</title>" in html
 
 
@@ -1032,6 +1032,15 @@ def test_department_pages_never_share_a_file_name():
     characters no file name holds get a page each, none written over another's."""
     assert page_names(["icu", "ICU", "a/b", "a:b"]) == {
         "icu": "icu.html", "ICU": "ICU-2.html", "a/b": "a_b.html", "a:b": "a_b-2.html"}
+
+
+def test_department_pages_are_named_without_invisible_characters():
+    """A file manager shows 外科<U+202E>exe.html as 外科lmth.exe (a faked extension): page
+    names leave out what shows nothing, and departments that differ only by it still get
+    a page each."""
+    assert page_names(["外科\u202eexe", "外科exe", "\u200b内科\u2066", "\u202e", "眼科\x85"]) == {
+        "外科\u202eexe": "外科exe.html", "外科exe": "外科exe-2.html",
+        "\u200b内科\u2066": "内科.html", "\u202e": "_.html", "眼科\x85": "眼科.html"}
 
 
 def test_dashboard_data_has_counts_and_no_person(tmp_path, capsys, manifest, store_with):

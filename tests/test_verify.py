@@ -360,7 +360,7 @@ def test_a_department_named_with_a_direction_override_turns_no_text_after_it(tmp
     index = (route / "index.html").read_text(encoding="utf-8")
     assert "<bdi>\u202e内科</bdi></a> 已完成 1 / 2 人</li>" in index
     assert "<td>\u202e内科</td>" in index
-    page = (route / "departments" / "\u202e内科.html").read_text(encoding="utf-8")
+    page = (route / "departments" / "内科.html").read_text(encoding="utf-8")
     assert "<h1><bdi>\u202e内科</bdi> · 新职工入职培训 &lt;b&gt;（医德医风档案）</h1>" in page
 
 

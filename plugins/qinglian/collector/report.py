@@ -616,7 +616,10 @@ def page_names(departments: list[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     taken: set[str] = set()
     for department in departments:
-        stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", department).strip(" .")[:80] or "_"
+        stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", department)
+        # Characters that show nothing are left out: a file manager shows a page
+        # named 外科<U+202E>exe.html, right-to-left override and all, as 外科lmth.exe
+        stem = "".join(char for char in stem if not invisible(char)).strip(" .")[:80] or "_"
         # Linux takes 255 bytes: 80 characters of four bytes each are 320
         stem = stem.encode("utf-8")[:_STEM_BYTES].decode("utf-8", errors="ignore")
         # Windows opens the device, not a file, for CON or con.x.html
