@@ -137,6 +137,16 @@ def test_a_correction_made_after_a_redaction_does_not_bring_the_person_back(tmp_
     (["--set", "email=x"], "'email' cannot be corrected"),
     (["--set", "staff_id"], "write FIELD=VALUE"),
     (["--set", "name= "], "the new name is empty"),
+    # the record schema's rules: what the forms send and the roster is matched by
+    (["--set", "staff_id=A 002"], "the new staff_id 'A 002' may hold only half-width letters, "
+     "digits and -, at most 32 of them; e.g. --set staff_id=A002"),
+    (["--set", "staff_id=A" + "0" * 32], "may hold only half-width letters"),
+    (["--set", "staff_id=Ａ００２"], "the new staff_id 'Ａ００２' is typed in full width; "
+     "write --set staff_id=A002"),
+    (["--set", "name=张\t三"], "the new name '张\\t三' may hold no control characters (a tab "
+     "or line break); e.g. --set name=张三"),
+    (["--set", "department=" + "内" * 41], "the new department is 41 characters long, a "
+     "record's holds at most 40; e.g. --set department=内科"),
     ([], "nothing to change"),
 ])
 def test_bad_corrections_are_refused(tmp_path, capsys, arguments, message):

@@ -8,11 +8,14 @@ verification), so the stored records stay exactly as they were sent.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from ..common.identity import id_key
+from ..common.records import person_rule
 from .errors import SetupError
 from .store import Correction, StoredRecord, utc_now
 
@@ -30,15 +33,41 @@ def new_correction(*, site: str, staff_id: str, operator: str, reason: str,
                  ("--reason", reason)) if not value or not value.strip()]
     problems += [f"'{key}' cannot be corrected (only {', '.join(FIELDS)})"
                  for key in changes if key not in FIELDS]
-    problems += [f"the new {key} is empty" for key, value in changes.items()
-                 if key in FIELDS and not str(value).strip()]
+    problems += [f"the new {key} is empty" if not str(value).strip()
+                 else _value_problem(key, str(value).strip())
+                 for key, value in changes.items() if key in FIELDS]
     if not redact and not changes:
         problems.append("nothing to change: give --set FIELD=VALUE")
+    problems = [problem for problem in problems if problem]
     if problems:
         raise SetupError("; ".join(problems))
     return Correction(str(uuid.uuid4()), utc_now(), operator.strip(), reason.strip(),
                       site.strip(), staff_id.strip(), "redact" if redact else "correct",
                       {} if redact else {key: str(value).strip() for key, value in changes.items()})
+
+
+def _value_problem(key: str, value: str) -> str | None:
+    """Say what is wrong with ``value`` as a record's ``key`` by the record schema's rule
+    (what every record holds and the roster is matched by), with a value to give; or None."""
+    rule = person_rule("staff", key)
+    longest = rule.get("maxLength")
+    if longest and len(value) > longest:
+        return (f"the new {key} is {len(value)} characters long, a record's holds at most "
+                f"{longest}; e.g. --set {key}={_EXAMPLES[key]}")
+    if re.fullmatch(rule["pattern"], value):
+        return None
+    # Typed with a Chinese input method in full-width mode: １００２ for 1002
+    folded = unicodedata.normalize("NFKC", value)
+    if re.fullmatch(rule["pattern"], folded):
+        return f"the new {key} {value!r} is typed in full width; write --set {key}={folded}"
+    return f"the new {key} {value!r} may hold {_ALLOWED[key]}; e.g. --set {key}={_EXAMPLES[key]}"
+
+
+# What the record schema lets each field hold, and a value it takes
+_ALLOWED = {"staff_id": "only half-width letters, digits and -, at most 32 of them",
+            "name": "no control characters (a tab or line break)",
+            "department": "no control characters (a tab or line break)"}
+_EXAMPLES = {"staff_id": "A002", "name": "张三", "department": "内科"}
 
 
 def apply(records: Iterable[StoredRecord],

@@ -49,12 +49,9 @@ def person_fields(audience: str, departments: list[str], language: str = DEFAULT
     source) and the hint shown when a value does not match it, min and max
     length, and for the staff department the one list of departments as options.
     """
-    defs = record_schema()["$defs"]
-    kind = defs[audience]
     fields = []
-    for name, rule in kind["properties"].items():
-        if "$ref" in rule:
-            rule = defs[rule["$ref"].rsplit("/", 1)[1]]
+    for name in record_schema()["$defs"][audience]["properties"]:
+        rule = person_rule(audience, name)
         field = {"name": name, "label": translate(f"field.{name}", language),
                  "min": rule.get("minLength", 1), "max": rule.get("maxLength", 40)}
         if "pattern" in rule:
@@ -66,6 +63,13 @@ def person_fields(audience: str, departments: list[str], language: str = DEFAULT
             field["options"] = list(departments)
         fields.append(field)
     return fields
+
+
+def person_rule(audience: str, name: str) -> dict:
+    """Return the schema's rule for field ``name`` of a person of ``audience``."""
+    defs = record_schema()["$defs"]
+    rule = defs[audience]["properties"][name]
+    return defs[rule["$ref"].rsplit("/", 1)[1]] if "$ref" in rule else rule
 
 
 @cache
