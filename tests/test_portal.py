@@ -160,11 +160,18 @@ def test_mistyped_option_gives_config_error(make_site, config, message):
 
 
 @pytest.mark.parametrize("hospital, message", [
-    (None, "Config value 'extra.hospital': expected a mapping with at least 'name'"),
+    (None, "Config value 'extra.hospital': expected a mapping with at least 'name' (the "
+           "hospital's name shown in header and footer); write e.g. 'hospital: {name: "
+           "示例人民医院}' under 'extra:'"),
     # laid over the fixture's hospital, so None removes the name
-    ({"name": None}, "Config value 'extra.hospital.name': Required configuration not provided."),
-    ({"logo_path": "x.png"}, "Config value 'extra.hospital.logo_path': Unrecognised configuration"),
-    ({"name": "某医院", "contact": "电话"}, "Config value 'extra.hospital.contact'"),
+    ({"name": None}, "Config value 'extra.hospital.name': Required configuration not provided; "
+                     "write e.g. 'name: 示例人民医院' under 'hospital:'"),
+    ({"logo_path": "x.png"}, "Config value 'extra.hospital.logo_path': Unrecognised configuration "
+                             "name: logo_path (did you mean 'logo'?); use only name, short_name, "
+                             "logo, contact, report_channels, departments, site_id, collector_url"),
+    ({"name": "某医院", "contact": "电话"}, "Config value 'extra.hospital.contact': Expected a list "
+     "of items, but a <class 'str'> was given; write e.g. 'contact: [廉政监督电话：0000-00000000]' "
+     "under 'hospital:'"),
     # every record carries the site id: the collector refuses one outside the schema
     ({"site_id": "青山县医院"}, "Config value 'extra.hospital.site_id': Expected lower-case "
                                "letters, digits and hyphens, at most 64 (e.g. qingshan-hospital) "
@@ -172,11 +179,15 @@ def test_mistyped_option_gives_config_error(make_site, config, message):
     ({"site_id": "Qingshan_Hospital"}, "Config value 'extra.hospital.site_id': Expected"),
 ])
 def test_hospital_branding_is_validated(make_site, hospital, message):
-    """extra.hospital must name the hospital; mistakes stop the build clearly."""
+    """extra.hospital must name the hospital; mistakes stop the build clearly, starting
+    with mkdocs.yml as its other problems do, with a value to write."""
     site = make_site(config={"extra": {"hospital": hospital}})
     log = site.failed_build_log()
-    assert message in log
+    assert f"mkdocs.yml: {message}" in log
     assert "Traceback" not in log
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=site.root)
+    assert result.returncode == 1 and result.stdout.startswith(f"mkdocs.yml: {message}")
 
 
 @pytest.mark.parametrize("logo", ["logo.png", "content/assets/logo.png", "/assets/logo.png"])

@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import get_files
 from mkdocs.utils import markdown_extensions
 
-from ..common.errors import device_name, device_named, shown_path, undevice_name
+from ..common.errors import device_name, device_named, did_you_mean, shown_path, undevice_name
 from ..common.i18n import translate
 from ..common.pages import front_matter_problems, read_source
 from ..scaffold import PAGE_KINDS, leftover_placeholders
@@ -69,7 +69,10 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if not self.config.enabled:
             return
 
-        config.extra["hospital"] = _resolve_hospital(config.extra.get("hospital"))
+        config.extra["hospital"], problems = _resolve_hospital(
+            config.extra.get("hospital"), shown_path(config.config_file_path, config.config_file_path))
+        for problem in problems:
+            log.warning(problem)
         if config.nav is not None:
             log.info("mkdocs.yml sets 'nav', so sections are not derived from folders")
             return
@@ -225,11 +228,13 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         problems = [] if config.nav is not None else self._derive_nav(config)[1]
         config_shown = shown_path(config.config_file_path, config.config_file_path)
         try:
-            logo = _missing_logo(_resolve_hospital(config.extra.get("hospital")), config)
+            hospital, hospital_problems = _resolve_hospital(config.extra.get("hospital"),
+                                                            config_shown)
         except PluginError as error:
-            problems.append(f"{config_shown}: {error}")
+            problems.append(str(error))
         else:
-            problems += [f"{config_shown}: {logo}"] if logo else []
+            logo = _missing_logo(hospital, config)
+            problems += hospital_problems + ([f"{config_shown}: {logo}"] if logo else [])
         files = get_files(config)
         own_keys = tuple(self.config.front_matter_keys)
         personal = list(_personal_files(files, config))
@@ -397,22 +402,42 @@ class _Problems(logging.Handler):
 
 
 
-def _resolve_hospital(value) -> HospitalConfig:
-    """Validate ``extra.hospital``; a missing name is a configuration error."""
+def _resolve_hospital(value, config_shown: str) -> tuple[HospitalConfig, list[str]]:
+    """Validate ``extra.hospital``: return it and its warnings (an unknown key), or raise
+    PluginError for its first error (a missing name). Each message starts with
+    ``config_shown`` (mkdocs.yml, where it is fixed) and gives a value to write."""
     if not isinstance(value, dict):
         raise PluginError(
-            "Config value 'extra.hospital': expected a mapping with at least 'name' "
-            "(the hospital's name shown in header and footer)."
+            f"{config_shown}: Config value 'extra.hospital': expected a mapping with at least "
+            "'name' (the hospital's name shown in header and footer); write e.g. "
+            f"'hospital: {{{_HOSPITAL_EXAMPLES['name']}}}' under 'extra:'"
         )
     hospital = HospitalConfig()
     hospital.load_dict(value)
     errors, warnings = hospital.validate()
-    for key, warning in warnings:
-        log.warning(f"Config value 'extra.hospital.{key}': {warning}")
     if errors:
         key, error = errors[0]
-        raise PluginError(f"Config value 'extra.hospital.{key}': {error}")
-    return hospital
+        # (site_id's own message gives one)
+        example = None if "e.g." in str(error) else _HOSPITAL_EXAMPLES.get(key)
+        fix = f"; write e.g. '{example}' under 'hospital:'" if example else ""
+        raise PluginError(f"{config_shown}: Config value 'extra.hospital.{key}': "
+                          f"{str(error).rstrip('.')}{fix}")
+    return hospital, [f"{config_shown}: Config value 'extra.hospital.{key}': "
+                      f"{str(warning).rstrip('.')}{did_you_mean(key, _HOSPITAL_EXAMPLES)}; "
+                      f"use only {', '.join(_HOSPITAL_EXAMPLES)}" for key, warning in warnings]
+
+
+# A value to write for each key of extra.hospital, as a line of mkdocs.yml
+_HOSPITAL_EXAMPLES = {
+    "name": "name: 示例人民医院",
+    "short_name": "short_name: 示例医院",
+    "logo": "logo: assets/logo.png",
+    "contact": "contact: [廉政监督电话：0000-00000000]",
+    "report_channels": "report_channels: [{name: 举报电话, detail: 0000-00000000}]",
+    "departments": "departments: [内科, 外科]",
+    "site_id": "site_id: qingshan-hospital",
+    "collector_url": "collector_url: http://lianzheng.hospital.local/api/v1/records",
+}
 
 
 def _missing_logo(hospital: HospitalConfig, config) -> str | None:
