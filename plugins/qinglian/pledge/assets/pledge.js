@@ -58,11 +58,16 @@
       return null;
     }
 
+    // Whether a signature stands: neither refused nor due to be made again
+    function standing(item) {
+      return item && item.state !== "rejected" && !stale(item.record);
+    }
+
     function render(justSigned) {
       var items = mine();
       var last = justSigned || items[items.length - 1];
       var refused = last && last.state === "rejected" ? last : null;
-      if (last && !refused && (justSigned || !stale(last.record))) return receipt(last);
+      if (justSigned && !refused || standing(last)) return receipt(last);
       sign(last && !refused && stale(last.record), refused);
     }
 
@@ -127,10 +132,16 @@
           return problem[0].focus();
         }
         if (staff) q.signIn(person);
-        var record = q.record("pledge", person, { id: pledge.id, version: pledge.version, sha256: pledge.sha256 });
-        q.send(record);
+        // Signed meanwhile in another tab of the site, whose form this one still
+        // shows: the person is shown that signature, not given a second of one text
+        var last = mine().pop();
+        if (!standing(last)) {
+          var record = q.record("pledge", person, { id: pledge.id, version: pledge.version, sha256: pledge.sha256 });
+          q.send(record);
+          last = q.outbox().filter(function (item) { return item.record.id === record.id; })[0];
+        }
         submit = null;
-        render(q.outbox().filter(function (item) { return item.record.id === record.id; })[0]);
+        render(last);
         body.querySelector(".qinglian-pledge__receipt").focus();
       };
     }
