@@ -3,7 +3,8 @@
 Later test modules reuse these: ``intranet_site`` / ``offline_site`` (built
 with ``--strict``), ``local_server`` (the intranet build on 127.0.0.1),
 ``browser`` (Debian's Chromium through Playwright), ``open_page`` (a page
-that blocks and records every request to anything but file:// or 127.0.0.1) and
+that blocks and records every request to anything but file:// or 127.0.0.1),
+``open_bfcache_page`` (the same in a Chromium with its back/forward cache) and
 ``delivery`` / ``collector`` (both builds delivering to a real collector).
 """
 
@@ -239,7 +240,7 @@ def _playwright():
 
 
 def _launch(playwright, **options):
-    """Launch Debian's Chromium (Playwright cannot download browsers here)."""
+    """Debian's Chromium driven by Playwright (which cannot download browsers here)."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("chromium is not installed: run the README's test command, "
@@ -258,16 +259,16 @@ def _launch(playwright, **options):
 
 @pytest.fixture(scope="session")
 def browser(_playwright):
-    """Debian's Chromium driven by Playwright."""
+    """Debian's Chromium as Playwright starts it: without the back/forward cache."""
     browser = _launch(_playwright)
     yield browser
     browser.close()
 
 
 @pytest.fixture(scope="session")
-def browser_with_bfcache(_playwright):
-    """Chromium with the back-forward cache a person's browser has, which Playwright
-    turns off by default: Back then shows a page as it was left, without loading it."""
+def bfcache_browser(_playwright):
+    """Chromium with its back/forward cache, which Playwright turns off by default: Back
+    shows a page as it was left, its scripts frozen meanwhile, as people's browsers do."""
     browser = _launch(_playwright, ignore_default_args=["--disable-back-forward-cache"])
     yield browser
     browser.close()
@@ -294,10 +295,9 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
          "device_scale_factor": 2}
 
 
-@pytest.fixture
-def open_page(browser):
-    """Return a function that opens a new page recording blocked requests and errors;
-    its keywords go to the browser context (``**PHONE`` for a phone)."""
+def _page_opener(browser):
+    """Yield a function that opens a new page of ``browser`` recording blocked requests
+    and errors; its keywords go to the browser context. Closes the contexts after."""
     contexts = []
 
     def open_page(**context_options) -> RecordedPage:
@@ -318,6 +318,19 @@ def open_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Return a function that opens a new page recording blocked requests and errors;
+    its keywords go to the browser context (``**PHONE`` for a phone)."""
+    yield from _page_opener(browser)
+
+
+@pytest.fixture
+def open_bfcache_page(bfcache_browser):
+    """``open_page`` in a browser with its back/forward cache (``bfcache_browser``)."""
+    yield from _page_opener(bfcache_browser)
 
 
 def open_for_instant_navigation(page, url: str) -> None:

@@ -1,14 +1,31 @@
 """Back, Forward, a second tab and instant navigation in Chromium: what a page shows
 and records after the person moved through the browser's history or another tab of
-the site, over http and from file://, with every outside request blocked."""
+the site, over http and from file://, with every outside request blocked. Back
+brings a page from the back/forward cache where Chromium keeps one
+(``open_bfcache_page``): as it was left, its scripts stopped meanwhile."""
 
 import pytest
 from playwright.sync_api import expect
 
+from conftest import same_document
 from test_pledge_browser import STAFF, fill, outbox
 from test_quiz_browser import url
 
 pytestmark = pytest.mark.browser
+
+AWAY = "report"  # a page with none of our blocks
+
+
+def left_for(page, away: str, meanwhile=lambda: None) -> None:
+    """Leave the page for ``away``, let ``meanwhile`` happen, and come back with Back:
+    the page must come back from the back/forward cache, as it was left."""
+    page.evaluate("window.qinglianTestMarker = 1")
+    page.goto(away)
+    meanwhile()
+    # Playwright would wait for a load event, which a page from the cache never fires
+    page.go_back(wait_until="commit")
+    page.wait_for_function("document.readyState == 'complete'")
+    assert same_document(page), "Back loaded the page afresh instead of restoring it"
 
 
 def pledges(page) -> list:
@@ -38,4 +55,49 @@ def test_pledge_signed_in_another_tab_is_not_signed_again(local_server, offline_
     signed = pledges(first)
     assert len(signed) == 1
     expect(first.locator(".qinglian-pledge__receipt")).to_contain_text(receipt_code(signed[0]["record"]))
+    assert recorded.errors == []
+
+
+def test_restored_pledge_page_shows_a_signature_made_meanwhile(local_server, open_bfcache_page):
+    """The staff pledge's form, left for another page while the pledge was signed in
+    another tab, comes back with Back showing that signature, not a form to sign again."""
+    recorded = open_bfcache_page()
+    page = recorded.page
+    page.goto(url(local_server, "pledges/staff"))
+    expect(page.locator("form.qinglian-pledge")).to_have_attribute("data-state", "form")
+
+    def sign_elsewhere():
+        other = page.context.new_page()
+        other.goto(url(local_server, "pledges/staff"))
+        fill(other, STAFF)
+        expect(other.locator("form.qinglian-pledge")).to_have_attribute("data-state", "signed")
+        other.close()
+
+    left_for(page, url(local_server, AWAY), sign_elsewhere)
+    expect(page.locator("form.qinglian-pledge")).to_have_attribute("data-state", "signed")
+    expect(page.locator(".qinglian-pledge__receipt")).to_contain_text(receipt_code(pledges(page)[0]["record"]))
+    assert recorded.errors == []
+
+
+def test_restored_pledge_form_names_who_is_signed_in_now(local_server, open_bfcache_page):
+    """A staff pledge's form filled in for the last person, left while the next one
+    signed in on another page, comes back for the next one, without the last one's
+    details; a form whose person is still the same keeps what was typed in it."""
+    recorded = open_bfcache_page()
+    page = recorded.page
+    page.goto(url(local_server, "pledges/staff"))
+    form = page.locator("form.qinglian-pledge")
+    form.locator("[name=name]").fill("张三")
+    left_for(page, url(local_server, AWAY))
+    expect(form.locator("[name=name]")).to_have_value("张三")
+
+    def next_person():
+        other = page.context.new_page()
+        other.goto(url(local_server, "pledges/staff"))
+        other.evaluate("""() => window.qinglian.signIn({name: "王五", staff_id: "A003", department: "外科"})""")
+        other.close()
+
+    left_for(page, url(local_server, AWAY), next_person)
+    expect(page.locator(".qinglian-pledge__who")).to_contain_text("王五")
+    expect(form.locator("[name=staff_id]")).to_have_value("A003")
     assert recorded.errors == []

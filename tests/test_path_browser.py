@@ -612,13 +612,13 @@ def test_next_person_does_not_see_the_last_ones_certificate(offline_site, open_p
 
 
 def test_back_after_switching_person_shows_nobodys_certificate(intranet_site, local_server,
-                                                              browser_with_bfcache):
+                                                              bfcache_browser):
     """Back after 换人 on a shared PC: the certificate page, kept in the back-forward cache
     as the last person left it (name, 工号, scores, code), loads afresh and shows nobody."""
     chosen, others = route_records(route_of(intranet_site))
     for item in others + chosen:
         item["state"] = "sent"  # so 换人 clears at once
-    page = browser_with_bfcache.new_context().new_page()
+    page = bfcache_browser.new_context().new_page()
     page.goto(local_server + "onboarding/certificate/")
     store(page, others + chosen)
     certificate = page.locator("form.qinglian-certificate")

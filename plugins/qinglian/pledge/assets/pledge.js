@@ -25,18 +25,34 @@
     var signerField = pledge.audience === "supplier" ? "representative" : "name";
     var submit = null;
     var shown = null; // the id of the record on the receipt
+    var signer = null; // the staff id the block was drawn for
     form.insertBefore(notice, body);
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (submit) submit();
     });
-    // Staff see their latest signature; families and suppliers the one they just
-    // made, which is not among "mine" (so it would vanish once delivered)
-    q.onOutbox(function (items) {
-      if (!form.isConnected || form.getAttribute("data-state") !== "signed") return;
-      render(staff ? null : items.filter(function (item) { return item.record.id === shown; })[0]);
+    q.onOutbox(redraw);
+    // Back may bring the page from the browser's cache as it was left, while a
+    // signature was made or someone else signed in on another page. The form is
+    // drawn anew only then: else what the person typed in it stays
+    addEventListener("pageshow", function (event) {
+      if (event.persisted && (form.getAttribute("data-state") !== "form" || signer !== staffId()
+        || standing(mine().pop()))) redraw(q.outbox(), true);
     });
+
+    // Staff see their latest signature; families and suppliers the one they just
+    // made, which is not among "mine" (so it would vanish once delivered). A form
+    // is drawn anew only when `always`
+    function redraw(items, always) {
+      if (!form.isConnected || !always && form.getAttribute("data-state") !== "signed") return;
+      render(staff ? null : items.filter(function (item) { return item.record.id === shown; })[0]);
+    }
+
+    function staffId() {
+      var person = staff && q.person();
+      return person ? person.profile.staff_id : null;
+    }
 
     // Staff see their own signatures; families and suppliers sign afresh each time
     function mine() {
@@ -75,6 +91,7 @@
       notice.hidden = !q.store.problem;
       notice.textContent = q.store.problem ? t("storage." + q.store.problem) : "";
       form.setAttribute("data-state", state);
+      signer = staffId();
       // The signed copy prints on one sheet (pledge.css): the page is marked, as
       // cores before Chromium 105 (360, QQ browsers) have no :has()
       var page = form.closest(".md-typeset");
