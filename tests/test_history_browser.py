@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import same_document
+from test_path_browser import sign_in, study
 from test_pledge_browser import STAFF, fill, outbox
 from test_quiz_browser import url
 
@@ -100,4 +101,59 @@ def test_restored_pledge_form_names_who_is_signed_in_now(local_server, open_bfca
     left_for(page, url(local_server, AWAY), next_person)
     expect(page.locator(".qinglian-pledge__who")).to_contain_text("王五")
     expect(form.locator("[name=staff_id]")).to_have_value("A003")
+    assert recorded.errors == []
+
+
+def test_restored_route_page_shows_the_steps_done_meanwhile(local_server, open_bfcache_page):
+    """The 入职培训 route, left for the pledge page and signed there, comes back with its
+    pledge step done, not still asking for the signature."""
+    recorded = open_bfcache_page()
+    page = recorded.page
+    page.goto(url(local_server, "onboarding"))
+    sign_in(page, "form.qinglian-path")
+    step = page.locator(".qinglian-path__step[data-step=pledge]")
+    expect(step).to_have_attribute("data-state", "locked")
+
+    def sign():
+        fill(page, STAFF)
+        expect(page.locator("form.qinglian-pledge")).to_have_attribute("data-state", "signed")
+
+    left_for(page, url(local_server, "pledges/staff"), sign)
+    expect(step).to_have_attribute("data-state", "done")
+    assert recorded.errors == []
+
+
+def test_restored_page_marks_in_the_nav_a_page_studied_meanwhile(local_server, open_bfcache_page):
+    """A lesson left for the one before it, studied there, comes back with Back with
+    that lesson marked studied in its nav, and naming whom its 我已学习 is for."""
+    recorded = open_bfcache_page()
+    page = recorded.page
+    page.clock.install()
+    page.goto(url(local_server, "lessons/standard-2"))
+    page.evaluate("""() => window.qinglian.signIn({name: "张三", staff_id: "A001", department: "内科"})""")
+    left_for(page, url(local_server, "lessons/standard-1"), lambda: study(page, 60))
+    expect(page.locator(".md-nav--primary a.qinglian-path-studied")).to_have_attribute(
+        "href", url(local_server, "lessons/standard-1"))
+    expect(page.locator(".qinglian-study__who")).to_contain_text("张三")
+    assert recorded.errors == []
+
+
+def test_restored_certificate_is_not_shown_to_the_next_person(local_server, open_bfcache_page):
+    """A certificate page left while its holder signed out on another page (不是你？) comes
+    back with Back naming nobody, not showing the last person's name and code."""
+    recorded = open_bfcache_page()
+    page = recorded.page
+    page.goto(url(local_server, "onboarding/certificate"))
+    page.evaluate("""() => window.qinglian.signIn({name: "张三", staff_id: "A001", department: "内科"})""")
+    page.reload()
+    form = page.locator("form.qinglian-certificate")
+    expect(form).to_have_attribute("data-state", "incomplete")
+
+    def sign_out():
+        page.locator(".qinglian-pledge__not-you").click()
+        expect(page.locator("form.qinglian-pledge")).to_have_attribute("data-state", "form")
+
+    left_for(page, url(local_server, "pledges/staff"), sign_out)
+    expect(form).to_have_attribute("data-state", "nobody")
+    expect(form).not_to_contain_text("张三")
     assert recorded.errors == []

@@ -156,6 +156,15 @@
     });
   }
 
+  // Back may bring the page from the browser's cache as it was left, its scripts
+  // stopped while steps were done or someone else signed in on other pages: `render`
+  // anew then, but not over a profile half typed while nobody is signed in
+  function restored(form, render) {
+    addEventListener("pageshow", function (event) {
+      if (event.persisted && form.isConnected && (q.person() || form.getAttribute("data-state") !== "profile")) render();
+    });
+  }
+
   function learn() {
     HOLDERS.forEach(function (name) {
       [].forEach.call(document.querySelectorAll("[data-" + name + "]"), function (node) {
@@ -204,6 +213,7 @@
     var exported = []; // ids of the records downloaded while switching
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     follow(form, render, function () { return switching; });
+    restored(form, render);
 
     function render() {
       var person = q.person();
@@ -343,6 +353,7 @@
     form.insertBefore(notice, body);
     var shown = null; // the staff id the block names: another tab may sign in someone else
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    restored(form, render);
     // A double click on 我已学习: its second press lands on what took the button's place
     // (已学习, the link to the next page), and would take the focus from 已学习 or follow
     // the link. It does nothing here.
@@ -456,6 +467,7 @@
     var said = null; // the delivery line drawn last: the sheet is drawn anew, so a change is said here
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     follow(form, render, function () { return true; });
+    restored(form, render);
 
     function back() {
       return el("p", {}, [el("a", { href: data.base + route.landing, text: t("path.back", { route: route.title }) })]);
@@ -530,6 +542,9 @@
     markNav();
   });
   q.onOutbox(markNav);
+  addEventListener("pageshow", function (event) {
+    if (event.persisted) markNav();
+  });
   var scans = [q.mount("form.qinglian-path", startRoute), q.mount("form.qinglian-study", startStudy),
     q.mount("form.qinglian-certificate", startCertificate)];
   // code(ids) returns the 16 characters, without dashes, at once (not a Promise)
