@@ -4,13 +4,15 @@ the site, over http and from file://, with every outside request blocked. Back
 brings a page from the back/forward cache where Chromium keeps one
 (``open_bfcache_page``): as it was left, its scripts stopped meanwhile."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from conftest import same_document
+from conftest import open_for_instant_navigation, same_document
 from test_path_browser import sign_in, study
 from test_pledge_browser import STAFF, fill, outbox
-from test_quiz_browser import url
+from test_quiz_browser import EXAM, answer_all, fill_profile, right_answer, start, submit, url
 
 pytestmark = pytest.mark.browser
 
@@ -156,4 +158,69 @@ def test_restored_certificate_is_not_shown_to_the_next_person(local_server, open
     left_for(page, url(local_server, "pledges/staff"), sign_out)
     expect(form).to_have_attribute("data-state", "nobody")
     expect(form).not_to_contain_text("张三")
+    assert recorded.errors == []
+
+
+def test_exam_left_and_resumed_by_instant_navigation_hands_in_once(local_server, open_page):
+    """Over http Material swaps pages in place: an exam left mid-paper through the nav
+    and reached again with Back resumes its paper and its own deadline, with one clock,
+    and at the deadline hands in one attempt, not one per visit."""
+    recorded = open_page()
+    page = recorded.page
+    page.clock.install()
+    open_for_instant_navigation(page, url(local_server, EXAM))
+    fill_profile(page)
+    start(page)
+    page.clock.run_for("05:00")
+    page.locator("a.md-tabs__link", has_text="九项准则").click()
+    expect(page.locator("form.qinglian-quiz")).to_have_count(0)
+    page.go_back()
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    page.locator("a.md-tabs__link", has_text="九项准则").click()
+    page.locator("a.md-tabs__link", has_text="测验").click()
+    page.locator(".md-nav a", has_text="新职工廉洁从业入职测验").first.click()
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    assert same_document(page)
+    timer = page.locator(".qinglian-quiz__timer")
+    # Five minutes gone, give or take the seconds the clicks took (the clock runs on)
+    expect(timer).to_have_text(re.compile(r"剩余时间 2[45]:\d\d$"))
+    page.clock.run_for("25:00")
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "done")
+    attempts = page.evaluate("() => window.qinglian.person().attempts")
+    assert len(attempts) == 1 and attempts[0]["attempt"]["timed_out"] is True
+    assert len(page.evaluate("() => window.qinglian.outbox()")) == 1
+    assert recorded.blocked == [] and recorded.errors == []
+
+
+def test_restored_exam_keeps_its_deadline_and_takes_no_second_hand_in(local_server, open_bfcache_page):
+    """An exam paper left for another page and brought back with Back counts on to its
+    own deadline; handed in meanwhile on a later visit, the paper restored takes no second
+    hand-in and counts no extra attempt: it says the paper was handed in elsewhere."""
+    recorded = open_bfcache_page()
+    page = recorded.page
+    page.goto(url(local_server, EXAM))
+    fill_profile(page)
+    start(page)
+    timer = page.locator(".qinglian-quiz__timer")
+    left_for(page, url(local_server, AWAY))
+    left = page.evaluate("""() => {
+        const paper = window.qinglian.person().open.onboarding;
+        return Math.ceil((paper.deadline - Date.now()) / 1000);
+    }""")
+    shown = timer.inner_text()
+    assert shown in {f"剩余时间 {s // 60}:{s % 60:02}" for s in (left, left + 1)}
+    expect(timer).not_to_have_text(shown)  # still ticking
+
+    def hand_in():  # the same paper, resumed in a page loaded afresh
+        answer_all(page, right_answer)
+        submit(page)
+
+    # Another address of the page: the same one would take the place of this entry
+    left_for(page, url(local_server, EXAM) + "?again", hand_in)
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
+    page.locator("button[type=submit]").click()
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "intro")
+    expect(page.locator("form.qinglian-quiz [role=status]")).to_contain_text("另一窗口交卷")
+    expect(page.locator(".qinglian-quiz__facts")).to_contain_text("剩余 2/3 次")
+    assert len(page.evaluate("() => window.qinglian.person().attempts")) == 1
     assert recorded.errors == []
