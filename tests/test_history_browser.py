@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import open_for_instant_navigation, same_document
-from test_path_browser import sign_in, study
+from test_path_browser import route_of, route_records, sign_in, store, study
 from test_pledge_browser import STAFF, fill, outbox
 from test_quiz_browser import EXAM, answer_all, fill_profile, right_answer, start, submit, url
 
@@ -29,6 +29,19 @@ def left_for(page, away: str, meanwhile=lambda: None) -> None:
     page.go_back(wait_until="commit")
     page.wait_for_function("document.readyState == 'complete'")
     assert same_document(page), "Back loaded the page afresh instead of restoring it"
+
+
+def reloaded_for(page, away: str, meanwhile=lambda: None) -> None:
+    """Leave a quiz page for ``away``, let ``meanwhile`` happen, and come back with Back:
+    the page must come back from the back/forward cache and load afresh."""
+    page.evaluate("window.qinglianTestMarker = 1")
+    page.goto(away)
+    meanwhile()
+    # A page from the cache fires no load event: the one that comes is its reload's
+    with page.expect_event("load"):
+        page.go_back(wait_until="commit")
+    assert not same_document(page)
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
 
 
 def pledges(page) -> list:
@@ -126,12 +139,13 @@ def test_restored_route_page_shows_the_steps_done_meanwhile(local_server, open_b
 
 
 def test_restored_page_marks_in_the_nav_a_page_studied_meanwhile(local_server, open_bfcache_page):
-    """A lesson left for the one before it, studied there, comes back with Back with
-    that lesson marked studied in its nav, and naming whom its 我已学习 is for."""
+    """The lessons' overview (a page of the route without a quiz, which would load
+    afresh), left for a lesson studied there, comes back with Back with that lesson
+    marked studied in its nav, and naming whom its 我已学习 is for."""
     recorded = open_bfcache_page()
     page = recorded.page
     page.clock.install()
-    page.goto(url(local_server, "lessons/standard-2"))
+    page.goto(url(local_server, "lessons"))
     page.evaluate("""() => window.qinglian.signIn({name: "张三", staff_id: "A001", department: "内科"})""")
     left_for(page, url(local_server, "lessons/standard-1"), lambda: study(page, 60))
     expect(page.locator(".md-nav--primary a.qinglian-path-studied")).to_have_attribute(
@@ -158,6 +172,30 @@ def test_restored_certificate_is_not_shown_to_the_next_person(local_server, open
     left_for(page, url(local_server, "pledges/staff"), sign_out)
     expect(form).to_have_attribute("data-state", "nobody")
     expect(form).not_to_contain_text("张三")
+    assert recorded.errors == []
+
+
+def test_restored_certificate_is_not_shown_after_switching_person(intranet_site, local_server,
+                                                                   open_bfcache_page):
+    """Back after 换人 on a shared PC: the certificate page, kept in the back/forward cache
+    as the last person left it (name, 工号, scores, code), comes back naming nobody."""
+    chosen, others = route_records(route_of(intranet_site))
+    for item in others + chosen:
+        item["state"] = "sent"  # so 换人 clears at once
+    recorded = open_bfcache_page()
+    page = recorded.page
+    page.goto(url(local_server, "onboarding/certificate"))
+    store(page, others + chosen)
+    certificate = page.locator("form.qinglian-certificate")
+    expect(certificate).to_have_attribute("data-state", "complete")
+
+    def switch_person():
+        page.locator(".qinglian-path__switch").click()
+        expect(page.locator("form.qinglian-path")).to_have_attribute("data-state", "profile")
+
+    left_for(page, url(local_server, "onboarding"), switch_person)
+    expect(certificate).to_have_attribute("data-state", "nobody")
+    expect(page.locator("body")).not_to_contain_text("张三")
     assert recorded.errors == []
 
 
@@ -192,35 +230,37 @@ def test_exam_left_and_resumed_by_instant_navigation_hands_in_once(local_server,
     assert recorded.blocked == [] and recorded.errors == []
 
 
-def test_restored_exam_keeps_its_deadline_and_takes_no_second_hand_in(local_server, open_bfcache_page):
-    """An exam paper left for another page and brought back with Back counts on to its
-    own deadline; handed in meanwhile on a later visit, the paper restored takes no second
-    hand-in and counts no extra attempt: it says the paper was handed in elsewhere."""
+def test_restored_exam_loads_afresh_with_its_deadline_and_its_hand_in(local_server, open_bfcache_page):
+    """An exam paper left for another page and brought back with Back loads afresh
+    (theme/main.html): the same paper, counting on to its own deadline. Handed in
+    meanwhile on a later visit, the page brought back shows it handed in, with the
+    attempts left of now, and offers no paper to hand in again."""
     recorded = open_bfcache_page()
     page = recorded.page
     page.goto(url(local_server, EXAM))
     fill_profile(page)
     start(page)
-    timer = page.locator(".qinglian-quiz__timer")
-    left_for(page, url(local_server, AWAY))
+    answer_all(page, right_answer)
+    reloaded_for(page, url(local_server, AWAY))
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
     left = page.evaluate("""() => {
         const paper = window.qinglian.person().open.onboarding;
         return Math.ceil((paper.deadline - Date.now()) / 1000);
     }""")
+    timer = page.locator(".qinglian-quiz__timer")
     shown = timer.inner_text()
     assert shown in {f"剩余时间 {s // 60}:{s % 60:02}" for s in (left, left + 1)}
     expect(timer).not_to_have_text(shown)  # still ticking
+    # The answers given before leaving are still there
+    expect(page.locator("form.qinglian-quiz input:checked").first).to_be_visible()
 
     def hand_in():  # the same paper, resumed in a page loaded afresh
-        answer_all(page, right_answer)
         submit(page)
 
     # Another address of the page: the same one would take the place of this entry
-    left_for(page, url(local_server, EXAM) + "?again", hand_in)
-    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "running")
-    page.locator("button[type=submit]").click()
-    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "intro")
-    expect(page.locator("form.qinglian-quiz [role=status]")).to_contain_text("另一窗口交卷")
+    reloaded_for(page, url(local_server, EXAM) + "?again", hand_in)
+    expect(page.locator("form.qinglian-quiz")).not_to_have_attribute("data-state", "running")
     expect(page.locator(".qinglian-quiz__facts")).to_contain_text("剩余 2/3 次")
+    expect(page.locator("form.qinglian-quiz .qinglian-question")).to_have_count(0)
     assert len(page.evaluate("() => window.qinglian.person().attempts")) == 1
     assert recorded.errors == []

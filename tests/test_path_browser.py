@@ -611,29 +611,6 @@ def test_next_person_does_not_see_the_last_ones_certificate(offline_site, open_p
     assert page.evaluate("() => window.qinglian.store.get('person:A001').profile") == STAFF
 
 
-def test_back_after_switching_person_shows_nobodys_certificate(intranet_site, local_server,
-                                                              bfcache_browser):
-    """Back after 换人 on a shared PC: the certificate page, kept in the back-forward cache
-    as the last person left it (name, 工号, scores, code), loads afresh and shows nobody."""
-    chosen, others = route_records(route_of(intranet_site))
-    for item in others + chosen:
-        item["state"] = "sent"  # so 换人 clears at once
-    page = bfcache_browser.new_context().new_page()
-    page.goto(local_server + "onboarding/certificate/")
-    store(page, others + chosen)
-    certificate = page.locator("form.qinglian-certificate")
-    expect(certificate).to_have_attribute("data-state", "complete")
-    page.goto(local_server + "onboarding/")
-    page.locator(".qinglian-path__switch").click()
-    expect(page.locator("form.qinglian-path")).to_have_attribute("data-state", "profile")
-    page.go_back(wait_until="commit")  # a page from the cache fires no load event
-    expect(certificate).to_have_attribute("data-state", "nobody")
-    expect(page.locator("body")).not_to_contain_text(STAFF["name"])
-    # Shown from the cache and then loaded afresh, not loaded as any Back would
-    assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
-    page.context.close()
-
-
 def test_certificate_names_the_verify_page_under_the_collectors_path(tmp_path, open_page):
     """A collector a proxy serves under a path (nginx location /qinglian/): the
     certificate's address keeps that path, where the verify page is."""
