@@ -887,6 +887,31 @@ def test_checked_verdict_takes_the_focus(offline_site, open_page):
         expect(fieldset.locator(".qinglian-question__feedback")).to_be_focused()
 
 
+def test_no_attempt_past_the_limit_from_a_tab_drawn_before_it_was_used(local_server, open_page):
+    """A tab showing the exam's start with one attempt left, while that attempt is used
+    in another tab: 开始答题 there begins no fourth paper, and says none are left."""
+    recorded = open_page()
+    page = recorded.page
+    page.goto(url(local_server, EXAM))
+    fill_profile(page)
+    for _ in range(2):
+        start(page)
+        submit(page)
+        page.locator(".qinglian-quiz__again").click()
+    expect(page.locator(".qinglian-quiz__facts")).to_contain_text("剩余 1/3 次")
+    other = page.context.new_page()
+    other.goto(url(local_server, EXAM))
+    start(other)
+    submit(other)
+    page.locator(".qinglian-quiz__start").click()
+    expect(page.locator("form.qinglian-quiz")).to_have_attribute("data-state", "locked")
+    expect(page.locator(".qinglian-quiz__locked")).to_have_text("答题次数已用完。")
+    expect(page.locator(".qinglian-question")).to_have_count(0)
+    stored = person(page)
+    assert len(stored["attempts"]) == 3 and not (stored.get("open") or {}).get("onboarding")
+    assert recorded.errors == []
+
+
 def test_a_second_tab_never_writes_back_an_old_copy(local_server, open_page):
     """Two tabs of the exam: what one hands in stays, the other says so and carries on
     from there; one record per paper, and the timer of a paper handed in elsewhere stops."""

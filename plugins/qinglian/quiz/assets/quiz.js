@@ -197,8 +197,10 @@
 
     function begin(data) {
       if (!data) return;
-      // A paper begun meanwhile in another tab is resumed, not replaced
-      if (open(data)) return render();
+      // Drawn anew first: a paper begun meanwhile in another tab is resumed, not
+      // replaced, and attempts used up there leave none to begin here
+      render();
+      if (form.dataset.state != "intro") return;
       var now = Date.now();
       var attempt = (data.open = data.open || {})[quiz.id] = { id: q.uuid(), started: now, answers: {},
         checked: {}, deadline: quiz.time_limit ? now + quiz.time_limit * 60000 : null, items: draw(data) };
