@@ -15,6 +15,11 @@ from .scaffold import TEMPLATES
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A console that cannot show a character (a GBK console on Chinese Windows: an
+    # emoji or a rare character of a name) shows it as \U0001f600 instead of stopping
+    # the command half-way with a traceback
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(errors="backslashreplace")
     parser = argparse.ArgumentParser(
         prog="qinglian",
         description="Tools for Qinglian integrity-training sites (清廉医院学习平台).",
