@@ -1,6 +1,8 @@
 """The ``qinglian`` command itself: what every sub-command shares."""
 
 import io
+import os
+import subprocess
 import sys
 
 from qinglian.cli import main
@@ -27,3 +29,18 @@ def test_output_a_console_cannot_show_is_escaped(make_site, monkeypatch):
     sys.stdout.flush()
     shown = console.getvalue().decode("gbk")
     assert "quizzes/banks/base.yml:8: unknown difficulty '\\U0001f600easy'" in shown
+
+
+def test_reader_that_stops_reading_is_no_traceback(make_site):
+    """`qinglian check | head -1`: head leaves, the command ends quietly, not with a
+    BrokenPipeError."""
+    site = make_site({"quizzes/banks/base.yml": BANK_WITH_EMOJI})
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # a reader gone before anything was written
+    try:
+        result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"], cwd=site.root,
+                                stdout=write_end, stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert result.stderr == ""  # neither a traceback nor Python's "Exception ignored"

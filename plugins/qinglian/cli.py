@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -67,7 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return args.run(args)
+    try:
+        code = args.run(args)
+        sys.stdout.flush()  # so that a reader gone shows here, not as Python exits
+        return code
+    except BrokenPipeError:
+        # The reader stopped reading (qinglian check | head): not a fault of ours; what
+        # is still buffered goes nowhere rather than fail again at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _run_new(args) -> int:
