@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+from qinglian import check
 from qinglian.cli import main
 
 BANK_WITH_EMOJI = """\
@@ -44,3 +45,15 @@ def test_reader_that_stops_reading_is_no_traceback(make_site):
         os.close(write_end)
     assert result.returncode == 1
     assert result.stderr == ""  # neither a traceback nor Python's "Exception ignored"
+
+
+def test_ctrl_c_is_no_traceback(make_site, monkeypatch, capsys):
+    """Ctrl+C during a long check says it stopped, with the shell's code for it."""
+    site = make_site()
+
+    def interrupted(config_file):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(check, "check_site", interrupted)
+    assert main(["check", "-f", str(site.config_file)]) == 130
+    assert capsys.readouterr().err == "qinglian check: stopped by Ctrl+C\n"

@@ -77,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         # is still buffered goes nowhere rather than fail again at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print(f"qinglian {args.command}: stopped by Ctrl+C", file=sys.stderr)
+        return 130  # as a shell reports a command that SIGINT ended
 
 
 def _run_new(args) -> int:
