@@ -78,3 +78,18 @@ def test_preview_of_an_unknown_bank(make_site, capsys, name):
     err = capsys.readouterr().err
     assert f"there is no bank '{name}'" in err and "(banks: demo)" in err
     assert sorted(site.root.rglob("*")) == before
+
+
+@pytest.mark.parametrize("output, message", [
+    ("folder", "cannot write '{root}/folder': it is a folder; give a file name"),
+    ("file/review.html",
+     "cannot write '{root}/file/review.html': '{root}/file' is a file, not a folder"),
+])
+def test_preview_that_cannot_be_written_says_why(make_site, capsys, output, message):
+    """-o naming a folder, or a path through a file: exit 2 and what stands in the way."""
+    site = make_site({"quizzes/banks/demo.yml": BANK})
+    (site.root / "folder").mkdir()
+    (site.root / "file").write_text("", encoding="utf-8")
+    assert main(["preview", "bank", "demo", "-o", str(site.root / output),
+                 "-f", str(site.config_file)]) == 2
+    assert message.format(root=site.root) in capsys.readouterr().err

@@ -106,6 +106,7 @@ def _run_new(args) -> int:
 
 
 def _run_preview(args) -> int:
+    from .common.errors import cannot_write
     from .common.i18n import standard_label, translate
     from .quiz.loader import load_library
     from .quiz.preview import bank_questions, render_preview
@@ -131,8 +132,12 @@ def _run_preview(args) -> int:
                           lambda key, **values: translate(key, language, **values),
                           lambda n: standard_label(n, language), language)
     output = args.output or args.config_file.resolve().parent / "preview" / f"bank-{args.name}.html"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(page, encoding="utf-8")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(page, encoding="utf-8")
+    except OSError as error:
+        print(f"qinglian preview: {cannot_write(output, error)}", file=sys.stderr)
+        return 2
     for problem in bank_problems:
         print(problem, file=sys.stderr)
     print(f"wrote {output}")

@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import lru_cache
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,22 @@ def shown_path(path: str, config_file_path: str) -> str:
 @lru_cache(maxsize=8)
 def _project_folder(config_file_path: str, cwd: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(config_file_path)), "")
+
+
+def cannot_write(path: Path, error: OSError) -> str:
+    """Return why ``path`` (a file to write, or a folder to write into) could not be
+    written, and what to do. A file where a folder must be, or a folder where a file
+    must be, is named as such: the system says only "File exists" or "Is a directory"."""
+    if isinstance(error, IsADirectoryError):
+        return f"cannot write '{path}': it is a folder; give a file name"
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        attempted = Path(error.filename or path)  # a sub-folder of an output folder too
+        in_the_way = next((folder for folder in reversed([attempted, *attempted.parents])
+                           if folder.is_file()), None)
+        if in_the_way is not None:
+            return (f"cannot write '{path}': '{in_the_way}' is a file, not a folder; give "
+                    "another path")
+    return f"cannot write '{path}': {error.strerror}; give a path in a writable folder"
 
 
 def did_you_mean(value, choices) -> str:
