@@ -292,6 +292,15 @@ def test_an_unknown_bank(site, capsys):
     assert "there is no bank 'demi'" in err and "(banks: demo)" in err
 
 
+def test_an_output_path_through_a_file_names_the_file(site, capsys):
+    """-o out.csv/demo.csv where out.csv is a file: the file is named, not "File exists"."""
+    (site.root / "out.csv").write_text("", encoding="utf-8")
+    code, _, err = run(site, "export", "questions", "--format", "csv", "--bank", "demo", "-o",
+                       str(site.root / "out.csv" / "demo.csv"), capsys=capsys)
+    assert code == 2
+    assert f"'{site.root / 'out.csv'}' is a file, not a folder; give another path" in err
+
+
 def test_a_bank_with_problems_is_not_exported(make_site, capsys):
     """A bank that fails its checks is not exported; its problems are listed."""
     site = make_site({"quizzes/banks/demo.yml": BANK.replace("answer: B", "answer: E")})

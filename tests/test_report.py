@@ -536,6 +536,16 @@ def test_report_from_each_roster_format(tmp_path, capsys, manifest, store_with, 
         ("内科", "1001", "是", "否"), ("内科", "1002", "否", "否")]
 
 
+def test_an_out_folder_that_is_a_file_is_named(tmp_path, capsys, manifest, store_with):
+    """--out naming an existing file: said so, not the system's bare "File exists"."""
+    (tmp_path / "report").write_text("", encoding="utf-8")
+    code, _, err = run_report(capsys, tmp_path / "report", "--db", str(store_with()),
+                              "--roster", str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 2
+    assert err == (f"qinglian report: cannot write '{tmp_path / 'report'}': "
+                   f"'{tmp_path / 'report'}' is a file, not a folder; give another path\n")
+
+
 def _xlsx_roster(path: Path) -> Path:
     workbook = Workbook()
     sheet = workbook.active

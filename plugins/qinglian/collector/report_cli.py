@@ -38,6 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_report(args) -> int:
+    from ..common.errors import cannot_write
     from ..common.tables import span
     from .manifest import Manifests
     from .report import ONBOARDING_QUIZ, build_report, read_published, read_roster, write_report
@@ -63,7 +64,7 @@ def _run_report(args) -> int:
         print(f"qinglian report: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"qinglian report: cannot write to '{args.out}': {error.strerror}", file=sys.stderr)
+        print(f"qinglian report: {cannot_write(args.out, error)}", file=sys.stderr)
         return 2
     if roster.hidden:
         print(f"Left out {len(roster.hidden)} roster row(s) hidden in Excel, or filtered out "

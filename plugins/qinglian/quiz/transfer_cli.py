@@ -133,6 +133,7 @@ def _run_import(args) -> int:
 
 
 def _run_export(args) -> int:
+    from ..common.errors import cannot_write
     from .exporter import csv_bytes, moodle_xml, qti_package, xlsx_bytes
     from .loader import load_library
     from .preview import bank_questions
@@ -167,8 +168,7 @@ def _run_export(args) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_bytes(data)
     except OSError as error:
-        print(f"qinglian export questions: cannot write '{args.output}': {error.strerror}",
-              file=sys.stderr)
+        print(f"qinglian export questions: {cannot_write(args.output, error)}", file=sys.stderr)
         return 2
     print(f"Wrote {len(questions)} question(s) of {shown} to {args.output} ({args.format}).")
     return 0
