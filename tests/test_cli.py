@@ -57,3 +57,15 @@ def test_ctrl_c_is_no_traceback(make_site, monkeypatch, capsys):
     monkeypatch.setattr(check, "check_site", interrupted)
     assert main(["check", "-f", str(site.config_file)]) == 130
     assert capsys.readouterr().err == "qinglian check: stopped by Ctrl+C\n"
+
+
+def test_run_outside_the_site_says_where_to_run(make_site, monkeypatch, capsys):
+    """In a sub-folder of the site there is no mkdocs.yml: the message says where it
+    looked and how to point at the site."""
+    site = make_site()
+    monkeypatch.chdir(site.root / "content")
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        f"qinglian check: no MkDocs configuration at 'mkdocs.yml' in {site.root / 'content'}; "
+        "run the command in the site's folder (the one holding mkdocs.yml), or give its "
+        "mkdocs.yml with -f\n")

@@ -19,7 +19,10 @@ def load_site(config_file: Path):
     """
     # os.path.isfile: Path.is_file raises for a name longer than the system allows
     if not os.path.isfile(config_file):
-        raise FileNotFoundError(f"no MkDocs configuration at '{config_file}'")
+        where = "" if os.path.isabs(config_file) else f" in {os.getcwd()}"
+        raise FileNotFoundError(f"no MkDocs configuration at '{config_file}'{where}; run the "
+                                "command in the site's folder (the one holding mkdocs.yml), "
+                                "or give its mkdocs.yml with -f")
 
     # MkDocs reports configuration problems through its log, not as values
     collector = _Collector()
