@@ -381,6 +381,22 @@ def test_table_errors_name_file_and_row(tmp_path, name, content, message):
         read_table(path, ROSTER_NAMES)
 
 
+@pytest.mark.parametrize("given, message", [
+    # (the path given, in a folder holding 名单.xlsx and a folder rosters; the error after it)
+    ("rosters", "this is a folder, not a file; give the .csv or .xlsx file"),
+    ("名单", "the file does not exist (did you mean '名单.xlsx'?)"),
+    ("missing/名单.xlsx", "the file does not exist"),
+])
+def test_a_roster_path_that_names_no_file_says_so(tmp_path, given, message):
+    """A folder, or a name missing or mistyped (its extension left off), is named as
+    such: not "cannot read 'no extension' files" nor the system's "Is a directory"."""
+    (tmp_path / "rosters").mkdir()
+    _xlsx_roster(tmp_path / "名单.xlsx")
+    with pytest.raises(TableError) as raised:
+        read_table(tmp_path / given, ROSTER_NAMES)
+    assert str(raised.value) == f"{tmp_path / given}: {message}"
+
+
 # Rosters ------------------------------------------------------------------------------
 
 def test_roster_accepts_other_headings(tmp_path):
@@ -1102,7 +1118,7 @@ def test_unreadable_inputs_exit_2_with_a_message(tmp_path, capsys, manifest, sto
         (["--db", str(tmp_path / "none.db"), "--roster", str(roster), "--manifest", str(manifest)],
          f"no database at '{tmp_path / 'none.db'}'"),
         (["--db", str(db), "--roster", str(tmp_path / "none.csv"), "--manifest", str(manifest)],
-         f"{tmp_path / 'none.csv'}: cannot read the file: No such file or directory"),
+         f"{tmp_path / 'none.csv'}: the file does not exist"),
         (["--db", str(db), "--roster", str(xls), "--manifest", str(manifest)],
          "save it as .xlsx"),
         (["--db", str(db), "--roster", str(roster), "--manifest", str(bad_manifest)],

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -30,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from difflib import get_close_matches
 from pathlib import Path
 
 # How far down a title may push the header row
@@ -173,6 +175,11 @@ def read_tables(path: Path, header_names: Iterable[str]) -> list[Table]:
     Sheets without one (notes, statistics) and hidden sheets are passed over.
     """
     names = {normalise_header(name) for name in header_names}
+    # Before the extension is looked at: "roster" for roster.xlsx, or the folder it is in
+    if os.path.isdir(path):
+        raise TableError(path, "this is a folder, not a file; give the .csv or .xlsx file")
+    if not os.path.exists(path):
+        raise TableError(path, _missing(path))
     suffix = path.suffix.lower()
     if suffix in _OTHER_FORMATS:
         what, how = _OTHER_FORMATS[suffix]
@@ -223,6 +230,18 @@ class _Sheet:
     unsaved: frozenset[tuple[int, int]] = frozenset()
 
 
+def _missing(path: Path) -> str:
+    """Say that ``path`` does not exist, naming a sheet beside it of a like name:
+    名单.xlsx for 名单 (the extension left off) or for 名单.csv."""
+    try:
+        beside = {entry.stem: entry.name for entry in path.parent.iterdir()
+                  if entry.suffix.lower() in (".csv", ".xlsx", ".xlsm") and entry.is_file()}
+    except OSError:  # no such folder either
+        beside = {}
+    guess = get_close_matches(path.stem, beside, n=1, cutoff=0.75)
+    return "the file does not exist" + (f" (did you mean '{beside[guess[0]]}'?)" if guess else "")
+
+
 def _read_csv(path: Path) -> tuple[str, list[_Sheet]]:
     try:
         data = path.read_bytes()
@@ -267,8 +286,6 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
                     if sheet.sheet_state == "visible"]
         finally:
             workbook.close()
-    except FileNotFoundError:
-        raise TableError(path, "the file does not exist") from None
     # SyntaxError: XML that does not parse (a part cut short, or entities that would expand
     # without end or read other files, which the parsers refuse); the sheets' XML is parsed
     # only as their rows are read
