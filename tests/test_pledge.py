@@ -345,3 +345,13 @@ def test_lock_and_archive_stay_together(pledge_site):
             "it was published") in log
     assert (f"content/pledges/{lock['staff'][1]['archive']}: the archived text of a published "
             "pledge version is missing") in log
+
+
+def test_lock_of_an_unreadable_configuration_names_only_its_problem(pledge_site):
+    """mkdocs.yml that does not parse is the one problem said: not also "the site does not
+    use the qinglian/pledge plugin", which it does."""
+    config = pledge_site.config_file.read_text(encoding="utf-8")
+    pledge_site.config_file.write_text(config + "nav: [\n", encoding="utf-8")
+    result = run_qinglian(pledge_site, "pledge", "lock")
+    assert result.returncode == 2
+    assert "mkdocs.yml" in result.stderr and "does not use" not in result.stderr, result.stderr

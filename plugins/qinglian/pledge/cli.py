@@ -39,8 +39,10 @@ def _run_lock(args) -> int:
     if plugin is None:
         for problem in problems:
             print(problem, file=sys.stderr)
-        print("qinglian pledge lock: the site does not use the qinglian/pledge plugin",
-              file=sys.stderr)
+        # (mkdocs.yml that cannot be read at all names no plugin, but may well use it)
+        if config is not None:
+            print("qinglian pledge lock: the site does not use the qinglian/pledge plugin",
+                  file=sys.stderr)
         return 2
     folder = plugin.folder(config)
     library = load_pledges(folder, shown_path(str(folder), config.config_file_path))
