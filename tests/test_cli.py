@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -69,3 +70,16 @@ def test_run_outside_the_site_says_where_to_run(make_site, monkeypatch, capsys):
         f"qinglian check: no MkDocs configuration at 'mkdocs.yml' in {site.root / 'content'}; "
         "run the command in the site's folder (the one holding mkdocs.yml), or give its "
         "mkdocs.yml with -f\n")
+
+
+def test_configuration_saved_in_gbk_names_its_line(make_site, capsys):
+    """mkdocs.yml saved by Notepad as ANSI (GBK): the line and the fix, not MkDocs's
+    "unacceptable character #x00b2 … position 12"."""
+    site = make_site()
+    config = site.config_file.read_text(encoding="utf-8")
+    site.config_file.write_bytes(config.encode("gbk"))
+    first_chinese = re.search(r"[^\x00-\x7f]", config).start()
+    line = config[:first_chinese].count("\n") + 1
+    assert main(["check", "-f", str(site.config_file)]) == 1
+    assert capsys.readouterr().out == (f"{site.config_file}:{line}: the file is not UTF-8 text "
+                                       "— save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)\n")

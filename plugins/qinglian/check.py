@@ -9,6 +9,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from .common.pages import read_source
 from .common.yamlio import unreadable_value
 
 
@@ -23,6 +24,11 @@ def load_site(config_file: Path):
         raise FileNotFoundError(f"no MkDocs configuration at '{config_file}'{where}; run the "
                                 "command in the site's folder (the one holding mkdocs.yml), "
                                 "or give its mkdocs.yml with -f")
+
+    # Saved by Notepad as ANSI (GBK), MkDocs names only a byte position
+    _, not_text = read_source(config_file, str(config_file))
+    if not_text:
+        return None, [str(not_text)]
 
     # MkDocs reports configuration problems through its log, not as values
     collector = _Collector()
