@@ -54,6 +54,7 @@ def test_code_of_a_set_of_record_ids():
     ("ptfx-93yr-pcrg-dxde", KNOWN_CODE),
     (" PTFX 93YR PCRG DXDE ", KNOWN_CODE),
     ("ABCD-EFGH-JKMN-PQOI", "ABCDEFGHJKMNPQ01"),  # O read as 0, I as 1
+    ("ｐｔｆｘ－９３ＹＲ－ＰＣＲＧ－ＤＸＤＥ", KNOWN_CODE),  # an input method's full width
     ("PTFX-93YR-PCRG-DXD", None),
     ("PTFX-93YR-PCRG-DXDU", None),  # U is not in Crockford's alphabet
 ])

@@ -15,6 +15,7 @@ by newlines, first 16 characters, shown as XXXX-XXXX-XXXX-XXXX.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -37,8 +38,10 @@ def formatted(code: str) -> str:
 
 
 def normalised(text: str) -> str | None:
-    """Return the code a person typed (any case, dashes, spaces, O for 0), or None."""
-    code = "".join(text.split()).replace("-", "").upper().translate(_READ_AS)
+    """Return the code a person typed (any case or width, dashes, spaces, O for 0), or
+    None. Typed with a Chinese input method in full-width mode, ＡＢＣＤ－１２ is ABCD-12."""
+    code = "".join(unicodedata.normalize("NFKC", text).split()).replace("-", "").upper()
+    code = code.translate(_READ_AS)
     return code if len(code) == LENGTH and all(c in ALPHABET for c in code) else None
 
 
