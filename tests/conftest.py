@@ -18,6 +18,7 @@ import os
 import queue
 import re
 import shutil
+import resource
 import socket
 import subprocess
 import sys
@@ -113,6 +114,18 @@ def _merge(base: dict, extra: dict) -> dict:
         else:
             merged[key] = value
     return merged
+
+
+@contextmanager
+def disk_full_past(size: int):
+    """Fail every write that takes a file past ``size`` bytes ("File too large", as a
+    full disk fails it part-way): RLIMIT_FSIZE, whose signal Python ignores."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
+from conftest import disk_full_past
 from qinglian.cli import main
 from qinglian.common.pages import docs_files
 from qinglian.quiz.loader import load_library
@@ -299,6 +300,21 @@ def test_an_output_path_through_a_file_names_the_file(site, capsys):
                        str(site.root / "out.csv" / "demo.csv"), capsys=capsys)
     assert code == 2
     assert f"'{site.root / 'out.csv'}' is a file, not a folder; give another path" in err
+
+
+def test_an_export_that_cannot_be_written_whole_leaves_the_last_one(site, capsys):
+    """The disk fills part-way: a message, exit 2, and the earlier export as it was
+    (it was left cut short, and looked whole)."""
+    out = export(site, "csv", capsys)
+    before = out.read_bytes()
+    site.root.joinpath("quizzes/banks/demo.yml").write_text(
+        BANK.replace("explanation: ", "explanation: 另有说明。", 1), encoding="utf-8")
+    with disk_full_past(len(before) // 2):
+        code, _, err = run(site, "export", "questions", "--format", "csv", "--bank", "demo",
+                           "-o", str(out), capsys=capsys)
+    assert code == 2
+    assert f"cannot write '{out}': File too large" in err
+    assert out.read_bytes() == before and not list(out.parent.glob("*.tmp"))
 
 
 def test_a_bank_with_problems_is_not_exported(make_site, capsys):

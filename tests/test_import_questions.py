@@ -10,7 +10,9 @@ back by the quiz loader itself.
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import re
 import zipfile
 from datetime import datetime
@@ -22,6 +24,7 @@ from openpyxl.styles import PatternFill
 
 from qinglian.cli import main
 from qinglian.common.tables import read_table
+from qinglian.quiz import importer
 from qinglian.quiz.importer import read_sheet
 from qinglian.common.pages import docs_files
 from qinglian.quiz.loader import load_library
@@ -674,6 +677,24 @@ def test_every_row_error_at_once_and_nothing_written(make_site, tmp_path, capsys
     assert err.splitlines()[-1] == (f"Nothing was imported: {len(expected)} problem(s) in the "
                                     "rows above. Fix them, or give --skip-bad to import the "
                                     "other rows.")
+    assert bank_text(site) == DEMO_BANK
+
+
+def test_a_bank_that_cannot_be_written_is_left_as_it_was(make_site, tmp_path, capsys,
+                                                         monkeypatch):
+    """The disk is full when the bank is written: a message, exit 2, the bank unchanged."""
+    site = make_site({"quizzes/banks/demo.yml": DEMO_BANK})
+    path = write_csv(tmp_path / "q.csv", [HEADER, *GOOD_ROWS])
+
+    def disk_full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(importer, "write_whole", disk_full)
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 2
+    bank = site.root / "quizzes/banks/demo.yml"
+    assert err == (f"qinglian import questions: cannot write '{bank}': No space left on device; "
+                   "give a path in a writable folder\nNothing was imported.\n")
     assert bank_text(site) == DEMO_BANK
 
 

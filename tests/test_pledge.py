@@ -9,7 +9,8 @@ import unicodedata
 
 import pytest
 
-from conftest import PROJECT, block_data
+from conftest import PROJECT, block_data, disk_full_past
+from qinglian.cli import main
 from qinglian.pledge.lock import lock_problems, update_lock
 from qinglian.pledge.models import read_pledge
 
@@ -355,3 +356,24 @@ def test_lock_of_an_unreadable_configuration_names_only_its_problem(pledge_site)
     result = run_qinglian(pledge_site, "pledge", "lock")
     assert result.returncode == 2
     assert "mkdocs.yml" in result.stderr and "does not use" not in result.stderr, result.stderr
+
+
+def test_a_lock_that_cannot_be_written_whole_leaves_the_published_versions(pledge_site, capsys):
+    """The disk fills part-way through `qinglian pledge lock` (here: a file-size limit
+    between the new archived text's size and the new lock's): the lock stays as it was,
+    not cut short, the new text is not left archived without it, and the command says so."""
+    lock_version(pledge_site, "1", "红包")
+    pledges = pledge_site.root / "content/pledges"
+    before = (pledges / "pledges.lock.json").read_bytes()
+    archived = sorted(path.relative_to(pledges) for path in pledges.rglob("archive/**/*.md"))
+    page = (pledges / "staff.md").read_text(encoding="utf-8")
+    (pledges / "staff.md").write_text(page.replace('version: "1"', 'version: "2"')
+                                      .replace("红包", "礼金"), encoding="utf-8")
+    # The archived text is shorter than this; the lock with version 2, longer
+    with disk_full_past(len(before) + 10):
+        assert main(["pledge", "lock", "-f", str(pledge_site.config_file)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"qinglian pledge lock: cannot write in '{pledges}': File too large; nothing was locked")
+    assert (pledges / "pledges.lock.json").read_bytes() == before
+    assert sorted(path.relative_to(pledges) for path in pledges.rglob("archive/**/*.md")) == archived
+    assert not list(pledges.rglob("*.tmp"))

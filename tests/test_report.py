@@ -25,6 +25,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from conftest import disk_full_past
 from qinglian.cli import main
 from qinglian.collector.corrections import new_correction
 from qinglian.collector.errors import SetupError
@@ -560,6 +561,22 @@ def test_an_out_folder_that_is_a_file_is_named(tmp_path, capsys, manifest, store
     assert code == 2
     assert err == (f"qinglian report: cannot write '{tmp_path / 'report'}': "
                    f"'{tmp_path / 'report'}' is a file, not a folder; give another path\n")
+
+
+def test_a_report_that_cannot_be_written_whole_leaves_the_last_ones_files(
+        tmp_path, capsys, manifest, store_with):
+    """The disk fills part-way through the files: a message, exit 2, and each file whole
+    (report.csv was left cut short, and looked like a report)."""
+    args = ["--roster", str(roster_csv(tmp_path)), "--manifest", str(manifest)]
+    assert run_report(capsys, tmp_path / "out", "--db", str(store_with()), *args)[0] == 0
+    before = (tmp_path / "out/report.csv").read_bytes()
+    export = tmp_path / "records.json"  # (SQLite writes as it reads)
+    export.write_text(json.dumps([signature(person("1001", "张三"))]), encoding="utf-8")
+    with disk_full_past(len(before) - 10):
+        code, _, err = run_report(capsys, tmp_path / "out", "--export", str(export), *args)
+    assert code == 2 and "File too large" in err
+    assert (tmp_path / "out/report.csv").read_bytes() == before
+    assert not list((tmp_path / "out").glob("*.tmp"))
 
 
 def _xlsx_roster(path: Path) -> Path:

@@ -108,6 +108,7 @@ def _run_new(args) -> int:
 def _run_preview(args) -> int:
     from .common.errors import cannot_write
     from .common.i18n import standard_label, translate
+    from .common.writes import write_whole
     from .quiz.loader import load_library
     from .quiz.preview import bank_questions, render_preview
     from .quiz.transfer_cli import CannotRun, quiz_site
@@ -133,8 +134,7 @@ def _run_preview(args) -> int:
                           lambda n: standard_label(n, language), language)
     output = args.output or args.config_file.resolve().parent / "preview" / f"bank-{args.name}.html"
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(page, encoding="utf-8")
+        write_whole(output, page.encode("utf-8"))
     except OSError as error:
         print(f"qinglian preview: {cannot_write(output, error)}", file=sys.stderr)
         return 2

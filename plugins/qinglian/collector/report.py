@@ -30,6 +30,7 @@ from ..common.i18n import DEFAULT_LANGUAGE, isolated, isolated_text, translate
 from ..common.identity import id_key, invisible, text_key
 from ..common.records import record_schema
 from ..common.tables import TableError, read_tables, row_place, unsaved_formulas
+from ..common.writes import write_whole
 from ..dashboard.board import DASHBOARD_FORMAT, percent
 from .corrections import REDACTED
 from .errors import SetupError
@@ -415,8 +416,7 @@ def write_files(out: Path, files: dict[str, str], pages: str) -> list[Path]:
     written = []
     for name, text in files.items():
         path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_whole(path, text.encode("utf-8"))
         written.append(path)
     return written
 

@@ -12,20 +12,13 @@ import pickle
 from contextlib import suppress
 from pathlib import Path
 
+from .writes import write_whole
+
 
 def keep(path: Path, data: bytes) -> None:
     """Store ``data`` at ``path`` for the next build, if the cache can be written."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(data)
-        partial.replace(path)
-    except OSError:
-        pass
-    finally:
-        # Written in part (a full disk, Ctrl+C): never read, so not left to take room
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
+    with suppress(OSError):
+        write_whole(path, data)
 
 
 def writable(folder: Path) -> bool:

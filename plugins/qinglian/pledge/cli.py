@@ -58,7 +58,13 @@ def _run_lock(args) -> int:
             print(problem, file=sys.stderr)
         print("Nothing was locked.", file=sys.stderr)
         return 1
-    write_lock(folder, lock, added)
+    try:
+        write_lock(folder, lock, added)
+    except OSError as error:
+        print(f"qinglian pledge lock: cannot write in '{folder}': {error.strerror}; nothing "
+              "was locked: make room or make the folder writable, then run it again",
+              file=sys.stderr)
+        return 2
     for pledge in added:
         print(f"locked pledge '{pledge.id}' version {pledge.version} "
               f"(sha256 {pledge.sha256[:16]}…)")

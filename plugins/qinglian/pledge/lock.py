@@ -15,6 +15,7 @@ from pathlib import Path
 from ..common.errors import ContentProblem
 from ..common.hashing import sha256_hex
 from ..common.pages import conflict_line
+from ..common.writes import write_whole
 from .models import Pledge, signed_text
 
 LOCK_NAME = "pledges.lock.json"
@@ -214,11 +215,19 @@ def _archive_of(pledge_id: str, entry: dict) -> str:
 
 
 def write_lock(folder: Path, lock: dict, added: list[Pledge]) -> None:
-    """Write the lock file and the archived texts of newly added versions."""
-    for pledge in added:
-        path = folder / archive_name(pledge)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Exactly the hashed words: sha256sum of the file gives the stored hash
-        path.write_bytes(pledge.text.encode("utf-8"))
-    text = json.dumps(lock, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    (folder / LOCK_NAME).write_text(text, encoding="utf-8")
+    """Write the archived texts of newly added versions, then the lock file: all of them
+    or, when one cannot be written (OSError raised), none. An archived text the lock
+    does not list would stop the next lock."""
+    archived = []
+    try:
+        for pledge in added:
+            path = folder / archive_name(pledge)
+            # Exactly the hashed words: sha256sum of the file gives the stored hash
+            write_whole(path, pledge.text.encode("utf-8"))
+            archived.append(path)
+        text = json.dumps(lock, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        write_whole(folder / LOCK_NAME, text.encode("utf-8"))
+    except BaseException:
+        for path in archived:
+            path.unlink(missing_ok=True)
+        raise

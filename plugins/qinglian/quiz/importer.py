@@ -21,7 +21,6 @@ was meant; any difference (an unusual layout) stops the import.
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from bisect import bisect_right
@@ -34,6 +33,7 @@ import yaml
 from ..common.errors import ContentError, ContentProblem
 from ..common.tables import (Table, TableError, normalise_header, read_tables, row_place,
                              unsaved_formulas)
+from ..common.writes import write_whole
 from ..common.yamlio import LineDict, LineList, load_yaml
 from .loader import SEQUENCE_KEY, load_library
 from .models import LETTERS, Question
@@ -347,16 +347,7 @@ def entry_of(question: Question) -> dict:
 
 def write_bank(bank: Bank, text: str) -> None:
     """Replace the bank file with ``text`` in one step (never half-written)."""
-    bank.path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=bank.path.parent, prefix=".import-",
-                                         suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, bank.path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_whole(bank.path, text.encode("utf-8"))
 
 
 # -----------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class CannotRun(Exception):
 
 
 def _run_import(args) -> int:
+    from ..common.errors import cannot_write
     from ..common.tables import TableError, row_place, span
     from .importer import Bank, BankError, ids_in_banks, plan_import, read_sheet, write_bank
     from .sheet import Defaults
@@ -117,7 +118,12 @@ def _run_import(args) -> int:
               "them, or give --skip-bad to import the other rows.", file=sys.stderr)
         return 1
     if plan.text is not None:
-        write_bank(bank, plan.text)
+        try:
+            write_bank(bank, plan.text)
+        except OSError as error:
+            print(f"qinglian import questions: {cannot_write(bank.path, error)}", file=sys.stderr)
+            print("Nothing was imported.", file=sys.stderr)
+            return 2
     for done, ids in (("added", plan.added), ("replaced", plan.replaced),
                       ("left unchanged", plan.unchanged)):
         if ids:
@@ -134,6 +140,7 @@ def _run_import(args) -> int:
 
 def _run_export(args) -> int:
     from ..common.errors import cannot_write
+    from ..common.writes import write_whole
     from .exporter import csv_bytes, moodle_xml, qti_package, xlsx_bytes
     from .loader import load_library
     from .preview import bank_questions
@@ -165,8 +172,7 @@ def _run_export(args) -> int:
         print(f"qinglian export questions: {error}", file=sys.stderr)
         return 1
     try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_bytes(data)
+        write_whole(args.output, data)
     except OSError as error:
         print(f"qinglian export questions: {cannot_write(args.output, error)}", file=sys.stderr)
         return 2
