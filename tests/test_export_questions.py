@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import errno
 import io
 import zipfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from openpyxl import load_workbook
 
 from conftest import disk_full_past
 from qinglian.cli import main
+from qinglian.common import writes
 from qinglian.common.pages import docs_files
 from qinglian.quiz.loader import load_library
 
@@ -326,3 +328,19 @@ def test_a_bank_with_problems_is_not_exported(make_site, capsys):
     assert code == 1
     assert "quizzes/banks/demo.yml:7: answer 'E' is not among the options A–C" in err
     assert not out.exists()
+
+
+def test_an_export_open_in_excel_says_to_close_it(site, capsys, monkeypatch):
+    """Windows refuses to replace a file Excel has open ("Permission denied"): the
+    message says what usually holds it."""
+    out = site.root / "demo.xlsx"
+
+    def open_in_excel(path, data):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(writes, "write_whole", open_in_excel)
+    code, _, err = run(site, "export", "questions", "--format", "xlsx", "--bank", "demo",
+                       "-o", str(out), capsys=capsys)
+    assert code == 2
+    assert err == (f"qinglian export questions: cannot write '{out}': Permission denied; close it "
+                   "if Excel or WPS has it open, or give a path in a writable folder\n")

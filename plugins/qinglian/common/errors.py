@@ -62,6 +62,10 @@ def cannot_write(path: Path, error: OSError) -> str:
         if in_the_way is not None:
             return (f"cannot write '{path}': '{in_the_way}' is a file, not a folder; give "
                     "another path")
+    if isinstance(error, PermissionError):
+        # On Windows, the usual cause: last time's file is still open
+        return (f"cannot write '{path}': {error.strerror}; close it if Excel or WPS has it "
+                "open, or give a path in a writable folder")
     return f"cannot write '{path}': {error.strerror}; give a path in a writable folder"
 
 
