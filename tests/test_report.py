@@ -373,6 +373,9 @@ def test_xlsx_whose_xml_does_not_parse_is_named(tmp_path, part, change):
     ("r.csv", "序号,名称\n1,张三\n".encode(), r"r\.csv: no header row found"),
     ("r.csv", "工号,姓名,工号\n1,张三,2\n".encode(), r"r\.csv:row 1: two columns are headed '工号'"),
     ("r.xlsx", b"not a zip file", r"r\.xlsx: not a readable \.xlsx file"),
+    # HR's rosters often have a password to open: an encrypted OLE file, not a zip
+    ("r.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+     r"r\.xlsx: the workbook has a password to open .+; open it, clear the password"),
     ("r.txt", b"", r"r\.txt: cannot read '\.txt' files"),
 ])
 def test_table_errors_name_file_and_row(tmp_path, name, content, message):

@@ -69,6 +69,8 @@ _OTHER_FORMATS = {
              "in WPS, Excel or LibreOffice: 文件 → 另存为, 文件类型 *.xlsx"),
     ".numbers": ("an Apple Numbers file", "in Numbers: 文件 → 导出为 → Excel"),
 }
+# An .xlsx is a zip; one with a password to open is an OLE compound file, as .xls is
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A number format's quoted text, and its decimals (0.00%)
 _QUOTED = re.compile(r'"[^"]*"')
 _DECIMALS = re.compile(r"\.(0+)")
@@ -277,6 +279,12 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     from openpyxl import load_workbook  # only when an Excel file is read
 
     try:
+        with path.open("rb") as file:
+            if file.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+                raise TableError(path, "the workbook has a password to open (or is an old .xls "
+                                       "renamed .xlsx), which cannot be read; open it, clear "
+                                       "the password (Excel: 文件 → 信息 → 保护工作簿 → 用密码进行"
+                                       "加密; WPS: 文件 → 文档加密 → 密码加密) and save it as .xlsx")
         _check_packing(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
