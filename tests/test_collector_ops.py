@@ -18,7 +18,7 @@ import warnings
 
 import pytest
 
-from conftest import run_collector
+from conftest import disk_full_past, run_collector
 from qinglian.cli import main
 from qinglian.collector.app import create_app
 from qinglian.collector.manifest import Manifests
@@ -388,6 +388,24 @@ def test_restore_refuses_a_damaged_or_foreign_file(tmp_path, capsys):
     assert main(["collector", "restore", "--db", str(tmp_path / "r.db"), str(bad)]) == 2
     assert "is not a collector backup" in capsys.readouterr().err
     assert not (tmp_path / "r.db").exists()
+
+
+def test_a_restore_that_fills_the_disk_leaves_no_database(tmp_path, capsys):
+    """The disk fills part-way through a restore: a message, exit 2, and no file left
+    at --db (an empty one passed for a database with no records, and stopped the next
+    restore without --replace)."""
+    db, copy, restored = tmp_path / "records.db", tmp_path / "backup.db", tmp_path / "new.db"
+    store = Store(db)
+    for _ in range(50):
+        store.add(record("pledge"), Evidence.now("10.0.0.1", "test"))
+    store.close()
+    assert main(["collector", "backup", "--db", str(db), str(copy)]) == 0
+    capsys.readouterr()
+    with disk_full_past(copy.stat().st_size // 2):
+        assert main(["collector", "restore", "--db", str(restored), str(copy)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"qinglian collector restore: cannot write '{restored}': ")
+    assert not restored.exists()
 
 
 def test_backup_and_restore_with_uri_characters_in_the_names(tmp_path, capsys, monkeypatch):

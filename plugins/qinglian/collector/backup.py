@@ -22,17 +22,24 @@ def restore(backup: Path, db: str, *, replace: bool) -> int:
                          f"pg_restore --clean --if-exists --dbname '<URL>' {backup}")
     target = Path(db)
     # os.path.exists: Path.exists raises for a name longer than the system allows
-    if os.path.exists(target) and not replace:
+    existed = os.path.exists(target)
+    if existed and not replace:
         raise SetupError(f"'{target}' exists; stop the collector and give --replace to put "
                          "the backup in its place")
     count = _checked(backup)
     source = _read_only(backup)
     destination = open_copy(target)
     try:
-        source.backup(destination)
-    finally:
-        source.close()
-        destination.close()
+        try:
+            source.backup(destination)
+        finally:
+            source.close()
+            destination.close()
+    except sqlite3.Error as error:  # a full disk
+        if not existed:
+            target.unlink()  # an empty file would pass for a database with no records
+        raise SetupError(f"cannot write '{target}': {error}; make room on the disk and run "
+                         "the restore again") from None
     return count
 
 
