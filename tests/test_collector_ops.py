@@ -408,6 +408,21 @@ def test_a_restore_that_fills_the_disk_leaves_no_database(tmp_path, capsys):
     assert not restored.exists()
 
 
+def test_a_backup_that_fills_the_disk_is_removed(tmp_path, capsys):
+    """The disk (a USB stick) fills part-way through a backup: a message, exit 2, and no
+    file cut short that passes for a backup and makes the next one refuse ("exists")."""
+    db, copy = tmp_path / "records.db", tmp_path / "backup.db"
+    store = Store(db)
+    for _ in range(50):
+        store.add(record("pledge"), Evidence.now("10.0.0.1", "test"))
+    store.close()
+    # More than the -shm file (32 KB) opening the database writes; less than the backup
+    with disk_full_past(40_000):
+        assert main(["collector", "backup", "--db", str(db), str(copy)]) == 2
+    assert capsys.readouterr().err.startswith(f"qinglian collector backup: cannot write '{copy}': ")
+    assert not copy.exists()
+
+
 def test_backup_and_restore_with_uri_characters_in_the_names(tmp_path, capsys, monkeypatch):
     """'#', '?' and '%' are ordinary letters of a file name: the backup named so is the
     one restored, and no other file is read or made."""

@@ -339,14 +339,20 @@ class Store:
         arriving (SQLite's online backup API); return how many records it holds."""
         destination = open_copy(target)
         try:
-            with self._connected() as connection:
-                connection.backup(destination)
-            # A copy in WAL mode makes whoever reads it, even read-only, leave -wal
-            # and -shm files beside it: one self-contained file instead
-            destination.execute("PRAGMA journal_mode=DELETE")
-            (count,) = destination.execute("SELECT count(*) FROM records").fetchone()
-        finally:
-            destination.close()
+            try:
+                with self._connected() as connection:
+                    connection.backup(destination)
+                # A copy in WAL mode makes whoever reads it, even read-only, leave -wal
+                # and -shm files beside it: one self-contained file instead
+                destination.execute("PRAGMA journal_mode=DELETE")
+                (count,) = destination.execute("SELECT count(*) FROM records").fetchone()
+            finally:
+                destination.close()
+        except sqlite3.Error as error:  # a full disk, a USB stick pulled out
+            # Cut short, it would pass for a backup, and stop the next one ("exists")
+            target.unlink(missing_ok=True)
+            raise SetupError(f"cannot write '{target}': {error}; make room on the disk, or "
+                             "give a path on another, and run the backup again") from None
         return count
 
     def close(self) -> None:
