@@ -319,6 +319,22 @@ def test_an_export_that_cannot_be_written_whole_leaves_the_last_one(site, capsys
     assert out.read_bytes() == before and not list(out.parent.glob("*.tmp"))
 
 
+@pytest.mark.parametrize("fmt, name, message", [
+    ("xlsx", "题库.csv", "names a .csv file, but --format xlsx writes .xlsx; name it '{out}/题库.xlsx', "
+                        "or give --format csv"),
+    ("qti", "题库.xml", "names a .xml file, but --format qti writes .zip; name it '{out}/题库.zip', "
+                       "or give --format moodle"),
+])
+def test_an_output_named_for_another_format_is_refused(site, capsys, fmt, name, message):
+    """An xlsx written to 题库.csv opened in Excel as garbage, and said "Wrote"."""
+    out = site.root / "out"
+    code, _, err = run(site, "export", "questions", "--format", fmt, "--bank", "demo",
+                       "-o", str(out / name), capsys=capsys)
+    assert code == 2
+    assert err == f"qinglian export questions: -o '{out / name}' {message.format(out=out)}\n"
+    assert not out.exists()
+
+
 def test_a_bank_with_problems_is_not_exported(make_site, capsys):
     """A bank that fails its checks is not exported; its problems are listed."""
     site = make_site({"quizzes/banks/demo.yml": BANK.replace("answer: B", "answer: E")})

@@ -16,6 +16,8 @@ from .exporter import FORMATS
 from .sheet import NotationError, parse_difficulty, parse_standards
 
 BANK_NAME = re.compile(r"^[a-z0-9-]+$")
+# The file each export format writes, by extension
+EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".zip": "qti", ".xml": "moodle"}
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -146,6 +148,13 @@ def _run_export(args) -> int:
     from .preview import bank_questions
 
     try:
+        # A sheet named .csv that is xlsx inside opens in Excel as garbage
+        named = EXTENSIONS.get(args.output.suffix.lower(), args.format)
+        if named != args.format:
+            written = {fmt: suffix for suffix, fmt in EXTENSIONS.items()}[args.format]
+            raise CannotRun(f"-o '{args.output}' names a {args.output.suffix} file, but --format "
+                            f"{args.format} writes {written}; name it "
+                            f"'{args.output.with_suffix(written)}', or give --format {named}")
         site = quiz_site(args.config_file)
         path = site.quizzes_dir / "banks" / f"{args.bank}.yml"
         if not path.is_file():
