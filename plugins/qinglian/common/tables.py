@@ -71,6 +71,7 @@ _OTHER_FORMATS = {
 }
 # An .xlsx is a zip; one with a password to open is an OLE compound file, as .xls is
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
 # A number format's quoted text, and its decimals (0.00%)
 _QUOTED = re.compile(r'"[^"]*"')
 _DECIMALS = re.compile(r"\.(0+)")
@@ -249,6 +250,10 @@ def _read_csv(path: Path) -> tuple[str, list[_Sheet]]:
         data = path.read_bytes()
     except OSError as error:
         raise TableError(path, f"cannot read the file: {error.strerror}") from None
+    # Renamed by hand, with Windows hiding the extension that was there
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        raise TableError(path, "this is an Excel workbook, not CSV text; open it in Excel or "
+                               "WPS and save it as .xlsx, or as CSV (文件 → 另存为)")
     if data.startswith(b"\xef\xbb\xbf"):
         encoding, text = "UTF-8 with BOM", data[3:].decode("utf-8", errors="strict")
     else:
