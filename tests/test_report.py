@@ -559,6 +559,33 @@ def test_report_from_each_roster_format(tmp_path, capsys, manifest, store_with, 
         ("内科", "1001", "是", "否"), ("内科", "1002", "否", "否")]
 
 
+@pytest.mark.parametrize("out, published", [
+    ("content/dashboard", "content"),  # beside data.json, where only dashboard.json goes
+    ("site/报表", "site"),
+    ("site-offline", "site-offline"),
+])
+def test_a_report_is_never_written_where_the_site_publishes_it(tmp_path, capsys, manifest,
+                                                               store_with, out, published):
+    """--out in the site's pages or built site would put every name and 工号 on the
+    intranet: refused before anything is read or written."""
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text("site_name: 测试\ndocs_dir: 'content'  # pages\n"
+                                        "markdown_extensions:\n  - pymdownx.emoji:\n"
+                                        "      emoji_index: !!python/name:material.extensions"
+                                        ".emoji.twemoji\n", encoding="utf-8")
+    (project / "mkdocs.offline.yml").write_text("INHERIT: mkdocs.yml\nsite_dir: site-offline\n",
+                                                encoding="utf-8")
+    code, _, err = run_report(capsys, project / out, "--db", str(store_with()), "--roster",
+                              str(roster_csv(tmp_path)), "--manifest", str(manifest))
+    assert code == 2
+    assert err.startswith(f"qinglian report: '{project / out}' is in {project / published}, "
+                          "which the site publishes: the report's names and 工号 would be on "
+                          "the intranet")
+    assert sorted(path.name for path in project.rglob("*")) == [
+        "content", "mkdocs.offline.yml", "mkdocs.yml"]
+
+
 def test_an_out_folder_that_is_a_file_is_named(tmp_path, capsys, manifest, store_with):
     """--out naming an existing file: said so, not the system's bare "File exists"."""
     (tmp_path / "report").write_text("", encoding="utf-8")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from .errors import SetupError
@@ -45,6 +47,12 @@ def _run_report(args) -> int:
     from .route_report import route_statuses, write_route_report
 
     try:
+        published_at = _published_folder(args.out)
+        if published_at:
+            raise SetupError(f"'{args.out}' is in {published_at}, which the site publishes: the "
+                             "report's names and 工号 would be on the intranet for all to read; "
+                             "write it outside the site, and copy only its dashboard.json into "
+                             "the site (as content/dashboard/data.json)")
         published = read_published(args.manifest)
         if args.site and args.site != published.site:
             raise SetupError(f"manifest '{args.manifest}' is for site '{published.site}', not "
@@ -80,6 +88,24 @@ def _run_report(args) -> int:
           f"{total.onboarding_passed} passed onboarding, {len(report.unmatched)} records match "
           f"no roster entry; {len(written)} files written to {args.out}")
     return 0
+
+
+def _published_folder(out: Path) -> Path | None:
+    """Return the pages folder (docs_dir) or built site (site_dir) of the MkDocs site
+    that ``out`` would be in, or None. Read from mkdocs*.yml's text: its tags
+    (!!python/name:…) need MkDocs's loader, and only these two keys count."""
+    out = out.resolve()
+    for project in out.parents:
+        for config in project.glob("mkdocs*.yml"):
+            with suppress(OSError):
+                text = config.read_text(encoding="utf-8", errors="replace")
+                for key, default in (("docs_dir", "docs"), ("site_dir", "site")):
+                    given = re.search(rf"^{key}:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(#.*)?$",
+                                      text, re.MULTILINE)
+                    folder = (project / (given[1] if given else default)).resolve()
+                    if out == folder or folder in out.parents:
+                        return folder
+    return None
 
 
 def records_from(db: str | None, export: Path | None, site: str | None,
