@@ -301,7 +301,8 @@ def test_an_output_path_through_a_file_names_the_file(site, capsys):
     code, _, err = run(site, "export", "questions", "--format", "csv", "--bank", "demo", "-o",
                        str(site.root / "out.csv" / "demo.csv"), capsys=capsys)
     assert code == 2
-    assert f"'{site.root / 'out.csv'}' is a file, not a folder; give another path" in err
+    assert f"'{site.root / 'out.csv'}' is a file, not a folder; rename that file, " \
+        "or write elsewhere" in err
 
 
 def test_an_export_that_cannot_be_written_whole_leaves_the_last_one(site, capsys):

@@ -593,7 +593,8 @@ def test_an_out_folder_that_is_a_file_is_named(tmp_path, capsys, manifest, store
                               "--roster", str(roster_csv(tmp_path)), "--manifest", str(manifest))
     assert code == 2
     assert err == (f"qinglian report: cannot write '{tmp_path / 'report'}': "
-                   f"'{tmp_path / 'report'}' is a file, not a folder; give another path\n")
+                   f"'{tmp_path / 'report'}' is a file, not a folder; rename that file, or "
+                   "write elsewhere\n")
 
 
 def test_a_report_that_cannot_be_written_whole_leaves_the_last_ones_files(

@@ -1,6 +1,7 @@
 """``qinglian new``: complete starting files that the checks accept, never an overwrite."""
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -143,6 +144,17 @@ def _check(site) -> list[str]:
     result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
                             capture_output=True, text=True, cwd=site.root)
     return result.stdout.splitlines()
+
+
+def test_a_file_where_the_section_folder_must_be_is_named(site, capsys):
+    """content/cases saved as a file: exit 1 naming it, not a FileExistsError traceback."""
+    cases = site.root / "content/cases"
+    shutil.rmtree(cases)
+    cases.write_text("", encoding="utf-8")
+    assert main(["new", "case", "gift", "-f", str(site.config_file)]) == 1
+    assert capsys.readouterr().err == (f"qinglian new: cannot write '{cases / 'gift.md'}': "
+                                       f"'{cases}' is a file, not a folder; rename that file, "
+                                       "or write elsewhere\n")
 
 
 def test_bad_names_are_refused(site, capsys):

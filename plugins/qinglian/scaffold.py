@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .common.errors import ContentProblem, device_name, device_named, undevice_name
+from .common.errors import ContentProblem, cannot_write, device_name, device_named, undevice_name
+from .common.writes import write_whole
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -155,7 +156,7 @@ class ScaffoldError(Exception):
 
 def create(kind: str, name: str, docs_dir: Path, quizzes_dir: Path) -> tuple[Path, str]:
     """Write the new file; return its path and what to fill in. Raises ScaffoldError for a
-    bad name or a file that exists (never overwritten)."""
+    bad name, a file that exists (never overwritten) or one that cannot be written."""
     if not NAME.fullmatch(name):
         raise ScaffoldError(f"'{name}' is not a file name; use lower-case letters, digits and "
                             "hyphens, e.g. case-tongfang")
@@ -168,8 +169,10 @@ def create(kind: str, name: str, docs_dir: Path, quizzes_dir: Path) -> tuple[Pat
     if path.exists():
         raise ScaffoldError(f"'{path}' exists; choose another name (existing files are never "
                             "overwritten)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.text.replace("{name}", name), encoding="utf-8")
+    try:
+        write_whole(path, template.text.replace("{name}", name).encode("utf-8"))
+    except OSError as error:  # content/cases a file, a full disk
+        raise ScaffoldError(cannot_write(path, error)) from None
     return path, template.todo.replace("{name}", name)
 
 

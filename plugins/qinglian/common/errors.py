@@ -60,8 +60,8 @@ def cannot_write(path: Path, error: OSError) -> str:
         in_the_way = next((folder for folder in reversed([attempted, *attempted.parents])
                            if folder.is_file()), None)
         if in_the_way is not None:
-            return (f"cannot write '{path}': '{in_the_way}' is a file, not a folder; give "
-                    "another path")
+            return (f"cannot write '{path}': '{in_the_way}' is a file, not a folder; rename "
+                    "that file, or write elsewhere")
     if isinstance(error, PermissionError):
         # On Windows, the usual cause: last time's file is still open
         return (f"cannot write '{path}': {error.strerror}; close it if Excel or WPS has it "
