@@ -183,6 +183,20 @@ def test_admin_commands_refuse_a_mistyped_database(tmp_path, capsys, monkeypatch
     assert [path.name for path in tmp_path.iterdir()] == ["records.db"]
 
 
+def test_admin_commands_refuse_an_empty_file(tmp_path, capsys, monkeypatch):
+    """An empty --db file (a copy cut short, a file made by mistake) is no database with
+    no records: SQLite would take it for one, write one into it, and purge, report
+    and verify would find nothing, and say so as a success."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "records.db").write_bytes(b"")
+    for action, *arguments in ADMIN_COMMANDS:
+        assert main(["collector", action, "--db", "records.db", *arguments]) == 2, action
+        assert capsys.readouterr().err == (f"qinglian collector {action}: 'records.db' is "
+                                           "empty, not the collector's database; give the "
+                                           "collector's --db file\n")
+    assert (tmp_path / "records.db").read_bytes() == b""
+
+
 def test_admin_commands_run_on_an_existing_database_of_each_backend(store_db, tmp_path,
                                                                     monkeypatch):
     """Only an SQLite --db is a file: a PostgreSQL URL is never taken for a missing one."""

@@ -196,6 +196,11 @@ def open_existing_store(db: str | Path):
     database and say it succeeded. Raises SetupError when there is no such file."""
     if not _is_postgres(db) and not os.path.isfile(db):
         raise SetupError(f"no database at '{db}'; give the collector's --db file")
+    # SQLite takes an empty file for an empty database (and writes one into it): a
+    # backup cut short, or a file made by mistake, would report no records at all
+    if not _is_postgres(db) and os.path.getsize(db) == 0:
+        raise SetupError(f"'{db}' is empty, not the collector's database; give the "
+                         "collector's --db file")
     return open_store(db)
 
 
