@@ -121,11 +121,14 @@ def test_serve_passes_over_the_files_editors_keep_beside_a_bank(make_site):
     ._demo.yml sit in quizzes/banks/ while a trainer edits: no bank of theirs."""
     site = make_site({"quizzes/banks/demo.yml": BANK})
     banks = site.root / "quizzes" / "banks"
+    # There from the start, so that the bank's save is the one change the preview sees:
+    # made while serving, one poll (every 0.5 s) could see them and the next the save,
+    # and the first rebuild's page, without the bank's problem, would be the one read
+    (banks / ".#demo.yml").symlink_to("trainer@ward-pc.4242:1733000000")
+    (banks / "._demo.yml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    (banks / ".demo.yml.swp").write_bytes(b"b0VIM 9.0\x00")
     with _Server(site.root, free_port()) as server:
         server.wait_for("Serving on")
-        (banks / ".#demo.yml").symlink_to("trainer@ward-pc.4242:1733000000")
-        (banks / "._demo.yml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
-        (banks / ".demo.yml.swp").write_bytes(b"b0VIM 9.0\x00")
         (banks / "demo.yml").write_text(BANK.replace("answer: A", "answer: E"), encoding="utf-8")
         server.wait_for("Reloading browsers")
         page = server.page("lessons/standard-1/")
