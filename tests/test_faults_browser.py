@@ -444,11 +444,11 @@ def test_collector_down_a_page_load_tries_one_record_not_each(delivery, collecto
     page.add_init_script("""const post = window.fetch; window.tries = 0;
         window.fetch = function () { window.tries++; return post.apply(this, arguments); };""")
     page.goto(pledge_url(delivery, "http", "family"))
-    fill(page, FAMILY[0])
-    # Time stands still, so that no retry is due until the test says, neither the signing
-    # page's nor the reloaded page's (on a loaded machine, five real seconds could pass
-    # before the count is read)
+    # Time stands still before the first try, so that no retry is due until the test
+    # says, neither the signing page's nor the reloaded page's (on a loaded machine, five
+    # real seconds could pass before the queue is made or the count is read)
     page.clock.pause_at(datetime.now() + timedelta(seconds=1))
+    fill(page, FAMILY[0])
     queue_more_pledges(page, (FAMILY * 10)[1:])  # twenty-nine more family members sign it
     page.reload()
     # The page notes a failed try before it makes the next one (no task in between)
