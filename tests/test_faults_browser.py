@@ -480,7 +480,11 @@ def test_collector_back_writes_the_outbox_once_a_batch(delivery, collector, open
             if (/:outbox$/.test(key)) window.outboxWrites++;
             return write.apply(this, arguments);
         };""")
+    page.clock.install()
     page.goto(pledge_url(delivery, "http", "family"))
+    # Time stands still, so that the signing page's retry never comes: else, were the
+    # collector up by then, that page would deliver (and write) before the reload
+    page.clock.pause_at(datetime.now() + timedelta(seconds=1))
     fill(page, FAMILY[0])
     queue_more_pledges(page, (FAMILY * 20)[1:])
     with collector() as server:
