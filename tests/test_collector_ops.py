@@ -231,8 +231,10 @@ def test_purge_dry_run_then_real_run(tmp_path, capsys):
     old = [record("pledge"), record("attempt")]
     new = record("pledge")
     for item, received in ((old[0], "2019-05-01T00:00:00.000Z"),
-                           (old[1], "2020-01-01T00:00:00.000Z"), (new, "2026-11-01T00:00:00.000Z")):
+                           (old[1], "2020-01-01T00:00:00.000Z")):
         store.add(item, Evidence(received, "10.0.0.1", "test"))
+    # Received now: a fixed date would fall out of the three years the purge keeps
+    store.add(new, Evidence.now("10.0.0.1", "test"))
     store.close()
 
     assert main(["collector", "purge", "--db", str(db), "--older-than", "3y", "--dry-run"]) == 0
@@ -315,7 +317,7 @@ def test_database_of_the_first_collector_is_upgraded_and_purged(tmp_path, capsys
     connection.close()
     store = Store(db)
     new = record("pledge")
-    store.add(new, Evidence("2026-11-01T00:00:00.000Z", "10.0.0.2", "test", "wang"))
+    store.add(new, Evidence.now("10.0.0.2", "test", "wang"))  # kept by the purge, in any year
     assert [stored.identity for stored in store.records()] == [None, "wang"]
     store.close()
 
