@@ -607,13 +607,16 @@ def test_many_slow_clients_do_not_keep_a_valid_one_out(tmp_path):
             slow = [pool.submit(trickle, server.port, *SLOW[kinds[n % 3]][:2],
                                 connected=connected) for n in range(count)]
             connected.wait(timeout=30)  # every slow client is connected
-            timings = []
+            released = time.monotonic()
             for _ in range(10):
-                started = time.monotonic()
                 assert post(valid, record())[0] == 201
-                timings.append(time.monotonic() - started)
-            assert max(timings) < CLIENT_TIMEOUT / 2, timings  # not after the cut-off
-            assert all(future.result()[1] is not None for future in slow)
+            served = time.monotonic() - released
+            cut_off = [future.result()[1] for future in slow]
+            assert None not in cut_off
+            # All ten were stored before the collector cut off any slow client, not once
+            # they were gone (a fixed bound on the posts' time failed on a loaded machine,
+            # where the cut-offs came late alike)
+            assert served < min(cut_off), (served, min(cut_off))
 
         count = 210
         sockets = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(count)]
