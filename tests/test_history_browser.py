@@ -19,29 +19,43 @@ pytestmark = pytest.mark.browser
 AWAY = "report"  # a page with none of our blocks
 
 
+def ready_to_leave(page) -> list:
+    """Mark the page's document and make it fit for the back/forward cache; return the
+    list where Chromium's reasons for not restoring it from there, if any, will be."""
+    page.evaluate("window.qinglianTestMarker = 1")
+    # A request still open when the page is left (the search index) keeps it out of the cache
+    page.wait_for_load_state("networkidle")
+    session = page.context.new_cdp_session(page)
+    session.send("Page.enable")
+    reasons = []
+    session.on("Page.backForwardCacheNotUsed", lambda event: reasons.append(event["notRestoredExplanations"]))
+    return reasons
+
+
 def left_for(page, away: str, meanwhile=lambda: None) -> None:
     """Leave the page for ``away``, let ``meanwhile`` happen, and come back with Back:
     the page must come back from the back/forward cache, as it was left."""
-    page.evaluate("window.qinglianTestMarker = 1")
+    not_restored = ready_to_leave(page)
     page.goto(away)
     meanwhile()
     # Playwright would wait for a load event, which a page from the cache never fires
     page.go_back(wait_until="commit")
     page.wait_for_function("document.readyState == 'complete'")
-    assert same_document(page), "Back loaded the page afresh instead of restoring it"
+    assert same_document(page), f"Back loaded the page afresh, not from the cache: {not_restored}"
 
 
 def reloaded_for(page, away: str, meanwhile=lambda: None) -> None:
     """Leave a quiz page for ``away``, let ``meanwhile`` happen, and come back with Back:
     the page must come back from the back/forward cache and load afresh."""
-    page.evaluate("window.qinglianTestMarker = 1")
+    not_restored = ready_to_leave(page)
     page.goto(away)
     meanwhile()
     # A page from the cache fires no load event: the one that comes is its reload's
     with page.expect_event("load"):
         page.go_back(wait_until="commit")
     assert not same_document(page)
-    assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload", \
+        f"not from the cache: {not_restored}"
 
 
 def pledges(page) -> list:
