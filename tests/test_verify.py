@@ -145,16 +145,32 @@ def test_the_masked_name_starts_at_its_first_visible_character(tmp_path, manifes
     assert name[0] not in page
 
 
+def test_the_verification_page_tells_the_date_not_the_time(tmp_path, manifest):
+    """The page is public and promises the date: it carried the completion time to the
+    millisecond. Only the quarter of an hour the viewer's date needs is left."""
+    records = [{**item, "created": "2026-11-24T09:37:12.345Z"} for item in _route_records()]
+    client = _collector(tmp_path, manifest, records)
+    html = client.get(f"/verify/{formatted(verification_code(r['id'] for r in records))}").text
+    assert '<time datetime="2026-11-24T09:30Z">2026-11-24（UTC）</time>' in html
+    assert ":37" not in html and "12.345" not in html
+
+
 @pytest.mark.browser
-def test_verification_page_gives_the_day_the_certificate_gives(tmp_path, manifest, browser):
+@pytest.mark.parametrize("created, zone", [
+    ("2026-12-31T23:00:00.000Z", "Asia/Shanghai"),
+    # 00:05 on 1 January in Kathmandu (UTC+05:45), in the quarter hour the page keeps
+    ("2026-12-31T18:20:59.999Z", "Asia/Kathmandu"),
+])
+def test_verification_page_gives_the_day_the_certificate_gives(tmp_path, manifest, browser,
+                                                               created, zone):
     """A route finished at 07:00 on 1 January in Beijing is 31 December in UTC: the page
     said that day, one before the certificate's (the browser's own day), for any
     route finished between midnight and 08:00."""
-    records = [{**item, "created": "2026-12-31T23:00:00.000Z"} for item in _route_records()]
+    records = [{**item, "created": created} for item in _route_records()]
     client = _collector(tmp_path, manifest, records)
     html = client.get(f"/verify/{formatted(verification_code(r['id'] for r in records))}").text
     assert "2026-12-31（UTC）" in html  # without script, the day named by its zone
-    context = browser.new_context(timezone_id="Asia/Shanghai", java_script_enabled=True)
+    context = browser.new_context(timezone_id=zone, java_script_enabled=True)
     try:
         page = context.new_page()
         page.set_content(html)

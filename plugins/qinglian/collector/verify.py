@@ -72,7 +72,7 @@ def verify_html(outcome: str, given: str, completion: Completion | None = None,
 
     script = ""
     if completion:
-        date = (f'<time datetime="{escape(completion.completed)}">'
+        date = (f'<time datetime="{escape(_quarter_hour(completion.completed))}">'
                 f'{escape(t("utc_date", date=completion.completed[:10]))}</time>')
         text = t("valid_text", name=escape(completion.name), title=escape(completion.title),
                  date=date)
@@ -89,6 +89,15 @@ code{{font-size:1.2em}}</style></head>
 <body><main><h1>{t("title")}</h1><p>{t("code")}<code>{escape(shown)}</code></p>
 <p class="{outcome}" role="status"><strong>{t(outcome)}</strong> {text}</p></main>{script}</body></html>
 """
+
+
+def _quarter_hour(time: str) -> str:
+    """Return the UTC ``time`` (as records carry it) cut down to its quarter of an hour.
+
+    The page promises a date, but the viewer's date needs a time: every zone's offset is
+    a whole number of quarter hours, so a midnight never falls inside one, and the page
+    need not tell a stranger with the code the minute, second and millisecond."""
+    return f"{time[:14]}{int(time[14:16]) // 15 * 15:02d}Z"
 
 
 # The certificate gives the day in the zone of the PC it was printed on, and the
