@@ -1,10 +1,12 @@
 """The portal plugin: sections from folders, the hospital's branding, option errors."""
 
+import io
 import json
 import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from contextlib import closing
 
 import pytest
@@ -368,6 +370,50 @@ def test_a_hidden_person_column_is_personal_data(tmp_path):
     path = tmp_path / "安排.xlsx"
     workbook.save(path)
     assert privacy.personal_data(path) == "a table with the column(s) 身份证号"
+
+def _ods(cells: list[str]) -> bytes:
+    """An OpenDocument spreadsheet as LibreOffice saves it, one row of ``cells``."""
+    row = "".join(f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p>'
+                  "</table:table-cell>" for cell in cells)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content>'
+                         f"<office:body><office:spreadsheet><table:table><table:table-row>{row}"
+                         "</table:table-row></table:table></office:spreadsheet></office:body>"
+                         "</office:document-content>", zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, data, found", [
+    # Excel's 文本文件 (制表符分隔): tabs, the system code page, a title row
+    ("名单.txt", "2026年职工名单\n工号\t姓名\t科室\n0001\t张三\t内科\n".encode("gb18030"),
+     "a text table with the column(s) 工号, 姓名"),
+    # Excel's "Unicode 文本": UTF-16 with its byte order mark
+    ("名单.txt", "姓名\t手机号\r\n赵六\t13800000000\r\n".encode("utf-16"),
+     "a text table with the column(s) 姓名, 手机号"),
+    ("export.tsv", "id\tname\tstaff_id\n1\t李四\t0002\n".encode(),
+     "a text table with the column(s) staff_id"),
+    ("export.txt", '"工号（必填）",姓名\n0003,王五\n'.encode(),
+     "a text table with the column(s) 工号, 姓名"),
+    ("名单.ods", _ods(["序号", "<text:span>姓名</text:span>", "身份证号"]),
+     "an OpenDocument spreadsheet with the column(s) 姓名, 身份证号"),
+    # WPS 表格's own format, an OLE compound file as .xls is
+    ("名单.et", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+     + "工号姓名科室0005周八".encode("utf-16-le"), "a WPS 表格 file with the column(s) 工号, 姓名"),
+    # Text and spreadsheets without a person's column, or only mentioning one
+    ("说明.txt", "请在表格中填写姓名和工号。\n姓名与工号必须一致\n".encode(), None),
+    ("课程.tsv", "日期\t主题\n2026-12-01\t廉洁从业\n".encode(), None),
+    ("课程.ods", _ods(["日期", "姓名与工号的填写"]), None),
+    ("坏.ods", b"PK\x03\x04 not a zip", None),
+])
+def test_rosters_saved_as_text_ods_or_et_are_personal_data(tmp_path, name, data, found):
+    """A roster saved as text (.txt, .tsv), by LibreOffice (.ods) or by WPS (.et) was
+    published as it was: only .csv, .xlsx and .xls were searched for person columns."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert privacy.personal_data(path) == found
+
 
 def test_a_record_export_larger_than_the_search_limit_is_still_found(tmp_path, monkeypatch):
     """A record export is searched from its start however large it is: 50,000 records

@@ -8,12 +8,15 @@ to download. The build leaves such files out and says which and why.
 
 from __future__ import annotations
 
+import csv
 import re
+import zipfile
+from itertools import islice
 from html import escape
 from pathlib import Path
 
 from ..common.i18n import STRINGS
-from ..common.tables import TableError, normalise_header, read_table
+from ..common.tables import HEADER_SEARCH_ROWS, TableError, normalise_header, read_table
 
 # Headings that name a person in rosters (report.ROSTER_COLUMNS), in the
 # collector's CSV export and in other HR sheets, and the staff number's heading
@@ -29,7 +32,13 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # the file is named as the admin likes (records.backup)
 PG_DUMP_MAGIC = b"PGDMP"
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
-# How much of a JSON, HTML or old Excel file is searched: a record export, whose first
+# Tables saved as text: Excel's and WPS's 文本文件 (tab-separated, in the system code page
+# or, as "Unicode 文本", UTF-16) and exports that separate by commas or tabs
+TEXT_TABLE_SUFFIXES = {".tsv", ".txt"}
+# Excel 97–2003 and WPS 表格 files, OLE compound files that keep their text in UTF-16
+# (Chinese) or one byte a character
+OLE_SPREADSHEETS = {".xls": "an old Excel file", ".et": "a WPS 表格 file"}
+# How much of a JSON, HTML, text or old Excel file is searched: a record export, whose first
 # record names its person, may be far larger (50,000 records are some 50 MB)
 SEARCH_LIMIT = 50 * 1024 * 1024
 # A table column headed by one of PERSON_COLUMNS: the pages ``qinglian report`` writes
@@ -37,6 +46,11 @@ SEARCH_LIMIT = 50 * 1024 * 1024
 _HTML_PERSON_COLUMN = re.compile(
     r"<th\b[^>]*>\s*(" + "|".join(re.escape(escape(name)) for name in PERSON_COLUMNS)
     + r")\s*</th>")
+# A cell's paragraph in an OpenDocument spreadsheet, and the tags (spans) within it
+_ODS_PARAGRAPH = re.compile(r"<text:p\b[^>]*>(.*?)</text:p>", re.DOTALL)
+_XML_TAG = re.compile(r"<[^>]*>")
+# How much of a text table is searched: its header is among the top rows
+TEXT_HEAD_LIMIT = 1024 * 1024
 
 
 def personal_data(path: Path) -> str | None:
@@ -64,19 +78,26 @@ def personal_data(path: Path) -> str | None:
         columns = dict.fromkeys(match.group(1) for match in _HTML_PERSON_COLUMN.finditer(text))
         if columns:
             return f"a page with a table of people, column(s) {', '.join(columns)}"
-    if suffix == ".xls":
-        # Excel 97–2003 keeps its text in UTF-16 (Chinese) or one byte a character
+    if suffix in TEXT_TABLE_SUFFIXES:
+        columns = _person_headings(_text_rows(_start(path, TEXT_HEAD_LIMIT)))
+        if columns:
+            return f"a text table with the column(s) {', '.join(columns)}"
+    if suffix == ".ods":
+        columns = _person_headings(_ods_cells(path))
+        if columns:
+            return f"an OpenDocument spreadsheet with the column(s) {', '.join(columns)}"
+    if suffix in OLE_SPREADSHEETS:
         data = _start(path)
         columns = [name for name in PERSON_COLUMNS
                    if name.encode("utf-16-le") in data or (name.isascii() and name.encode() in data)]
         if columns:
-            return f"an old Excel file with the column(s) {', '.join(columns)}"
+            return f"{OLE_SPREADSHEETS[suffix]} with the column(s) {', '.join(columns)}"
     return None
 
 
-def _start(path: Path) -> bytes:
+def _start(path: Path, limit: int | None = None) -> bytes:
     with path.open("rb") as file:
-        return file.read(SEARCH_LIMIT)
+        return file.read(limit or SEARCH_LIMIT)
 
 
 def _person_columns(path: Path) -> str | None:
@@ -88,3 +109,46 @@ def _person_columns(path: Path) -> str | None:
     columns = [name for name in PERSON_COLUMNS if normalise_header(name) in table.columns
                or normalise_header(name) in table.hidden_columns]
     return f"a table with the column(s) {', '.join(columns)}"
+
+
+def _person_headings(rows) -> list[str]:
+    """Return the PERSON_COLUMNS that one of ``rows`` (lists of cells) holds as a cell."""
+    cells = {normalise_header(cell) for row in rows for cell in row}
+    return [name for name in PERSON_COLUMNS if normalise_header(name) in cells]
+
+
+def _text_rows(data: bytes) -> list[list[str]]:
+    """Return the top rows of a text table, split at tabs and at commas: the header is
+    among them, below a title or two."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        lines = data.decode("utf-16", errors="replace").splitlines()
+    else:
+        # Line by line: the search limit may cut the last character in two
+        lines = (_decoded(line) for line in data.removeprefix(b"\xef\xbb\xbf").splitlines())
+    top = list(islice((line for line in lines if line.strip()), HEADER_SEARCH_ROWS))
+    rows = []
+    for delimiter in "\t,":
+        try:
+            rows += csv.reader(top, delimiter=delimiter)
+        except csv.Error:
+            pass  # a cell longer than csv allows: no table by that delimiter
+    return rows
+
+
+def _decoded(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        # Chinese Excel and WPS save text in the system code page, which GB18030 covers
+        return line.decode("gb18030", errors="replace")
+
+
+def _ods_cells(path: Path) -> list[list[str]]:
+    """Return the text of an OpenDocument spreadsheet's cells (its content.xml), as far
+    as SEARCH_LIMIT of it."""
+    try:
+        with zipfile.ZipFile(path) as package, package.open("content.xml") as content:
+            xml = content.read(SEARCH_LIMIT).decode("utf-8", errors="replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []  # not an OpenDocument file: nothing to say about it
+    return [[_XML_TAG.sub("", paragraph) for paragraph in _ODS_PARAGRAPH.findall(xml)]]
