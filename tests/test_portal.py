@@ -251,6 +251,27 @@ def test_cli_check_lists_every_problem(make_site):
     assert "problem(s) found" in result.stderr
 
 
+@pytest.mark.parametrize("plugins", [
+    "  - search\n",
+    "  - search\n  - qinglian/portal:\n      enabled: false\n",
+])
+def test_cli_check_on_a_config_without_qinglian_plugins_says_nothing_was_checked(tmp_path,
+                                                                               plugins):
+    """A mkdocs.yml enabling none of Qinglian's plugins was "No problems found.": nothing
+    had read its pages, quiz banks or files."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/index.md").write_text("# 首页\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: 测试\ndocs_dir: content\nplugins:\n{plugins}",
+                                         encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("mkdocs.yml: enables none of Qinglian's plugins (")
+    assert "qinglian/portal, qinglian/posters, qinglian/quiz" in result.stdout
+    assert "so nothing was checked" in result.stdout
+    assert "No problems found" not in result.stderr
+
+
 def test_pages_carry_only_their_own_section_nav(make_site):
     """navigation.prune: a lesson page holds no links into another section's pages,
     which keeps page size and build time linear in the number of pages."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -52,14 +53,24 @@ def check_site(config_file: Path) -> list[str]:
     """Return every problem the enabled Qinglian plugins find in the site's sources.
 
     Problems of mkdocs.yml itself (which ``mkdocs build --strict`` would also
-    refuse) come first, prefixed with the file's name.
+    refuse) come first, prefixed with the file's name; a config that enables no
+    Qinglian plugin is one.
     """
     config, problems = load_site(config_file)
     if config is None:
         return problems
-    for name, plugin in config.plugins.items():
-        if name.startswith("qinglian/") and plugin.config.enabled:
-            problems += plugin.check(config)
+    enabled = [plugin for name, plugin in config.plugins.items()
+               if name.startswith("qinglian/") and plugin.config.enabled]
+    # Else "no problems" would pass a site whose pages and banks nothing read
+    if not enabled:
+        names = sorted(point.name for point in entry_points(group="mkdocs.plugins")
+                       if point.name.startswith("qinglian/"))
+        problems.append(f"{config_file}: enables none of Qinglian's plugins "
+                        f"({', '.join(names)}), so nothing was checked; list them under "
+                        "'plugins:' as the project's mkdocs.yml does, or give that file "
+                        "with -f")
+    for plugin in enabled:
+        problems += plugin.check(config)
     # Several plugins read the same page (one not in UTF-8 is named by each)
     return list(dict.fromkeys(problems))
 
