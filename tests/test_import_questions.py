@@ -14,6 +14,7 @@ import errno
 import io
 import os
 import re
+import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -696,6 +697,23 @@ def test_a_bank_that_cannot_be_written_is_left_as_it_was(make_site, tmp_path, ca
     assert err == (f"qinglian import questions: cannot write '{bank}': No space left on device; "
                    "give a path in a writable folder\nNothing was imported.\n")
     assert bank_text(site) == DEMO_BANK
+
+
+@pytest.mark.parametrize("bank", [None, DEMO_BANK])
+def test_a_temporary_folder_that_cannot_be_used_is_a_message(make_site, tmp_path, capsys,
+                                                             monkeypatch, bank):
+    """The new bank is checked in a temporary folder: the system's being full or gone
+    (TMPDIR at a missing folder) was a traceback. A message, exit 2, the bank unchanged."""
+    site = make_site({"quizzes/banks/demo.yml": bank} if bank else {})
+    path = write_csv(tmp_path / "q.csv", [HEADER, *GOOD_ROWS])
+    missing = tmp_path / "missing"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    code, _, err = run(site, str(path), "--bank", "demo", capsys=capsys)
+    assert code == 2
+    assert err == (f"qinglian import questions: cannot check the bank in the temporary folder "
+                   f"'{missing}': No such file or directory; free space there, or set TMPDIR "
+                   "to a folder you can write to\nNothing was imported.\n")
+    assert (bank_text(site) == bank) if bank else not (site.root / "quizzes/banks/demo.yml").exists()
 
 
 def test_the_loaders_own_checks_name_the_row(make_site, tmp_path, capsys):

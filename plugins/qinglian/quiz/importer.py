@@ -63,6 +63,10 @@ class BankError(Exception):
         self.problems = problems
 
 
+class NoScratchFolder(Exception):
+    """The bank cannot be checked: the temporary folder it is checked in is unusable."""
+
+
 @dataclass(frozen=True)
 class SheetRow:
     sheet: str  # the worksheet's name ("" for CSV)
@@ -196,11 +200,18 @@ class Bank:
     def validate(self, text: str):
         """Return the loader's Library for ``text`` as this bank (alone, so other banks'
         problems do not count)."""
-        with tempfile.TemporaryDirectory() as folder:
-            banks = Path(folder) / "banks"
-            banks.mkdir()
-            (banks / self.path.name).write_text(text, encoding="utf-8")
-            return load_library(Path(folder), self.shown_dir, self.lessons)
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                banks = Path(folder) / "banks"
+                banks.mkdir()
+                (banks / self.path.name).write_text(text, encoding="utf-8")
+                return load_library(Path(folder), self.shown_dir, self.lessons)
+        except OSError as error:
+            # The system's temporary folder full, or gone (TMPDIR set to a missing folder)
+            where = f" '{tempfile.tempdir}'" if tempfile.tempdir else ""
+            raise NoScratchFolder(f"cannot check the bank in the temporary folder{where}: "
+                                  f"{error.strerror or error}; free space there, or set TMPDIR "
+                                  "to a folder you can write to") from None
 
     def compose(self, replaced: dict[str, dict], added: list[dict], next_id: int) -> str:
         """Return the bank's text with ``replaced`` entries swapped in, ``added`` ones

@@ -84,7 +84,8 @@ class CannotRun(Exception):
 def _run_import(args) -> int:
     from ..common.errors import cannot_write
     from ..common.tables import TableError, row_place, span
-    from .importer import Bank, BankError, ids_in_banks, plan_import, read_sheet, write_bank
+    from .importer import (Bank, BankError, NoScratchFolder, ids_in_banks, plan_import,
+                           read_sheet, write_bank)
     from .sheet import Defaults
 
     try:
@@ -98,6 +99,10 @@ def _run_import(args) -> int:
         return 2
     except BankError as error:
         print(error, file=sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return 2
+    except NoScratchFolder as error:
+        print(f"qinglian import questions: {error}", file=sys.stderr)
         print("Nothing was imported.", file=sys.stderr)
         return 2
     except TableError as error:
