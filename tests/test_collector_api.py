@@ -980,6 +980,29 @@ def test_records_import_quotes_the_odd_text_it_names(tmp_path, capsys):
     assert not {"\x9b", "\u200b", "\u202e"} & set(out)
 
 
+def test_records_import_names_the_field_not_the_persons_value(tmp_path, capsys):
+    """A refused record's name or 工号 was printed as it was, into the admin's terminal
+    scroll-back and logs: the report names the record and the field, and says what is
+    wrong with the value without showing it."""
+    bad_id = record(person={**STAFF, "name": "张三\n", "staff_id": "A 0017"})
+    typed = record(person={**STAFF, "name": "王" * 101, "staff_id": 170017})
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([bad_id, typed, "李四,0018,内科"], ensure_ascii=False),
+                    encoding="utf-8")
+    code, out, _ = run(capsys, "records", "import", str(path), "--db", str(tmp_path / "r.db"))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{bad_id['id']}: ")
+    assert "person.name: a text of 3 character(s) is not in the expected form" in lines[0]
+    assert "person.staff_id: a text of 6 character(s) is not in the expected form" in lines[0]
+    assert lines[1].startswith(f"{typed['id']}: ")
+    assert "person.name: a text of 101 character(s) is too long" in lines[1]
+    assert "person.staff_id: a number is not of type 'string'" in lines[1]
+    assert lines[2].startswith("entry 3: record: a text of 10 character(s) is not of type 'object'")
+    for value in ("张三", "0017", "王王", "170017", "李四", "0018"):
+        assert value not in out
+
+
 def test_records_import_applies_the_manifests(tmp_path, capsys):
     path = tmp_path / "records.json"
     path.write_text(json.dumps([record(site="other-hospital"), record()]), encoding="utf-8")

@@ -38,7 +38,7 @@ def record_problems(record) -> list[str]:
         # oneOf over the person kinds says little; name the closest kind's problem
         leaf = min(error.context, key=lambda e: len(list(e.schema_path))) if error.context else error
         path = ".".join(str(part) for part in leaf.absolute_path) or "record"
-        problems.append(f"{path}: {_describe(leaf)}")
+        problems.append(f"{path}: {_describe(leaf, path)}")
     return problems
 
 
@@ -122,11 +122,38 @@ def _existing_time(value) -> bool:
     return True
 
 
-def _describe(error) -> str:
+def _describe(error, path: str) -> str:
+    value = repr(error.instance)
+    shown = _kind_of(error.instance) if _is_personal(path, error.instance) else value
     if error.validator == "format":
-        return f"{error.instance!r} is not a time that exists"
+        return f"{shown} is not a time that exists"
     if error.validator == "pattern":
-        return f"{error.instance!r} is not in the expected form"
+        return f"{shown} is not in the expected form"
     if error.validator == "additionalProperties":
         return error.message.replace("Additional properties are not allowed", "unknown field(s)")
+    # jsonschema's messages start with the value
+    if error.message.startswith(value):
+        return shown + error.message.removeprefix(value)
     return error.message
+
+
+def _is_personal(path: str, value) -> bool:
+    """Whether the value at ``path`` may name a person: problems are printed to the admin's
+    terminal and logs. The department is not, and is matched against the site's list."""
+    if path == "person" or (path.startswith("person.") and path != "person.department"):
+        return True
+    # An entry that is no record may be anything pasted in (a line of a roster)
+    return path == "record" and isinstance(value, (str, list, dict))
+
+
+def _kind_of(value) -> str:
+    """Say what ``value`` is without showing it."""
+    if isinstance(value, str):
+        return f"a text of {len(value)} character(s)" if value else "an empty text"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item(s)"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"  # a staff number saved as one
+    return repr(value)  # true, false or null
