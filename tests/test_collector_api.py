@@ -195,6 +195,28 @@ def test_invalid_record_is_400_naming_the_field(client, change, problem):
     assert_error(client.post("/api/v1/records", json=record(**change)), 400, problem)
 
 
+@pytest.mark.parametrize("sent, problems", [
+    # (a record whose person has one thing wrong, every problem the answer names)
+    (record(person={**STAFF, "staff_id": "A 0017"}),
+     ["person.staff_id: a text of 6 character(s) is not in the expected form"]),
+    (record("pledge", {**STAFF, "staff_id": "A 0017"}),
+     ["person.staff_id: a text of 6 character(s) is not in the expected form"]),
+    (record("pledge", {**FAMILY, "staff_id": "A 0017"}),
+     ["person.staff_id: a text of 6 character(s) is not in the expected form"]),
+    (record("pledge", {key: value for key, value in FAMILY.items() if key != "relationship"}),
+     ["person: 'relationship' is a required property"]),
+    (record("pledge", {**SUPPLIER, "credit_code": "9111000060003734IL"}),
+     ["person.credit_code: a text of 18 character(s) is not in the expected form"]),
+])
+def test_invalid_person_is_named_by_its_own_kind(client, sent, problems):
+    """A person is checked as the kind they are (staff, family or supplier): a bad 工号
+    is not also 'department' unexpected, a supplier gets no staff form's problems, and
+    an attempt's person (checked as staff twice by the schema) is named once."""
+    response = client.post("/api/v1/records", json=sent)
+    assert response.status_code == 400
+    assert response.json()["problems"] == problems
+
+
 @pytest.mark.parametrize("body", [b"{", b"\xff\xfe", b"[" * 30000 + b"]" * 30000, b"[]", b"null"])
 def test_not_a_record_is_400(client, body):
     """Bodies that are not JSON, too deeply nested, or not an object are refused."""

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from ..common.i18n import DEFAULT_LANGUAGE
+from ..common.records import person_kind
 from .errors import SetupError
 
 _SHAPE = {
@@ -143,9 +144,9 @@ class Manifests:
         pledge = record.get("pledge")
         key = pledge and (pledge["id"], pledge["version"], pledge["sha256"])
         audience = site.pledges.get(key) if pledge else None
-        if audience and audience != _signer_kind(record["person"]):
+        if audience and audience != person_kind(record["person"]):
             problems.append(f"person: pledge '{pledge['id']}' is signed by {audience}, not by "
-                            f"{_signer_kind(record['person'])}; use the form on that pledge's page")
+                            f"{person_kind(record['person'])}; use the form on that pledge's page")
         if pledge and key not in site.pledges:
             problems.append(f"pledge.sha256: pledge '{pledge['id']}' version {pledge['version']!r} "
                             f"with this hash was not published by site '{site.site}'; reload the "
@@ -206,13 +207,6 @@ def _read(path: Path) -> SiteManifest:
         paths=data.get("paths", {}),
         language=data.get("language", DEFAULT_LANGUAGE),
     )
-
-
-def _signer_kind(person: dict) -> str:
-    """Say which of the schema's person kinds ``person`` is."""
-    if "credit_code" in person:
-        return "supplier"
-    return "family" if "relationship" in person else "staff"
 
 
 log = logging.getLogger("qinglian.collector")

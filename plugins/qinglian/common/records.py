@@ -35,11 +35,20 @@ def record_problems(record) -> list[str]:
         return []
     problems = []
     for error in sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path)):
-        # oneOf over the person kinds says little; name the closest kind's problem
-        leaf = min(error.context, key=lambda e: len(list(e.schema_path))) if error.context else error
-        path = ".".join(str(part) for part in leaf.absolute_path) or "record"
-        problems.append(f"{path}: {_describe(leaf, path)}")
-    return problems
+        for leaf in _own_kind_errors(error):
+            path = ".".join(str(part) for part in leaf.absolute_path) or "record"
+            problems.append(f"{path}: {_describe(leaf, path)}")
+    # An attempt's or a progress event's person is checked as staff twice: by the
+    # oneOf over the person kinds and by the rule for its kind
+    return list(dict.fromkeys(problems))
+
+
+def person_kind(person: dict) -> str:
+    """Say which of the schema's person kinds ``person`` is: the one whose fields it has
+    most of (a staff member on a tie), so a person with a wrong or missing field is still
+    of the kind they meant."""
+    defs = record_schema()["$defs"]
+    return max(AUDIENCES, key=lambda kind: len(defs[kind]["properties"].keys() & person.keys()))
 
 
 def person_fields(audience: str, departments: list[str], language: str = DEFAULT_LANGUAGE) -> list[dict]:
@@ -88,6 +97,18 @@ def _is_valid():
     """Return the validator's schema compiled to one predicate (the same patterns and times)."""
     validator = _validator()
     return compile_schema(validator.schema, validator.format_checker)
+
+
+def _own_kind_errors(error) -> list:
+    """Return the errors to name for ``error``: for the oneOf over the person kinds, which
+    fails in every kind, those of the person's own kind (not the staff form's problems for
+    a supplier, nor 'department' unexpected for a staff member)."""
+    if not error.context:
+        return [error]
+    kinds = [alternative["$ref"].rsplit("/", 1)[1] for alternative in error.schema[error.validator]]
+    # Anything but an object fails as every kind alike
+    kind = person_kind(error.instance) if isinstance(error.instance, dict) else kinds[0]
+    return [leaf for leaf in error.context if kinds[leaf.relative_schema_path[0]] == kind]
 
 
 def _whole_text_patterns(schema):
