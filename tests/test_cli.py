@@ -83,3 +83,19 @@ def test_configuration_saved_in_gbk_names_its_line(make_site, capsys):
     assert main(["check", "-f", str(site.config_file)]) == 1
     assert capsys.readouterr().out == (f"{site.config_file}:{line}: the file is not UTF-8 text "
                                        "— save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)\n")
+
+
+def test_inherited_configuration_saved_in_gbk_names_its_line(make_site, monkeypatch, capsys):
+    """mkdocs.offline.yml inherits a mkdocs.yml saved as ANSI (GBK): the inherited file's
+    line and the fix, as for mkdocs.yml itself, not MkDocs's byte position."""
+    site = make_site()
+    config = site.config_file.read_text(encoding="utf-8")
+    site.config_file.write_bytes(config.encode("gbk"))
+    (site.root / "mkdocs.offline.yml").write_text("INHERIT: mkdocs.yml\nsite_dir: site-offline\n",
+                                                  encoding="utf-8")
+    first_chinese = re.search(r"[^\x00-\x7f]", config).start()
+    line = config[:first_chinese].count("\n") + 1
+    monkeypatch.chdir(site.root)
+    assert main(["check", "-f", "mkdocs.offline.yml"]) == 1
+    assert capsys.readouterr().out == (f"mkdocs.yml:{line}: the file is not UTF-8 text "
+                                       "— save it as UTF-8 (记事本/WPS: 另存为 → 编码 UTF-8)\n")

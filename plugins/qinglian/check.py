@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
+from yaml.reader import ReaderError
 
 from .common.pages import read_source
 from .common.yamlio import unreadable_value
@@ -38,6 +39,9 @@ def load_site(config_file: Path):
     try:
         config = load_config(str(config_file))
     except (Abort, ConfigurationError) as error:
+        not_text = _inherited_not_text(error, config_file)
+        if not_text:
+            return None, [not_text]
         return None, [f"{config_file}: {message}" for message in collector.messages or [str(error)]]
     except ValueError as error:
         # PyYAML's own constructors raise it for a value they cannot make
@@ -73,6 +77,21 @@ def check_site(config_file: Path) -> list[str]:
         problems += plugin.check(config)
     # Several plugins read the same page (one not in UTF-8 is named by each)
     return list(dict.fromkeys(problems))
+
+
+def _inherited_not_text(error: Exception, config_file: Path) -> str | None:
+    """Return the line and fix for the file ``config_file`` inherits (INHERIT:) when it is
+    not UTF-8 (saved as ANSI, GBK), which MkDocs names only by a byte position; else None."""
+    reader = error.__context__
+    if not isinstance(reader, ReaderError):
+        return None
+    inherited = Path(reader.name)  # absolute, as MkDocs opens it
+    folder = Path(os.path.abspath(config_file)).parent
+    # Beside the given file, named as the user wrote that one's path
+    shown = (config_file.parent / inherited.relative_to(folder)
+             if inherited.is_relative_to(folder) else inherited)
+    _, not_text = read_source(inherited, str(shown))
+    return str(not_text) if not_text else None
 
 
 class _Collector(logging.Handler):
