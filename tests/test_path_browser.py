@@ -337,6 +337,41 @@ def test_double_click_on_study_records_once_and_keeps_the_focus(offline_site, op
     assert recorded.errors == []
 
 
+# Headless Chromium keeps every page visible (no tab behind another, no minimising):
+# set document.visibilityState and fire visibilitychange, as the browser does
+SHOW = """visible => {
+    Object.defineProperty(document, 'visibilityState', {value: visible ? 'visible' : 'hidden', configurable: true});
+    document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def test_study_counts_only_the_time_the_page_is_seen(offline_site, open_page):
+    """A page opened in a background tab, or hidden while read, does not count down
+    until it is seen, and then goes on from where it stopped: nine lessons opened in
+    nine tabs are not all ready a minute later."""
+    recorded = open_page()
+    page = recorded.page
+    page.add_init_script(f"({SHOW})(false)")  # opened in a tab behind this one
+    stop_clock(page)
+    page.goto(page_url(offline_site, "lessons/standard-1.html"))
+    form = page.locator("form.qinglian-study")
+    wait = form.locator(".qinglian-study__wait")
+    button = form.locator(".qinglian-study__button")
+    # Shown or hidden (another tab, a minimised window), then the clock runs on: the
+    # seconds left
+    for visible, milliseconds, left in [(False, 120_000, 60), (True, 20_000, 40), (False, 600_000, 40),
+                                        (True, 39_000, 1)]:
+        page.evaluate(SHOW, visible)
+        page.clock.run_for(milliseconds)
+        expect(wait).to_have_text(f"请认真阅读本页，{left} 秒后可以点“我已学习”。")
+        expect(button).to_be_disabled()
+    page.clock.run_for(1_000)
+    expect(button).to_be_enabled()
+    expect(wait).to_have_text("已满规定的阅读时间，可以点“我已学习”了。")
+    expect(form.locator("[role=status]")).to_have_text("已满规定的阅读时间，可以点“我已学习”了。")
+    assert recorded.errors == []
+
+
 def test_nav_marks_follow_instant_navigation(local_server, open_page):
     """Over http Material swaps pages in place: the new page's nav is marked and its
     我已学习 block starts, without a reload."""

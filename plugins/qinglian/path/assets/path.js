@@ -2,7 +2,7 @@
  * Qinglian path: a guided route (入职培训) of pages to read, a quiz to pass
  * and a pledge to sign. On the route's page: each step done / next / locked,
  * what to do next, and 换人 for shared ward PCs. At the end of each page of a
- * read step: "我已学习", once the minimum time on the page has passed. In the
+ * read step: "我已学习", once the page has been shown for its minimum time. In the
  * nav: a mark on pages studied. On the certificate page: the certificate and
  * its verification code.
  *
@@ -25,6 +25,11 @@
   // Every route seen, with its pages' absolute addresses: the nav is marked
   // after instant navigation to pages that carry no route too
   var known = {};
+  // How long the page has been visible since this module started, in ms: a page's
+  // minimum time counts only while it can be read, not in a background tab, a
+  // minimised window or the back/forward cache
+  var seen = 0;
+  var seenSince = document.visibilityState === "visible" ? Date.now() : null;
 
   // The code of a set of record ids: Crockford base32 of the SHA-256 of the
   // sorted ids, one per line; its first 16 characters (80 bits)
@@ -49,6 +54,15 @@
     return [date.getFullYear(), date.getMonth() + 1, date.getDate()].map(function (n) {
       return n < 10 ? "0" + n : n;
     }).join("-");
+  }
+
+  function visibleTime() {
+    return seen + (seenSince === null ? 0 : Date.now() - seenSince);
+  }
+
+  function countVisible(visible) {
+    seen = visibleTime();
+    seenSince = visible ? Date.now() : null;
   }
 
   // Everything in the outbox that names this 工号 (family pledges for them too)
@@ -348,7 +362,7 @@
     var status = form.querySelector("[role=status]");
     // Storage trouble is said, never hidden: the mark is then kept only until the page closes
     var notice = el("p", { "class": "qinglian-study__notice", hidden: true });
-    var opened = Date.now();
+    var opened = visibleTime();
     var timer = null;
     form.insertBefore(notice, body);
     var shown = null; // the staff id the block names: another tab may sign in someone else
@@ -367,7 +381,7 @@
     });
 
     function left() {
-      return Math.ceil((opened + spec.min_read_seconds * 1000 - Date.now()) / 1000);
+      return Math.ceil((opened + spec.min_read_seconds * 1000 - visibleTime()) / 1000);
     }
 
     function studied(person) {
@@ -542,7 +556,14 @@
     markNav();
   });
   q.onOutbox(markNav);
+  document.addEventListener("visibilitychange", function () {
+    countVisible(document.visibilityState === "visible");
+  });
+  // Left, perhaps for the back/forward cache: nobody reads it from now on, whatever
+  // visibilityState says yet
+  addEventListener("pagehide", function () { countVisible(false); });
   addEventListener("pageshow", function (event) {
+    countVisible(document.visibilityState === "visible");
     if (event.persisted) markNav();
   });
   var scans = [q.mount("form.qinglian-path", startRoute), q.mount("form.qinglian-study", startStudy),
