@@ -14,7 +14,7 @@ from playwright.sync_api import Error, expect
 
 from conftest import PROJECT, TOKEN, block_data, build, free_port, run_collector, stored
 from qinglian.common.records import record_problems
-from test_quiz_browser import CONTRAST, STORAGE_FAULTS, answer_all, right_answer, start, submit, tab_to
+from test_quiz_browser import CONTRAST, PREFIX, STORAGE_FAULTS, answer_all, right_answer, start, submit, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -404,6 +404,10 @@ def test_switch_person_clears_at_once_when_all_is_delivered(offline_site, open_p
         other.state = 'kept';
         window.qinglian.store.set('outbox', items.concat([other]));
     }""")
+    # Their data that the shared module set aside as unreadable, and others'
+    aside = ["A001:1700000000000", "A001:1700000000001", "A0012:1700000000002", "B002:1700000000003"]
+    page.evaluate("""([prefix, aside]) => aside.forEach(key =>
+        localStorage.setItem(prefix + 'corrupt:person:' + key, '{"profile": broken'))""", [PREFIX, aside])
     page.goto(page_url(offline_site, "onboarding/index.html"))
     page.locator("h1").click()  # Tab starts from the top of the text
     tab_to(page, page.locator(".qinglian-path__switch"))
@@ -414,6 +418,9 @@ def test_switch_person_clears_at_once_when_all_is_delivered(offline_site, open_p
     assert [item["record"]["person"]["staff_id"] for item in outbox(page)] == ["B002"]
     assert page.evaluate("() => window.qinglian.person()") is None
     assert page.evaluate("() => window.qinglian.store.get('person:A001')") is None
+    assert page.evaluate("""(prefix) => Object.keys(localStorage).filter(key => key.startsWith(prefix + 'corrupt:'))
+        .map(key => key.slice(prefix.length)).sort()""", PREFIX) == [
+        "corrupt:person:A0012:1700000000002", "corrupt:person:B002:1700000000003"]
 
 
 # -----------------------------------------------------------------------------

@@ -127,6 +127,19 @@
         text: !next ? t("path.view_certificate") : page ? t("path.read", { page: page.title }) : t("path.open_" + step.kind) })]);
   }
 
+  // The keys under which the shared module set aside copies of a person's data it
+  // could not read ("corrupt:person:<工号>:<time>"): their data too, for 换人 to clear
+  function setAside(staffId) {
+    var prefix = "qinglian:v1:" + q.config.siteId + ":"; // the shared module's
+    var start = prefix + "corrupt:person:" + staffId + ":"; // a 工号 holds no ":"
+    try {
+      return Object.keys(localStorage).filter(function (key) { return key.indexOf(start) === 0; })
+        .map(function (key) { return key.slice(prefix.length); });
+    } catch (error) {
+      return []; // no storage: nothing was set aside on this PC
+    }
+  }
+
   // Who is signed in, for `block`, with 不是你？: it signs the person out and calls
   // `redraw`. Their data stays for their return and their records are still
   // delivered: unlike 换人, nothing to download or clear, so whoever sits down
@@ -340,6 +353,7 @@
       var gone = mine.map(function (item) { return item.record.id; });
       q.store.set("outbox", q.outbox().filter(function (item) { return gone.indexOf(item.record.id) < 0; }));
       q.store.set("person:" + person.profile.staff_id, null);
+      setAside(person.profile.staff_id).forEach(function (key) { q.store.set(key, null); });
       q.signOut();
       switching = false;
       exported = [];
