@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import Error, expect
 
-from conftest import PROJECT, TOKEN, block_data, build, free_port, run_collector, stored
+from conftest import (PROJECT, TOKEN, block_data, build, free_port, open_for_instant_navigation, run_collector,
+                      same_document, stored)
 from qinglian.common.records import record_problems
 from test_quiz_browser import CONTRAST, PREFIX, STORAGE_FAULTS, answer_all, right_answer, start, submit, tab_to
 
@@ -388,6 +389,53 @@ def test_nav_marks_follow_instant_navigation(local_server, open_page):
         "href", f"{local_server}lessons/standard-1/")
     expect(page.locator("form.qinglian-study")).to_have_attribute("data-page", "lessons/standard-2.md")
     expect(page.locator("form.qinglian-study")).to_have_attribute("data-state", "reading")
+
+
+# The work an outbox change makes: the calls to window.qinglian.outbox() it brings
+OUTBOX_WORK = """() => {
+    const q = window.qinglian;
+    const outbox = q.outbox;
+    let calls = 0;
+    q.outbox = () => { calls += 1; return outbox(); };
+    q.saveOutbox(outbox());
+    q.outbox = outbox;
+    return calls;
+}"""
+
+
+def window_listeners(page, event: str) -> int:
+    """Count the listeners for ``event`` on the page's window, as Chromium holds them."""
+    cdp = page.context.new_cdp_session(page)
+    window = cdp.send("Runtime.evaluate", {"expression": "window"})["result"]["objectId"]
+    listeners = cdp.send("DOMDebugger.getEventListeners", {"objectId": window})["listeners"]
+    return sum(listener["type"] == event for listener in listeners)
+
+
+def test_blocks_gone_by_instant_navigation_do_no_more_work(local_server, open_page):
+    """Over http Material swaps pages in place: the route's and the certificate's blocks
+    it takes off the page stop following the outbox and Back, so the work an outbox
+    change makes and the page's listeners do not grow with the pages visited."""
+    recorded = open_page()
+    page = recorded.page
+    open_for_instant_navigation(page, f"{local_server}onboarding/")
+    page.evaluate("profile => window.qinglian.signIn(profile)", STAFF)
+
+    def visit_both() -> None:
+        """The certificate's page, then the route's, by instant navigation."""
+        for address, block, state in [("onboarding/certificate/", "form.qinglian-certificate", "incomplete"),
+                                      ("onboarding/", "form.qinglian-path", "route")]:
+            page.locator(f".md-nav--primary a.md-nav__link[href='{local_server}{address}']").click()
+            expect(page).to_have_url(f"{local_server}{address}")
+            expect(page.locator(block)).to_have_attribute("data-state", state)
+
+    visit_both()
+    work, listeners = page.evaluate(OUTBOX_WORK), window_listeners(page, "pageshow")
+    for _ in range(3):
+        visit_both()
+    assert same_document(page)  # instant navigation all along
+    assert page.evaluate(OUTBOX_WORK) == work
+    assert window_listeners(page, "pageshow") == listeners
+    assert recorded.errors == []
 
 
 def test_switch_person_clears_at_once_when_all_is_delivered(offline_site, open_page):

@@ -166,6 +166,25 @@
     q.fill(body, children);
   }
 
+  // What blocks drawn do when the outbox changes ("outbox") or Back brings the page
+  // from the browser's cache ("restored"): one listener of each for the module, as
+  // instant navigation takes blocks off the page but would leave their listeners,
+  // holding the blocks: those off the page are dropped whenever the list is used
+  var watched = [];
+
+  function connected() {
+    watched = watched.filter(function (entry) { return entry.form.isConnected; });
+    return watched;
+  }
+
+  function watch(form, event, run) {
+    connected().push({ form: form, event: event, run: run });
+  }
+
+  function notify(event) {
+    connected().forEach(function (entry) { if (entry.event === event) entry.run(); });
+  }
+
   // Call `render` again when the person's records (with `delivery()`: or
   // their delivery) change; not on every retry, which would move the focus
   function follow(form, render, delivery) {
@@ -176,9 +195,9 @@
       })) : "";
     }
     var last = key();
-    q.onOutbox(function () {
+    watch(form, "outbox", function () {
       var now = key();
-      if (now !== last && form.isConnected) render();
+      if (now !== last) render();
       last = now;
     });
   }
@@ -187,8 +206,8 @@
   // stopped while steps were done or someone else signed in on other pages: `render`
   // anew then, but not over a profile half typed while nobody is signed in
   function restored(form, render) {
-    addEventListener("pageshow", function (event) {
-      if (event.persisted && form.isConnected && (q.person() || form.getAttribute("data-state") !== "profile")) render();
+    watch(form, "restored", function () {
+      if (q.person() || form.getAttribute("data-state") !== "profile") render();
     });
   }
 
@@ -569,7 +588,10 @@
     learn();
     markNav();
   });
-  q.onOutbox(markNav);
+  q.onOutbox(function () {
+    markNav();
+    notify("outbox");
+  });
   document.addEventListener("visibilitychange", function () {
     countVisible(document.visibilityState === "visible");
   });
@@ -578,7 +600,10 @@
   addEventListener("pagehide", function () { countVisible(false); });
   addEventListener("pageshow", function (event) {
     countVisible(document.visibilityState === "visible");
-    if (event.persisted) markNav();
+    if (event.persisted) {
+      markNav();
+      notify("restored");
+    }
   });
   var scans = [q.mount("form.qinglian-path", startRoute), q.mount("form.qinglian-study", startStudy),
     q.mount("form.qinglian-certificate", startCertificate)];
