@@ -168,31 +168,20 @@ def test_restored_page_marks_in_the_nav_a_page_studied_meanwhile(local_server, o
     assert recorded.errors == []
 
 
-def test_restored_certificate_is_not_shown_to_the_next_person(local_server, open_bfcache_page):
-    """A certificate page left while its holder signed out on another page (不是你？) comes
-    back with Back naming nobody, not showing the last person's name and code."""
-    recorded = open_bfcache_page()
-    page = recorded.page
-    page.goto(url(local_server, "onboarding/certificate"))
-    page.evaluate("""() => window.qinglian.signIn({name: "张三", staff_id: "A001", department: "内科"})""")
-    page.reload()
-    form = page.locator("form.qinglian-certificate")
-    expect(form).to_have_attribute("data-state", "incomplete")
-
-    def sign_out():
-        page.locator(".qinglian-pledge__not-you").click()
-        expect(page.locator("form.qinglian-pledge")).to_have_attribute("data-state", "form")
-
-    left_for(page, url(local_server, "pledges/staff"), sign_out)
-    expect(form).to_have_attribute("data-state", "nobody")
-    expect(form).not_to_contain_text("张三")
-    assert recorded.errors == []
+# How the last person leaves a shared PC: the page, the button there, and the state its
+# block then shows
+LEAVING = {
+    "不是你？": ("pledges/staff", ".qinglian-pledge__not-you", "form.qinglian-pledge", "form"),
+    "换人": ("onboarding", ".qinglian-path__switch", "form.qinglian-path", "profile"),
+}
 
 
-def test_restored_certificate_is_not_shown_after_switching_person(intranet_site, local_server,
-                                                                   open_bfcache_page):
-    """Back after 换人 on a shared PC: the certificate page, kept in the back/forward cache
-    as the last person left it (name, 工号, scores, code), comes back naming nobody."""
+@pytest.mark.parametrize("leaving", LEAVING)
+def test_restored_certificate_is_not_shown_to_the_next_person(intranet_site, local_server,
+                                                              open_bfcache_page, leaving):
+    """A certificate page left while its holder signed out (不是你？) or cleared their data
+    (换人) on another page comes back with Back naming nobody: not the last person's
+    name, 工号, scores and code, as the back/forward cache kept it."""
     chosen, others = route_records(route_of(intranet_site))
     for item in others + chosen:
         item["state"] = "sent"  # so 换人 clears at once
@@ -202,12 +191,13 @@ def test_restored_certificate_is_not_shown_after_switching_person(intranet_site,
     store(page, others + chosen)
     certificate = page.locator("form.qinglian-certificate")
     expect(certificate).to_have_attribute("data-state", "complete")
+    away, button, block, state = LEAVING[leaving]
 
-    def switch_person():
-        page.locator(".qinglian-path__switch").click()
-        expect(page.locator("form.qinglian-path")).to_have_attribute("data-state", "profile")
+    def leave():
+        page.locator(button).click()
+        expect(page.locator(block)).to_have_attribute("data-state", state)
 
-    left_for(page, url(local_server, "onboarding"), switch_person)
+    left_for(page, url(local_server, away), leave)
     expect(certificate).to_have_attribute("data-state", "nobody")
     expect(page.locator("body")).not_to_contain_text("张三")
     assert recorded.errors == []
