@@ -413,6 +413,8 @@ def _ods(cells: list[str]) -> bytes:
     # Excel's "Unicode 文本": UTF-16 with its byte order mark
     ("名单.txt", "姓名\t手机号\r\n赵六\t13800000000\r\n".encode("utf-16"),
      "a text table with the column(s) 姓名, 手机号"),
+    # Notepad's "UTF-8 with BOM": the mark is not taken into the first heading
+    ("名单.txt", "\ufeff工号\t成绩\n0004\t95\n".encode(), "a text table with the column(s) 工号"),
     ("export.tsv", "id\tname\tstaff_id\n1\t李四\t0002\n".encode(),
      "a text table with the column(s) staff_id"),
     ("export.txt", '"工号（必填）",姓名\n0003,王五\n'.encode(),
