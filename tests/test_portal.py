@@ -406,6 +406,13 @@ def _ods(cells: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def _zip_without_content() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("name, data, found", [
     # Excel's 文本文件 (制表符分隔): tabs, the system code page, a title row
     ("名单.txt", "2026年职工名单\n工号\t姓名\t科室\n0001\t张三\t内科\n".encode("gb18030"),
@@ -429,6 +436,8 @@ def _ods(cells: list[str]) -> bytes:
     ("课程.tsv", "日期\t主题\n2026-12-01\t廉洁从业\n".encode(), None),
     ("课程.ods", _ods(["日期", "姓名与工号的填写"]), None),
     ("坏.ods", b"PK\x03\x04 not a zip", None),
+    # A zip that is no OpenDocument file (an .xlsx renamed .ods): no content.xml
+    ("改名.ods", _zip_without_content(), None),
 ])
 def test_rosters_saved_as_text_ods_or_et_are_personal_data(tmp_path, name, data, found):
     """A roster saved as text (.txt, .tsv), by LibreOffice (.ods) or by WPS (.et) was
