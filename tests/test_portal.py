@@ -19,6 +19,7 @@ from qinglian.collector.app import safe_json
 from qinglian.collector.report import Person, Published, Roster, build_report, write_report
 from qinglian.collector.store import StoredRecord
 from qinglian.collector.xapi import statement
+from qinglian.common.errors import device_name, undevice_name
 from qinglian.common.pages import front_matter_problems
 from qinglian.portal import privacy
 from qinglian.portal.links import find_link, mark_outside_links
@@ -105,6 +106,17 @@ def test_pages_not_named_md_are_named(make_site):
     result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"],
                             capture_output=True, text=True, cwd=site.root)
     assert result.returncode == 1 and result.stdout.splitlines() == expected
+
+
+@pytest.mark.parametrize("name, device", [
+    # Windows drops the spaces before the extension, and keeps COM0, LPT0 and the
+    # superscript ports too
+    ("con .md", True), ("COM0.yml", True), ("lpt¹.md", True), ("Nul", True),
+    ("console.md", False), ("com10.yml", False), ("con-1.md", False), ("a.con", False),
+])
+def test_device_names_are_those_windows_keeps(name, device):
+    assert device_name(name) is device
+    assert not device_name(undevice_name(name))
 
 
 def test_files_named_like_windows_devices_are_named(make_site):
