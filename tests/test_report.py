@@ -379,6 +379,9 @@ def test_xlsx_whose_xml_does_not_parse_is_named(tmp_path, part, change):
     # A workbook renamed .csv by hand (Windows hides the extension it had)
     ("r.csv", b"PK\x03\x04" + bytes(100), r"r\.csv: this is an Excel workbook, not CSV text; "
                                           r"open it in Excel or WPS and save it as \.xlsx"),
+    # An old .xls renamed .csv: an OLE compound file
+    ("r.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+     r"r\.csv: this is an Excel workbook, not CSV text"),
     ("r.txt", b"", r"r\.txt: cannot read '\.txt' files"),
 ])
 def test_table_errors_name_file_and_row(tmp_path, name, content, message):
