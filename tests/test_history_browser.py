@@ -135,10 +135,16 @@ def test_restored_pledge_form_names_who_is_signed_in_now(local_server, open_bfca
 
 def test_restored_route_page_shows_the_steps_done_meanwhile(local_server, open_bfcache_page):
     """The 入职培训 route, left for the pledge page and signed there, comes back with its
-    pledge step done, not still asking for the signature."""
+    pledge step done, not still asking for the signature; left with its profile half
+    typed, it comes back with what was typed, not drawn anew and emptied."""
     recorded = open_bfcache_page()
     page = recorded.page
     page.goto(url(local_server, "onboarding"))
+    typed = page.locator("form.qinglian-path input[name=name]")
+    typed.fill("张")
+    left_for(page, url(local_server, AWAY))
+    expect(typed).to_have_value("张")
+    typed.fill("")
     sign_in(page, "form.qinglian-path")
     step = page.locator(".qinglian-path__step[data-step=pledge]")
     expect(step).to_have_attribute("data-state", "locked")
