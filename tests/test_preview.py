@@ -84,6 +84,9 @@ def test_preview_of_an_unknown_bank(make_site, capsys, name):
     ("folder", "cannot write '{root}/folder': it is a folder; give a file name"),
     ("file/review.html",
      "cannot write '{root}/file/review.html': '{root}/file' is a file, not a folder"),
+    # A file further up: the system says "Not a directory"
+    ("file/2026/review.html",
+     "cannot write '{root}/file/2026/review.html': '{root}/file' is a file, not a folder"),
 ])
 def test_preview_that_cannot_be_written_says_why(make_site, capsys, output, message):
     """-o naming a folder, or a path through a file: exit 2 and what stands in the way."""
