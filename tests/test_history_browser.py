@@ -89,11 +89,14 @@ def test_pledge_signed_in_another_tab_is_not_signed_again(local_server, offline_
 
 
 def test_restored_pledge_page_shows_a_signature_made_meanwhile(local_server, open_bfcache_page):
-    """The staff pledge's form, left for another page while the pledge was signed in
-    another tab, comes back with Back showing that signature, not a form to sign again."""
+    """The staff pledge's form, drawn for the person signed in and left for another page
+    while they signed the pledge in another tab, comes back with Back showing that
+    signature, not a form to sign again."""
     recorded = open_bfcache_page()
     page = recorded.page
     page.goto(url(local_server, "pledges/staff"))
+    page.evaluate("person => window.qinglian.signIn(person)", STAFF)
+    page.reload()
     expect(page.locator("form.qinglian-pledge")).to_have_attribute("data-state", "form")
 
     def sign_elsewhere():
